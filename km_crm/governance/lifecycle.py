@@ -1,0 +1,239 @@
+"""Article life cycle: the state machine and the publishing policy.
+
+Pure Python, no ``import frappe``. Controllers call :func:`next_status` and turn a
+:class:`TransitionError` into ``frappe.throw(_(err.message))``.
+
+Statuses::
+
+    Draft --submit--> In Review --approve--> Published --mark_review_due--> Needs Review
+      ^                 |  request_changes / reject / withdraw -> Draft
+      |                 |  expire -> In Review (expiry escalates, it does not decide)
+      +--publish (direct, KM Publisher, allowed audiences) --> Published
+    Published / Needs Review --edit--> Draft (the working copy; the published version stays live)
+    Needs Review --submit--> In Review (revalidation)
+    Published / Needs Review --retire--> Archived --restore--> Draft
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+# --- Article statuses -------------------------------------------------------------------------
+DRAFT = "Draft"
+IN_REVIEW = "In Review"
+PUBLISHED = "Published"
+NEEDS_REVIEW = "Needs Review"
+ARCHIVED = "Archived"
+STATUSES = (DRAFT, IN_REVIEW, PUBLISHED, NEEDS_REVIEW, ARCHIVED)
+
+# --- KM Review statuses (outcomes of a round) ----------------------------------------------------
+REVIEW_OPEN = "Open"
+REVIEW_APPROVED = "Approved"
+REVIEW_CHANGES_REQUESTED = "Changes Requested"
+REVIEW_REJECTED = "Rejected"
+REVIEW_EXPIRED = "Expired"
+REVIEW_CANCELLED = "Cancelled"
+REVIEW_STATUSES = (
+    REVIEW_OPEN,
+    REVIEW_APPROVED,
+    REVIEW_CHANGES_REQUESTED,
+    REVIEW_REJECTED,
+    REVIEW_EXPIRED,
+    REVIEW_CANCELLED,
+)
+REVIEW_FINAL_STATUSES = (REVIEW_APPROVED, REVIEW_CHANGES_REQUESTED, REVIEW_REJECTED, REVIEW_CANCELLED)
+
+# --- Review types ------------------------------------------------------------------------------
+REVIEW_TYPE_PUBLISH = "Publish"
+REVIEW_TYPE_RETIRE = "Retire"
+REVIEW_TYPES = (REVIEW_TYPE_PUBLISH, REVIEW_TYPE_RETIRE)
+
+# --- Actions -----------------------------------------------------------------------------------
+SUBMIT = "submit"
+APPROVE = "approve"
+REQUEST_CHANGES = "request_changes"
+REJECT = "reject"
+WITHDRAW = "withdraw"
+EXPIRE = "expire"
+PUBLISH = "publish"
+EDIT = "edit"
+MARK_REVIEW_DUE = "mark_review_due"
+RETIRE = "retire"
+RESTORE = "restore"
+
+#: Human-readable verb phrase per action, used in messages ("Cannot <label> an article that is X").
+ACTION_LABELS = {
+    SUBMIT: "submit for review",
+    APPROVE: "approve",
+    REQUEST_CHANGES: "request changes to",
+    REJECT: "reject",
+    WITHDRAW: "withdraw from review",
+    EXPIRE: "expire the review of",
+    PUBLISH: "publish",
+    EDIT: "edit",
+    MARK_REVIEW_DUE: "mark as due for review",
+    RETIRE: "retire",
+    RESTORE: "restore",
+}
+ACTIONS = tuple(ACTION_LABELS)
+
+#: (current status, action) -> next status. Anything not listed is forbidden.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (DRAFT, SUBMIT): IN_REVIEW,
+    (NEEDS_REVIEW, SUBMIT): IN_REVIEW,
+    (IN_REVIEW, APPROVE): PUBLISHED,
+    (IN_REVIEW, REQUEST_CHANGES): DRAFT,
+    (IN_REVIEW, REJECT): DRAFT,
+    (IN_REVIEW, WITHDRAW): DRAFT,
+    (IN_REVIEW, EXPIRE): IN_REVIEW,
+    (DRAFT, PUBLISH): PUBLISHED,
+    (PUBLISHED, EDIT): DRAFT,
+    (NEEDS_REVIEW, EDIT): DRAFT,
+    (PUBLISHED, MARK_REVIEW_DUE): NEEDS_REVIEW,
+    (PUBLISHED, RETIRE): ARCHIVED,
+    (NEEDS_REVIEW, RETIRE): ARCHIVED,
+    (ARCHIVED, RESTORE): DRAFT,
+}
+
+#: Review outcome -> article action that applies it.
+REVIEW_OUTCOME_ACTIONS = {
+    REVIEW_APPROVED: APPROVE,
+    REVIEW_CHANGES_REQUESTED: REQUEST_CHANGES,
+    REVIEW_REJECTED: REJECT,
+    REVIEW_EXPIRED: EXPIRE,
+    REVIEW_CANCELLED: WITHDRAW,
+}
+
+# --- Roles and audiences -----------------------------------------------------------------------
+ROLE_CANDIDATE = "KM Candidate"
+ROLE_CONTRIBUTOR = "KM Contributor"
+ROLE_PUBLISHER = "KM Publisher"
+ROLE_COACH = "KM Coach"
+ROLE_MANAGER = "KM Manager"
+ROLE_SYSTEM_MANAGER = "System Manager"
+KM_ROLES = (ROLE_CANDIDATE, ROLE_CONTRIBUTOR, ROLE_PUBLISHER, ROLE_COACH, ROLE_MANAGER)
+SUBMIT_ROLES = frozenset(KM_ROLES + (ROLE_SYSTEM_MANAGER,))
+DIRECT_PUBLISH_ROLES = frozenset({ROLE_PUBLISHER, ROLE_MANAGER})
+
+AUDIENCE_INTERNAL = "Internal"
+AUDIENCE_CUSTOMER = "Customer"
+AUDIENCE_PARTNER = "Partner"
+AUDIENCE_PUBLIC = "Public"
+AUDIENCES = (AUDIENCE_INTERNAL, AUDIENCE_CUSTOMER, AUDIENCE_PARTNER, AUDIENCE_PUBLIC)
+DEFAULT_DIRECT_AUDIENCES = frozenset({AUDIENCE_INTERNAL})
+
+# --- Messages ----------------------------------------------------------------------------------
+MSG_UNKNOWN_STATUS = "Unknown article status: {status}"
+MSG_UNKNOWN_ACTION = "Unknown article action: {action}"
+MSG_FORBIDDEN = "Cannot {action} an article that is {status}"
+
+
+class LifecycleError(ValueError):
+    """Base class of life-cycle errors; carries a plain English ``message`` and a ``code``."""
+
+    code = "lifecycle_error"
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class TransitionError(LifecycleError):
+    """An action that the article's current status does not allow."""
+
+    code = "transition_not_allowed"
+
+
+def _check_status(status: str) -> None:
+    if status not in STATUSES:
+        raise TransitionError(MSG_UNKNOWN_STATUS.format(status=status), "unknown_status")
+
+
+def next_status(current: str, action: str) -> str:
+    """Return the status an article moves to when ``action`` is applied in status ``current``."""
+    _check_status(current)
+    if action not in ACTION_LABELS:
+        raise TransitionError(MSG_UNKNOWN_ACTION.format(action=action), "unknown_action")
+    try:
+        return TRANSITIONS[(current, action)]
+    except KeyError:
+        raise TransitionError(MSG_FORBIDDEN.format(action=ACTION_LABELS[action], status=current)) from None
+
+
+def allowed_actions(current: str) -> tuple[str, ...]:
+    """Actions allowed from ``current``, in the order of :data:`ACTIONS`."""
+    _check_status(current)
+    return tuple(action for action in ACTIONS if (current, action) in TRANSITIONS)
+
+
+def can_transition(current: str, action: str) -> bool:
+    return (current, action) in TRANSITIONS
+
+
+def action_for_review_outcome(outcome: str) -> str | None:
+    """The article action that applies a closed review's outcome (None while the round is Open)."""
+    return REVIEW_OUTCOME_ACTIONS.get(outcome)
+
+
+# --- Policy -------------------------------------------------------------------------------------
+def can_submit(roles: Iterable[str]) -> bool:
+    """Whether a user with ``roles`` may submit or edit articles."""
+    return bool(SUBMIT_ROLES.intersection(roles))
+
+
+def can_publish_directly(audience: str, roles: Iterable[str], committee_direct_audiences: Iterable[str]) -> bool:
+    """Whether a user may publish without a committee round.
+
+    A KM Candidate never publishes directly (even if they also hold another role). A KM Publisher
+    or KM Manager may publish directly only to an audience listed in ``committee_direct_audiences``
+    (typically ``{"Internal"}``); everything else goes through committee approval.
+    """
+    roles = set(roles)
+    if ROLE_CANDIDATE in roles:
+        return False
+    if not DIRECT_PUBLISH_ROLES.intersection(roles):
+        return False
+    return audience in set(committee_direct_audiences)
+
+
+def needs_committee_approval(audience: str, approval_audiences: Iterable[str]) -> bool:
+    """Whether publishing to ``audience`` requires a committee round."""
+    return audience in set(approval_audiences)
+
+
+def is_live(status: str, has_published_version: bool) -> bool:
+    """Whether readers see a published version of the article.
+
+    Published and Needs Review are always live. Draft and In Review are the working copy of the
+    next version: the article is live only if an earlier version was published. Archived never is.
+    """
+    if status in (PUBLISHED, NEEDS_REVIEW):
+        return True
+    if status in (DRAFT, IN_REVIEW):
+        return bool(has_published_version)
+    return False
+
+
+def _as_date(value: date | datetime | str | None) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def review_due(review_by: date | datetime | str | None, today: date) -> bool:
+    """True when a review-by date is set and has been reached (the day itself is due)."""
+    review_by = _as_date(review_by)
+    return review_by is not None and review_by <= _as_date(today)
+
+
+def expired(expires_on: date | datetime | str | None, today: date) -> bool:
+    """True when an expiry date is set and has been reached (the article expires on that day)."""
+    expires_on = _as_date(expires_on)
+    return expires_on is not None and expires_on <= _as_date(today)
