@@ -1,0 +1,35 @@
+"""Whitelisted committee actions."""
+
+import frappe
+
+from km_crm.governance import review_round
+
+
+@frappe.whitelist(methods=["POST"])
+def cast_vote(review: str, decision: str, comment: str = "") -> dict:
+	result = review_round.cast_vote(review, decision, comment)
+	return {"status": result["status"], "reason": result.get("reason")}
+
+
+@frappe.whitelist()
+def get_votes(review: str) -> list[dict]:
+	frappe.get_doc("KM Review", review).check_permission("read")
+	return frappe.get_all(
+		"KM Review Vote",
+		filters={"review": review},
+		fields=["voter", "decision", "comment", "cast_at"],
+		order_by="cast_at asc",
+	)
+
+
+@frappe.whitelist()
+def my_vote_status(review: str) -> dict:
+	"""Whether the current user may vote on this round, for the form's buttons."""
+	doc = frappe.get_doc("KM Review", review)
+	doc.check_permission("read")
+	article = frappe.get_doc("KM Article", doc.article)
+	committee = frappe.get_doc("KM Committee", doc.committee)
+	user = frappe.session.user
+	voted = frappe.db.exists("KM Review Vote", {"review": review, "voter": user})
+	eligible = user in review_round._voting_members(committee, doc) and user not in review_round._authors(article, doc)
+	return {"can_vote": bool(eligible and not voted and doc.status == "Open"), "voted": bool(voted)}

@@ -1,0 +1,73 @@
+// Desk form of a committee review round: vote once, see every vote and the tally.
+
+frappe.ui.form.on("KM Review", {
+	refresh(frm) {
+		frm.add_custom_button(__("Open Article"), () => frappe.set_route("Form", "KM Article", frm.doc.article));
+		km_review.render_votes(frm);
+		if (frm.doc.status !== "Open") return;
+		frappe
+			.call("km_crm.api.reviews.my_vote_status", { review: frm.doc.name })
+			.then((r) => {
+				if (!r.message.can_vote) return;
+				const vote = (decision, label, comment_required) =>
+					frm.add_custom_button(__(label), () => km_review.vote(frm, decision, comment_required), __("Vote"));
+				vote("Approve", "Approve", false);
+				vote("Request Changes", "Request Changes", true);
+				vote("Reject", "Reject", true);
+				frm.page.set_inner_btn_group_as_primary(__("Vote"));
+			});
+	},
+});
+
+const km_review = {
+	vote(frm, decision, comment_required) {
+		frappe.prompt(
+			[
+				{
+					fieldname: "comment",
+					fieldtype: "Small Text",
+					label: comment_required ? __("What should change?") : __("Comment"),
+					reqd: comment_required ? 1 : 0,
+				},
+			],
+			({ comment }) =>
+				frappe
+					.call({
+						method: "km_crm.api.reviews.cast_vote",
+						args: { review: frm.doc.name, decision, comment },
+						freeze: true,
+					})
+					.then((r) => {
+						frappe.show_alert({ message: __("Your vote was recorded. Votes cannot be changed."), indicator: "green" });
+						frm.reload_doc();
+					}),
+			__("{0}: a vote is final", [__(decision)]),
+			__("Cast Vote")
+		);
+	},
+
+	render_votes(frm) {
+		const wrapper = frm.get_field("votes_html").$wrapper;
+		frappe.call("km_crm.api.reviews.get_votes", { review: frm.doc.name }).then((r) => {
+			const votes = r.message || [];
+			if (!votes.length) {
+				wrapper.html(`<p class="text-muted">${__("No votes yet.")}</p>`);
+				return;
+			}
+			const colors = { Approve: "green", "Request Changes": "orange", Reject: "red" };
+			wrapper.html(
+				`<table class="table table-bordered"><thead><tr><th>${__("Member")}</th><th>${__("Vote")}</th>
+				<th>${__("Comment")}</th><th>${__("When")}</th></tr></thead><tbody>` +
+					votes
+						.map(
+							(v) => `<tr><td>${frappe.utils.escape_html(v.voter)}</td>
+							<td><span class="indicator-pill ${colors[v.decision]}">${__(v.decision)}</span></td>
+							<td>${frappe.utils.escape_html(v.comment || "")}</td>
+							<td>${frappe.datetime.str_to_user(v.cast_at)}</td></tr>`
+						)
+						.join("") +
+					"</tbody></table>"
+			);
+		});
+	},
+};

@@ -1,0 +1,30 @@
+"""Shared guard for records that are written once and never changed: votes, versions, audit events."""
+
+import frappe
+from frappe import _
+
+from km_crm.exceptions import ImmutableRecordError
+
+
+class ImmutableDocument:
+	"""Mixin for a controller whose documents can be inserted but never edited or deleted."""
+
+	def validate(self):
+		if not self.is_new():
+			frappe.throw(
+				_("{0} {1} is part of the knowledge audit trail and cannot be changed.").format(
+					_(self.doctype), self.name
+				),
+				ImmutableRecordError,
+			)
+
+	def on_trash(self):
+		frappe.throw(
+			_("{0} {1} is part of the knowledge audit trail and cannot be deleted.").format(
+				_(self.doctype), self.name
+			),
+			ImmutableRecordError,
+		)
+
+	def before_rename(self, old, new, merge=False):
+		frappe.throw(_("{0} records cannot be renamed.").format(_(self.doctype)), ImmutableRecordError)

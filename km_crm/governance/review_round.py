@@ -1,0 +1,411 @@
+"""Committee review rounds: open, vote, decide exactly once, apply the outcome to the article."""
+
+import frappe
+from frappe import _
+from frappe.desk.form import assign_to
+from frappe.utils import add_days, get_datetime, now_datetime
+
+from km_crm.exceptions import (
+	AuthorCannotVote,
+	KMError,
+	LifecycleError,
+	NoCommitteeError,
+	NotACommitteeMember,
+	NotAllowedToPublish,
+	QuorumError,
+	VoteError,
+)
+from km_crm.governance import audit, lifecycle, notify, quorum
+from km_crm.governance.doctype.km_committee.km_committee import committee_for
+from km_crm.knowledge import kcs, publishing
+
+REVIEW = "KM Review"
+VOTE = "KM Review Vote"
+
+
+# -- opening a round ------------------------------------------------------------------------------
+
+
+def submit_for_review(article_name: str, note: str = "") -> str:
+	article = _locked_article(article_name)
+	_require_contributor(article)
+	_require_sections(article)
+	if article.current_review:
+		frappe.throw(_("Article {0} already has an open review.").format(article.name), LifecycleError)
+	committee = _committee_or_throw(article)
+	review = _open_round(article, committee, lifecycle.REVIEW_TYPE_PUBLISH, note)
+	article.set_status(lifecycle.SUBMIT)
+	article.committee = committee.name
+	article.current_review = review.name
+	article.save(ignore_permissions=True)
+	return review.name
+
+
+def request_retirement(article_name: str, reason: str) -> str:
+	article = _locked_article(article_name)
+	_require_contributor(article)
+	if article.status not in (lifecycle.PUBLISHED, lifecycle.NEEDS_REVIEW):
+		frappe.throw(_("Only a published article can be retired."), LifecycleError)
+	if article.current_review:
+		frappe.throw(_("Article {0} already has an open review.").format(article.name), LifecycleError)
+	if not (reason or "").strip():
+		frappe.throw(_("Say why the article should be retired."), KMError)
+	committee = _committee_or_throw(article)
+	review = _open_round(article, committee, lifecycle.REVIEW_TYPE_RETIRE, reason)
+	article.flags.km_transition = True
+	article.committee = committee.name
+	article.current_review = review.name
+	article.save(ignore_permissions=True)
+	return review.name
+
+
+def publish_directly(article_name: str) -> str:
+	article = _locked_article(article_name)
+	_require_contributor(article)
+	_require_sections(article)
+	committee = committee_for(article.category, article.audience)
+	direct = (
+		{row.audience for row in committee.audiences if not row.requires_approval}
+		if committee
+		else lifecycle.DEFAULT_DIRECT_AUDIENCES
+	)
+	if not lifecycle.can_publish_directly(article.audience, frappe.get_roles(), direct):
+		frappe.throw(
+			_(
+				"{0} articles need committee approval before they are published. Use Submit for Review."
+			).format(_(article.audience)),
+			NotAllowedToPublish,
+		)
+	if article.status != lifecycle.DRAFT:
+		frappe.throw(_("Only a draft can be published directly."), LifecycleError)
+	return publishing.publish(article, note=_("Published directly by a KM Publisher."))
+
+
+def _open_round(article, committee, review_type: str, note: str):
+	eligible = eligible_voters(committee, article, frappe.session.user)
+	try:
+		required = quorum.check_feasible(committee.quorum_rule(), len(eligible))
+	except quorum.QuorumError as e:
+		frappe.throw(
+			_("Committee {0} cannot review this article: {1}").format(committee.name, _(e.message)), QuorumError
+		)
+	opened = now_datetime()
+	review = frappe.get_doc(
+		{
+			"doctype": REVIEW,
+			"article": article.name,
+			"review_type": review_type,
+			"version": article.version,
+			"committee": committee.name,
+			"status": quorum.OPEN,
+			"submitted_by": frappe.session.user,
+			"opened_on": opened,
+			"deadline": add_days(opened, committee.review_window_days or 7),
+			"required_approvals": required,
+			"eligible_voters": len(eligible),
+			"pending_voters": "\n".join(sorted(eligible)),
+			"submission_note": note,
+		}
+	).insert(ignore_permissions=True)
+	event = "Submitted" if review_type == lifecycle.REVIEW_TYPE_PUBLISH else "Retirement Requested"
+	audit.record(
+		event,
+		article.name,
+		review=review.name,
+		version=article.version,
+		details=note or "",
+		data={"committee": committee.name, "required": required, "voters": sorted(eligible)},
+	)
+	for voter in sorted(eligible):
+		assign_to.add(
+			{
+				"assign_to": [voter],
+				"doctype": REVIEW,
+				"name": review.name,
+				"description": _("Vote on {0} of article {1}").format(_(review_type), article.title),
+				"date": review.deadline,
+			},
+			ignore_permissions=True,
+		)
+	return review
+
+
+# -- voting ---------------------------------------------------------------------------------------
+
+
+def cast_vote(review_name: str, decision: str, comment: str = "") -> dict:
+	# Lock the round first: concurrent final votes queue here, so the round decides exactly once.
+	if frappe.db.get_value(REVIEW, review_name, "name", for_update=True) is None:
+		frappe.throw(_("Review {0} was not found.").format(review_name), frappe.DoesNotExistError)
+	review = frappe.get_doc(REVIEW, review_name)
+	article = frappe.get_doc("KM Article", review.article)
+	committee = frappe.get_doc("KM Committee", review.committee)
+	voter = frappe.session.user
+
+	if voter in _authors(article, review):
+		frappe.throw(_("The author of the article cannot vote on its review."), AuthorCannotVote)
+	members = _voting_members(committee, review)
+	if voter not in members:
+		frappe.throw(_("Only members of committee {0} can vote on this review.").format(committee.name), NotACommitteeMember)
+	if decision != quorum.APPROVE and not (comment or "").strip():
+		frappe.throw(_("Tell the author what should change: a comment is required with this vote."), VoteError)
+	try:
+		quorum.validate_vote(
+			voter,
+			decision,
+			members=members,
+			author=article.article_owner,
+			existing_votes=_votes(review.name),
+			now=now_datetime(),
+			deadline=get_datetime(review.deadline),
+			round_status=review.status,
+		)
+	except quorum.VoteError as e:
+		frappe.throw(_translate_vote_error(e, review), VoteError)
+
+	frappe.get_doc(
+		{
+			"doctype": VOTE,
+			"review": review.name,
+			"article": article.name,
+			"voter": voter,
+			"decision": decision,
+			"comment": comment,
+			"cast_at": now_datetime(),
+			"review_voter": f"{review.name}:{voter}",
+		}
+	).insert(ignore_permissions=True)
+	audit.record(
+		"Vote", article.name, review=review.name, version=review.version, details=comment or "", data={"decision": decision}
+	)
+	_close_assignment(review.name, voter)
+	return evaluate(review, committee, article)
+
+
+def evaluate(review, committee=None, article=None) -> dict:
+	"""Recount a round and, if the rule is met or the deadline passed, close it (once)."""
+	article = article or frappe.get_doc("KM Article", review.article)
+	committee = committee or frappe.get_doc("KM Committee", review.committee)
+	decision = quorum.decide(
+		committee.quorum_rule(),
+		members=_voting_members(committee, review),
+		author=article.article_owner,
+		votes=_votes(review.name),
+		now=now_datetime(),
+		deadline=get_datetime(review.deadline),
+	)
+	review.update(
+		{
+			"approvals": decision.approvals,
+			"changes_requested": decision.changes,
+			"rejections": decision.rejects,
+			"required_approvals": decision.required,
+			"eligible_voters": decision.eligible,
+			"pending_voters": "\n".join(decision.pending),
+		}
+	)
+	if decision.outcome == quorum.OPEN:
+		review.save(ignore_permissions=True)
+	elif decision.outcome == quorum.EXPIRED:
+		_expire(review, committee, article, decision)
+	else:
+		_decide(review, article, decision)
+	return {"status": review.status, "reason": review.decision_reason, **review.as_dict(no_default_fields=True)}
+
+
+def _decide(review, article, decision) -> None:
+	review.status = decision.outcome
+	review.decided_on = now_datetime()
+	review.decision_reason = translated_reason(decision)
+	review.save(ignore_permissions=True)
+	audit.record(
+		"Decision",
+		article.name,
+		review=review.name,
+		version=review.version,
+		details=review.decision_reason,
+		data={"outcome": decision.outcome, "approvals": decision.approvals, "required": decision.required},
+	)
+	assign_to.close_all_assignments(REVIEW, review.name, ignore_permissions=True)
+
+	if review.review_type == lifecycle.REVIEW_TYPE_RETIRE:
+		if decision.outcome == quorum.APPROVED:
+			retire(article, review.name)
+		else:
+			_clear_current_review(article)
+	elif decision.outcome == quorum.APPROVED:
+		publishing.publish(article, review=review.name)
+	else:
+		article.set_status(lifecycle.action_for_review_outcome(decision.outcome))
+		article.current_review = None
+		article.save(ignore_permissions=True)
+	notify.review_decided(review, article, comments=_comments(review.name))
+
+
+def _expire(review, committee, article, decision) -> None:
+	review.status = quorum.EXPIRED
+	review.decision_reason = translated_reason(decision)
+	review.escalated = 1
+	review.escalated_to = committee.escalation_user
+	review.save(ignore_permissions=True)
+	audit.record(
+		"Escalated",
+		article.name,
+		review=review.name,
+		version=review.version,
+		details=review.decision_reason,
+		data={"escalated_to": committee.escalation_user},
+	)
+	if committee.escalation_user:
+		assign_to.add(
+			{
+				"assign_to": [committee.escalation_user],
+				"doctype": REVIEW,
+				"name": review.name,
+				"description": _("The review of {0} passed its deadline without a decision.").format(article.title),
+			},
+			ignore_permissions=True,
+		)
+	notify.review_expired(review, article)
+
+
+def retire(article, review_name: str | None = None) -> None:
+	article.set_status(lifecycle.RETIRE)
+	article.published_version = None
+	article.current_review = None
+	article.save(ignore_permissions=True)
+	audit.record("Retired", article.name, review=review_name, version=article.version)
+
+
+def withdraw(article_name: str) -> None:
+	article = _locked_article(article_name)
+	review_name = article.current_review
+	if not review_name:
+		frappe.throw(_("Article {0} has no open review.").format(article.name), LifecycleError)
+	review = frappe.get_doc(REVIEW, review_name)
+	if frappe.session.user not in _authors(article, review) and "KM Manager" not in frappe.get_roles():
+		frappe.throw(_("Only the author or a KM Manager can withdraw this review."), frappe.PermissionError)
+	if review.status not in (quorum.OPEN, quorum.EXPIRED):
+		frappe.throw(_("This review is already closed."), LifecycleError)
+	review.status = lifecycle.REVIEW_CANCELLED
+	review.decided_on = now_datetime()
+	review.save(ignore_permissions=True)
+	assign_to.close_all_assignments(REVIEW, review.name, ignore_permissions=True)
+	audit.record("Withdrawn", article.name, review=review.name, version=review.version)
+	if review.review_type == lifecycle.REVIEW_TYPE_PUBLISH:
+		article.set_status(lifecycle.WITHDRAW)
+	_clear_current_review(article)
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+
+
+def eligible_voters(committee, article, submitter: str) -> frozenset[str]:
+	members = [m for m in committee.member_users() if m != submitter]
+	return quorum.eligible_voters(members, article.article_owner)
+
+
+def _voting_members(committee, review) -> list[str]:
+	"""Current committee members who are not the submitter (the article owner is excluded by quorum)."""
+	return [m for m in committee.member_users() if m != review.submitted_by]
+
+
+def _authors(article, review) -> set[str]:
+	return {u for u in (article.article_owner, review.submitted_by) if u}
+
+
+def _votes(review_name: str) -> list[quorum.Vote]:
+	return [
+		quorum.Vote(voter=row.voter, decision=row.decision, cast_at=get_datetime(row.cast_at))
+		for row in frappe.get_all(VOTE, filters={"review": review_name}, fields=["voter", "decision", "cast_at"])
+	]
+
+
+def _comments(review_name: str) -> list[dict]:
+	return frappe.get_all(
+		VOTE,
+		filters={"review": review_name},
+		fields=["voter", "decision", "comment", "cast_at"],
+		order_by="cast_at asc",
+	)
+
+
+def _locked_article(article_name: str):
+	if frappe.db.get_value("KM Article", article_name, "name", for_update=True) is None:
+		frappe.throw(_("Article {0} was not found.").format(article_name), frappe.DoesNotExistError)
+	article = frappe.get_doc("KM Article", article_name)
+	article.check_permission("write")
+	return article
+
+
+def _require_contributor(article) -> None:
+	if not lifecycle.can_submit(frappe.get_roles()):
+		frappe.throw(_("You need a knowledge role (KM Candidate or higher) to do this."), frappe.PermissionError)
+
+
+def _require_sections(article) -> None:
+	missing = kcs.missing_sections(article)
+	if missing:
+		labels = ", ".join(_(dict(kcs.SECTIONS).get(f, f)) for f in missing)
+		frappe.throw(_("Fill in these sections first: {0}").format(labels), KMError)
+
+
+def _committee_or_throw(article):
+	committee = committee_for(article.category, article.audience)
+	if not committee:
+		frappe.throw(
+			_(
+				"No knowledge committee reviews {0} articles in category {1}. Ask a KM Manager to set one up."
+			).format(_(article.audience), article.category or _("(none)")),
+			NoCommitteeError,
+		)
+	return committee
+
+
+def _clear_current_review(article) -> None:
+	article.current_review = None
+	article.flags.km_transition = True
+	article.save(ignore_permissions=True)
+
+
+def _close_assignment(review_name: str, user: str) -> None:
+	try:
+		assign_to.close(REVIEW, review_name, user, ignore_permissions=True)
+	except frappe.DoesNotExistError:
+		pass
+
+
+def _translate_vote_error(error: quorum.VoteError, review) -> str:
+	messages = {
+		"round_not_open": _("Voting is closed: this review is {0}.").format(_(review.status)),
+		"already_voted": _("You have already voted on this review; a vote cannot be changed."),
+		"deadline_passed": _("The deadline of this review has passed."),
+		"unknown_decision": _("Unknown vote. Choose Approve, Request Changes or Reject."),
+		"author_vote": _("The author of the article cannot vote on its review."),
+		"not_member": _("Only committee members can vote on this review."),
+	}
+	return messages.get(error.code, _(error.message))
+
+
+def translated_reason(decision: quorum.Decision) -> str:
+	numbers = {
+		"approvals": decision.approvals,
+		"changes": decision.changes,
+		"rejects": decision.rejects,
+		"required": decision.required,
+		"eligible": decision.eligible,
+		"pending": len(decision.pending),
+		"negative": decision.changes + decision.rejects,
+		"outcome": _(decision.outcome),
+	}
+	if decision.outcome == quorum.APPROVED:
+		template = _("Approved by {approvals} of {eligible} voting members ({required} required).")
+	elif decision.outcome == quorum.EXPIRED:
+		template = _("The deadline passed with {approvals} of {required} required approvals and {pending} members yet to vote.")
+	elif decision.approvals + len(decision.pending) < decision.required and max(decision.rejects, decision.rejects + decision.changes) < decision.required:
+		template = _("Approval is no longer possible: {approvals} approvals and {pending} members yet to vote, but {required} approvals are required. {outcome}.")
+	elif decision.outcome == quorum.REJECTED:
+		template = _("Rejected by {rejects} of {eligible} voting members ({required} required).")
+	else:
+		template = _("Changes requested: {negative} of {eligible} voting members did not approve ({required} approvals required).")
+	return template.format(**numbers)

@@ -1,0 +1,87 @@
+"""Scheduled governance work: expire overdue rounds, remind voters, flag articles due for review."""
+
+from datetime import timedelta
+
+import frappe
+from frappe import _
+from frappe.desk.form import assign_to
+from frappe.utils import get_datetime, getdate, now_datetime, today
+
+from km_crm.governance import audit, lifecycle, notify, quorum, review_round
+
+
+def close_expired_reviews() -> None:
+	for name in frappe.get_all(
+		"KM Review", filters={"status": quorum.OPEN, "deadline": ("<", now_datetime())}, pluck="name"
+	):
+		_in_own_transaction(_close_one, name)
+
+
+def _close_one(name: str) -> None:
+	if frappe.db.get_value("KM Review", name, "status", for_update=True) != quorum.OPEN:
+		return
+	review_round.evaluate(frappe.get_doc("KM Review", name))
+
+
+def remind_pending_voters() -> None:
+	now = now_datetime()
+	for name in frappe.get_all("KM Review", filters={"status": quorum.OPEN}, pluck="name"):
+		review = frappe.get_doc("KM Review", name)
+		hours = frappe.db.get_value("KM Committee", review.committee, "reminder_interval_hours") or 0
+		due = quorum.reminder_due(
+			(review.pending_voters or "").split(),
+			last_reminder_at=get_datetime(review.last_reminder_on) if review.last_reminder_on else None,
+			opened_at=get_datetime(review.opened_on),
+			now=now,
+			interval=timedelta(hours=hours),
+			deadline=get_datetime(review.deadline),
+		)
+		if due:
+			notify.remind_voters(review, due)
+			frappe.db.set_value("KM Review", name, "last_reminder_on", now, update_modified=False)
+
+
+def flag_articles_due_for_review() -> None:
+	day = getdate(today())
+	for row in frappe.get_all(
+		"KM Article",
+		filters={"status": lifecycle.PUBLISHED},
+		or_filters={"review_by": ("<=", day), "expires_on": ("<=", day)},
+		fields=["name", "review_by", "expires_on"],
+	):
+		_in_own_transaction(_flag_one, row.name)
+
+
+def _flag_one(name: str) -> None:
+	article = frappe.get_doc("KM Article", name)
+	if article.status != lifecycle.PUBLISHED:
+		return
+	expired = lifecycle.expired(article.expires_on, getdate(today()))
+	article.set_status(lifecycle.MARK_REVIEW_DUE)
+	article.save(ignore_permissions=True)
+	reason = (
+		_("The article expired on {0}.").format(frappe.utils.formatdate(article.expires_on))
+		if expired
+		else _("The article was due for review on {0}.").format(frappe.utils.formatdate(article.review_by))
+	)
+	audit.record("Review Due", article.name, version=article.version, details=reason, actor="Administrator")
+	if article.article_owner:
+		assign_to.add(
+			{
+				"assign_to": [article.article_owner],
+				"doctype": "KM Article",
+				"name": article.name,
+				"description": _("Review article {0}: {1}").format(article.title, reason),
+			},
+			ignore_permissions=True,
+		)
+
+
+def _in_own_transaction(fn, *args) -> None:
+	"""One bad record must not stop the rest of a scheduled run."""
+	try:
+		fn(*args)
+		frappe.db.commit()  # nosemgrep: scheduled job, one record per transaction
+	except Exception:
+		frappe.db.rollback()
+		frappe.log_error(title=f"km_crm: {fn.__name__} failed for {args}")

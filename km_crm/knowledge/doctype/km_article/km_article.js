@@ -1,0 +1,179 @@
+// Desk form of a knowledge article: governance actions, versions and history.
+
+const KM_API = "km_crm.api.articles.";
+
+frappe.ui.form.on("KM Article", {
+	refresh(frm) {
+		if (frm.is_new()) return;
+		km_article.show_live_banner(frm);
+		km_article.add_actions(frm);
+		km_article.render_history(frm);
+	},
+});
+
+const km_article = {
+	call(frm, method, args, message) {
+		return frappe
+			.call({ method: KM_API + method, args: { article: frm.doc.name, ...args }, freeze: true })
+			.then((r) => {
+				if (message) frappe.show_alert({ message, indicator: "green" });
+				frm.reload_doc();
+				return r.message;
+			});
+	},
+
+	show_live_banner(frm) {
+		const { status, published_version, version } = frm.doc;
+		if (published_version && ["Draft", "In Review"].includes(status)) {
+			frm.dashboard.set_headline(
+				__("You are editing draft version {0}. Readers still see the published {1}.", [
+					version,
+					published_version,
+				]),
+				"blue"
+			);
+		} else if (status === "Needs Review") {
+			frm.dashboard.set_headline(
+				__("This article is due for review. Submit it for review again or edit it."),
+				"orange"
+			);
+		}
+	},
+
+	add_actions(frm) {
+		const roles = frappe.user_roles;
+		const can_publish = roles.includes("KM Publisher") || roles.includes("KM Manager");
+		const { status, current_review } = frm.doc;
+
+		if (["Draft", "Needs Review"].includes(status) && !current_review) {
+			frm.add_custom_button(__("Submit for Review"), () => km_article.submit(frm)).addClass(
+				"btn-primary"
+			);
+		}
+		if (status === "Draft" && can_publish && !roles.includes("KM Candidate")) {
+			frm.add_custom_button(__("Publish"), () =>
+				frappe.confirm(__("Publish this version now, without a committee review?"), () =>
+					km_article.call(frm, "publish", {}, __("Published"))
+				)
+			);
+		}
+		if (current_review) {
+			frm.add_custom_button(__("Open Review"), () =>
+				frappe.set_route("Form", "KM Review", current_review)
+			);
+			frm.add_custom_button(__("Withdraw from Review"), () =>
+				frappe.confirm(__("Withdraw this article from its review?"), () =>
+					km_article.call(frm, "withdraw", {}, __("Withdrawn"))
+				)
+			);
+		}
+		if (["Published", "Needs Review"].includes(status) && !current_review) {
+			frm.add_custom_button(__("Retire"), () => km_article.retire(frm));
+		}
+		frm.add_custom_button(__("Compare"), () => km_article.compare(frm), __("Versions"));
+		frm.add_custom_button(__("Restore"), () => km_article.restore(frm), __("Versions"));
+	},
+
+	submit(frm) {
+		frappe.prompt(
+			[{ fieldname: "note", fieldtype: "Small Text", label: __("Note for the committee") }],
+			(values) => km_article.call(frm, "submit_for_review", values, __("Submitted for review")),
+			__("Submit for Review"),
+			__("Submit")
+		);
+	},
+
+	retire(frm) {
+		frappe.prompt(
+			[{ fieldname: "reason", fieldtype: "Small Text", label: __("Why retire it?"), reqd: 1 }],
+			(values) =>
+				km_article.call(frm, "request_retirement", values, __("Retirement sent to the committee")),
+			__("Retire Article"),
+			__("Request Retirement")
+		);
+	},
+
+	async version_options(frm, with_working) {
+		const r = await frappe.call(KM_API + "get_versions", { article: frm.doc.name });
+		const options = (r.message || []).map((v) => ({
+			value: v.name,
+			label: `v${v.version} · ${frappe.datetime.str_to_user(v.published_on)}`,
+		}));
+		if (with_working) options.unshift({ value: "working", label: __("Working copy") });
+		return options;
+	},
+
+	async compare(frm) {
+		const options = await km_article.version_options(frm, true);
+		if (options.length < 2) {
+			frappe.msgprint(__("There is nothing to compare yet: publish a version first."));
+			return;
+		}
+		const dialog = new frappe.ui.Dialog({
+			title: __("Compare Versions"),
+			size: "extra-large",
+			fields: [
+				{ fieldname: "from_version", fieldtype: "Select", label: __("From"), options, default: options[1].value },
+				{ fieldname: "column", fieldtype: "Column Break" },
+				{ fieldname: "to_version", fieldtype: "Select", label: __("To"), options, default: options[0].value },
+				{ fieldname: "section", fieldtype: "Section Break" },
+				{ fieldname: "diff", fieldtype: "HTML" },
+			],
+			primary_action_label: __("Compare"),
+			primary_action(values) {
+				frappe
+					.call(KM_API + "compare_versions", { article: frm.doc.name, ...values })
+					.then((r) => dialog.fields_dict.diff.$wrapper.html(r.message));
+			},
+		});
+		dialog.show();
+		dialog.get_primary_btn().trigger("click");
+	},
+
+	async restore(frm) {
+		const options = await km_article.version_options(frm, false);
+		if (!options.length) {
+			frappe.msgprint(__("No published version to restore yet."));
+			return;
+		}
+		frappe.prompt(
+			[{ fieldname: "version", fieldtype: "Select", label: __("Version"), options, reqd: 1 }],
+			(values) => km_article.call(frm, "restore_version", values, __("Restored as a new draft")),
+			__("Restore a Version as a New Draft"),
+			__("Restore")
+		);
+	},
+
+	render_history(frm) {
+		const wrapper = frm.get_field("history_html").$wrapper;
+		frappe.call(KM_API + "get_history", { article: frm.doc.name }).then((r) => {
+			const { events, tampered } = r.message;
+			if (!events.length) {
+				wrapper.html(`<p class="text-muted">${__("No review or publishing history yet.")}</p>`);
+				return;
+			}
+			const warning = tampered.length
+				? `<div class="alert alert-danger">${__(
+						"The audit trail of this article was altered outside the app: {0}",
+						[tampered.map(frappe.utils.escape_html).join(", ")]
+				  )}</div>`
+				: "";
+			const rows = events
+				.map(
+					(e) => `<tr>
+						<td>${frappe.datetime.str_to_user(e.occurred_on)}</td>
+						<td>${__(e.event_type)}</td>
+						<td>${frappe.utils.escape_html(e.actor || "")}</td>
+						<td>${e.version || ""}</td>
+						<td>${e.review ? `<a href="/app/km-review/${encodeURIComponent(e.review)}">${frappe.utils.escape_html(e.review)}</a>` : ""}</td>
+						<td>${frappe.utils.escape_html(e.details || "")}</td>
+					</tr>`
+				)
+				.join("");
+			wrapper.html(`${warning}<table class="table table-bordered km-history">
+				<thead><tr><th>${__("When")}</th><th>${__("Event")}</th><th>${__("By")}</th>
+				<th>${__("Version")}</th><th>${__("Review")}</th><th>${__("Details")}</th></tr></thead>
+				<tbody>${rows}</tbody></table>`);
+		});
+	},
+};

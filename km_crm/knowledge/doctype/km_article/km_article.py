@@ -1,0 +1,144 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import getdate, today
+
+from km_crm.exceptions import KMError, LifecycleError
+from km_crm.governance import lifecycle
+from km_crm.knowledge import kcs, versioning
+from km_crm.knowledge.publishing import versioned_dict
+from km_crm.knowledge.sanitize import sanitize_html
+
+RICH_FIELDS = ("issue", "environment", "resolution", "cause")
+# Dates the owner may move on a live article without starting a new version
+UNVERSIONED_EDITS = ("review_by", "expires_on")
+
+
+class KMArticle(Document):
+	def validate(self):
+		self.sanitize_rich_text()
+		self.normalize_tags()
+		self.check_dates()
+		self.check_translation_link()
+		self.guard_status()
+		self.guard_frozen_states()
+		self.start_next_version_when_live_content_changes()
+		self.ensure_article_owner()
+
+	def on_update(self):
+		if self.flags.km_new_version:
+			from km_crm.governance import audit
+
+			audit.record(
+				"New Version",
+				self.name,
+				version=self.version,
+				details=_("Editing the published article started draft version {0}.").format(self.version),
+			)
+
+	def on_trash(self):
+		if self.published_version or frappe.db.exists("KM Review", {"article": self.name}):
+			frappe.throw(
+				_("Article {0} has a review or publishing history and cannot be deleted. Retire it instead.").format(
+					self.name
+				),
+				KMError,
+			)
+
+	# -- validation steps --------------------------------------------------------------------
+
+	def sanitize_rich_text(self):
+		for fieldname in RICH_FIELDS:
+			value = self.get(fieldname)
+			if value:
+				self.set(fieldname, sanitize_html(value))
+
+	def normalize_tags(self):
+		self.tags = ", ".join(kcs.normalize_tags(self.tags or ""))
+
+	def check_dates(self):
+		try:
+			kcs.validate_dates(self.review_by, self.expires_on, getdate(today()))
+		except kcs.KcsError as e:
+			frappe.throw(_(e.message), KMError)
+
+	def check_translation_link(self):
+		if not self.translation_of:
+			return
+		if self.translation_of == self.name:
+			frappe.throw(_("An article cannot be a translation of itself."), KMError)
+		original_language = frappe.db.get_value("KM Article", self.translation_of, "language")
+		if original_language == self.language:
+			frappe.throw(
+				_("A translation must be in a different language from the article it translates ({0}).").format(
+					original_language
+				),
+				KMError,
+			)
+
+	def guard_status(self):
+		"""Status only changes through the governance actions (submit, vote, publish, retire...)."""
+		if self.flags.km_transition:
+			return
+		if self.is_new():
+			self.status = lifecycle.DRAFT
+			self.version = 1
+			self.published_version = None
+			return
+		before = self.get_doc_before_save()
+		if before and before.status != self.status:
+			frappe.throw(
+				_("The status of an article changes only through Submit for Review, Publish or Retire."),
+				LifecycleError,
+			)
+
+	def content_changed(self) -> bool:
+		before = self.get_doc_before_save()
+		if not before:
+			return False
+		changed = versioning.changed_fields(
+			versioning.snapshot(versioned_dict(before)), versioning.snapshot(versioned_dict(self))
+		)
+		return any(field not in UNVERSIONED_EDITS for field in changed)
+
+	def guard_frozen_states(self):
+		if self.is_new() or self.flags.km_transition or not self.content_changed():
+			return
+		if self.status == lifecycle.IN_REVIEW:
+			frappe.throw(
+				_("This article is being reviewed. Withdraw it from review before changing its content."),
+				LifecycleError,
+			)
+		if self.status == lifecycle.ARCHIVED:
+			frappe.throw(_("This article is retired. Restore a version as a new draft to edit it."), LifecycleError)
+
+	def start_next_version_when_live_content_changes(self):
+		"""Editing a published article starts the draft of the next version; the published one stays live."""
+		if self.is_new() or self.flags.km_transition:
+			return
+		if self.status not in (lifecycle.PUBLISHED, lifecycle.NEEDS_REVIEW) or not self.content_changed():
+			return
+		self.status = lifecycle.next_status(self.status, lifecycle.EDIT)
+		self.version = versioning.next_version_number(self.version or 1, published=True)
+		self.flags.km_new_version = True
+
+	def ensure_article_owner(self):
+		if not self.article_owner:
+			self.article_owner = frappe.session.user
+
+	# -- helpers used by the governance services ------------------------------------------------
+
+	def set_status(self, action: str):
+		if not lifecycle.can_transition(self.status, action):
+			frappe.throw(
+				_("Cannot {0} an article that is {1}.").format(
+					_(lifecycle.ACTION_LABELS.get(action, action)), _(self.status)
+				),
+				LifecycleError,
+			)
+		self.status = lifecycle.next_status(self.status, action)
+		self.flags.km_transition = True
+
+	@property
+	def is_live(self) -> bool:
+		return lifecycle.is_live(self.status, bool(self.published_version))

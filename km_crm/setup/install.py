@@ -1,0 +1,59 @@
+"""Install hooks. Every step is idempotent: running install or migrate twice changes nothing."""
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+from km_crm.setup.custom_fields import erpnext_custom_fields, helpdesk_custom_fields
+
+KM_ROLES = (
+	"KM Candidate",
+	"KM Contributor",
+	"KM Publisher",
+	"KM Coach",
+	"KM Committee Member",
+	"KM Manager",
+)
+
+
+def helpdesk_installed() -> bool:
+	return "helpdesk" in frappe.get_installed_apps()
+
+
+def after_install():
+	ensure_roles()
+	ensure_root_category()
+	add_custom_fields()
+
+
+def after_migrate():
+	ensure_roles()
+	ensure_root_category()
+	add_custom_fields()
+
+
+def after_app_install(app_name: str):
+	if app_name == "helpdesk":
+		add_custom_fields()
+
+
+def ensure_roles():
+	for role in KM_ROLES:
+		if not frappe.db.exists("Role", role):
+			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
+				ignore_permissions=True
+			)
+
+
+def ensure_root_category():
+	from km_crm.knowledge.doctype.km_category.km_category import ROOT_CATEGORY
+
+	if not frappe.db.exists("KM Category", ROOT_CATEGORY):
+		frappe.get_doc(
+			{"doctype": "KM Category", "category_name": ROOT_CATEGORY, "is_group": 1}
+		).insert(ignore_permissions=True)
+
+
+def add_custom_fields():
+	create_custom_fields(erpnext_custom_fields(), ignore_validate=True, update=True)
+	if helpdesk_installed() and frappe.db.exists("DocType", "HD Ticket"):
+		create_custom_fields(helpdesk_custom_fields(), ignore_validate=True, update=True)
