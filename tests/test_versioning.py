@@ -174,7 +174,7 @@ def test_restore_payload_round_trip():
     payload = restore_payload(snapshot_json(ARTICLE))
     assert set(payload) == set(VERSIONED_FIELDS)
     assert payload["tags"] == "Hardware, printer"
-    assert payload["items"] == [{"item": "PRN-1"}, {"item": "PRN-2"}]
+    assert payload["items"] == ["PRN-1", "PRN-2"]
     assert payload["translation_of"] is None
     assert payload["review_by"] == "2024-12-31"
     assert payload["issue"] == "<p>The printer is offline.</p>"

@@ -278,7 +278,8 @@ def restore_payload(snap: Mapping | str) -> dict:
     """Field values to copy into the working copy when an old version is restored as a new draft.
 
     Dates and links that were empty become ``None``; tags become a comma-separated string
-    (KM Article.tags is Small Text); items become KM Article Item rows ``[{"item": code}]``.
+    (KM Article.tags is Small Text); items stay a sorted list of Item codes: the caller builds the
+    KM Article Item rows (``{"item": code}``), skipping Items deleted since.
     """
     data = load_snapshot(snap) if isinstance(snap, str) else snapshot(snap)
     payload: dict[str, Any] = {}
@@ -287,7 +288,7 @@ def restore_payload(snap: Mapping | str) -> dict:
         if field == "tags":
             payload[field] = ", ".join(value)
         elif field == "items":
-            payload[field] = [{ITEM_KEY: code} for code in value]
+            payload[field] = list(value)
         elif field in DATE_FIELDS or field in LINK_FIELDS:
             payload[field] = value or None
         else:
