@@ -1,0 +1,222 @@
+"""Text analysis shared by every search backend.
+
+Both engines index the tokens produced here (as whitespace-separated strings), so they rank the
+same terms. Rules:
+- normalise: NFKC (full-width -> half-width), case folding, CJK and "traditional" punctuation
+  (「」『』《》【】、。...) treated as separators;
+- split into runs of one script: CJK runs become character unigrams + bigrams (so a two-character
+  word such as 检索 matches as one bigram term), other runs become words that are lower-cased,
+  stripped of English stop words and stemmed (Snowball English);
+- queries: any query syntax (quotes, *, -, :, AND/OR, parentheses...) is plain text here, nothing
+  raises, overlong queries are cut, and admin-managed synonyms are expanded at query time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from km_crm.search.stemmer import stem
+
+MAX_QUERY_CHARS = 512
+MAX_QUERY_TERMS = 64
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_RUN_RE = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+)")
+_CJK_CHAR_RE = re.compile(rf"[{_CJK}]")
+_LETTER_RE = re.compile(rf"[^\W\d_{_CJK}]")
+
+# Standard English stop words (Lucene/Elasticsearch "_english_" set plus a few question and
+# contraction fragments); kept small so that meaningful words are never dropped.
+STOP_WORDS = frozenset(
+    """a an and are as at be but by for if in into is it no not of on or such that the their then
+    there these they this to was will with i me my we our you your he she him her his its them what
+    which who whom how when where why do does did doing have has had having am been being can could
+    would should s t d ll m re ve""".split()
+)
+
+
+def normalize(text: str | None) -> str:
+    """NFKC + case folding. Full-width letters/digits become ASCII; punctuation stays a separator."""
+    if not text:
+        return ""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def detect_language(text: str | None, default: str = "en") -> str:
+    """'zh' when CJK characters make up at least 30% of the letters, else 'en' (or default if none)."""
+    text = text or ""
+    cjk = len(_CJK_CHAR_RE.findall(text))
+    letters = cjk + len(_LETTER_RE.findall(text))
+    if not letters:
+        return default
+    return "zh" if cjk / letters >= 0.3 else "en"
+
+
+def is_cjk_term(term: str) -> bool:
+    return bool(term) and _CJK_CHAR_RE.match(term) is not None
+
+
+def _word_term(word: str) -> str | None:
+    if word in STOP_WORDS:
+        return None
+    return stem(word) if word.isascii() else word
+
+
+def analyze(text: str | None) -> list[str]:
+    """Index-time analysis: the list of terms for a text (repeats kept: they are term frequency)."""
+    terms: list[str] = []
+    append = terms.append
+    for m in _RUN_RE.finditer(normalize(text)):
+        run = m.group("cjk")
+        if run is not None:
+            terms.extend(run)
+            terms.extend(run[i : i + 2] for i in range(len(run) - 1))
+        else:
+            term = _word_term(m.group("word"))
+            if term:
+                append(term)
+    return terms
+
+
+def analyze_to_string(text: str | None) -> str:
+    """Terms joined by spaces: what the engines' whitespace tokenizers index."""
+    return " ".join(analyze(text))
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    term: str
+    weight: float = 1.0
+    synonym: bool = False
+    highlight: bool = True  # False for single CJK characters cut from a longer run
+
+
+# Relative weights of query terms. CJK bigrams carry word-level meaning; single characters are a
+# recall safety net (a one-character word, a typo breaking a bigram) and weigh less.
+UNIGRAM_WEIGHT = 0.5
+BIGRAM_WEIGHT = 1.0
+WORD_WEIGHT = 1.0
+SYNONYM_WEIGHT = 0.7
+
+
+def _query_runs(text: str) -> list[tuple[str, str]]:
+    runs = []
+    for m in _RUN_RE.finditer(text):
+        if m.group("cjk") is not None:
+            runs.append(("cjk", m.group("cjk")))
+        else:
+            runs.append(("word", m.group("word")))
+    return runs
+
+
+def _terms_of_runs(
+    runs: list[tuple[str, str]], weights: dict[str, float], scale: float, fragments: set[str]
+) -> None:
+    def add(term: str, weight: float) -> None:
+        weights[term] = weights.get(term, 0.0) + weight * scale
+
+    for kind, run in runs:
+        if kind == "word":
+            term = _word_term(run)
+            if term:
+                add(term, WORD_WEIGHT)
+        elif len(run) == 1:
+            add(run, BIGRAM_WEIGHT)  # a lone character is the whole word
+        else:
+            for ch in run:
+                add(ch, UNIGRAM_WEIGHT)
+                fragments.add(ch)
+            for i in range(len(run) - 1):
+                add(run[i : i + 2], BIGRAM_WEIGHT)
+
+
+def normalize_synonyms(synonyms: Mapping[str, Iterable[str]] | Iterable[Iterable[str]] | None) -> list[list[str]]:
+    """Accept {"term": ["syn", ...]} or [["a", "b", "c"], ...] (or "a, b, c" lines); return groups."""
+    if not synonyms:
+        return []
+    groups: list[list[str]] = []
+    if isinstance(synonyms, Mapping):
+        items = [[key, *values] for key, values in synonyms.items()]
+    else:
+        items = synonyms
+    for group in items:
+        if isinstance(group, str):
+            group = re.split(r"[,，;；\n]", group)
+        cleaned = [normalize(g).strip() for g in group if g and normalize(g).strip()]
+        if len(cleaned) > 1:
+            groups.append(cleaned)
+    return groups
+
+
+def _synonym_hits(norm_text: str, word_terms: set[str], groups: list[list[str]]) -> list[str]:
+    expansions: list[str] = []
+    for group in groups:
+        present = []
+        for phrase in group:
+            if is_cjk_term(phrase[0]) or not phrase.isascii():
+                hit = phrase in norm_text
+            else:
+                phrase_terms = [t for t in analyze(phrase)]
+                hit = bool(phrase_terms) and all(t in word_terms for t in phrase_terms)
+            present.append(hit)
+        if any(present):
+            expansions.extend(p for p, hit in zip(group, present, strict=True) if not hit)
+    return expansions
+
+
+def analyze_query(text: str | None, synonyms=None, max_terms: int = MAX_QUERY_TERMS) -> list[QueryTerm]:
+    """Query-time analysis: weighted, de-duplicated terms. Never raises; empty list means no query.
+
+    Query syntax is not interpreted: operators and punctuation are separators, so `"a" AND -b*`
+    searches for the words a and b. Text beyond MAX_QUERY_CHARS is ignored.
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    norm = normalize(text[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_CHARS]
+    runs = [r for r in _query_runs(norm) if not (r[0] == "word" and r[1] in ("and", "or", "not"))]
+    weights: dict[str, float] = {}
+    fragments: set[str] = set()
+    whole: set[str] = set()
+    _terms_of_runs(runs, weights, 1.0, fragments)
+    whole.update(r for kind, r in runs if kind == "cjk" and len(r) == 1)
+    original = set(weights)
+    groups = normalize_synonyms(synonyms)
+    if groups:
+        word_terms = {t for t in weights if not is_cjk_term(t)}
+        for phrase in _synonym_hits(norm, word_terms, groups):
+            phrase_runs = _query_runs(phrase)
+            _terms_of_runs(phrase_runs, weights, SYNONYM_WEIGHT, fragments)
+            whole.update(r for kind, r in phrase_runs if kind == "cjk" and len(r) == 1)
+    terms = [
+        QueryTerm(t, w, t not in original, highlight=t not in fragments or t in whole) for t, w in weights.items()
+    ]
+    if len(terms) > max_terms:
+        # keep the most informative: bigrams/words before single characters, then by weight
+        terms.sort(key=lambda q: (len(q.term) == 1 and is_cjk_term(q.term), -q.weight))
+        terms = terms[:max_terms]
+    return terms
+
+
+def highlight_terms(query_terms: Iterable[QueryTerm]) -> set[str]:
+    """Terms worth marking in a snippet (not the single characters of a longer Chinese word)."""
+    return {q.term for q in query_terms if q.highlight}
+
+
+def tokens_with_offsets(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, kind, normalised run) for each script run of a display text (for highlighting).
+
+    Offsets refer to `text` itself: NFKC can change lengths, so each run is normalised on its own.
+    """
+    out = []
+    for m in _RUN_RE.finditer(text):
+        kind = "cjk" if m.group("cjk") is not None else "word"
+        out.append((m.start(), m.end(), kind, normalize(m.group(0))))
+    return out
+
+
+def word_term(word_normalised: str) -> str | None:
+    """The index term of one normalised word (None for a stop word)."""
+    return _word_term(word_normalised)

@@ -1,0 +1,334 @@
+"""Embedded search backend on tantivy (the `tantivy` wheel): one index folder per site.
+
+- Terms come from analysis.py, stored as whitespace-separated strings in `*_t` fields that
+  tantivy's "whitespace" tokenizer indexes as-is, so tantivy ranks exactly our terms (BM25).
+- One writer at a time across processes (tantivy's lock file). A busy lock is retried with
+  exponential backoff for `lock_timeout` seconds, then IndexBusyError. Each index() call is one
+  commit: either all its articles are replaced or none is (rollback on error).
+- Readers notice commits from any process by a cheap stat of meta.json before each search, and
+  reload their searcher when it changed.
+- rebuild() deletes everything and adds the new passages in the same writer transaction, so
+  readers keep seeing the old index until the single final commit swaps in the new one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Iterator
+
+import tantivy
+
+from km_crm.search.analysis import analyze_to_string
+from km_crm.search.backend import (
+    ROLE_ANY,
+    Hit,
+    IndexBusyError,
+    SearchBackend,
+    SearchBackendError,
+    SearchQuery,
+    category_keys,
+)
+from km_crm.search.documents import Passage
+
+SCHEMA_VERSION = "km-passages-1"
+_VERSION_FILE = "km_schema_version"
+_TEXT_FIELDS = ("title", "heading", "text")
+_KIND_PASSAGE = "p"
+_KIND_MANIFEST = "m"
+
+
+def _build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, tokenizer_name="raw")
+    sb.add_text_field("article_id", stored=True, tokenizer_name="raw", fast=True)
+    sb.add_text_field("kind", tokenizer_name="raw")
+    sb.add_text_field("modified", stored=True, tokenizer_name="raw")
+    for name in ("lang", "audience", "status", "roles", "category", "items"):
+        sb.add_text_field(name, tokenizer_name="raw")
+    for name in _TEXT_FIELDS:
+        sb.add_text_field(f"{name}_t", tokenizer_name="whitespace", index_option="freq")
+    sb.add_bytes_field("data", stored=True, indexed=False)
+    return sb.build()
+
+
+def passage_terms(passage: Passage) -> dict[str, str]:
+    """The analysed term strings of a passage, per text field (shared with the ES backend)."""
+    title = passage.title
+    if passage.tags:
+        title = f"{title}\n" + " ".join(passage.tags)
+    return {
+        "title": analyze_to_string(title),
+        "heading": analyze_to_string(passage.html_heading),
+        "text": analyze_to_string(passage.text),
+    }
+
+
+def _display_data(p: Passage) -> bytes:
+    data = {
+        "title": p.title, "heading": p.heading, "text": p.text, "section": p.section, "lang": p.lang,
+        "audience": p.audience, "status": p.status, "category_path": p.category_path, "items": p.items,
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _group_by_article(passages: Iterable[Passage]) -> dict[str, list[Passage]]:
+    grouped: dict[str, list[Passage]] = {}
+    for p in passages:
+        grouped.setdefault(p.article_id, []).append(p)
+    return grouped
+
+
+class TantivyBackend(SearchBackend):
+    def __init__(
+        self,
+        path: str,
+        field_weights: dict[str, float] | None = None,
+        lock_timeout: float = 60.0,
+        heap_size: int = 128_000_000,
+        num_threads: int = 1,
+    ) -> None:
+        self.path = os.fspath(path)
+        self.field_weights = dict(field_weights or {})
+        self.lock_timeout = lock_timeout
+        self.heap_size = heap_size
+        self.num_threads = num_threads
+        self.schema = _build_schema()
+        self._index: tantivy.Index | None = None
+        self._meta_stamp: tuple | None = None
+        self._lock = threading.Lock()
+
+    # ---- opening and freshness -------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        self._open()
+
+    def _open(self) -> tantivy.Index:
+        if self._index is not None:
+            return self._index
+        with self._lock:
+            if self._index is None:
+                os.makedirs(self.path, exist_ok=True)
+                version_file = os.path.join(self.path, _VERSION_FILE)
+                existing = None
+                if os.path.exists(version_file):
+                    with open(version_file, encoding="utf-8") as fh:
+                        existing = fh.read().strip()
+                if existing != SCHEMA_VERSION and os.path.exists(os.path.join(self.path, "meta.json")):
+                    # index of an older layout: it is a derived cache, start empty (reconcile refills)
+                    self._wipe_folder()
+                self._index = tantivy.Index(self.schema, path=self.path, reuse=True)
+                if existing != SCHEMA_VERSION:
+                    with open(version_file, "w", encoding="utf-8") as fh:
+                        fh.write(SCHEMA_VERSION)
+        return self._index
+
+    def _wipe_folder(self) -> None:
+        for name in os.listdir(self.path):
+            target = os.path.join(self.path, name)
+            if os.path.isdir(target):
+                shutil.rmtree(target)
+            else:
+                os.remove(target)
+
+    def _meta_state(self) -> tuple | None:
+        try:
+            st = os.stat(os.path.join(self.path, "meta.json"))
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_ino, st.st_size)
+
+    def _searcher(self) -> tantivy.Searcher:
+        index = self._open()
+        stamp = self._meta_state()
+        if stamp != self._meta_stamp:
+            index.reload()
+            self._meta_stamp = stamp
+        return index.searcher()
+
+    # ---- writing ---------------------------------------------------------------------------
+    def _writer(self, num_threads: int | None = None) -> tantivy.IndexWriter:
+        index = self._open()
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.02
+        while True:
+            try:
+                return index.writer(self.heap_size, num_threads or self.num_threads)
+            except ValueError as exc:
+                if "LockBusy" not in str(exc) and "lock" not in str(exc).lower():
+                    raise SearchBackendError(f"cannot open the search index writer: {exc}") from exc
+                if time.monotonic() >= deadline:
+                    raise IndexBusyError(
+                        f"search index at {self.path} is being written by another process; "
+                        f"gave up after {self.lock_timeout:.0f}s"
+                    ) from exc
+                time.sleep(delay * (0.5 + random.random()))
+                delay = min(delay * 2, 1.0)
+
+    def _write(self, action, num_threads: int | None = None) -> int:
+        writer = self._writer(num_threads)
+        try:
+            written = action(writer)
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()  # releases the lock
+        return written
+
+    def _passage_document(self, p: Passage) -> tantivy.Document:
+        terms = passage_terms(p)
+        doc = tantivy.Document(
+            id=p.id,
+            article_id=p.article_id,
+            kind=_KIND_PASSAGE,
+            modified=p.modified,
+            lang=p.lang,
+            audience=p.audience,
+            status=p.status,
+            roles=list(p.roles) or [ROLE_ANY],
+            category=category_keys(p.category_path),
+            items=list(p.items),
+            title_t=terms["title"],
+            heading_t=terms["heading"],
+            text_t=terms["text"],
+        )
+        doc.add_bytes("data", _display_data(p))
+        return doc
+
+    def _add_articles(self, writer: tantivy.IndexWriter, passages: Iterable[Passage], delete_first: bool) -> int:
+        written = 0
+        for article_id, group in _group_by_article(passages).items():
+            if delete_first:
+                writer.delete_documents_by_term("article_id", article_id)
+            for p in group:
+                writer.add_document(self._passage_document(p))
+                written += 1
+            manifest = tantivy.Document(
+                id=f"{article_id}#manifest", article_id=article_id, kind=_KIND_MANIFEST, modified=group[0].modified
+            )
+            writer.add_document(manifest)
+        return written
+
+    def index(self, passages: Iterable[Passage]) -> int:
+        passages = list(passages)
+        if not passages:
+            return 0
+        return self._write(lambda w: self._add_articles(w, passages, delete_first=True))
+
+    def delete(self, article_ids: Iterable[str]) -> None:
+        ids = [str(a) for a in article_ids]
+        if not ids:
+            return
+
+        def action(writer):
+            for article_id in ids:
+                writer.delete_documents_by_term("article_id", article_id)
+            return 0
+
+        self._write(action)
+
+    def clear(self) -> None:
+        self._write(lambda w: w.delete_all_documents() or 0)
+
+    def rebuild(self, passages: Iterable[Passage]) -> int:
+        def action(writer):
+            writer.delete_all_documents()
+            return self._add_articles(writer, passages, delete_first=False)
+
+        return self._write(action, num_threads=max(1, min(4, os.cpu_count() or 1)))
+
+    # ---- reading ---------------------------------------------------------------------------
+    def _term(self, field: str, value: str) -> tantivy.Query:
+        return tantivy.Query.term_query(self.schema, field, value)
+
+    def _any_of(self, field: str, values: Iterable[str]) -> tantivy.Query:
+        return tantivy.Query.term_set_query(self.schema, field, list(values))
+
+    def _filters(self, query: SearchQuery) -> list[tantivy.Query] | None:
+        """Filter queries; None when the filters can match nothing."""
+        filters = [self._term("kind", _KIND_PASSAGE)]
+        for field, values in (
+            ("audience", query.audiences),
+            ("status", query.statuses),
+            ("items", query.items),
+            ("article_id", query.article_ids),
+        ):
+            if values is not None:
+                if not values:
+                    return None
+                filters.append(self._any_of(field, values))
+        if query.roles is not None:
+            filters.append(self._any_of("roles", [ROLE_ANY, *query.roles]))
+        if query.lang:
+            filters.append(self._term("lang", query.lang))
+        if query.category:
+            filters.append(self._term("category", category_keys(query.category)[-1]))
+        return filters
+
+    def _build(self, query: SearchQuery) -> tantivy.Query | None:
+        filters = self._filters(query)
+        if filters is None or not query.terms:
+            return None
+        weights = self.weights(query)
+        should = []
+        for qt in query.terms:
+            for field, fw in weights.items():
+                q = self._term(f"{field}_t", qt.term)
+                boost = qt.weight * fw
+                should.append((tantivy.Occur.Should, q if boost == 1.0 else tantivy.Query.boost_query(q, boost)))
+        clauses = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))]
+        clauses.extend((tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters)
+        return tantivy.Query.boolean_query(clauses)
+
+    def search(self, query: SearchQuery) -> list[Hit]:
+        q = self._build(query)
+        if q is None or query.limit <= 0:
+            return []
+        searcher = self._searcher()
+        result = searcher.search(q, query.limit, count=False)
+        hits = []
+        for score, address in result.hits:
+            doc = searcher.doc(address)
+            data = json.loads(bytes(doc.get_first("data")))
+            hits.append(
+                Hit(
+                    passage_id=doc.get_first("id"),
+                    article_id=doc.get_first("article_id"),
+                    score=float(score),
+                    modified=doc.get_first("modified") or "",
+                    **data,
+                )
+            )
+        return hits
+
+    def count(self, query: SearchQuery) -> int:
+        q = self._build(query)
+        if q is None:
+            return 0
+        return int(round(self._searcher().cardinality(q, "article_id")))
+
+    def indexed_versions(self) -> dict[str, str]:
+        searcher = self._searcher()
+        q = self._term("kind", _KIND_MANIFEST)
+        total = searcher.num_docs
+        if not total:
+            return {}
+        versions = {}
+        for _, address in searcher.search(q, total, count=False).hits:
+            doc = searcher.doc(address)
+            versions[doc.get_first("article_id")] = doc.get_first("modified") or ""
+        return versions
+
+    def passage_count(self) -> int:
+        return self._searcher().search(self._term("kind", _KIND_PASSAGE), 1, count=True).count
+
+    def iter_article_ids(self) -> Iterator[str]:
+        yield from self.indexed_versions()
+
+    def close(self) -> None:
+        self._index = None
