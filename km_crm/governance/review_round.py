@@ -135,9 +135,10 @@ def _open_round(article, committee, review_type: str, note: str):
 
 def cast_vote(review_name: str, decision: str, comment: str = "") -> dict:
 	# Lock the round first: concurrent final votes queue here, so the round decides exactly once.
+	# Locking reads also see what a concurrent voter committed while we waited for the lock.
 	if frappe.db.get_value(REVIEW, review_name, "name", for_update=True) is None:
 		frappe.throw(_("Review {0} was not found.").format(review_name), frappe.DoesNotExistError)
-	review = frappe.get_doc(REVIEW, review_name)
+	review = frappe.get_doc(REVIEW, review_name, for_update=True)
 	article = frappe.get_doc("KM Article", review.article)
 	committee = frappe.get_doc("KM Committee", review.committee)
 	voter = frappe.session.user
@@ -315,10 +316,15 @@ def _authors(article, review) -> set[str]:
 
 
 def _votes(review_name: str) -> list[quorum.Vote]:
-	return [
-		quorum.Vote(voter=row.voter, decision=row.decision, cast_at=get_datetime(row.cast_at))
-		for row in frappe.get_all(VOTE, filters={"review": review_name}, fields=["voter", "decision", "cast_at"])
-	]
+	table = frappe.qb.DocType(VOTE)
+	rows = (
+		frappe.qb.from_(table)
+		.select(table.voter, table.decision, table.cast_at)
+		.where(table.review == review_name)
+		.for_update()
+		.run(as_dict=True)
+	)
+	return [quorum.Vote(voter=r.voter, decision=r.decision, cast_at=get_datetime(r.cast_at)) for r in rows]
 
 
 def _comments(review_name: str) -> list[dict]:

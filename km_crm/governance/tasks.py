@@ -49,10 +49,10 @@ def flag_articles_due_for_review() -> None:
 		or_filters={"review_by": ("<=", day), "expires_on": ("<=", day)},
 		fields=["name", "review_by", "expires_on"],
 	):
-		_in_own_transaction(_flag_one, row.name)
+		_in_own_transaction(flag_article, row.name)
 
 
-def _flag_one(name: str) -> None:
+def flag_article(name: str) -> None:
 	article = frappe.get_doc("KM Article", name)
 	if article.status != lifecycle.PUBLISHED:
 		return

@@ -20,15 +20,18 @@ def helpdesk_installed() -> bool:
 
 
 def after_install():
-	ensure_roles()
-	ensure_root_category()
+	ensure_roots()
 	add_custom_fields()
 
 
 def after_migrate():
+	ensure_roots()
+	add_custom_fields()
+
+
+def ensure_roots():
 	ensure_roles()
 	ensure_root_category()
-	add_custom_fields()
 
 
 def after_app_install(app_name: str):

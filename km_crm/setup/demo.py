@@ -1,0 +1,119 @@
+"""Demo loader: `bench --site SITE execute km_crm.setup.demo.load`.
+
+Creates demo users, categories, a knowledge committee and a dozen English and Chinese articles in
+several states, by walking each article through the real governance actions (submit, votes,
+publish, retire). Running it again adds nothing twice.
+"""
+
+import frappe
+
+from km_crm.governance import review_round, tasks
+from km_crm.knowledge.doctype.km_category.km_category import ROOT_CATEGORY
+from km_crm.setup.demo_content import ARTICLES, CATEGORIES, COMMITTEE, USERS
+from km_crm.setup.install import ensure_roots
+
+DEMO_PASSWORD = "km-demo-2026"
+AUTHOR = "km.author@example.com"
+PUBLISHER = "km.publisher@example.com"
+VOTERS = ("km.chair@example.com", "km.reviewer1@example.com")
+
+
+def load() -> dict:
+	ensure_roots()
+	_users()
+	_categories()
+	_committee()
+	created = {}
+	keys = {}
+	for spec in ARTICLES:
+		name = frappe.db.get_value("KM Article", {"title": spec["title"]}, "name")
+		if not name:
+			name = _article(spec, keys)
+			created[spec["key"]] = name
+		keys[spec["key"]] = name
+	frappe.set_user("Administrator")
+	frappe.db.commit()
+	print(f"km_crm demo: {len(created)} articles created, {len(ARTICLES) - len(created)} already there.")
+	print(f"Demo users log in with password {DEMO_PASSWORD!r}: " + ", ".join(u for u, _n, _r in USERS))
+	return created
+
+
+def _users():
+	for email, full_name, roles in USERS:
+		if not frappe.db.exists("User", email):
+			first, _sp, last = full_name.partition(" ")
+			user = frappe.get_doc(
+				{
+					"doctype": "User",
+					"email": email,
+					"first_name": first,
+					"last_name": last,
+					"send_welcome_email": 0,
+					"user_type": "System User",
+					"new_password": DEMO_PASSWORD,
+				}
+			).insert(ignore_permissions=True)
+		else:
+			user = frappe.get_doc("User", email)
+		user.flags.ignore_permissions = True
+		user.add_roles(*roles)
+
+
+def _categories():
+	for name, parent in CATEGORIES:
+		if not frappe.db.exists("KM Category", name):
+			frappe.get_doc(
+				{
+					"doctype": "KM Category",
+					"category_name": name,
+					"parent_km_category": parent or ROOT_CATEGORY,
+					"is_group": 1 if parent is None else 0,
+				}
+			).insert(ignore_permissions=True)
+
+
+def _committee():
+	if not frappe.db.exists("KM Committee", COMMITTEE["committee_name"]):
+		frappe.get_doc({"doctype": "KM Committee", **COMMITTEE}).insert(ignore_permissions=True)
+
+
+def _article(spec: dict, keys: dict) -> str:
+	frappe.set_user(AUTHOR)
+	fields = {k: spec.get(k) for k in ("title", "language", "audience", "category", "issue", "environment", "resolution", "cause", "tags")}
+	doc = frappe.get_doc({"doctype": "KM Article", **fields, "article_owner": AUTHOR})
+	if spec.get("translation_of"):
+		doc.translation_of = keys.get(spec["translation_of"])
+	doc.insert()
+	state = spec["state"]
+	if state == "Draft":
+		return doc.name
+	if state == "Published direct":
+		frappe.set_user(PUBLISHER)
+		review_round.publish_directly(doc.name)
+		return doc.name
+
+	review = review_round.submit_for_review(doc.name, "Ready for review.")
+	if state == "In Review":
+		return doc.name
+	_approve(review)
+	if state == "Needs Review":
+		frappe.set_user("Administrator")
+		frappe.db.set_value("KM Article", doc.name, "review_by", frappe.utils.add_days(frappe.utils.today(), -1))
+		tasks.flag_article(doc.name)
+	elif state == "Archived":
+		frappe.set_user(AUTHOR)
+		_approve(review_round.request_retirement(doc.name, "Replaced by the standard print format."))
+	elif state == "Published with draft":
+		frappe.set_user(AUTHOR)
+		live = frappe.get_doc("KM Article", doc.name)
+		live.resolution = spec["draft_change"]
+		live.save()
+	return doc.name
+
+
+def _approve(review: str):
+	for voter in VOTERS:
+		frappe.set_user(voter)
+		if frappe.db.get_value("KM Review", review, "status") == "Open":
+			review_round.cast_vote(review, "Approve", "Clear and correct.")
+	frappe.set_user(AUTHOR)
