@@ -1,0 +1,103 @@
+"""Shared text analysis: what terms an article and a query become."""
+
+from __future__ import annotations
+
+import pytest
+
+from km_crm.search.analysis import (
+    MAX_QUERY_TERMS,
+    analyze,
+    analyze_query,
+    detect_language,
+    highlight_terms,
+    normalize_synonyms,
+)
+from km_crm.search.stemmer import stem
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [("running", "run"), ("connections", "connect"), ("generously", "generous"), ("hopping", "hop"),
+     ("hoping", "hope"), ("caresses", "caress"), ("skies", "sky"), ("news", "news"), ("cancelled", "cancel"),
+     ("relational", "relat"), ("goodness", "good"), ("general", "general"), ("communication", "communic")],
+)
+def test_snowball_english_stems(word, expected):
+    assert stem(word) == expected
+
+
+def test_inflections_of_a_word_meet_on_one_term():
+    assert analyze("policy policies") == [stem("policy")] * 2
+    assert len(set(analyze("claim claims claimed claiming"))) == 1
+    assert analyze("retire retired retirement")[0] == analyze("retirement")[0]
+
+
+def test_stop_words_dropped_content_words_kept():
+    assert analyze("What is the cost of the policy?") == ["cost", stem("policy")]
+    assert analyze("the and of") == []
+
+
+def test_chinese_becomes_characters_plus_bigrams():
+    assert analyze("全文检索") == ["全", "文", "检", "索", "全文", "文检", "检索"]
+    assert "检索" in analyze("如何使用检索功能")
+    # punctuation breaks a run: no bigram across it
+    assert "文检" not in analyze("全文，检索")
+
+
+def test_mixed_script_runs_are_analysed_each_their_own_way():
+    terms = analyze("Outlook邮件无法同步 after Updates")
+    assert "outlook" in terms and stem("update") in terms
+    assert "邮件" in terms and "同步" in terms
+
+
+def test_full_width_and_case_are_normalised():
+    assert analyze("ＥＲＰＮｅｘｔ　１５") == analyze("erpnext 15")
+    assert analyze("「检索」『设置』") == analyze("检索 设置")
+
+
+def test_language_detection_by_script_share():
+    assert detect_language("如何重置密码") == "zh"
+    assert detect_language("How to reset a password") == "en"
+    assert detect_language("在 ERPNext 里如何重置密码") == "zh"
+    assert detect_language("Reset the ERPNext password via the 设置 page on the server") == "en"
+    assert detect_language("12345 !!!", default="zh") == "zh"
+
+
+def test_query_weights_favour_chinese_bigrams_over_single_characters():
+    terms = {t.term: t.weight for t in analyze_query("检索设置")}
+    assert terms["检索"] > terms["检"]
+    assert "索设" in terms
+    marks = highlight_terms(analyze_query("检索设置"))
+    assert "检索" in marks and "检" not in marks
+    assert "猫" in highlight_terms(analyze_query("猫"))  # a one-character word is itself highlighted
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [('"reset password"', {"reset", "password"}), ("reset* -password", {"reset", "password"}),
+     ("title:reset AND (password OR pin)", {"titl", "reset", "password", "pin"}), ("((", set()),
+     ("", set()), (None, set()), ("AND OR NOT", set())],
+)
+def test_query_syntax_is_plain_text(text, expected):
+    assert {t.term for t in analyze_query(text)} == expected
+
+
+def test_huge_query_is_bounded_and_fast():
+    terms = analyze_query("保险 policy " * 5000 + "x" * 10_000)
+    assert 0 < len(terms) <= MAX_QUERY_TERMS
+
+
+def test_synonyms_expand_in_both_directions_with_lower_weight():
+    groups = [["laptop", "notebook computer"], ["理赔", "报销"]]
+    terms = {t.term: t for t in analyze_query("laptop battery", synonyms=groups)}
+    assert terms["notebook"].synonym and terms["comput"].synonym
+    assert terms["notebook"].weight < terms["laptop"].weight
+    back = {t.term for t in analyze_query("notebook computers", synonyms=groups)}
+    assert "laptop" in back
+    zh = {t.term: t for t in analyze_query("如何理赔", synonyms={"理赔": ["报销"]})}
+    assert zh["报销"].synonym
+    assert "报销" not in {t.term for t in analyze_query("如何理赔", synonyms=None)}
+
+
+def test_synonym_groups_accept_admin_formats():
+    assert normalize_synonyms(["TV, Television", "单一"]) == [["tv", "television"]]
+    assert normalize_synonyms({"PC": ["computer"]}) == [["pc", "computer"]]

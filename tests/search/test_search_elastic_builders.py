@@ -1,0 +1,108 @@
+"""Pure parts of the Elasticsearch backend (run without a server)."""
+
+from __future__ import annotations
+
+import pytest
+from km_search_testutil import make_article, passages_of
+
+from km_crm.search.analysis import analyze_query
+from km_crm.search.backend import ROLE_ANY, SearchBackendError, SearchQuery
+from km_crm.search.elastic_backend import (
+    ElasticBackend,
+    alias_name,
+    build_query_dsl,
+    build_search_body,
+    failed_ids,
+    index_body,
+    passage_source,
+)
+
+WEIGHTS = {"title": 2.0, "heading": 1.0, "text": 1.0}
+
+
+def test_alias_is_a_valid_index_name_per_site():
+    assert alias_name("Support.Example.COM") == "support-example-com-km-passages"
+    assert alias_name("_weird site/+name") == "weird-site-name-km-passages"
+    assert alias_name(None) == "km-km-passages"
+
+
+def test_mapping_indexes_our_terms_with_a_whitespace_analyzer():
+    body = index_body()
+    assert body["settings"]["analysis"]["analyzer"]["km_terms"] == {"type": "custom", "tokenizer": "whitespace"}
+    props = body["mappings"]["properties"]
+    for field in ("title_t", "heading_t", "text_t"):
+        assert props[field]["analyzer"] == "km_terms"
+    for field in ("audience", "status", "roles", "article_id"):
+        assert props[field] == {"type": "keyword"}
+    assert props["data"]["enabled"] is False
+
+
+def test_passage_source_carries_analysed_terms_and_open_roles_marker():
+    p = passages_of(make_article("KB-1", "全文检索 Settings", "<p>Enable indexing.</p>"))[0]
+    src = passage_source(p, "gen1")
+    assert "检索" in src["title_t"].split() and "set" in src["title_t"].split()
+    assert src["text_t"].split() == ["enabl", "index"]
+    assert src["roles"] == [ROLE_ANY]
+    assert src["data"]["text"] == "Enable indexing."
+
+
+def test_permission_filters_are_non_scoring_filters_inside_the_query():
+    q = SearchQuery(terms=analyze_query("printer"), audiences=("Public",), statuses=("Published",),
+                    roles=("Support Agent",), category=("Hardware", "Printers"))
+    dsl = build_query_dsl(q, WEIGHTS)
+    filters = dsl["bool"]["filter"]
+    assert {"terms": {"audience": ["Public"]}} in filters
+    assert {"terms": {"status": ["Published"]}} in filters
+    assert {"terms": {"roles": [ROLE_ANY, "Support Agent"]}} in filters
+    assert {"term": {"category": "Hardware\x1fPrinters"}} in filters
+    should = dsl["bool"]["must"][0]["bool"]["should"]
+    assert {"term": {"title_t": {"value": "printer", "boost": 2.0}}} in should
+
+
+def test_empty_audience_or_terms_means_no_query_at_all():
+    assert build_query_dsl(SearchQuery(terms=analyze_query("printer"), audiences=()), WEIGHTS) is None
+    assert build_search_body(SearchQuery(terms=[], audiences=("Public",)), WEIGHTS) is None
+
+
+def test_failed_ids_reads_streaming_bulk_results():
+    results = [(True, {"index": {"_id": "A#0"}}), (False, {"index": {"_id": "B#1", "status": 429}})]
+    assert failed_ids(results) == {"B#1"}
+
+
+class _FakeIndices:
+    def __init__(self):
+        self.calls = []
+
+    def exists_alias(self, name):
+        return True
+
+    def refresh(self, index):
+        self.calls.append(("refresh", index))
+
+
+class _FakeClient:
+    def __init__(self):
+        self.indices = _FakeIndices()
+        self.deleted_by_query = []
+
+    def delete_by_query(self, **kwargs):
+        self.deleted_by_query.append(kwargs)
+
+
+def test_partially_failed_bulk_removes_the_failed_articles_manifest_and_raises(monkeypatch):
+    backend = ElasticBackend(_FakeClient(), "site1")
+    bulk_calls = []
+
+    def fake_bulk(actions):
+        actions = list(actions)
+        bulk_calls.append(actions)
+        return {"B#0"} if len(bulk_calls) == 1 else set()
+
+    monkeypatch.setattr(backend, "_bulk", fake_bulk)
+    passages = passages_of(make_article("A", "Alpha", "<p>a</p>"), make_article("B", "Beta", "<p>b</p>"))
+    with pytest.raises(SearchBackendError, match="B"):
+        backend.index(passages)
+    manifest_ops = {(a["_op_type"], a["_id"]) for a in bulk_calls[1]}
+    assert manifest_ops == {("index", "A#manifest"), ("delete", "B#manifest")}
+    stale_cleanup = backend.client.deleted_by_query[0]["query"]["bool"]
+    assert stale_cleanup["filter"][0] == {"terms": {"article_id": ["A"]}}  # B's old passages stay untouched
