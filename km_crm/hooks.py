@@ -46,6 +46,7 @@ scheduler_events = {
 	],
 	"daily": [
 		"km_crm.governance.tasks.flag_articles_due_for_review",
+		"km_crm.search.indexer.reconcile",
 	],
 }
 

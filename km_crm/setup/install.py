@@ -32,6 +32,13 @@ def after_migrate():
 def ensure_roots():
 	ensure_roles()
 	ensure_root_category()
+	ensure_search_settings()
+
+
+def ensure_search_settings():
+	"""Store the settings' defaults once, so every reader sees them."""
+	if not frappe.db.get_single_value("KM Search Settings", "backend"):
+		frappe.get_single("KM Search Settings").save(ignore_permissions=True)
 
 
 def after_app_install(app_name: str):

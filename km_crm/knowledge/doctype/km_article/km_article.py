@@ -8,6 +8,7 @@ from km_crm.governance import lifecycle
 from km_crm.knowledge import kcs, versioning
 from km_crm.knowledge.publishing import versioned_dict
 from km_crm.knowledge.sanitize import sanitize_html
+from km_crm.search import indexer
 
 RICH_FIELDS = ("issue", "environment", "resolution", "cause")
 # Dates the owner may move on a live article without starting a new version
@@ -26,6 +27,7 @@ class KMArticle(Document):
 		self.ensure_article_owner()
 
 	def on_update(self):
+		indexer.enqueue_article(self.name)
 		if self.flags.km_new_version:
 			from km_crm.governance import audit
 
@@ -44,6 +46,9 @@ class KMArticle(Document):
 				),
 				KMError,
 			)
+
+	def after_delete(self):
+		indexer.enqueue_article(self.name)
 
 	# -- validation steps --------------------------------------------------------------------
 

@@ -1,0 +1,20 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from km_crm.knowledge import kcs
+from km_crm.search.site import clear_synonym_cache
+
+
+class KMSynonym(Document):
+	def validate(self):
+		terms = kcs.normalize_tags(self.terms)
+		if len(terms) < 2:
+			frappe.throw(_("A synonym needs at least two terms separated by commas."))
+		self.terms = ", ".join(terms)
+
+	def on_update(self):
+		clear_synonym_cache()
+
+	def on_trash(self):
+		clear_synonym_cache()

@@ -1,0 +1,124 @@
+"""Keeps the search index in step with the articles.
+
+Saving, publishing, retiring or deleting an article enqueues (after commit, deduplicated) a job
+that re-indexes its live version. Only background jobs write the index. A nightly reconcile
+compares modified times with the index and repairs whatever was missed while the engine was down.
+"""
+
+import json
+
+import frappe
+from frappe.utils import cstr
+
+from km_crm.governance import lifecycle
+from km_crm.knowledge.doctype.km_category.km_category import category_path
+from km_crm.search import service, site
+
+LIVE_STATUSES = (lifecycle.PUBLISHED, lifecycle.NEEDS_REVIEW, lifecycle.DRAFT, lifecycle.IN_REVIEW)
+INDEXED_STATUS = lifecycle.PUBLISHED  # every live version is indexed as published content
+
+
+def on_article_change(doc, method=None) -> None:
+	enqueue_article(doc.name)
+
+
+def enqueue_article(name: str) -> None:
+	if frappe.flags.in_test or frappe.flags.in_install or frappe.flags.in_migrate:
+		# Tests check the index right after the action; installs have no worker yet.
+		if frappe.flags.in_test:
+			index_article(name)
+		return
+	try:
+		frappe.enqueue(
+			"km_crm.search.indexer.index_article",
+			queue="short",
+			job_id=f"km_crm:index:{frappe.local.site}:{name}",
+			deduplicate=True,
+			enqueue_after_commit=True,
+			name=name,
+		)
+	except Exception:
+		# A save never fails because the queue is down: the nightly reconcile repairs the index.
+		frappe.log_error(title=f"km_crm: could not queue indexing of {name}")
+
+
+def index_article(name: str) -> None:
+	article = load_article(name)
+	engine = site.backend()
+	if article:
+		service.index_articles(engine, [article])
+	else:
+		engine.delete([name])
+
+
+def live_article_names() -> dict[str, str]:
+	"""{article: modified} for every article that has a live version."""
+	rows = frappe.get_all(
+		"KM Article",
+		filters={"published_version": ("is", "set"), "status": ("in", LIVE_STATUSES)},
+		fields=["name", "modified"],
+	)
+	return {r.name: cstr(r.modified) for r in rows}
+
+
+def load_article(name: str) -> dict | None:
+	"""The article dict the search layer indexes: the live version's frozen content, or None."""
+	row = frappe.db.get_value(
+		"KM Article", name, ["name", "status", "published_version", "modified"], as_dict=True
+	)
+	if not row or not row.published_version or row.status not in LIVE_STATUSES:
+		return None
+	snapshot = json.loads(frappe.db.get_value("KM Article Version", row.published_version, "snapshot") or "{}")
+	return {
+		"name": row.name,
+		"title": snapshot.get("title") or "",
+		"summary": snapshot.get("summary") or "",
+		"issue": snapshot.get("issue") or "",
+		"environment": snapshot.get("environment") or "",
+		"resolution": snapshot.get("resolution") or "",
+		"cause": snapshot.get("cause") or "",
+		"language": snapshot.get("language") or "en",
+		"audience": snapshot.get("audience") or "Internal",
+		"status": INDEXED_STATUS,
+		"category_path": category_path(snapshot.get("category")),
+		"items": snapshot.get("items") or [],
+		"tags": snapshot.get("tags") or [],
+		"roles": [],
+		"modified": cstr(row.modified),
+	}
+
+
+def reconcile() -> dict:
+	"""Nightly: index what is missing or stale, delete what is no longer live."""
+	plan = service.reconcile(site.backend(), live_article_names(), load_article)
+	return {"indexed": len(plan.to_index), "deleted": len(plan.to_delete)}
+
+
+def enqueue_rebuild() -> None:
+	if frappe.flags.in_test or frappe.flags.in_install or frappe.flags.in_migrate:
+		return
+	frappe.enqueue(
+		"km_crm.search.indexer.rebuild",
+		queue="long",
+		job_id=f"km_crm:rebuild:{frappe.local.site}",
+		deduplicate=True,
+		enqueue_after_commit=True,
+	)
+
+
+def rebuild(progress=None) -> int:
+	"""Rebuild the whole index from the live versions. `progress(done, total)` is called per article."""
+	names = sorted(live_article_names())
+
+	def articles():
+		for i, name in enumerate(names, 1):
+			article = load_article(name)
+			if progress:
+				progress(i, len(names))
+			if article:
+				yield article
+
+	from km_crm.search.documents import article_to_passages
+
+	engine = site.backend()
+	return engine.rebuild(p for a in articles() for p in article_to_passages(a))

@@ -1,0 +1,68 @@
+"""Knowledge Gaps: what people searched for and did not find (no result, or no result opened)."""
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, getdate, today
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	return columns(), data(filters)
+
+
+def columns():
+	return [
+		{"fieldname": "query", "label": _("Query"), "fieldtype": "Data", "width": 320},
+		{"fieldname": "searches", "label": _("Searches"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "zero_results", "label": _("No Result"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "no_click", "label": _("Results Not Opened"), "fieldtype": "Int", "width": 150},
+		{"fieldname": "channels", "label": _("Channels"), "fieldtype": "Data", "width": 160},
+		{"fieldname": "last_searched", "label": _("Last Searched"), "fieldtype": "Datetime", "width": 170},
+	]
+
+
+def data(filters) -> list[dict]:
+	log = frappe.qb.DocType("KM Search Log")
+	since = getdate(filters.from_date or add_days(today(), -30))
+	until = add_days(getdate(filters.to_date or today()), 1)
+	window = (log.creation >= since) & (log.creation < until)
+
+	clicked = {
+		r.search_id
+		for r in frappe.qb.from_(log)
+		.select(log.search_id)
+		.where(window & (log.event == "Click"))
+		.distinct()
+		.run(as_dict=True)
+	}
+	searches = (
+		frappe.qb.from_(log)
+		.select(log.query_key, log.query, log.search_id, log.result_count, log.channel, log.creation)
+		.where(window & (log.event == "Search"))
+		.orderby(log.creation)
+		.run(as_dict=True)
+	)
+	groups: dict[str, dict] = {}
+	for row in searches:
+		group = groups.setdefault(
+			row.query_key,
+			{"query": row.query, "searches": 0, "zero_results": 0, "no_click": 0, "channels": set(), "last_searched": None},
+		)
+		group["searches"] += 1
+		group["channels"].add(_(row.channel))
+		group["last_searched"] = row.creation
+		group["query"] = row.query
+		if not row.result_count:
+			group["zero_results"] += 1
+		elif row.search_id not in clicked:
+			group["no_click"] += 1
+
+	rows = [
+		{**g, "channels": ", ".join(sorted(g["channels"]))}
+		for g in groups.values()
+		if g["zero_results"] or g["no_click"]
+	]
+	rows.sort(key=lambda g: (-(g["zero_results"] + g["no_click"]), -g["searches"], g["query"]))
+	return rows
+
+
