@@ -1,0 +1,111 @@
+"""Search inside a real site: indexing follows governance, permissions hold for guests and portal users."""
+
+import random
+import string
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from km_crm.api import search as api
+from km_crm.governance import review_round
+from km_crm.search.report.knowledge_gaps import knowledge_gaps
+from km_crm.tests.factories import GovernanceFixture, as_user
+
+test_ignore = ["Item"]
+
+
+def word() -> str:
+	return "".join(random.choices(string.ascii_lowercase, k=10))
+
+
+class TestSearchInSite(FrappeTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		self.f = GovernanceFixture()
+		self.term = word()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def published(self, audience="Public", **fields):
+		article, review = self.f.submitted(audience=audience, **fields)
+		self.f.vote(self.f.members[0], review)
+		self.f.vote(self.f.members[1], review)
+		return article
+
+	def found(self, query, user="Administrator", lang=None):
+		with as_user(user):
+			return [r["article"] for r in api.search(query, channel="Portal", lang=lang)["results"]]
+
+	def test_publishing_makes_an_article_findable_and_retiring_removes_it(self):
+		draft = self.f.article(title=f"Scanner {self.term} jams", audience="Public")
+		self.assertEqual(self.found(self.term), [])
+		article = self.published(title=f"Printer {self.term} prints blank pages")
+		self.assertEqual(self.found(self.term), [article])
+		self.assertNotIn(draft.name, self.found(self.term))
+
+		with as_user(self.f.author):
+			review = review_round.request_retirement(article, "obsolete")
+		self.f.vote(self.f.members[0], review)
+		self.f.vote(self.f.members[1], review)
+		self.assertEqual(self.found(self.term), [])
+
+	def test_chinese_article_is_found_by_a_chinese_word(self):
+		article = self.published(
+			title=f"打印机 {self.term} 打印空白页",
+			language="zh",
+			issue="<p>打印机打印出来的纸张是空白的。</p>",
+			resolution="<p>更换墨盒后重新打印测试页。</p>",
+		)
+		self.assertIn(article, self.found(f"墨盒 {self.term}"))
+		self.assertIn(article, self.found("更换墨盒"))
+
+	def test_guests_and_customers_never_see_internal_articles(self):
+		public = self.published(title=f"Public {self.term} guide")
+		internal = self.published(audience="Internal", title=f"Internal {self.term} escalation")
+		customer = self.published(audience="Customer", title=f"Customer {self.term} guide")
+
+		self.assertEqual(set(self.found(self.term)), {public, internal, customer})
+		guest = api.reader_audiences("Guest")
+		self.assertEqual(guest, ("Public",))
+		with as_user("Guest"):
+			response = api.search(self.term, channel="Portal")
+		texts = frappe.as_json(response)
+		self.assertEqual([r["article"] for r in response["results"]], [public])
+		self.assertNotIn("escalation", texts)
+		self.assertNotIn(internal, texts)
+
+		portal_user = frappe.get_doc(
+			{"doctype": "User", "email": f"{word()}@customer.example.com", "first_name": "Cust", "user_type": "Website User", "send_welcome_email": 0}
+		).insert(ignore_permissions=True)
+		portal_user.add_roles("Customer")
+		self.assertEqual(set(self.found(self.term, user=portal_user.name)), {public, customer})
+
+	def test_editing_a_live_article_keeps_the_published_text_searchable_until_the_next_publish(self):
+		article = self.published(title=f"Router {self.term} reboots")
+		new_word = word()
+		with as_user(self.f.author):
+			doc = frappe.get_doc("KM Article", article)
+			doc.resolution = f"<p>Update the firmware {new_word}.</p>"
+			doc.save()
+		self.assertEqual(self.found(self.term), [article])
+		self.assertEqual(self.found(new_word), [])
+
+	def test_hostile_queries_do_not_fail(self):
+		for query in ['"unbalanced', "*", "-", "a:b", "AND OR NOT", "((", "x" * 10_000, "", "   ", "?!。"]:
+			with as_user("Guest"):
+				self.assertIsInstance(api.search(query)["results"], list)
+
+	def test_failed_searches_show_up_as_knowledge_gaps(self):
+		missing = f"{word()} {word()}"
+		with as_user("Guest"):
+			api.search(missing, channel="Portal")
+		article = self.published(title=f"Modem {self.term} blinking")
+		response = api.search(self.term, channel="Desk")
+		api.log_click(response["search_id"], article, 1, self.term, "Desk")
+		api.search(self.term, channel="Desk")
+
+		rows = {r["query"]: r for r in knowledge_gaps.execute({})[1]}
+		self.assertEqual(rows[missing]["zero_results"], 1)
+		self.assertEqual(rows[self.term]["no_click"], 1)
+		self.assertEqual(rows[self.term]["searches"], 2)
