@@ -86,8 +86,8 @@ class SearchBackend(abc.ABC):
     def index(self, passages: Iterable[Passage]) -> int:
         """Replace all passages of the articles present in `passages`; return passages written.
 
-        An article's manifest (its version for indexed_versions) is written only together with
-        all its passages, so a failure leaves the article missing or stale, never half-new.
+        An article's version (for indexed_versions) becomes visible only together with all its new
+        passages, so a failure leaves the article missing or stale, never half-new.
         """
 
     @abc.abstractmethod

@@ -2,6 +2,9 @@
 
 - Terms come from analysis.py, stored as whitespace-separated strings in `*_t` fields that
   tantivy's "whitespace" tokenizer indexes as-is, so tantivy ranks exactly our terms (BM25).
+- Only passages are stored: BM25 statistics (document count, average length) are per index in
+  tantivy, so bookkeeping documents would skew ranking. An article's version is the `modified` of
+  its passages, all of which are committed together.
 - One writer at a time across processes (tantivy's lock file). A busy lock is retried with
   exponential backoff for `lock_timeout` seconds, then IndexBusyError. Each index() call is one
   commit: either all its articles are replaced or none is (rollback on error).
@@ -35,11 +38,10 @@ from km_crm.search.backend import (
 )
 from km_crm.search.documents import Passage
 
-SCHEMA_VERSION = "km-passages-1"
+SCHEMA_VERSION = "km-passages-2"
 _VERSION_FILE = "km_schema_version"
 _TEXT_FIELDS = ("title", "heading", "text")
 _KIND_PASSAGE = "p"
-_KIND_MANIFEST = "m"
 
 
 def _build_schema() -> tantivy.Schema:
@@ -208,10 +210,6 @@ class TantivyBackend(SearchBackend):
             for p in group:
                 writer.add_document(self._passage_document(p))
                 written += 1
-            manifest = tantivy.Document(
-                id=f"{article_id}#manifest", article_id=article_id, kind=_KIND_MANIFEST, modified=group[0].modified
-            )
-            writer.add_document(manifest)
         return written
 
     def index(self, passages: Iterable[Passage]) -> int:
@@ -251,7 +249,7 @@ class TantivyBackend(SearchBackend):
 
     def _filters(self, query: SearchQuery) -> list[tantivy.Query] | None:
         """Filter queries; None when the filters can match nothing."""
-        filters = [self._term("kind", _KIND_PASSAGE)]
+        filters: list[tantivy.Query] = []
         for field, values in (
             ("audience", query.audiences),
             ("status", query.statuses),
@@ -313,13 +311,13 @@ class TantivyBackend(SearchBackend):
         return int(round(self._searcher().cardinality(q, "article_id")))
 
     def indexed_versions(self) -> dict[str, str]:
+        # All passages of an article are committed together, so any passage tells its version.
         searcher = self._searcher()
-        q = self._term("kind", _KIND_MANIFEST)
         total = searcher.num_docs
         if not total:
             return {}
         versions = {}
-        for _, address in searcher.search(q, total, count=False).hits:
+        for _, address in searcher.search(tantivy.Query.all_query(), total, count=False).hits:
             doc = searcher.doc(address)
             versions[doc.get_first("article_id")] = doc.get_first("modified") or ""
         return versions
