@@ -62,7 +62,7 @@ def search_articles(
     roles: Iterable[str] = (),
     lang: str | None = None,
     synonyms=None,
-    priors: Mapping[str, UsagePriors] | None = None,
+    priors: Mapping[str, UsagePriors] | Callable[[list[str]], Mapping[str, UsagePriors]] | None = None,
     category: Iterable[str] | None = None,
     items: Iterable[str] | None = None,
     limit: int = 10,
@@ -71,7 +71,8 @@ def search_articles(
 
     Never raises on odd query text (syntax characters, empty, very long): returns [] when nothing
     searchable remains. `synonyms`: {"term": [...]} or [[...], ...] groups, expanded at query time.
-    `priors`: {article_id: UsagePriors}; None keeps ranking purely textual.
+    `priors`: {article_id: UsagePriors}, or a callable taking the candidate article ids and returning
+    that mapping; None keeps ranking purely textual.
     """
     query = build_query(
         text, audiences=audiences, statuses=statuses, roles=roles, lang=lang, synonyms=synonyms,
@@ -80,6 +81,8 @@ def search_articles(
     if not query.terms or not query.limit:
         return []
     hits = backend.search(query)
+    if callable(priors):  # a loader given the candidate article ids, so usage is read once per search
+        priors = priors(list(dict.fromkeys(h.article_id for h in hits)))
     return rank_articles(hits, query.terms, priors=priors, limit=limit)
 
 

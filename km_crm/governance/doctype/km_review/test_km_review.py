@@ -48,8 +48,8 @@ class TestKMReview(FrappeTestCase):
 		self.assertEqual(frappe.db.count("KM Review Vote", {"review": review}), 0)
 
 	def test_author_in_committee_is_not_counted_and_cannot_vote(self):
-		article = make_article(self.f.members[0], category=self.f.category)
 		frappe.get_doc("User", self.f.members[0]).add_roles("KM Contributor")
+		article = make_article(self.f.members[0], category=self.f.category)
 		with as_user(self.f.members[0]):
 			review = review_round.submit_for_review(article.name)
 		self.assertEqual(frappe.db.get_value("KM Review", review, "eligible_voters"), 2)
