@@ -167,3 +167,19 @@ class TestKMReview(FrappeTestCase):
 		self.assertEqual(frappe.db.get_value("KM Article", article, "status"), "Draft")
 		with self.assertRaises(VoteError):
 			self.f.vote(self.f.members[0], review)
+
+	def test_pending_voters_are_reminded_once_per_interval(self):
+		_article, review = self.f.submitted()
+		self.f.vote(self.f.members[0], review)
+		frappe.db.set_value("KM Review", review, "opened_on", add_to_date(now_datetime(), days=-2))
+
+		def reminders(member):
+			return frappe.db.count(
+				"Notification Log", {"for_user": member, "document_name": review, "subject": ("like", "%Reminder%")}
+			)
+
+		tasks.remind_pending_voters()
+		self.assertEqual([reminders(m) for m in self.f.members], [0, 1, 1])
+		tasks.remind_pending_voters()
+		self.assertEqual([reminders(m) for m in self.f.members], [0, 1, 1])
+

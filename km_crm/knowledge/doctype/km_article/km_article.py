@@ -27,7 +27,9 @@ class KMArticle(Document):
 		self.ensure_article_owner()
 
 	def on_update(self):
-		indexer.enqueue_article(self.name)
+		before = self.get_doc_before_save()
+		if self.published_version or (before and before.published_version):
+			indexer.enqueue_article(self.name)
 		if self.flags.km_new_version:
 			from km_crm.governance import audit
 
