@@ -37,6 +37,14 @@ STOP_WORDS = frozenset(
     would should s t d ll m re ve""".split()
 )
 
+# Chinese function characters/words and question boilerplate, dropped from queries only (the index
+# keeps every character, so nothing becomes unfindable). Bigrams that bridge them stay: they carry
+# word order. A query made only of these is searched as typed.
+ZH_QUERY_STOP_TERMS = frozenset(
+    """的 了 吗 呢 吧 啊 呀 么 是 在 我 你 他 她 它 和 与 或 及 也 都 就 什么 怎么 怎样 如何 哪里 哪儿 哪些
+    可以 是否 能否 一个 我们 你们 他们 这个 那个 如果 因为 所以 但是 还是 应该 需要 请问""".split()
+)
+
 
 def normalize(text: str | None) -> str:
     """NFKC + case folding. Full-width letters/digits become ASCII; punctuation stays a separator."""
@@ -96,7 +104,7 @@ class QueryTerm:
 
 # Relative weights of query terms. CJK bigrams carry word-level meaning; single characters are a
 # recall safety net (a one-character word, a typo breaking a bigram) and weigh less.
-UNIGRAM_WEIGHT = 0.5
+UNIGRAM_WEIGHT = 1.0
 BIGRAM_WEIGHT = 1.0
 WORD_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.7
@@ -126,11 +134,11 @@ def _terms_of_runs(
         elif len(run) == 1:
             add(run, BIGRAM_WEIGHT)  # a lone character is the whole word
         else:
-            for ch in run:
-                add(ch, UNIGRAM_WEIGHT)
-                fragments.add(ch)
-            for i in range(len(run) - 1):
-                add(run[i : i + 2], BIGRAM_WEIGHT)
+            bigrams = [run[i : i + 2] for i in range(len(run) - 1)]
+            content = [t for t in (*run, *bigrams) if t not in ZH_QUERY_STOP_TERMS]
+            for term in content or (*run, *bigrams):
+                add(term, UNIGRAM_WEIGHT if len(term) == 1 else BIGRAM_WEIGHT)
+            fragments.update(run)
 
 
 def normalize_synonyms(synonyms: Mapping[str, Iterable[str]] | Iterable[Iterable[str]] | None) -> list[list[str]]:

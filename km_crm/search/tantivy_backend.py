@@ -268,7 +268,7 @@ class TantivyBackend(SearchBackend):
             filters.append(self._term("category", category_keys(query.category)[-1]))
         return filters
 
-    def _build(self, query: SearchQuery) -> tantivy.Query | None:
+    def _build(self, query: SearchQuery, searcher: tantivy.Searcher) -> tantivy.Query | None:
         filters = self._filters(query)
         if filters is None or not query.terms:
             return None
@@ -276,18 +276,25 @@ class TantivyBackend(SearchBackend):
         should = []
         for qt in query.terms:
             for field, fw in weights.items():
-                q = self._term(f"{field}_t", qt.term)
+                name = f"{field}_t"
+                if not searcher.doc_freq(name, qt.term):
+                    continue  # absent term: skipping it changes no score and saves a scorer
+                q = self._term(name, qt.term)
                 boost = qt.weight * fw
                 should.append((tantivy.Occur.Should, q if boost == 1.0 else tantivy.Query.boost_query(q, boost)))
+        if not should:
+            return None
         clauses = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))]
         clauses.extend((tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters)
         return tantivy.Query.boolean_query(clauses)
 
     def search(self, query: SearchQuery) -> list[Hit]:
-        q = self._build(query)
-        if q is None or query.limit <= 0:
+        if query.limit <= 0:
             return []
         searcher = self._searcher()
+        q = self._build(query, searcher)
+        if q is None:
+            return []
         result = searcher.search(q, query.limit, count=False)
         hits = []
         for score, address in result.hits:
@@ -305,10 +312,11 @@ class TantivyBackend(SearchBackend):
         return hits
 
     def count(self, query: SearchQuery) -> int:
-        q = self._build(query)
+        searcher = self._searcher()
+        q = self._build(query, searcher)
         if q is None:
             return 0
-        return int(round(self._searcher().cardinality(q, "article_id")))
+        return int(round(searcher.cardinality(q, "article_id")))
 
     def indexed_versions(self) -> dict[str, str]:
         # All passages of an article are committed together, so any passage tells its version.

@@ -62,10 +62,15 @@ def test_language_detection_by_script_share():
     assert detect_language("12345 !!!", default="zh") == "zh"
 
 
-def test_query_weights_favour_chinese_bigrams_over_single_characters():
-    terms = {t.term: t.weight for t in analyze_query("检索设置")}
-    assert terms["检索"] > terms["检"]
-    assert "索设" in terms
+def test_chinese_query_drops_function_words_but_keeps_content_and_word_order():
+    terms = {t.term for t in analyze_query("我可以在哪里购买长期护理保险？")}
+    assert {"购买", "长期", "护理", "保险"} <= terms
+    assert not {"可以", "哪里", "我", "在"} & terms
+    assert "里购" in terms  # bigrams bridging a function word stay
+    assert analyze_query("是的吗")  # only function words: still searched as typed
+
+
+def test_highlight_terms_skip_single_characters_of_longer_words():
     marks = highlight_terms(analyze_query("检索设置"))
     assert "检索" in marks and "检" not in marks
     assert "猫" in highlight_terms(analyze_query("猫"))  # a one-character word is itself highlighted

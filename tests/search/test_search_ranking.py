@@ -68,15 +68,20 @@ def test_click_through_is_smoothed_and_bounded():
     assert ctr(0, 1000) < 0 < ctr(500, 1000) <= 1.0
 
 
-def test_passages_are_grouped_per_article_with_small_capped_bonus():
+def test_passages_are_grouped_per_article_best_passage_first():
     hits = [hit("A", 0, 3.0), hit("B", 0, 5.0), hit("A", 1, 4.0), hit("A", 2, 2.0)]
     groups = {g.article_id: g for g in group_hits(hits)}
     assert groups["A"].best.passage_id == "A#1" and groups["A"].count == 3
-    assert groups["A"].bonus == pytest.approx(0.5)
     results = rank_articles(hits, [])
     assert [r.article_id for r in results] == ["B", "A"]  # many weak passages do not beat one strong
+    assert [r.passage_id for r in results] == ["B#0", "A#1"]
+
+
+def test_optional_passage_sum_bonus_is_small_and_capped():
+    hits = [hit("A", 0, 3.0), hit("A", 1, 4.0), hit("A", 2, 2.0)]
+    assert group_hits(hits, sum_weight=0.1)[0].bonus == pytest.approx(0.5)
     many = [hit("C", i, 1.0) for i in range(100)]
-    assert group_hits(many)[0].text_score <= 1.0 * 1.5
+    assert group_hits(many, sum_weight=0.1)[0].text_score == pytest.approx(1.5)
 
 
 def test_explain_adds_up():
