@@ -5,7 +5,7 @@ import json
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
-from frappe.utils import cstr
+from frappe.utils import cstr, now_datetime
 
 from km_crm.search import access, priors, service, site
 
@@ -106,6 +106,7 @@ def _insert_log(record: dict) -> None:
 	user = frappe.session.user
 	record.update(
 		{
+			"searched_on": now_datetime(),
 			"user": None if user == "Guest" else user,
 			"session_key": _visitor_key() if user == "Guest" else "",
 		}

@@ -284,7 +284,9 @@ def withdraw(article_name: str) -> None:
 	if not review_name:
 		frappe.throw(_("Article {0} has no open review.").format(article.name), LifecycleError)
 	review = frappe.get_doc(REVIEW, review_name)
-	if frappe.session.user not in _authors(article, review) and "KM Manager" not in frappe.get_roles():
+	if frappe.session.user not in _authors(article, review) and not {"KM Manager", "System Manager"} & set(
+		frappe.get_roles()
+	):
 		frappe.throw(_("Only the author or a KM Manager can withdraw this review."), frappe.PermissionError)
 	if review.status not in (quorum.OPEN, quorum.EXPIRED):
 		frappe.throw(_("This review is already closed."), LifecycleError)

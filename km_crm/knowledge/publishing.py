@@ -99,6 +99,8 @@ def restore(article, version_name: str) -> None:
 			_("This article is being reviewed. Withdraw it from review before restoring a version."), KMError
 		)
 	payload = versioning.restore_payload(version_snapshot(version_name))
+	for scheduling_field in ("review_by", "expires_on"):  # dates are today's business, not the old version's
+		payload.pop(scheduling_field, None)
 	working_copy_is_frozen = article.status in (lifecycle.PUBLISHED, lifecycle.NEEDS_REVIEW, lifecycle.ARCHIVED)
 	if article.status == lifecycle.ARCHIVED:
 		article.set_status(lifecycle.RESTORE)

@@ -5,6 +5,7 @@ const KM_API = "km_crm.api.articles.";
 frappe.ui.form.on("KM Article", {
 	refresh(frm) {
 		if (frm.is_new()) return;
+		km_article.lock_form(frm);
 		km_article.show_live_banner(frm);
 		km_article.add_actions(frm);
 		km_article.render_history(frm);
@@ -20,6 +21,18 @@ const km_article = {
 				frm.reload_doc();
 				return r.message;
 			});
+	},
+
+	// What the server allows this user (KM Candidates edit only their own articles).
+	can(frm, what) {
+		return Boolean((frm.doc.__onload || {})[what]);
+	},
+
+	lock_form(frm) {
+		if (!km_article.can(frm, "km_can_write") || ["In Review", "Archived"].includes(frm.doc.status)) {
+			frm.set_read_only();
+			frm.disable_save();
+		}
 	},
 
 	show_live_banner(frm) {
@@ -43,7 +56,15 @@ const km_article = {
 	add_actions(frm) {
 		const roles = frappe.user_roles;
 		const can_publish = roles.includes("KM Publisher") || roles.includes("KM Manager");
+		const can_write = km_article.can(frm, "km_can_write");
 		const { status, current_review } = frm.doc;
+
+		if (current_review) {
+			frm.add_custom_button(__("Open Review"), () =>
+				frappe.set_route("Form", "KM Review", current_review)
+			);
+		}
+		if (!can_write) return;
 
 		if (["Draft", "Needs Review"].includes(status) && !current_review) {
 			frm.add_custom_button(__("Submit for Review"), () => km_article.submit(frm)).addClass(
@@ -57,10 +78,7 @@ const km_article = {
 				)
 			);
 		}
-		if (current_review) {
-			frm.add_custom_button(__("Open Review"), () =>
-				frappe.set_route("Form", "KM Review", current_review)
-			);
+		if (current_review && km_article.can(frm, "km_can_withdraw")) {
 			frm.add_custom_button(__("Withdraw from Review"), () =>
 				frappe.confirm(__("Withdraw this article from its review?"), () =>
 					km_article.call(frm, "withdraw", {}, __("Withdrawn"))
@@ -127,7 +145,13 @@ const km_article = {
 			},
 		});
 		dialog.show();
-		dialog.get_primary_btn().trigger("click");
+		frappe
+			.call(KM_API + "compare_versions", {
+				article: frm.doc.name,
+				from_version: options[1].value,
+				to_version: options[0].value,
+			})
+			.then((r) => dialog.fields_dict.diff.$wrapper.html(r.message));
 	},
 
 	async restore(frm) {

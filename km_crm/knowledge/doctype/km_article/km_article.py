@@ -26,6 +26,21 @@ class KMArticle(Document):
 		self.start_next_version_when_live_content_changes()
 		self.ensure_article_owner()
 
+	def onload(self):
+		"""Tell the form what this user may do, so it shows only the actions the server allows."""
+		can_write = bool(frappe.has_permission(self.doctype, "write", self))
+		self.set_onload("km_can_write", can_write)
+		self.set_onload(
+			"km_can_withdraw",
+			can_write
+			and bool(self.current_review)
+			and (
+				frappe.session.user
+				in (self.article_owner, frappe.db.get_value("KM Review", self.current_review, "submitted_by"))
+				or bool({"KM Manager", "System Manager"} & set(frappe.get_roles()))
+			),
+		)
+
 	def on_update(self):
 		before = self.get_doc_before_save()
 		if self.published_version or (before and before.published_version):

@@ -99,6 +99,7 @@ class TestKMArticle(FrappeTestCase):
 		doc = frappe.get_doc("KM Article", article)
 		self.assertEqual((doc.status, doc.version, doc.published_version), ("Draft", 3, v2))
 		self.assertIn("toner cartridge", doc.resolution)
+		self.assertTrue(doc.review_by, "restoring old content keeps today's review date")
 		self.assertEqual(frappe.db.count("KM Article Version", {"article": article}), 2)
 		self.assertIn("Restored", [e["event_type"] for e in api.get_history(article)["events"]])
 

@@ -34,6 +34,9 @@ class KnowledgeSearch {
 
 	search() {
 		const query = (this.query.get_value() || "").trim();
+		const key = `${query}\u0000${this.language.get_value() || ""}`;
+		if (key === this.last_key) return; // one Enter fires "change" twice
+		this.last_key = key;
 		if (!query) {
 			this.$results.empty();
 			return;
@@ -46,7 +49,7 @@ class KnowledgeSearch {
 	render(query, { results, search_id }) {
 		if (!results.length) {
 			this.$results.html(
-				`<div class="text-muted" style="padding: 2rem 0">${__("No article answers this yet. It is now on the Knowledge Gaps list.")}</div>`
+				`<div class="text-muted" style="padding: 2rem 0">${__("No article answers this yet. Your search is recorded for the Knowledge Gaps report.")}</div>`
 			);
 			return;
 		}

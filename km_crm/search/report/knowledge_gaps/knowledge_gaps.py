@@ -25,7 +25,7 @@ def data(filters) -> list[dict]:
 	log = frappe.qb.DocType("KM Search Log")
 	since = getdate(filters.from_date or add_days(today(), -30))
 	until = add_days(getdate(filters.to_date or today()), 1)
-	window = (log.creation >= since) & (log.creation < until)
+	window = (log.searched_on >= since) & (log.searched_on < until)
 
 	clicked = {
 		r.search_id
@@ -37,9 +37,9 @@ def data(filters) -> list[dict]:
 	}
 	searches = (
 		frappe.qb.from_(log)
-		.select(log.query_key, log.query, log.search_id, log.result_count, log.channel, log.creation)
+		.select(log.query_key, log.query, log.search_id, log.result_count, log.channel, log.searched_on)
 		.where(window & (log.event == "Search"))
-		.orderby(log.creation)
+		.orderby(log.searched_on)
 		.run(as_dict=True)
 	)
 	groups: dict[str, dict] = {}
@@ -50,7 +50,7 @@ def data(filters) -> list[dict]:
 		)
 		group["searches"] += 1
 		group["channels"].add(_(row.channel))
-		group["last_searched"] = row.creation
+		group["last_searched"] = row.searched_on
 		group["query"] = row.query
 		if not row.result_count:
 			group["zero_results"] += 1
