@@ -218,7 +218,8 @@ class ElasticBackend(SearchBackend):
     def _physical_indices(self) -> list[str]:
         if not self.client.indices.exists_alias(name=self.alias):
             return []
-        return sorted(self.client.indices.get_alias(name=self.alias).keys())
+        response = self.client.indices.get_alias(name=self.alias)
+        return sorted(getattr(response, "body", response).keys())
 
     def _create_physical(self, name: str, alias: bool) -> None:
         from elasticsearch import exceptions as es_exceptions

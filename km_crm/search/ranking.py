@@ -163,8 +163,7 @@ def _mark_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for start, end, kind, norm in tokens_with_offsets(text):
         if kind == "word":
-            term = word_term(norm)
-            if term and term in terms:
+            if word_term(norm) in terms:
                 spans.append((start, end))
         elif len(norm) == end - start:
             covered = [False] * len(norm)
@@ -236,7 +235,7 @@ def rank_articles(
     priors = priors or {}
     scored = []
     for group in group_hits(hits, sum_weight):
-        boost, contributions = prior_boost(priors.get(group.article_id), weights)
+        boost, contributions = prior_boost(priors.get(group.article_id), weights) if priors else (0.0, {})
         final = group.text_score * (1.0 + boost)
         scored.append((final, boost, contributions, group))
     scored.sort(key=lambda item: -item[0])
@@ -249,7 +248,7 @@ def rank_articles(
             other_passages_bonus=group.bonus,
             text_score=group.text_score,
             prior_signals=prior_signals(priors.get(group.article_id), weights),
-            prior_contributions=contributions,
+            prior_contributions=contributions or prior_boost(None, weights)[1],
             prior_boost=boost,
             final_score=final,
             matched_passages=group.count,

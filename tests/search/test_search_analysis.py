@@ -10,6 +10,7 @@ from km_crm.search.analysis import (
     analyze_query,
     detect_language,
     highlight_terms,
+    index_terms,
     normalize_synonyms,
 )
 from km_crm.search.stemmer import stem
@@ -83,7 +84,17 @@ def test_highlight_terms_skip_single_characters_of_longer_words():
      ("", set()), (None, set()), ("AND OR NOT", set())],
 )
 def test_query_syntax_is_plain_text(text, expected):
-    assert {t.term for t in analyze_query(text)} == expected
+    assert {t.term for t in analyze_query(text) if "_" not in t.term} == expected
+
+
+def test_word_pairs_reward_adjacent_query_words():
+    assert index_terms("How much does a CT scan cost?") == ["much", "ct", "scan", "cost", "much_ct", "ct_scan", "scan_cost"]
+    assert "word_医" not in " ".join(index_terms("word 医疗 next"))  # pairs never cross Chinese text
+    assert "word_next" not in index_terms("word 医疗 next")
+    terms = {t.term: t for t in analyze_query("CT scan price")}
+    assert terms["ct_scan"].weight < terms["scan"].weight
+    assert "ct_scan" not in highlight_terms(terms.values())
+    assert analyze("CT scan") == ["ct", "scan"]  # plain analysis has no pairs
 
 
 def test_huge_query_is_bounded_and_fast():

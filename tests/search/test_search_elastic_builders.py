@@ -41,7 +41,7 @@ def test_passage_source_carries_analysed_terms_and_open_roles_marker():
     p = passages_of(make_article("KB-1", "全文检索 Settings", "<p>Enable indexing.</p>"))[0]
     src = passage_source(p, "gen1")
     assert "检索" in src["title_t"].split() and "set" in src["title_t"].split()
-    assert src["text_t"].split() == ["enabl", "index"]
+    assert src["text_t"].split() == ["enabl", "index", "enabl_index"]
     assert src["roles"] == [ROLE_ANY]
     assert src["data"]["text"] == "Enable indexing."
 
