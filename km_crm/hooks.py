@@ -1,3 +1,5 @@
+from km_crm.roles import KM_ROLES
+
 app_name = "km_crm"
 app_title = "Knowledge"
 app_publisher = "km_crm contributors"
@@ -21,20 +23,7 @@ before_app_uninstall = "km_crm.setup.uninstall.before_app_uninstall"
 fixtures = [
 	{
 		"dt": "Role",
-		"filters": [
-			[
-				"name",
-				"in",
-				[
-					"KM Candidate",
-					"KM Contributor",
-					"KM Publisher",
-					"KM Coach",
-					"KM Committee Member",
-					"KM Manager",
-				],
-			]
-		],
+		"filters": [["name", "in", list(KM_ROLES)]],
 	},
 ]
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from km_crm.rule_error import RuleError
+
 # --- Article statuses -------------------------------------------------------------------------
 DRAFT = "Draft"
 IN_REVIEW = "In Review"
@@ -129,16 +131,10 @@ MSG_UNKNOWN_ACTION = "Unknown article action: {action}"
 MSG_FORBIDDEN = "Cannot {action} an article that is {status}"
 
 
-class LifecycleError(ValueError):
+class LifecycleError(RuleError):
     """Base class of life-cycle errors; carries a plain English ``message`` and a ``code``."""
 
     code = "lifecycle_error"
-
-    def __init__(self, message: str, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
 
 
 class TransitionError(LifecycleError):

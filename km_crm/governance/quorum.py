@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
 
+from km_crm.rule_error import RuleError
+
 APPROVE = "Approve"
 REQUEST_CHANGES = "Request Changes"
 REJECT = "Reject"
@@ -75,16 +77,10 @@ REASON_EXPIRED = (
 REASON_OPEN = "Waiting for votes: {approvals} of {required} required approvals, {pending} members yet to vote."
 
 
-class QuorumError(ValueError):
+class QuorumError(RuleError):
     """Base class; carries a plain English ``message`` and a machine ``code``."""
 
     code = "quorum_error"
-
-    def __init__(self, message: str, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
 
 
 class VoteError(QuorumError):

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from km_crm.knowledge.sanitize import html_to_text
+from km_crm.rule_error import RuleError
 
 SECTIONS = (("issue", "Issue"), ("environment", "Environment"), ("resolution", "Resolution"), ("cause", "Cause"))
 SECTION_LABELS = dict(SECTIONS)
@@ -31,14 +32,8 @@ _SENTENCE_RE = re.compile(r".+?(?:[。！？；]+[”’」』）)]*|[.!?]+[\"')
 _CJK_END_RE = re.compile(r"[。！？；”’」』）\u3400-\u9fff]$")
 
 
-class KcsError(ValueError):
+class KcsError(RuleError):
     code = "kcs_error"
-
-    def __init__(self, message: str, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
 
 
 def _get(article: Any, field: str) -> Any:

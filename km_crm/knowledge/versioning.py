@@ -18,6 +18,7 @@ from typing import Any
 
 from km_crm.knowledge.kcs import normalize_tags
 from km_crm.knowledge.sanitize import html_to_text
+from km_crm.rule_error import RuleError
 
 VERSIONED_FIELDS = (
     "title", "summary", "issue", "environment", "resolution", "cause", "language", "audience",
@@ -57,14 +58,8 @@ DIFF_DEL_CLASS = "km-diff-del"
 DIFF_INS_CLASS = "km-diff-ins"
 
 
-class VersioningError(ValueError):
+class VersioningError(RuleError):
     code = "versioning_error"
-
-    def __init__(self, message: str, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
 
 
 MSG_BAD_SNAPSHOT = "The stored version could not be read"

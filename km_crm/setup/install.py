@@ -3,16 +3,8 @@
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from km_crm.roles import KM_ROLES
 from km_crm.setup.custom_fields import erpnext_custom_fields, helpdesk_custom_fields
-
-KM_ROLES = (
-	"KM Candidate",
-	"KM Contributor",
-	"KM Publisher",
-	"KM Coach",
-	"KM Committee Member",
-	"KM Manager",
-)
 
 
 def helpdesk_installed() -> bool:
