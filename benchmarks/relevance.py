@@ -111,14 +111,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--half", choices=("a", "b"), help="a random half of the queries (tune/confirm)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the --half split")
     parser.add_argument("--es-url", default=os.environ.get("KM_CRM_ES_URL"))
+    parser.add_argument("--field-weights", default="",
+                        help="as in KM Search Settings, e.g. title=2,heading=1.5,text=1 (default: the engine's)")
     args = parser.parse_args(argv)
+    weights = {k.strip(): float(v) for k, _, v in (p.partition("=") for p in args.field_weights.split(",") if p)}
 
     queries = select_queries(
         read_jsonl(args.queries or args.set / "queries.dev.jsonl"), args.half, args.seed, args.limit_queries
     )
     tmp = tempfile.mkdtemp(prefix="km_bench_")
     settings = {"backend": args.backend, "index_path": os.path.join(tmp, "index"), "es_url": args.es_url,
-                "index_prefix": f"kmbench-{os.getpid()}"}
+                "index_prefix": f"kmbench-{os.getpid()}", "field_weights": weights or None}
     backend = get_backend(settings)
     try:
         backend.ensure_schema()
