@@ -60,7 +60,7 @@ const km_review = {
 				<th>${__("Comment")}</th><th>${__("When")}</th></tr></thead><tbody>` +
 					votes
 						.map(
-							(v) => `<tr><td>${frappe.utils.escape_html(v.voter)}</td>
+							(v) => `<tr><td>${frappe.utils.escape_html(frappe.user.full_name(v.voter))}</td>
 							<td><span class="indicator-pill ${colors[v.decision]}">${__(v.decision)}</span></td>
 							<td>${frappe.utils.escape_html(v.comment || "")}</td>
 							<td>${frappe.datetime.str_to_user(v.cast_at)}</td></tr>`

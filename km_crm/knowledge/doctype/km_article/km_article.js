@@ -187,7 +187,7 @@ const km_article = {
 					(e) => `<tr>
 						<td>${frappe.datetime.str_to_user(e.occurred_on)}</td>
 						<td>${__(e.event_type)}</td>
-						<td>${frappe.utils.escape_html(e.actor || "")}</td>
+						<td>${frappe.utils.escape_html(e.actor ? frappe.user.full_name(e.actor) : "")}</td>
 						<td>${e.version || ""}</td>
 						<td>${e.review ? `<a href="/app/km-review/${encodeURIComponent(e.review)}">${frappe.utils.escape_html(e.review)}</a>` : ""}</td>
 						<td>${frappe.utils.escape_html(e.details || "")}</td>
