@@ -1,5 +1,7 @@
 """Whitelisted article actions for the desk: thin wrappers over the governance services."""
 
+import dataclasses
+
 import frappe
 from frappe import _
 
@@ -42,7 +44,8 @@ def compare_versions(article: str, from_version: str, to_version: str) -> str:
 	old = _version_or_working(doc, from_version)
 	new = _version_or_working(doc, to_version)
 	labels = (_label(from_version), _label(to_version))
-	return versioning.render_comparison_html(versioning.compare(old, new, labels=labels))
+	diffs = [dataclasses.replace(d, label=_(d.label)) for d in versioning.compare(old, new, labels=labels)]
+	return versioning.render_comparison_html(diffs)
 
 
 @frappe.whitelist()
