@@ -206,7 +206,7 @@ def evaluate(review, committee=None, article=None) -> dict:
 		}
 	)
 	if decision.outcome == quorum.OPEN:
-		review.save(ignore_permissions=True)
+		_save_round(review)
 	elif decision.outcome == quorum.EXPIRED:
 		_expire(review, committee, article, decision)
 	else:
@@ -218,7 +218,7 @@ def _decide(review, article, decision) -> None:
 	review.status = decision.outcome
 	review.decided_on = now_datetime()
 	review.decision_reason = translated_reason(decision)
-	review.save(ignore_permissions=True)
+	_save_round(review)
 	audit.record(
 		"Decision",
 		article.name,
@@ -248,7 +248,7 @@ def _expire(review, committee, article, decision) -> None:
 	review.decision_reason = translated_reason(decision)
 	review.escalated = 1
 	review.escalated_to = committee.escalation_user
-	review.save(ignore_permissions=True)
+	_save_round(review)
 	audit.record(
 		"Escalated",
 		article.name,
@@ -292,7 +292,7 @@ def withdraw(article_name: str) -> None:
 		frappe.throw(_("This review is already closed."), LifecycleError)
 	review.status = lifecycle.REVIEW_CANCELLED
 	review.decided_on = now_datetime()
-	review.save(ignore_permissions=True)
+	_save_round(review)
 	assign_to.close_all_assignments(REVIEW, review.name, ignore_permissions=True)
 	audit.record("Withdrawn", article.name, review=review.name, version=review.version)
 	if review.review_type == lifecycle.REVIEW_TYPE_PUBLISH:
@@ -368,6 +368,11 @@ def _committee_or_throw(article):
 			NoCommitteeError,
 		)
 	return committee
+
+
+def _save_round(review) -> None:
+	review.flags.km_round = True
+	review.save(ignore_permissions=True)
 
 
 def _clear_current_review(article) -> None:

@@ -11,6 +11,16 @@ from km_crm.knowledge.sanitize import sanitize_html
 from km_crm.search import indexer
 
 RICH_FIELDS = ("issue", "environment", "resolution", "cause")
+# Set only by the governance actions, never by editing the form or the API
+GOVERNED_FIELDS = (
+	"status",
+	"version",
+	"published_version",
+	"current_review",
+	"committee",
+	"last_published_on",
+	"published_by",
+)
 # Dates the owner may move on a live article without starting a new version
 UNVERSIONED_EDITS = ("review_by", "expires_on")
 
@@ -108,7 +118,7 @@ class KMArticle(Document):
 			self.published_version = None
 			return
 		before = self.get_doc_before_save()
-		if before and before.status != self.status:
+		if before and any(str(before.get(f) or "") != str(self.get(f) or "") for f in GOVERNED_FIELDS):
 			frappe.throw(
 				_("The status of an article changes only through Submit for Review, Publish or Retire."),
 				LifecycleError,

@@ -68,6 +68,16 @@ class TestKMArticle(FrappeTestCase):
 			doc.save()
 		self.assertEqual(frappe.db.get_value("KM Article", article, "status"), "Draft")
 
+	def test_governance_fields_cannot_be_set_through_the_api_even_by_administrator(self):
+		article, review = self.f.submitted()
+		for field, value in (("status", "Published"), ("current_review", None), ("committee", None), ("version", 7)):
+			with self.assertRaises(LifecycleError):
+				frappe.client.set_value("KM Article", article, field, value)
+		with self.assertRaises(ImmutableRecordError):
+			frappe.client.set_value("KM Review", review, "status", "Approved")
+		self.assertEqual(frappe.db.get_value("KM Review", review, "status"), "Open")
+		self.assertEqual(frappe.db.get_value("KM Article", article, "current_review"), review)
+
 	def test_content_is_frozen_while_in_review(self):
 		article, _review = self.f.submitted()
 		with as_user(self.f.author), self.assertRaises(LifecycleError):
