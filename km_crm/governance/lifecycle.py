@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from km_crm.dates import as_date
 from km_crm.rule_error import RuleError
 
 # --- Article statuses -------------------------------------------------------------------------
@@ -213,23 +214,14 @@ def is_live(status: str, has_published_version: bool) -> bool:
     return False
 
 
-def _as_date(value: date | datetime | str | None) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
 
 def review_due(review_by: date | datetime | str | None, today: date) -> bool:
     """True when a review-by date is set and has been reached (the day itself is due)."""
-    review_by = _as_date(review_by)
-    return review_by is not None and review_by <= _as_date(today)
+    review_by = as_date(review_by)
+    return review_by is not None and review_by <= as_date(today)
 
 
 def expired(expires_on: date | datetime | str | None, today: date) -> bool:
     """True when an expiry date is set and has been reached (the article expires on that day)."""
-    expires_on = _as_date(expires_on)
-    return expires_on is not None and expires_on <= _as_date(today)
+    expires_on = as_date(expires_on)
+    return expires_on is not None and expires_on <= as_date(today)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
+from km_crm.dates import as_date
 from km_crm.knowledge.sanitize import html_to_text
 from km_crm.rule_error import RuleError
 
@@ -119,14 +120,8 @@ def normalize_tags(tags: str | Iterable[str] | None) -> list[str]:
 
 
 def _as_date(value: date | datetime | str | None) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value)[:10])
+        return as_date(value)
     except ValueError:
         raise KcsError(MSG_BAD_DATE.format(value=value), "bad_date") from None
 
