@@ -13,16 +13,20 @@ CHANNELS = ("Desk", "Portal", "Ticket", "API")
 MAX_QUERY_CHARS = 10_000
 
 
+def _settings():
+	return frappe.get_cached_doc("KM Search Settings")
+
+
 def _per_minute() -> int:
 	if frappe.session.user != "Guest":
 		return 100_000
-	return frappe.db.get_single_value("KM Search Settings", "guest_searches_per_minute") or 60
+	return _settings().guest_searches_per_minute or 60
 
 
 def reader_audiences(user: str | None = None) -> tuple[str, ...]:
 	user = user or frappe.session.user
 	user_type = frappe.get_cached_value("User", user, "user_type") if user != "Guest" else None
-	partner_role = frappe.db.get_single_value("KM Search Settings", "partner_role")
+	partner_role = _settings().partner_role
 	return access.audiences_for(user, user_type, frappe.get_roles(user), partner_role)
 
 
@@ -124,8 +128,8 @@ def _visitor_key() -> str:
 
 
 def _logging_enabled() -> bool:
-	return bool(frappe.db.get_single_value("KM Search Settings", "log_searches"))
+	return bool(_settings().log_searches)
 
 
 def _learning_enabled() -> bool:
-	return bool(frappe.db.get_single_value("KM Search Settings", "use_usage_signals"))
+	return bool(_settings().use_usage_signals)
