@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from html.parser import HTMLParser
 
-from km_crm.search.analysis import detect_language
+from km_crm.search.analysis import analyze_to_string, detect_language
 
 SECTIONS = ("summary", "issue", "environment", "cause", "resolution")
 SECTION_LABELS = {
@@ -22,6 +22,7 @@ SECTION_LABELS = {
     "zh": {"summary": "摘要", "issue": "问题", "environment": "环境", "cause": "原因", "resolution": "解决方案"},
 }
 MAX_PASSAGE_CHARS = 1200
+LEAD_MAX_CHARS = 200  # a "first sentence" longer than this is a paragraph without punctuation
 MIN_PASSAGE_CHARS = 200
 
 _BLOCK_TAGS = frozenset(
@@ -51,6 +52,7 @@ class Passage:
     tags: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     html_heading: str = ""
+    lead: str = ""  # opening sentence of its section, on the section's first passage only
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -224,11 +226,11 @@ def article_to_passages(
     passages: list[Passage] = []
     for section in SECTIONS:
         blocks = html_blocks(article.get(section))
-        for html_heading, text in chunk_blocks(blocks, max_chars, min_chars):
+        for i, (html_heading, text) in enumerate(chunk_blocks(blocks, max_chars, min_chars)):
             heading = html_heading or labels[section]
             passages.append(
                 Passage(id="", n=0, section=section, heading=heading, text=text, html_heading=html_heading,
-                        **common)
+                        lead=lead_sentence(text) if i == 0 else "", **common)
             )
     if not passages:
         passages.append(Passage(id="", n=0, section="", heading="", text="", **common))
@@ -236,3 +238,23 @@ def article_to_passages(
         passage.n = n
         passage.id = f"{article_id}#{n}"
     return passages
+
+
+def lead_sentence(text: str | None, max_chars: int = LEAD_MAX_CHARS) -> str:
+    """The opening sentence of a passage (cut to max_chars): where an answer names its subject."""
+    for sentence in split_sentences(text or ""):
+        return sentence[:max_chars]
+    return ""
+
+
+def passage_terms(passage: Passage) -> dict[str, str]:
+    """The analysed term strings of a passage per text field, as every backend indexes them."""
+    title = passage.title
+    if passage.tags:
+        title = f"{title}\n" + " ".join(passage.tags)
+    return {
+        "title": analyze_to_string(title),
+        "heading": analyze_to_string(passage.html_heading),
+        "lead": analyze_to_string(passage.lead),
+        "text": analyze_to_string(passage.text),
+    }

@@ -10,6 +10,9 @@
 - Snippet highlighting is done by ranking.highlight on the stored plain text (the engine's own
   highlighter would mark the analysed term strings, not the text a user reads); that keeps
   highlights identical on both backends.
+- The mapping's `_meta.km_schema` and every manifest carry the document layout (INDEX_SCHEMA). An
+  index of an older layout gets the new fields added in place and its articles count as not indexed,
+  so the next reconcile rewrites them while the old documents keep answering searches.
 - Query DSL works on Elasticsearch 7.10+ and 8.x; calls use the 8.x keyword style.
 """
 
@@ -22,19 +25,19 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 
 from km_crm.search.backend import (
+    INDEX_SCHEMA,
     ROLE_ANY,
+    TEXT_FIELDS,
     Hit,
     SearchBackend,
     SearchBackendError,
     SearchQuery,
     category_keys,
 )
-from km_crm.search.documents import Passage
-from km_crm.search.tantivy_backend import passage_terms
+from km_crm.search.documents import Passage, passage_terms
 
-_KEYWORDS = ("id", "article_id", "kind", "gen", "modified", "lang", "audience", "status", "roles", "category",
-             "items")
-_TEXT_FIELDS = ("title", "heading", "text")
+_KEYWORDS = ("id", "article_id", "kind", "gen", "schema", "modified", "lang", "audience", "status", "roles",
+             "category", "items")
 _SOURCE_FIELDS = ["id", "article_id", "modified", "data"]
 
 
@@ -42,6 +45,14 @@ def alias_name(prefix: str | None) -> str:
     """A valid, lower-case index alias for a site prefix (e.g. the site name)."""
     clean = re.sub(r"[^a-z0-9_-]+", "-", (prefix or "km").lower()).strip("-_+.")
     return f"{clean or 'km'}-km-passages"
+
+
+def mapping_properties() -> dict:
+    return {
+        **{name: {"type": "keyword"} for name in _KEYWORDS},
+        **{f"{name}_t": {"type": "text", "analyzer": "km_terms", "index_options": "freqs"} for name in TEXT_FIELDS},
+        "data": {"type": "object", "enabled": False},
+    }
 
 
 def index_body(replicas: str = "0-1") -> dict:
@@ -54,16 +65,18 @@ def index_body(replicas: str = "0-1") -> dict:
         },
         "mappings": {
             "dynamic": "strict",
-            "properties": {
-                **{name: {"type": "keyword"} for name in _KEYWORDS},
-                **{
-                    f"{name}_t": {"type": "text", "analyzer": "km_terms", "index_options": "freqs"}
-                    for name in _TEXT_FIELDS
-                },
-                "data": {"type": "object", "enabled": False},
-            },
+            "_meta": {"km_schema": INDEX_SCHEMA},
+            "properties": mapping_properties(),
         },
     }
+
+
+def outdated_indices(mappings: dict) -> list[str]:
+    """Physical indices (from a get_mapping response) whose layout is older than INDEX_SCHEMA."""
+    return sorted(
+        name for name, body in mappings.items()
+        if ((body.get("mappings") or {}).get("_meta") or {}).get("km_schema") != INDEX_SCHEMA
+    )
 
 
 def passage_source(p: Passage, gen: str) -> dict:
@@ -80,7 +93,7 @@ def passage_source(p: Passage, gen: str) -> dict:
         "roles": list(p.roles) or [ROLE_ANY],
         "category": category_keys(p.category_path),
         "items": list(p.items),
-        **{f"{name}_t": terms[name] for name in _TEXT_FIELDS},
+        **{f"{name}_t": terms[name] for name in TEXT_FIELDS},
         "data": {
             "title": p.title, "heading": p.heading, "text": p.text, "section": p.section, "lang": p.lang,
             "audience": p.audience, "status": p.status, "category_path": p.category_path, "items": p.items,
@@ -89,7 +102,10 @@ def passage_source(p: Passage, gen: str) -> dict:
 
 
 def manifest_source(article_id: str, modified: str, gen: str) -> dict:
-    return {"id": f"{article_id}#manifest", "article_id": article_id, "kind": "m", "gen": gen, "modified": modified}
+    return {
+        "id": f"{article_id}#manifest", "article_id": article_id, "kind": "m", "gen": gen, "schema": INDEX_SCHEMA,
+        "modified": modified,
+    }
 
 
 def filter_clauses(query: SearchQuery) -> list[dict] | None:
@@ -240,6 +256,13 @@ class ElasticBackend(SearchBackend):
         def run():
             if not self.client.indices.exists_alias(name=self.alias):
                 self._create_physical(f"{self.alias}-000001", alias=True)
+                return
+            response = self.client.indices.get_mapping(index=self.alias)
+            for name in outdated_indices(dict(getattr(response, "body", response))):
+                # additive only: new fields join the old documents, which reconcile then rewrites
+                self.client.indices.put_mapping(
+                    index=name, properties=mapping_properties(), meta={"km_schema": INDEX_SCHEMA}
+                )
 
         self._retry(run)
 
@@ -356,7 +379,8 @@ class ElasticBackend(SearchBackend):
         while True:
             kwargs = {"search_after": search_after} if search_after else {}
             response = self._retry(functools.partial(
-                self.client.search, index=self.alias, query={"term": {"kind": "m"}}, size=5000,
+                self.client.search, index=self.alias, size=5000,
+                query={"bool": {"filter": [{"term": {"kind": "m"}}, {"term": {"schema": INDEX_SCHEMA}}]}},
                 sort=[{"article_id": "asc"}], source=["article_id", "modified"], track_total_hits=False, **kwargs,
             ))
             batch = response["hits"]["hits"]

@@ -15,6 +15,7 @@ def settings_dict() -> dict:
 	weights = {
 		"title": settings.title_weight,
 		"heading": settings.heading_weight,
+		"lead": settings.lead_weight,
 		"text": settings.text_weight,
 	}
 	return {
@@ -26,7 +27,8 @@ def settings_dict() -> dict:
 		"es_api_key": settings.get_password("es_api_key", raise_exception=False) if settings.es_api_key else None,
 		"index_prefix": (settings.index_prefix or frappe.local.site).replace(".", "_").lower(),
 		"verify_certs": bool(settings.verify_certs),
-		"field_weights": {k: float(v) for k, v in weights.items() if v},
+		# unset (None) falls back to the engine default; 0 switches a field off
+		"field_weights": {k: float(v) for k, v in weights.items() if v is not None},
 	}
 
 

@@ -26,9 +26,10 @@ from collections.abc import Iterable, Iterator
 
 import tantivy
 
-from km_crm.search.analysis import analyze_to_string
 from km_crm.search.backend import (
+    INDEX_SCHEMA,
     ROLE_ANY,
+    TEXT_FIELDS,
     Hit,
     IndexBusyError,
     SearchBackend,
@@ -36,11 +37,10 @@ from km_crm.search.backend import (
     SearchQuery,
     category_keys,
 )
-from km_crm.search.documents import Passage
+from km_crm.search.documents import Passage, passage_terms
 
-SCHEMA_VERSION = "km-passages-2"
+SCHEMA_VERSION = INDEX_SCHEMA
 _VERSION_FILE = "km_schema_version"
-_TEXT_FIELDS = ("title", "heading", "text")
 _KIND_PASSAGE = "p"
 
 
@@ -52,22 +52,10 @@ def _build_schema() -> tantivy.Schema:
     sb.add_text_field("modified", stored=True, tokenizer_name="raw")
     for name in ("lang", "audience", "status", "roles", "category", "items"):
         sb.add_text_field(name, tokenizer_name="raw")
-    for name in _TEXT_FIELDS:
+    for name in TEXT_FIELDS:
         sb.add_text_field(f"{name}_t", tokenizer_name="whitespace", index_option="freq")
     sb.add_bytes_field("data", stored=True, indexed=False)
     return sb.build()
-
-
-def passage_terms(passage: Passage) -> dict[str, str]:
-    """The analysed term strings of a passage, per text field (shared with the ES backend)."""
-    title = passage.title
-    if passage.tags:
-        title = f"{title}\n" + " ".join(passage.tags)
-    return {
-        "title": analyze_to_string(title),
-        "heading": analyze_to_string(passage.html_heading),
-        "text": analyze_to_string(passage.text),
-    }
 
 
 def _display_data(p: Passage) -> bytes:
@@ -195,9 +183,7 @@ class TantivyBackend(SearchBackend):
             roles=list(p.roles) or [ROLE_ANY],
             category=category_keys(p.category_path),
             items=list(p.items),
-            title_t=terms["title"],
-            heading_t=terms["heading"],
-            text_t=terms["text"],
+            **{f"{name}_t": terms[name] for name in TEXT_FIELDS},
         )
         doc.add_bytes("data", _display_data(p))
         return doc

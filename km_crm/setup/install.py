@@ -19,6 +19,9 @@ def after_install():
 def after_migrate():
 	ensure_roots()
 	add_custom_fields()
+	from km_crm.search.indexer import enqueue_reconcile
+
+	enqueue_reconcile()  # an upgrade may change the index layout: refill what the engine lacks
 
 
 def ensure_roots():
@@ -28,9 +31,14 @@ def ensure_roots():
 
 
 def ensure_search_settings():
-	"""Store the settings' defaults once, so every reader sees them."""
+	"""Store the settings' defaults once, and the defaults of settings added by an upgrade."""
 	if not frappe.db.get_single_value("KM Search Settings", "backend"):
 		frappe.get_single("KM Search Settings").save(ignore_permissions=True)
+		return
+	stored = frappe.db.get_singles_dict("KM Search Settings")
+	for df in frappe.get_meta("KM Search Settings").fields:
+		if df.default is not None and df.fieldname not in stored and df.fieldtype not in ("Password",):
+			frappe.db.set_single_value("KM Search Settings", df.fieldname, df.default)
 
 
 def after_app_install(app_name: str):

@@ -27,6 +27,19 @@ def test_index_and_find_with_highlight(backend):
     assert results[0].explain.final_score == pytest.approx(results[0].score)
 
 
+def test_answer_that_opens_with_the_problem_ranks_first(backend):
+    # Both answers use the same words equally often; one names the problem in its opening sentence.
+    index_articles(backend, [
+        make_article("KB-LATE", "", "<p>Check the cable and the power supply first. A router "
+                     "that keeps dropping the wifi connection often has outdated firmware.</p>"),
+        make_article("KB-LEAD", "", "<p>A router that keeps dropping the wifi connection often has outdated "
+                     "firmware. Check the cable and the power supply first.</p>"),
+    ])
+    assert ids(search_articles(backend, "router dropping wifi connection", audiences=PUBLIC))[:2] == [
+        "KB-LEAD", "KB-LATE",
+    ]
+
+
 def test_reindexing_replaces_all_passages_of_the_article(backend):
     long_body = "".join(f"<h2>Step {i}</h2><p>{'Obsolete flamingo instructions. ' * 30}</p>" for i in range(4))
     index_articles(backend, [make_article("KB-1", "Old guide", long_body)])

@@ -6,7 +6,13 @@ from datetime import datetime
 
 from km_search_testutil import make_article
 
-from km_crm.search.documents import article_to_passages, html_to_text, split_sentences
+from km_crm.search.documents import (
+    article_to_passages,
+    html_to_text,
+    lead_sentence,
+    passage_terms,
+    split_sentences,
+)
 
 
 def test_sections_become_passages_with_labels_and_ids():
@@ -80,3 +86,28 @@ def test_metadata_travels_with_every_passage():
 def test_article_without_body_is_still_one_findable_passage():
     passages = article_to_passages(make_article("T-1", "How do I change my repayment date?"))
     assert len(passages) == 1 and passages[0].text == "" and passages[0].title
+
+
+def test_each_section_opening_sentence_is_indexed_as_its_lead():
+    long_para = "Second paragraph. " * 80
+    article = make_article(
+        "KB-L", "Printer offline",
+        "<p>Restart the print spooler service. Then print a test page.</p>" + f"<p>{long_para}</p>",
+        issue="<p>The printer shows offline in Windows 11.</p>",
+    )
+    passages = article_to_passages(article)
+    by_section = {}
+    for p in passages:
+        by_section.setdefault(p.section, []).append(p)
+    assert by_section["issue"][0].lead == "The printer shows offline in Windows 11."
+    assert by_section["resolution"][0].lead == "Restart the print spooler service."
+    assert len(by_section["resolution"]) > 1 and all(p.lead == "" for p in by_section["resolution"][1:])
+    terms = passage_terms(by_section["resolution"][0])
+    assert terms["lead"].split()[:3] == ["restart", "print", "spooler"]
+    assert "test" not in terms["lead"].split() and "test" in terms["text"].split()
+
+
+def test_lead_sentence_of_chinese_text_and_of_text_without_punctuation():
+    assert lead_sentence("重启打印服务。然后打印测试页。") == "重启打印服务。"
+    assert lead_sentence("word " * 100) == ("word " * 100)[:200]
+    assert lead_sentence("") == ""

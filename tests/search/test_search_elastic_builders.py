@@ -6,7 +6,7 @@ import pytest
 from km_search_testutil import make_article, passages_of
 
 from km_crm.search.analysis import analyze_query
-from km_crm.search.backend import ROLE_ANY, SearchBackendError, SearchQuery
+from km_crm.search.backend import INDEX_SCHEMA, ROLE_ANY, SearchBackendError, SearchQuery
 from km_crm.search.elastic_backend import (
     ElasticBackend,
     alias_name,
@@ -14,6 +14,8 @@ from km_crm.search.elastic_backend import (
     build_search_body,
     failed_ids,
     index_body,
+    manifest_source,
+    outdated_indices,
     passage_source,
 )
 
@@ -30,8 +32,9 @@ def test_mapping_indexes_our_terms_with_a_whitespace_analyzer():
     body = index_body()
     assert body["settings"]["analysis"]["analyzer"]["km_terms"] == {"type": "custom", "tokenizer": "whitespace"}
     props = body["mappings"]["properties"]
-    for field in ("title_t", "heading_t", "text_t"):
+    for field in ("title_t", "heading_t", "lead_t", "text_t"):
         assert props[field]["analyzer"] == "km_terms"
+    assert body["mappings"]["_meta"] == {"km_schema": INDEX_SCHEMA}
     for field in ("audience", "status", "roles", "article_id"):
         assert props[field] == {"type": "keyword"}
     assert props["data"]["enabled"] is False
@@ -70,11 +73,18 @@ def test_failed_ids_reads_streaming_bulk_results():
 
 
 class _FakeIndices:
-    def __init__(self):
+    def __init__(self, mappings=None):
         self.calls = []
+        self.mappings = mappings or {"site1-km-passages-1": {"mappings": {"_meta": {"km_schema": INDEX_SCHEMA}}}}
 
     def exists_alias(self, name):
         return True
+
+    def get_mapping(self, index):
+        return self.mappings
+
+    def put_mapping(self, index, properties, meta):
+        self.calls.append(("put_mapping", index, sorted(properties), meta))
 
     def refresh(self, index):
         self.calls.append(("refresh", index))
@@ -106,3 +116,16 @@ def test_partially_failed_bulk_removes_the_failed_articles_manifest_and_raises(m
     assert manifest_ops == {("index", "A#manifest"), ("delete", "B#manifest")}
     stale_cleanup = backend.client.deleted_by_query[0]["query"]["bool"]
     assert stale_cleanup["filter"][0] == {"terms": {"article_id": ["A"]}}  # B's old passages stay untouched
+
+
+def test_an_index_of_an_older_layout_is_upgraded_and_its_articles_reindexed():
+    current = {"mappings": {"_meta": {"km_schema": INDEX_SCHEMA}}}
+    old = {"mappings": {"properties": {"text_t": {"type": "text"}}}}
+    assert outdated_indices({"site-km-passages-1": old, "site-km-passages-2": current}) == ["site-km-passages-1"]
+    client = _FakeClient()
+    client.indices.mappings = {"site1-km-passages-1": old}
+    ElasticBackend(client, "site1").ensure_schema()
+    (call,) = [c for c in client.indices.calls if c[0] == "put_mapping"]
+    assert call[1] == "site1-km-passages-1" and "lead_t" in call[2] and call[3] == {"km_schema": INDEX_SCHEMA}
+    # manifests written now carry the layout; indexed_versions only trusts those
+    assert manifest_source("A", "2024-01-01", "g")["schema"] == INDEX_SCHEMA
