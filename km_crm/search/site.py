@@ -13,10 +13,10 @@ _backends: dict[str, SearchBackend] = {}
 def settings_dict() -> dict:
 	settings = frappe.get_cached_doc("KM Search Settings")
 	weights = {
-		"title": settings.title_weight,
-		"heading": settings.heading_weight,
-		"lead": settings.lead_weight,
-		"text": settings.text_weight,
+		"title": settings.get("title_weight"),
+		"heading": settings.get("heading_weight"),
+		"lead": settings.get("lead_weight"),
+		"text": settings.get("text_weight"),
 	}
 	return {
 		"backend": settings.backend or "tantivy",
