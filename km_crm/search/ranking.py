@@ -2,6 +2,8 @@
 
 article text score = best passage BM25 + PASSAGE_SUM_WEIGHT x (sum of its other retrieved passages),
 the extra capped at PASSAGE_SUM_CAP x best.
+Chinese titles: text score x (1 + TITLE_ORDER_WEIGHT x ordered overlap of query and title), see
+title_match.py.
 final = text score x (1 + prior boost), where the prior boost is a sum of small, individually
 bounded signals (smoothed helpful ratio, log-damped ticket links, smoothed click-through on similar
 queries), clipped to +/- max_total. With max_total = 0.15 an article whose text score is 1.36x
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 
 from km_crm.search.analysis import QueryTerm, highlight_terms, tokens_with_offsets, word_term
 from km_crm.search.backend import Hit
+from km_crm.search.title_match import TITLE_ORDER_WEIGHT, ordered_overlap
 
 # Other matching passages of an article add PASSAGE_SUM_WEIGHT x their scores. Measured, any bonus lost
 # relevance (every passage repeats the title, so a sum counts a title match several times): 0 = max.
@@ -86,6 +89,7 @@ class Explain:
     best_passage_score: float
     other_passages_bonus: float
     text_score: float
+    title_match: float
     prior_signals: dict[str, float]
     prior_contributions: dict[str, float]
     prior_boost: float
@@ -97,6 +101,7 @@ class Explain:
             "best_passage_score": round(self.best_passage_score, 4),
             "other_passages_bonus": round(self.other_passages_bonus, 4),
             "text_score": round(self.text_score, 4),
+            "title_match": round(self.title_match, 4),
             "prior_signals": {k: round(v, 4) for k, v in self.prior_signals.items()},
             "prior_contributions": {k: round(v, 4) for k, v in self.prior_contributions.items()},
             "prior_boost": round(self.prior_boost, 4),
@@ -230,23 +235,31 @@ def rank_articles(
     limit: int = 10,
     weights: PriorWeights = PriorWeights(),
     sum_weight: float = PASSAGE_SUM_WEIGHT,
+    query_units: list[str] | None = None,
+    title_weight: float = TITLE_ORDER_WEIGHT,
 ) -> list[ArticleResult]:
-    """Group passage hits per article, blend bounded priors, highlight the best passage."""
+    """Group passage hits per article, blend title order and bounded priors, highlight the best passage.
+
+    query_units: title_match.chinese_query_units(query text); empty or None leaves titles out.
+    """
     priors = priors or {}
     scored = []
     for group in group_hits(hits, sum_weight):
+        title_match = ordered_overlap(query_units, group.best.title) if query_units else 0.0
+        text_score = group.text_score * (1.0 + title_weight * title_match)
         boost, contributions = prior_boost(priors.get(group.article_id), weights) if priors else (0.0, {})
-        final = group.text_score * (1.0 + boost)
-        scored.append((final, boost, contributions, group))
+        final = text_score * (1.0 + boost)
+        scored.append((final, boost, contributions, group, text_score, title_match))
     scored.sort(key=lambda item: -item[0])
     marks = highlight_terms(query_terms)
     results = []
-    for final, boost, contributions, group in scored[:limit]:
+    for final, boost, contributions, group, text_score, title_match in scored[:limit]:
         hit = group.best
         explain = Explain(
             best_passage_score=group.best_score,
             other_passages_bonus=group.bonus,
-            text_score=group.text_score,
+            text_score=text_score,
+            title_match=title_match,
             prior_signals=prior_signals(priors.get(group.article_id), weights),
             prior_contributions=contributions or prior_boost(None, weights)[1],
             prior_boost=boost,

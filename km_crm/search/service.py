@@ -13,6 +13,7 @@ from km_crm.search.analysis import analyze_query
 from km_crm.search.backend import SearchBackend, SearchQuery
 from km_crm.search.documents import article_to_passages, iso_modified
 from km_crm.search.ranking import ArticleResult, UsagePriors, rank_articles
+from km_crm.search.title_match import chinese_query_units
 
 PASSAGES_PER_RESULT = 5
 MIN_PASSAGES = 50
@@ -83,7 +84,7 @@ def search_articles(
     hits = backend.search(query)
     if callable(priors):  # a loader given the candidate article ids, so usage is read once per search
         priors = priors(list(dict.fromkeys(h.article_id for h in hits)))
-    return rank_articles(hits, query.terms, priors=priors, limit=limit)
+    return rank_articles(hits, query.terms, priors=priors, limit=limit, query_units=chinese_query_units(text))
 
 
 def count_articles(

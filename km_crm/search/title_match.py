@@ -1,0 +1,61 @@
+"""How closely a Chinese query follows an article title, character by character, in order (pure).
+
+Chinese has no spaces, so the engines see it as characters and character pairs: "换绑定手机号" and
+"如何更改绑定手机号" share pairs, but nothing tells the engine that one reads almost like the other.
+The ordered overlap below does: 2 x (longest common subsequence) / (query length + title length),
+over characters (and digits or Latin words as single units). 1.0 is an identical title; a title
+sharing a few scattered characters scores near 0. Ranking multiplies an article's text score by
+(1 + TITLE_ORDER_WEIGHT x overlap) for Chinese titles.
+
+Measured on the colloquial customer-service questions (bq_faq_zh, title-only FAQ entries): MRR@10
++0.01 on each half of the dev queries. On English titles the same signal lost relevance (paraphrases
+keep few words in order), so it applies only when both the query and the title are Chinese.
+"""
+
+from __future__ import annotations
+
+from km_crm.search.analysis import detect_language, tokens_with_offsets, word_term
+
+TITLE_ORDER_WEIGHT = 2.0
+MAX_UNITS = 64  # longer queries or titles are cut (bounded cost: at most 64 x 64 steps)
+
+
+def units(text: str | None) -> list[str]:
+    """Characters of Chinese runs, and each other word as one (stop words dropped, stemmed)."""
+    out: list[str] = []
+    for _, _, kind, run in tokens_with_offsets(text or ""):
+        if kind == "cjk":
+            out.extend(run)
+        else:
+            term = word_term(run)
+            if term:
+                out.append(term)
+    return out[:MAX_UNITS]
+
+
+def common_subsequence(a: list[str], b: list[str]) -> int:
+    """Length of the longest common subsequence of two unit lists."""
+    if not a or not b:
+        return 0
+    previous = [0] * (len(b) + 1)
+    for x in a:
+        current = [0]
+        for j, y in enumerate(b):
+            current.append(previous[j] + 1 if x == y else max(previous[j + 1], current[j]))
+        previous = current
+    return previous[-1]
+
+
+def ordered_overlap(query_units: list[str], title: str | None) -> float:
+    """2 x LCS / (len(query) + len(title)) for a Chinese title; 0.0 for any other title."""
+    if not query_units or not title or detect_language(title) != "zh":
+        return 0.0
+    title_units = units(title)
+    if not title_units:
+        return 0.0
+    return 2.0 * common_subsequence(query_units, title_units) / (len(query_units) + len(title_units))
+
+
+def chinese_query_units(text: str | None) -> list[str]:
+    """The query's units when the query is Chinese, else [] (the signal stays off)."""
+    return units(text) if detect_language(text) == "zh" else []
