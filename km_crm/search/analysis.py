@@ -139,9 +139,11 @@ class QueryTerm:
     highlight: bool = True  # False for single CJK characters cut from a longer run
 
 
-# Relative weights of query terms. CJK bigrams carry word-level meaning; single characters are a
-# recall safety net (a one-character word, a typo breaking a bigram) and weigh less.
-UNIGRAM_WEIGHT = 1.0
+# Relative weights of query terms. CJK bigrams carry word-level meaning and order; single characters
+# keep colloquial and misspelt queries findable (a typo or an inserted character breaks a bigram,
+# not the characters around it). Measured on both Chinese sets, each half of the dev queries:
+# characters at 1.5 x a bigram beat 1.0 (and 2.0 lost on InsuranceQA).
+UNIGRAM_WEIGHT = 1.5
 BIGRAM_WEIGHT = 1.0
 WORD_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.7
