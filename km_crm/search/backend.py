@@ -122,6 +122,10 @@ class SearchBackend(abc.ABC):
     def rebuild(self, passages: Iterable[Passage]) -> int:
         """Full reindex into a fresh index, then switch readers to it; return passages written."""
 
+    @abc.abstractmethod
+    def doc_freqs(self, terms: list[str]) -> dict[str, int]:
+        """{term: how many passages hold it in their text fields} for each of `terms` (0 when none)."""
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources."""
 

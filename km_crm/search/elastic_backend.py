@@ -108,6 +108,15 @@ def manifest_source(article_id: str, modified: str, gen: str) -> dict:
     }
 
 
+def term_count_filters(terms: list[str]) -> dict[str, dict]:
+    """One named filter per term: passages holding it in any text field (a `filters` aggregation)."""
+    return {
+        t: {"bool": {"filter": [{"term": {"kind": "p"}}],
+                     "should": [{"term": {f"{name}_t": t}} for name in TEXT_FIELDS], "minimum_should_match": 1}}
+        for t in terms
+    }
+
+
 def filter_clauses(query: SearchQuery) -> list[dict] | None:
     """ES filter clauses for the permission/scope filters; None when nothing can match."""
     filters: list[dict] = [{"term": {"kind": "p"}}]
@@ -372,6 +381,16 @@ class ElasticBackend(SearchBackend):
             aggs={"articles": {"cardinality": {"field": "article_id", "precision_threshold": 40000}}},
         ))
         return int(response["aggregations"]["articles"]["value"])
+
+    def doc_freqs(self, terms: list[str]) -> dict[str, int]:
+        if not terms:
+            return {}
+        response = self._retry(functools.partial(
+            self.client.search, index=self.alias, size=0, track_total_hits=False,
+            aggs={"terms": {"filters": {"filters": term_count_filters(terms)}}},
+        ))
+        buckets = response["aggregations"]["terms"]["buckets"]
+        return {t: int(buckets.get(t, {}).get("doc_count", 0)) for t in terms}
 
     def indexed_versions(self) -> dict[str, str]:
         versions: dict[str, str] = {}

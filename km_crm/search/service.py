@@ -7,12 +7,13 @@ engine query) -> ranking (per-article grouping, bounded usage priors, highlight)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from km_crm.search.analysis import analyze_query
 from km_crm.search.backend import SearchBackend, SearchQuery
 from km_crm.search.documents import article_to_passages, iso_modified
 from km_crm.search.ranking import ArticleResult, UsagePriors, rank_articles
+from km_crm.search.spelling import with_corrections
 from km_crm.search.title_match import chinese_query_units
 
 PASSAGES_PER_RESULT = 5
@@ -81,6 +82,7 @@ def search_articles(
     )
     if not query.terms or not query.limit:
         return []
+    query = corrected(backend, query)
     hits = backend.search(query)
     if callable(priors):  # a loader given the candidate article ids, so usage is read once per search
         priors = priors(list(dict.fromkeys(h.article_id for h in hits)))
@@ -104,7 +106,13 @@ def count_articles(
         text, audiences=audiences, statuses=statuses, roles=roles, lang=lang, synonyms=synonyms,
         category=category, items=items,
     )
-    return backend.count(query) if query.terms else 0
+    return backend.count(corrected(backend, query)) if query.terms else 0
+
+
+def corrected(backend: SearchBackend, query: SearchQuery) -> SearchQuery:
+    """The query plus corrections of misspelt words the index has never seen (see spelling.py)."""
+    terms = with_corrections(query.terms, backend.doc_freqs)
+    return query if terms is query.terms else replace(query, terms=terms)
 
 
 def index_articles(backend: SearchBackend, articles: Iterable[dict], batch_size: int = 500) -> int:

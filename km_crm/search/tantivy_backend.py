@@ -304,6 +304,10 @@ class TantivyBackend(SearchBackend):
             return 0
         return int(round(searcher.cardinality(q, "article_id")))
 
+    def doc_freqs(self, terms: list[str]) -> dict[str, int]:
+        searcher = self._searcher()
+        return {t: max(searcher.doc_freq(f"{f}_t", t) for f in TEXT_FIELDS) for t in terms}
+
     def indexed_versions(self) -> dict[str, str]:
         # All passages of an article are committed together, so any passage tells its version.
         searcher = self._searcher()

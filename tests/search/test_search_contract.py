@@ -40,6 +40,15 @@ def test_answer_that_opens_with_the_problem_ranks_first(backend):
     ]
 
 
+def test_misspelt_words_still_find_the_article(backend):
+    index_articles(backend, [
+        make_article("KB-1", "Retrieve an archived message", "<p>Open All Mail and move it to the inbox.</p>"),
+        make_article("KB-2", "Archive old invoices", "<p>Export invoices older than a year.</p>"),
+    ])
+    assert ids(search_articles(backend, "retreive archivd mesage", audiences=PUBLIC))[0] == "KB-1"
+    assert count_articles(backend, "retreive mesage", audiences=PUBLIC) == 1
+
+
 def test_reindexing_replaces_all_passages_of_the_article(backend):
     long_body = "".join(f"<h2>Step {i}</h2><p>{'Obsolete flamingo instructions. ' * 30}</p>" for i in range(4))
     index_articles(backend, [make_article("KB-1", "Old guide", long_body)])

@@ -17,6 +17,7 @@ from km_crm.search.elastic_backend import (
     manifest_source,
     outdated_indices,
     passage_source,
+    term_count_filters,
 )
 
 WEIGHTS = {"title": 2.0, "heading": 1.0, "text": 1.0}
@@ -129,3 +130,11 @@ def test_an_index_of_an_older_layout_is_upgraded_and_its_articles_reindexed():
     assert call[1] == "site1-km-passages-1" and "lead_t" in call[2] and call[3] == {"km_schema": INDEX_SCHEMA}
     # manifests written now carry the layout; indexed_versions only trusts those
     assert manifest_source("A", "2024-01-01", "g")["schema"] == INDEX_SCHEMA
+
+
+def test_term_counts_are_one_named_filter_per_term_over_every_text_field():
+    filters = term_count_filters(["printer", "retriev"])
+    assert set(filters) == {"printer", "retriev"}
+    should = filters["printer"]["bool"]["should"]
+    assert {"term": {"lead_t": "printer"}} in should and {"term": {"title_t": "printer"}} in should
+    assert filters["printer"]["bool"]["minimum_should_match"] == 1
