@@ -75,11 +75,25 @@ def _word_term(word: str) -> str | None:
     return stem(word) if word.isascii() else word
 
 
+# "e-mail", "wi-fi", "check-in": the parts are terms, and so is the joined word ("email"), so either
+# spelling finds the other (stackfaq_en MRR@10 +0.001/+0.004 on the two halves of the dev queries).
+_HYPHENATED_RE = re.compile(r"(?<![a-z0-9])([a-z]+)-([a-z]+)(?![a-z0-9])")
+
+
+def hyphen_compounds(norm_text: str) -> list[str]:
+    """Index terms of hyphenated words written as one word ("e-mail" -> "email")."""
+    if "-" not in norm_text:
+        return []
+    joined = (_word_term(a + b) for a, b in _HYPHENATED_RE.findall(norm_text))
+    return [t for t in joined if t]
+
+
 def _analyze(text: str | None, shingles: bool) -> list[str]:
-    terms: list[str] = []
+    norm = normalize(text)
+    terms: list[str] = hyphen_compounds(norm)
     pairs: list[str] = []
     previous = None
-    for m in _RUN_RE.finditer(normalize(text)):
+    for m in _RUN_RE.finditer(norm):
         run = m.group("cjk")
         if run is not None:
             terms.extend(run)
@@ -229,6 +243,8 @@ def analyze_query(text: str | None, synonyms=None, max_terms: int = MAX_QUERY_TE
     fragments: set[str] = set()
     whole: set[str] = set()
     _terms_of_runs(runs, weights, 1.0, fragments)
+    for compound in hyphen_compounds(norm):
+        weights[compound] = weights.get(compound, 0.0) + WORD_WEIGHT
     whole.update(r for kind, r in runs if kind == "cjk" and len(r) == 1)
     in_order = [t for kind, run in runs for t in ([run[0]] if kind == "cjk" else [_word_term(run)]) if t]
     for shingle in word_shingles(in_order):

@@ -117,3 +117,9 @@ def test_synonyms_expand_in_both_directions_with_lower_weight():
 def test_synonym_groups_accept_admin_formats():
     assert normalize_synonyms(["TV, Television", "单一"]) == [["tv", "television"]]
     assert normalize_synonyms({"PC": ["computer"]}) == [["pc", "computer"]]
+
+
+def test_hyphenated_words_also_count_as_one_word():
+    assert "email" in analyze("Send an e-mail") and "mail" in analyze("Send an e-mail")
+    assert "wifi" in {q.term for q in analyze_query("wi-fi drops")}
+    assert "2factor" not in analyze("2-factor login")  # only letters join
