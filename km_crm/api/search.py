@@ -5,7 +5,7 @@ import json
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
-from frappe.utils import cstr, now_datetime
+from frappe.utils import cstr, now
 
 from km_crm.search import access, priors, service, site
 
@@ -110,15 +110,13 @@ def _insert_log(record: dict) -> None:
 	user = frappe.session.user
 	record.update(
 		{
-			"searched_on": now_datetime(),
+			"searched_on": now(),  # a string: the deferred queue stores JSON
 			"user": None if user == "Guest" else user,
 			"session_key": _visitor_key() if user == "Guest" else "",
 		}
 	)
-	if frappe.flags.in_test:
-		frappe.get_doc({"doctype": "KM Search Log", **record}).insert(ignore_permissions=True)
-	else:
-		deferred_insert("KM Search Log", [record])
+	# Written in batches by the scheduler (frappe.deferred_insert.save_to_db), never in the request.
+	deferred_insert("KM Search Log", [record])
 
 
 def _visitor_key() -> str:
