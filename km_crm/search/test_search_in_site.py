@@ -51,6 +51,14 @@ class TestSearchInSite(FrappeTestCase):
 		self.f.vote(self.f.members[1], review)
 		self.assertEqual(self.found(self.term), [])
 
+	def test_a_misspelt_word_still_finds_the_article_for_a_guest(self):
+		article = self.published(title=f"Router {self.term} drops the connection")
+		typo = self.term[0] + self.term[2] + self.term[1] + self.term[3:]  # two letters swapped
+		with as_user("Guest"):
+			response = api.search(typo, channel="Portal")
+		self.assertEqual([r["article"] for r in response["results"]], [article])
+		self.assertIn(f"<mark>{self.term}</mark>", response["results"][0]["title_html"])
+
 	def test_chinese_article_is_found_by_a_chinese_word(self):
 		article = self.published(
 			title=f"打印机 {self.term} 打印空白页",
