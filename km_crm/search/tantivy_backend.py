@@ -10,12 +10,16 @@
   commit: either all its articles are replaced or none is (rollback on error).
 - Readers notice commits from any process by a cheap stat of meta.json before each search, and
   reload their searcher when it changed.
+- Readers never write: before the first write, or while the folder holds an older layout, they see an
+  empty index. The first writer (under a folder lock) wipes an older layout and creates the index;
+  reconcile then refills it.
 - rebuild() deletes everything and adds the new passages in the same writer transaction, so
   readers keep seeing the old index until the single final commit swaps in the new one.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import random
@@ -89,31 +93,51 @@ class TantivyBackend(SearchBackend):
         self.num_threads = num_threads
         self.schema = _build_schema()
         self._index: tantivy.Index | None = None
+        self._empty: tantivy.Index | None = None
         self._meta_stamp: tuple | None = None
         self._lock = threading.Lock()
 
     # ---- opening and freshness -------------------------------------------------------------
     def ensure_schema(self) -> None:
-        self._open()
+        """Create the index when there is none; an index of an older layout waits for the next write."""
+        if not os.path.exists(os.path.join(self.path, "meta.json")):
+            self._open_for_write()
 
-    def _open(self) -> tantivy.Index:
+    def _layout_current(self) -> bool:
+        try:
+            with open(os.path.join(self.path, _VERSION_FILE), encoding="utf-8") as fh:
+                version = fh.read().strip()
+        except FileNotFoundError:
+            return False
+        return version == SCHEMA_VERSION and os.path.exists(os.path.join(self.path, "meta.json"))
+
+    def _open_for_read(self) -> tantivy.Index | None:
+        """The index, or None while there is none of the current layout (readers never write)."""
+        if self._index is None and self._layout_current():
+            with self._lock:
+                if self._index is None:
+                    self._index = tantivy.Index(self.schema, path=self.path, reuse=True)
+        return self._index
+
+    def _open_for_write(self) -> tantivy.Index:
+        """The index, created, or wiped and recreated when it has an older layout (a derived cache:
+        reconcile refills it). Done under a folder lock so two writers never upgrade at once."""
         if self._index is not None:
             return self._index
         with self._lock:
             if self._index is None:
                 os.makedirs(self.path, exist_ok=True)
-                version_file = os.path.join(self.path, _VERSION_FILE)
-                existing = None
-                if os.path.exists(version_file):
-                    with open(version_file, encoding="utf-8") as fh:
-                        existing = fh.read().strip()
-                if existing != SCHEMA_VERSION and os.path.exists(os.path.join(self.path, "meta.json")):
-                    # index of an older layout: it is a derived cache, start empty (reconcile refills)
-                    self._wipe_folder()
+                with open(f"{self.path.rstrip(os.sep)}.lock", "a") as lock:
+                    fcntl.flock(lock, fcntl.LOCK_EX)
+                    try:
+                        if not self._layout_current():
+                            self._wipe_folder()
+                            tantivy.Index(self.schema, path=self.path, reuse=True)
+                            with open(os.path.join(self.path, _VERSION_FILE), "w", encoding="utf-8") as fh:
+                                fh.write(SCHEMA_VERSION)
+                    finally:
+                        fcntl.flock(lock, fcntl.LOCK_UN)
                 self._index = tantivy.Index(self.schema, path=self.path, reuse=True)
-                if existing != SCHEMA_VERSION:
-                    with open(version_file, "w", encoding="utf-8") as fh:
-                        fh.write(SCHEMA_VERSION)
         return self._index
 
     def _wipe_folder(self) -> None:
@@ -132,7 +156,9 @@ class TantivyBackend(SearchBackend):
         return (st.st_mtime_ns, st.st_ino, st.st_size)
 
     def _searcher(self) -> tantivy.Searcher:
-        index = self._open()
+        index = self._open_for_read()
+        if index is None:
+            return self._empty_index().searcher()
         stamp = self._meta_state()
         if stamp != self._meta_stamp:
             index.reload()
@@ -140,8 +166,13 @@ class TantivyBackend(SearchBackend):
         return index.searcher()
 
     # ---- writing ---------------------------------------------------------------------------
+    def _empty_index(self) -> tantivy.Index:
+        if self._empty is None:
+            self._empty = tantivy.Index(self.schema)  # in memory: what readers see before the first write
+        return self._empty
+
     def _writer(self, num_threads: int | None = None) -> tantivy.IndexWriter:
-        index = self._open()
+        index = self._open_for_write()
         deadline = time.monotonic() + self.lock_timeout
         delay = 0.02
         while True:

@@ -96,3 +96,21 @@ def test_failed_write_is_rolled_back_whole_and_the_old_version_stays_searchable(
     assert search_articles(good, "second", audiences=PUBLIC) == []
     index_articles(good, revised)  # the writer lock was released despite the crash
     assert len(search_articles(good, "second", audiences=PUBLIC)) == 3
+
+
+def test_an_index_of_an_older_layout_is_left_to_readers_and_replaced_by_the_first_write(tmp_path):
+    path = tmp_path / "index"
+    old = TantivyBackend(str(path))
+    index_articles(old, [make_article("KB-OLD", "Albatross sighting", "<p>Old layout.</p>")])
+    (path / "km_schema_version").write_text("km-passages-0")  # as an earlier release left it
+    files_before = sorted(p.name for p in path.iterdir())
+
+    reader = TantivyBackend(str(path))
+    reader.ensure_schema()
+    assert search_articles(reader, "albatross", audiences=PUBLIC) == []  # stale layout: nothing served
+    assert reader.indexed_versions() == {}  # so reconcile re-indexes every article
+    assert sorted(p.name for p in path.iterdir()) == files_before  # and readers touched nothing
+
+    writer = TantivyBackend(str(path))
+    index_articles(writer, [make_article("KB-NEW", "Albatross migration", "<p>New layout.</p>")])
+    assert [r.article_id for r in search_articles(reader, "albatross", audiences=PUBLIC)] == ["KB-NEW"]
