@@ -387,9 +387,9 @@ class ElasticBackend(SearchBackend):
             return {}
         response = self._retry(functools.partial(
             self.client.search, index=self.alias, size=0, track_total_hits=False,
-            aggs={"terms": {"filters": {"filters": term_count_filters(terms)}}},
+            aggs={"term_counts": {"filters": {"filters": term_count_filters(terms)}}},
         ))
-        buckets = response["aggregations"]["terms"]["buckets"]
+        buckets = response["aggregations"]["term_counts"]["buckets"]
         return {t: int(buckets.get(t, {}).get("doc_count", 0)) for t in terms}
 
     def indexed_versions(self) -> dict[str, str]:
