@@ -138,3 +138,16 @@ def test_term_counts_are_one_named_filter_per_term_over_every_text_field():
     should = filters["printer"]["bool"]["should"]
     assert {"term": {"lead_t": "printer"}} in should and {"term": {"title_t": "printer"}} in should
     assert filters["printer"]["bool"]["minimum_should_match"] == 1
+
+
+def test_doc_freqs_reads_one_filters_aggregation():
+    client = _FakeClient()
+    seen = {}
+
+    def search(**kwargs):
+        seen.update(kwargs)
+        return {"aggregations": {"term_counts": {"buckets": {"printer": {"doc_count": 4}, "retriev": {"doc_count": 0}}}}}
+
+    client.search = search
+    assert ElasticBackend(client, "site1").doc_freqs(["printer", "retriev"]) == {"printer": 4, "retriev": 0}
+    assert seen["size"] == 0 and set(seen["aggs"]["term_counts"]["filters"]["filters"]) == {"printer", "retriev"}
