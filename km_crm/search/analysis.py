@@ -2,8 +2,9 @@
 
 Both engines index the tokens produced here (as whitespace-separated strings), so they rank the
 same terms. Rules:
-- normalise: NFKC (full-width -> half-width), case folding, CJK and "traditional" punctuation
-  (「」『』《》【】、。...) treated as separators;
+- normalise: NFKC (full-width -> half-width), case folding, traditional Chinese characters to
+  simplified (a query in either script finds articles in either), CJK and "traditional"
+  punctuation (「」『』《》【】、。...) treated as separators;
 - split into runs of one script: CJK runs become character unigrams + bigrams (so a two-character
   word such as 检索 matches as one bigram term), other runs become words that are lower-cased,
   stripped of English stop words and stemmed (Snowball English);
@@ -18,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from km_crm.search.stemmer import stem
 
@@ -47,11 +49,20 @@ ZH_QUERY_STOP_TERMS = frozenset(
 )
 
 
+def _traditional_to_simplified() -> dict[int, str]:
+    path = Path(__file__).with_name("data") / "traditional_to_simplified.txt"
+    with open(path, encoding="utf-8") as fh:
+        return {ord(line[0]): line[1] for line in fh if len(line.rstrip("\n")) == 2 and not line.startswith("#")}
+
+
+_T2S = _traditional_to_simplified()
+
+
 def normalize(text: str | None) -> str:
-    """NFKC + case folding. Full-width letters/digits become ASCII; punctuation stays a separator."""
+    """NFKC + case folding + simplified Chinese characters. Lengths of CJK text are unchanged."""
     if not text:
         return ""
-    return unicodedata.normalize("NFKC", text).casefold()
+    return unicodedata.normalize("NFKC", text).casefold().translate(_T2S)
 
 
 def detect_language(text: str | None, default: str = "en") -> str:

@@ -123,3 +123,8 @@ def test_hyphenated_words_also_count_as_one_word():
     assert "email" in analyze("Send an e-mail") and "mail" in analyze("Send an e-mail")
     assert "wifi" in {q.term for q in analyze_query("wi-fi drops")}
     assert "2factor" not in analyze("2-factor login")  # only letters join
+
+
+def test_traditional_chinese_is_searched_as_simplified():
+    assert analyze("忘記密碼") == analyze("忘记密码")
+    assert "后台" in {q.term for q in analyze_query("後臺登錄")}

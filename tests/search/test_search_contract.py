@@ -91,6 +91,16 @@ def test_chinese_two_character_word_matches_as_a_word(backend):
     assert "EN-1" not in ids(results)
 
 
+def test_traditional_chinese_query_finds_simplified_article_and_highlights_it(backend):
+    index_articles(backend, [
+        make_article("KB-ZH", "忘记密码怎么办", "<p>在登录页面点击忘记密码。</p>"),
+        make_article("KB-OTHER", "打印机脱机", "<p>重启打印服务。</p>"),
+    ])
+    results = search_articles(backend, "忘記密碼", audiences=PUBLIC)
+    assert ids(results) == ["KB-ZH"]
+    assert "<mark>忘记密码</mark>" in results[0].title_html
+
+
 def test_mixed_chinese_english_query(backend):
     index_articles(backend, [
         make_article("M-1", "Outlook 邮件无法同步", "<p>重新添加 Exchange 账户后 Outlook 邮件即可同步。</p>", language="zh"),
