@@ -21,7 +21,8 @@ TEXT_FIELDS = ("title", "heading", "lead", "text")
 # title 1.5 helps paraphrased questions; the lead sentence at 0.3 lifts MRR@10 by 0.02 on both
 # InsuranceQA sets. Sites may override them in KM Search Settings.
 DEFAULT_FIELD_WEIGHTS = {"title": 1.5, "heading": 1.0, "lead": 0.3, "text": 1.0}
-# Layout of the indexed documents; a backend holding an older layout is refilled from the articles.
+# Layout of the indexed documents, including what analysis.py makes of text: change it whenever the
+# fields or the index terms change. A backend holding an older layout is refilled from the articles.
 INDEX_SCHEMA = "km-passages-3"
 ROLE_ANY = "__any__"  # indexed in `roles` when an article has no role restriction
 
