@@ -19,13 +19,15 @@ from km_crm.search.analysis import SHINGLE_JOIN, QueryTerm, is_cjk_term
 
 CORRECTION_WEIGHT = 0.5
 MIN_LENGTH = 4
+MAX_LENGTH = 20  # longer "words" are codes or noise, not typos (and cost 55 lookups per letter)
+MAX_CORRECTED = 3  # unknown words looked up per query, in query order
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def correctable(term: str) -> bool:
     """A plain alphabetic word long enough to correct (not Chinese, a number or a word pair)."""
     return (
-        len(term) >= MIN_LENGTH and term.isascii() and term.isalpha() and SHINGLE_JOIN not in term
+        MIN_LENGTH <= len(term) <= MAX_LENGTH and term.isascii() and term.isalpha() and SHINGLE_JOIN not in term
         and not is_cjk_term(term)
     )
 
@@ -61,9 +63,7 @@ def with_corrections(terms: list[QueryTerm], doc_freqs: Callable[[list[str]], Ma
     counts = doc_freqs([t.term for t in words])
     present = {t.term for t in terms}
     extra: list[QueryTerm] = []
-    for qt in words:
-        if counts.get(qt.term):
-            continue
+    for qt in [t for t in words if not counts.get(t.term)][:MAX_CORRECTED]:
         neighbours = sorted(one_edit_away(qt.term))
         fix = best_correction(qt.term, doc_freqs(neighbours))
         if fix and fix not in present:

@@ -44,3 +44,10 @@ def test_chinese_numbers_and_short_words_are_never_looked_up():
     terms = analyze_query("打印机 2024 abc")
     assert with_corrections(terms, doc_freqs) == terms
     assert calls == []
+
+
+def test_lookups_stay_bounded_for_noise_queries():
+    doc_freqs, calls = fake_index({})
+    with_corrections(analyze_query("qwert asdfg zxcvb poiuy lkjhg mnbvc " + "x" * 30), doc_freqs)
+    assert len(calls) == 1 + 3  # which words are known, then neighbours of the first three unknown
+    assert all("x" * 30 not in call for call in calls)
