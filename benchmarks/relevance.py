@@ -30,151 +30,169 @@ from km_crm.search.service import search_articles  # noqa: E402
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+	with open(path, encoding="utf-8") as fh:
+		return [json.loads(line) for line in fh if line.strip()]
 
 
 def plain_to_html(text: str) -> str:
-    paragraphs = [p.strip() for p in (text or "").split("\n\n") if p.strip()]
-    return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+	paragraphs = [p.strip() for p in (text or "").split("\n\n") if p.strip()]
+	return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
 
 
 def article_from_record(rec: dict) -> dict:
-    """An evaluation record {id, title, body, lang} as the article dict the app indexes."""
-    body = plain_to_html(rec.get("body") or "")
-    return {
-        "name": rec["id"],
-        "title": html.escape(rec.get("title") or ""),
-        "summary": None,
-        "issue": None,
-        "environment": None,
-        "resolution": body or None,
-        "cause": None,
-        "language": rec.get("lang") or None,
-        "audience": "Public",
-        "status": "Published",
-        "category_path": [],
-        "items": [],
-        "tags": [],
-        "roles": [],
-        "modified": "2024-01-01 00:00:00",
-    }
+	"""An evaluation record {id, title, body, lang} as the article dict the app indexes."""
+	body = plain_to_html(rec.get("body") or "")
+	return {
+		"name": rec["id"],
+		"title": html.escape(rec.get("title") or ""),
+		"summary": None,
+		"issue": None,
+		"environment": None,
+		"resolution": body or None,
+		"cause": None,
+		"language": rec.get("lang") or None,
+		"audience": "Public",
+		"status": "Published",
+		"category_path": [],
+		"items": [],
+		"tags": [],
+		"roles": [],
+		"modified": "2024-01-01 00:00:00",
+	}
 
 
 def articles_from_jsonl(path: Path):
-    for rec in read_jsonl(path):
-        yield article_from_record(rec)
+	for rec in read_jsonl(path):
+		yield article_from_record(rec)
 
 
 def metrics_for(ranked: list[str], relevant: set[str]) -> dict[str, float]:
-    rr = 0.0
-    for i, article_id in enumerate(ranked[:10]):
-        if article_id in relevant:
-            rr = 1.0 / (i + 1)
-            break
-    recall5 = len(relevant.intersection(ranked[:5])) / len(relevant) if relevant else 0.0
-    dcg = sum(1.0 / math.log2(i + 2) for i, a in enumerate(ranked[:10]) if a in relevant)
-    idcg = sum(1.0 / math.log2(i + 2) for i in range(min(len(relevant), 10)))
-    return {
-        "mrr@10": rr,
-        "recall@5": recall5,
-        "ndcg@10": dcg / idcg if idcg else 0.0,
-        "hit@1": 1.0 if ranked[:1] and ranked[0] in relevant else 0.0,
-    }
+	rr = 0.0
+	for i, article_id in enumerate(ranked[:10]):
+		if article_id in relevant:
+			rr = 1.0 / (i + 1)
+			break
+	recall5 = len(relevant.intersection(ranked[:5])) / len(relevant) if relevant else 0.0
+	dcg = sum(1.0 / math.log2(i + 2) for i, a in enumerate(ranked[:10]) if a in relevant)
+	idcg = sum(1.0 / math.log2(i + 2) for i in range(min(len(relevant), 10)))
+	return {
+		"mrr@10": rr,
+		"recall@5": recall5,
+		"ndcg@10": dcg / idcg if idcg else 0.0,
+		"hit@1": 1.0 if ranked[:1] and ranked[0] in relevant else 0.0,
+	}
 
 
 def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    k = (len(ordered) - 1) * pct / 100.0
-    lo, hi = math.floor(k), math.ceil(k)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+	ordered = sorted(values)
+	if not ordered:
+		return 0.0
+	k = (len(ordered) - 1) * pct / 100.0
+	lo, hi = math.floor(k), math.ceil(k)
+	return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def select_queries(queries: list[dict], half: str | None, seed: int, limit: int | None) -> list[dict]:
-    if half:
-        order = list(range(len(queries)))
-        random.Random(seed).shuffle(order)
-        middle = len(order) // 2
-        chosen = sorted(order[:middle] if half == "a" else order[middle:])
-        queries = [queries[i] for i in chosen]
-    return queries[:limit] if limit else queries
+	if half:
+		order = list(range(len(queries)))
+		random.Random(seed).shuffle(order)
+		middle = len(order) // 2
+		chosen = sorted(order[:middle] if half == "a" else order[middle:])
+		queries = [queries[i] for i in chosen]
+	return queries[:limit] if limit else queries
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", required=True, type=Path, help="folder with articles.jsonl")
-    parser.add_argument("--queries", type=Path, help="queries jsonl (default: SET/queries.dev.jsonl)")
-    parser.add_argument("--backend", default="tantivy", choices=("tantivy", "elasticsearch"))
-    parser.add_argument("--limit-queries", type=int, default=None)
-    parser.add_argument("--half", choices=("a", "b"), help="a random half of the queries (tune/confirm)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the --half split")
-    parser.add_argument("--es-url", default=os.environ.get("KM_CRM_ES_URL"))
-    parser.add_argument("--field-weights", default="",
-                        help="as in KM Search Settings, e.g. title=2,heading=1.5,text=1 (default: the engine's)")
-    args = parser.parse_args(argv)
-    weights = {k.strip(): float(v) for k, _, v in (p.partition("=") for p in args.field_weights.split(",") if p)}
+	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+	parser.add_argument("--set", required=True, type=Path, help="folder with articles.jsonl")
+	parser.add_argument("--queries", type=Path, help="queries jsonl (default: SET/queries.dev.jsonl)")
+	parser.add_argument("--backend", default="tantivy", choices=("tantivy", "elasticsearch"))
+	parser.add_argument("--limit-queries", type=int, default=None)
+	parser.add_argument("--half", choices=("a", "b"), help="a random half of the queries (tune/confirm)")
+	parser.add_argument("--seed", type=int, default=0, help="seed of the --half split")
+	parser.add_argument("--es-url", default=os.environ.get("KM_CRM_ES_URL"))
+	parser.add_argument(
+		"--field-weights",
+		default="",
+		help="as in KM Search Settings, e.g. title=2,heading=1.5,text=1 (default: the engine's)",
+	)
+	args = parser.parse_args(argv)
+	weights = {
+		k.strip(): float(v) for k, _, v in (p.partition("=") for p in args.field_weights.split(",") if p)
+	}
 
-    queries = select_queries(
-        read_jsonl(args.queries or args.set / "queries.dev.jsonl"), args.half, args.seed, args.limit_queries
-    )
-    tmp = tempfile.mkdtemp(prefix="km_bench_")
-    settings = {"backend": args.backend, "index_path": os.path.join(tmp, "index"), "es_url": args.es_url,
-                "index_prefix": f"kmbench-{os.getpid()}", "field_weights": weights or None}
-    backend = get_backend(settings)
-    try:
-        backend.ensure_schema()
-        t0 = time.perf_counter()
-        n_articles = 0
+	queries = select_queries(
+		read_jsonl(args.queries or args.set / "queries.dev.jsonl"), args.half, args.seed, args.limit_queries
+	)
+	tmp = tempfile.mkdtemp(prefix="km_bench_")
+	settings = {
+		"backend": args.backend,
+		"index_path": os.path.join(tmp, "index"),
+		"es_url": args.es_url,
+		"index_prefix": f"kmbench-{os.getpid()}",
+		"field_weights": weights or None,
+	}
+	backend = get_backend(settings)
+	try:
+		backend.ensure_schema()
+		t0 = time.perf_counter()
+		n_articles = 0
 
-        def passages():
-            nonlocal n_articles
-            for article in articles_from_jsonl(args.set / "articles.jsonl"):
-                n_articles += 1
-                yield from article_to_passages(article)
+		def passages():
+			nonlocal n_articles
+			for article in articles_from_jsonl(args.set / "articles.jsonl"):
+				n_articles += 1
+				yield from article_to_passages(article)
 
-        n_passages = backend.rebuild(passages())
-        index_seconds = time.perf_counter() - t0
-        print(f"indexed {n_articles} articles ({n_passages} passages) in {index_seconds:.2f}s "
-              f"= {n_articles / index_seconds:.0f} articles/s")
+		n_passages = backend.rebuild(passages())
+		index_seconds = time.perf_counter() - t0
+		print(
+			f"indexed {n_articles} articles ({n_passages} passages) in {index_seconds:.2f}s "
+			f"= {n_articles / index_seconds:.0f} articles/s"
+		)
 
-        totals = {"mrr@10": 0.0, "recall@5": 0.0, "ndcg@10": 0.0, "hit@1": 0.0}
-        latencies = []
-        for q in queries[:20]:  # warm-up (page cache, lazy structures); not measured
-            search_articles(backend, q["text"], audiences=("Public",), limit=10)
-        for q in queries:
-            t = time.perf_counter()
-            results = search_articles(backend, q["text"], audiences=("Public",), limit=10)
-            latencies.append((time.perf_counter() - t) * 1000.0)
-            m = metrics_for([r.article_id for r in results], set(q["relevant"]))
-            for key, value in m.items():
-                totals[key] += value
-        n = max(1, len(queries))
-        summary = {key: round(value / n, 4) for key, value in totals.items()}
-        summary.update(
-            p50_ms=round(percentile(latencies, 50), 3),
-            p95_ms=round(percentile(latencies, 95), 3),
-            index_docs_per_s=round(n_articles / index_seconds, 1),
-            queries=len(queries),
-        )
-        label = f"{args.set.name} [{args.backend}]" + (f" half {args.half} (seed {args.seed})" if args.half else "")
-        print(f"{label}: {len(queries)} queries")
-        print(f"  MRR@10 {summary['mrr@10']:.4f}  Recall@5 {summary['recall@5']:.4f}  "
-              f"nDCG@10 {summary['ndcg@10']:.4f}  Hit@1 {summary['hit@1']:.4f}")
-        print(f"  latency p50 {summary['p50_ms']:.2f} ms  p95 {summary['p95_ms']:.2f} ms; "
-              f"indexing {summary['index_docs_per_s']:.0f} articles/s")
-        print(json.dumps(summary))
-    finally:
-        if args.backend == "elasticsearch":
-            try:
-                backend.drop()
-            except Exception as exc:  # the figures are printed already; say why cleanup failed
-                print(f"warning: could not drop benchmark index: {exc}", file=sys.stderr)
-        backend.close()
-        shutil.rmtree(tmp, ignore_errors=True)
-    return 0
+		totals = {"mrr@10": 0.0, "recall@5": 0.0, "ndcg@10": 0.0, "hit@1": 0.0}
+		latencies = []
+		for q in queries[:20]:  # warm-up (page cache, lazy structures); not measured
+			search_articles(backend, q["text"], audiences=("Public",), limit=10)
+		for q in queries:
+			t = time.perf_counter()
+			results = search_articles(backend, q["text"], audiences=("Public",), limit=10)
+			latencies.append((time.perf_counter() - t) * 1000.0)
+			m = metrics_for([r.article_id for r in results], set(q["relevant"]))
+			for key, value in m.items():
+				totals[key] += value
+		n = max(1, len(queries))
+		summary = {key: round(value / n, 4) for key, value in totals.items()}
+		summary.update(
+			p50_ms=round(percentile(latencies, 50), 3),
+			p95_ms=round(percentile(latencies, 95), 3),
+			index_docs_per_s=round(n_articles / index_seconds, 1),
+			queries=len(queries),
+		)
+		label = f"{args.set.name} [{args.backend}]" + (
+			f" half {args.half} (seed {args.seed})" if args.half else ""
+		)
+		print(f"{label}: {len(queries)} queries")
+		print(
+			f"  MRR@10 {summary['mrr@10']:.4f}  Recall@5 {summary['recall@5']:.4f}  "
+			f"nDCG@10 {summary['ndcg@10']:.4f}  Hit@1 {summary['hit@1']:.4f}"
+		)
+		print(
+			f"  latency p50 {summary['p50_ms']:.2f} ms  p95 {summary['p95_ms']:.2f} ms; "
+			f"indexing {summary['index_docs_per_s']:.0f} articles/s"
+		)
+		print(json.dumps(summary))
+	finally:
+		if args.backend == "elasticsearch":
+			try:
+				backend.drop()
+			except Exception as exc:  # the figures are printed already; say why cleanup failed
+				print(f"warning: could not drop benchmark index: {exc}", file=sys.stderr)
+		backend.close()
+		shutil.rmtree(tmp, ignore_errors=True)
+	return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+	raise SystemExit(main())

@@ -21,7 +21,9 @@ def reindex(context, reconcile=False):
 			result = indexer.reconcile()
 			click.echo(f"Reconciled: {result['indexed']} articles indexed, {result['deleted']} removed.")
 			return
-		with click.progressbar(length=max(1, len(indexer.live_article_names())), label="Indexing articles") as bar:
+		with click.progressbar(
+			length=max(1, len(indexer.live_article_names())), label="Indexing articles"
+		) as bar:
 			last = [0]
 
 			def progress(done, total):

@@ -14,8 +14,18 @@ def article_has_permission(doc, ptype: str = "read", user: str | None = None) ->
 	if ptype not in ("write", "delete") or user == "Administrator":
 		return None
 	roles = set(frappe.get_roles(user))
-	if roles & {lifecycle.ROLE_CONTRIBUTOR, lifecycle.ROLE_PUBLISHER, lifecycle.ROLE_COACH, lifecycle.ROLE_MANAGER, "System Manager"}:
+	if roles & {
+		lifecycle.ROLE_CONTRIBUTOR,
+		lifecycle.ROLE_PUBLISHER,
+		lifecycle.ROLE_COACH,
+		lifecycle.ROLE_MANAGER,
+		"System Manager",
+	}:
 		return None
-	if lifecycle.ROLE_CANDIDATE in roles and not doc.is_new() and doc.get("article_owner") not in (None, "", user):
+	if (
+		lifecycle.ROLE_CANDIDATE in roles
+		and not doc.is_new()
+		and doc.get("article_owner") not in (None, "", user)
+	):
 		return False
 	return None

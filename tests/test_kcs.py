@@ -3,99 +3,107 @@ from datetime import date
 import pytest
 
 from km_crm.knowledge.kcs import (
-    SECTIONS,
-    KcsError,
-    missing_sections,
-    missing_sections_message,
-    normalize_tags,
-    split_sentences,
-    summarize,
-    validate_dates,
+	SECTIONS,
+	KcsError,
+	missing_sections,
+	missing_sections_message,
+	normalize_tags,
+	split_sentences,
+	summarize,
+	validate_dates,
 )
 
 
 def test_sections_order_and_labels():
-    assert [f for f, _ in SECTIONS] == ["issue", "environment", "resolution", "cause"]
+	assert [f for f, _ in SECTIONS] == ["issue", "environment", "resolution", "cause"]
 
 
 def test_missing_sections_treats_empty_editor_html_as_missing():
-    article = {"issue": "<p><br></p>", "resolution": "<p>Restart the service.</p>"}
-    assert missing_sections(article) == ["issue"]
-    assert missing_sections({"issue": "<p>x</p>", "resolution": " "}) == ["resolution"]
-    assert missing_sections({}) == ["issue", "resolution"]
-    assert missing_sections({"issue": "a", "resolution": "b"}) == []
+	article = {"issue": "<p><br></p>", "resolution": "<p>Restart the service.</p>"}
+	assert missing_sections(article) == ["issue"]
+	assert missing_sections({"issue": "<p>x</p>", "resolution": " "}) == ["resolution"]
+	assert missing_sections({}) == ["issue", "resolution"]
+	assert missing_sections({"issue": "a", "resolution": "b"}) == []
 
 
 def test_missing_sections_custom_required():
-    article = {"issue": "a", "resolution": "b", "cause": "<script>x</script>"}
-    assert missing_sections(article, required=("issue", "cause", "environment")) == ["cause", "environment"]
-    assert missing_sections_message(["issue", "cause"]) == "Please fill in these sections: Issue, Cause"
+	article = {"issue": "a", "resolution": "b", "cause": "<script>x</script>"}
+	assert missing_sections(article, required=("issue", "cause", "environment")) == ["cause", "environment"]
+	assert missing_sections_message(["issue", "cause"]) == "Please fill in these sections: Issue, Cause"
 
 
 def test_split_sentences_english_and_chinese():
-    text = "Printer offline. Version 1.2 is fine! 打印机无法连接。重启后正常！Done?"
-    assert split_sentences(text) == [
-        "Printer offline.", "Version 1.2 is fine!", "打印机无法连接。", "重启后正常！", "Done?",
-    ]
+	text = "Printer offline. Version 1.2 is fine! 打印机无法连接。重启后正常！Done?"
+	assert split_sentences(text) == [
+		"Printer offline.",
+		"Version 1.2 is fine!",
+		"打印机无法连接。",
+		"重启后正常！",
+		"Done?",
+	]
 
 
 def test_summary_is_kept_when_present():
-    assert summarize({"summary": "  Short  summary ", "issue": "Other."}) == "Short summary"
+	assert summarize({"summary": "  Short  summary ", "issue": "Other."}) == "Short summary"
 
 
 def test_summary_from_issue_and_resolution_sentences():
-    article = {
-        "issue": "<p>Sales invoice cannot be submitted. It shows a stock error.</p>",
-        "resolution": "<p>Enable negative stock. Then resubmit.</p>",
-    }
-    assert summarize(article, max_chars=60) == "Sales invoice cannot be submitted. It shows a stock error."
-    assert summarize(article, max_chars=1000) == (
-        "Sales invoice cannot be submitted. It shows a stock error. Enable negative stock. Then resubmit."
-    )
+	article = {
+		"issue": "<p>Sales invoice cannot be submitted. It shows a stock error.</p>",
+		"resolution": "<p>Enable negative stock. Then resubmit.</p>",
+	}
+	assert summarize(article, max_chars=60) == "Sales invoice cannot be submitted. It shows a stock error."
+	assert summarize(article, max_chars=1000) == (
+		"Sales invoice cannot be submitted. It shows a stock error. Enable negative stock. Then resubmit."
+	)
 
 
 def test_chinese_summary_joins_without_spaces():
-    article = {"issue": "<p>打印机无法连接。重启后依旧。</p>", "resolution": "<p>更新驱动程序。</p>"}
-    assert summarize(article, max_chars=14) == "打印机无法连接。重启后依旧。"
-    assert summarize(article) == "打印机无法连接。重启后依旧。更新驱动程序。"
+	article = {"issue": "<p>打印机无法连接。重启后依旧。</p>", "resolution": "<p>更新驱动程序。</p>"}
+	assert summarize(article, max_chars=14) == "打印机无法连接。重启后依旧。"
+	assert summarize(article) == "打印机无法连接。重启后依旧。更新驱动程序。"
 
 
 def test_long_first_sentence_is_cut_with_ellipsis():
-    article = {"issue": "word " * 100}
-    result = summarize(article, max_chars=50)
-    assert len(result) <= 50
-    assert result.endswith("…")
-    assert not result[:-1].endswith(" ")
-    assert "wor…" not in result  # cut at a word boundary
-    chinese = summarize({"issue": "很长的句子" * 100}, max_chars=20)
-    assert len(chinese) == 20 and chinese.endswith("…")
+	article = {"issue": "word " * 100}
+	result = summarize(article, max_chars=50)
+	assert len(result) <= 50
+	assert result.endswith("…")
+	assert not result[:-1].endswith(" ")
+	assert "wor…" not in result  # cut at a word boundary
+	chinese = summarize({"issue": "很长的句子" * 100}, max_chars=20)
+	assert len(chinese) == 20 and chinese.endswith("…")
 
 
 def test_summary_empty_article():
-    assert summarize({}) == ""
+	assert summarize({}) == ""
 
 
 def test_normalize_tags():
-    assert normalize_tags("ERPNext, erpnext ,Stock，库存、 库存 ; Sales   Order\nPOS") == [
-        "ERPNext", "Stock", "库存", "Sales Order", "POS",
-    ]
-    assert normalize_tags(["a,b", "B", None, "  "]) == ["a", "b"]
-    assert normalize_tags(",a,b,") == ["a", "b"]  # Frappe's _user_tags format
-    assert normalize_tags(None) == []
-    assert normalize_tags("") == []
-    long_tag = normalize_tags("x" * 100)
-    assert long_tag == ["x" * 64]
+	assert normalize_tags("ERPNext, erpnext ,Stock，库存、 库存 ; Sales   Order\nPOS") == [
+		"ERPNext",
+		"Stock",
+		"库存",
+		"Sales Order",
+		"POS",
+	]
+	assert normalize_tags(["a,b", "B", None, "  "]) == ["a", "b"]
+	assert normalize_tags(",a,b,") == ["a", "b"]  # Frappe's _user_tags format
+	assert normalize_tags(None) == []
+	assert normalize_tags("") == []
+	long_tag = normalize_tags("x" * 100)
+	assert long_tag == ["x" * 64]
 
 
 def test_validate_dates():
-    validate_dates(date(2024, 1, 1), date(2024, 6, 1), date(2024, 1, 1))
-    validate_dates(date(2024, 1, 1), date(2024, 1, 1))
-    validate_dates(None, "2024-01-01")
-    validate_dates("2024-01-01", None)
-    validate_dates(date(2020, 1, 1), None, today=date(2024, 1, 1))  # past review date is allowed
-    with pytest.raises(KcsError) as info:
-        validate_dates("2024-06-01", "2024-05-31")
-    assert info.value.message == "Expires On (2024-05-31) cannot be before Review By (2024-06-01)"
-    assert isinstance(info.value, ValueError)
-    with pytest.raises(KcsError):
-        validate_dates("not a date", None)
+	validate_dates(date(2024, 1, 1), date(2024, 6, 1), date(2024, 1, 1))
+	validate_dates(date(2024, 1, 1), date(2024, 1, 1))
+	validate_dates(None, "2024-01-01")
+	validate_dates("2024-01-01", None)
+	validate_dates(date(2020, 1, 1), None, today=date(2024, 1, 1))  # past review date is allowed
+	with pytest.raises(KcsError) as info:
+		validate_dates("2024-06-01", "2024-05-31")
+	assert info.value.message == "Expires On (2024-05-31) cannot be before Review By (2024-06-01)"
+	assert isinstance(info.value, ValueError)
+	with pytest.raises(KcsError):
+		validate_dates("not a date", None)

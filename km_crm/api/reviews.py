@@ -31,5 +31,7 @@ def my_vote_status(review: str) -> dict:
 	committee = frappe.get_doc("KM Committee", doc.committee)
 	user = frappe.session.user
 	voted = frappe.db.exists("KM Review Vote", {"review": review, "voter": user})
-	eligible = user in review_round._voting_members(committee, doc) and user not in review_round._authors(article, doc)
+	eligible = user in review_round._voting_members(committee, doc) and user not in review_round._authors(
+		article, doc
+	)
 	return {"can_vote": bool(eligible and not voted and doc.status == "Open"), "voted": bool(voted)}

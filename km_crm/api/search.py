@@ -66,7 +66,9 @@ def search(query: str = "", channel: str = "Desk", limit: int = 10, lang: str | 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=_per_minute, seconds=60)
-def log_click(search_id: str, article: str, position: int = 0, query: str = "", channel: str = "Desk") -> None:
+def log_click(
+	search_id: str, article: str, position: int = 0, query: str = "", channel: str = "Desk"
+) -> None:
 	"""Records which result a reader opened; clicks teach ranking and close knowledge gaps."""
 	if not _logging_enabled():
 		return

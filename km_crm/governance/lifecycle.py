@@ -38,12 +38,12 @@ REVIEW_REJECTED = "Rejected"
 REVIEW_EXPIRED = "Expired"
 REVIEW_CANCELLED = "Cancelled"
 REVIEW_STATUSES = (
-    REVIEW_OPEN,
-    REVIEW_APPROVED,
-    REVIEW_CHANGES_REQUESTED,
-    REVIEW_REJECTED,
-    REVIEW_EXPIRED,
-    REVIEW_CANCELLED,
+	REVIEW_OPEN,
+	REVIEW_APPROVED,
+	REVIEW_CHANGES_REQUESTED,
+	REVIEW_REJECTED,
+	REVIEW_EXPIRED,
+	REVIEW_CANCELLED,
 )
 REVIEW_FINAL_STATUSES = (REVIEW_APPROVED, REVIEW_CHANGES_REQUESTED, REVIEW_REJECTED, REVIEW_CANCELLED)
 
@@ -67,45 +67,45 @@ RESTORE = "restore"
 
 #: Human-readable verb phrase per action, used in messages ("Cannot <label> an article that is X").
 ACTION_LABELS = {
-    SUBMIT: "submit for review",
-    APPROVE: "approve",
-    REQUEST_CHANGES: "request changes to",
-    REJECT: "reject",
-    WITHDRAW: "withdraw from review",
-    EXPIRE: "expire the review of",
-    PUBLISH: "publish",
-    EDIT: "edit",
-    MARK_REVIEW_DUE: "mark as due for review",
-    RETIRE: "retire",
-    RESTORE: "restore",
+	SUBMIT: "submit for review",
+	APPROVE: "approve",
+	REQUEST_CHANGES: "request changes to",
+	REJECT: "reject",
+	WITHDRAW: "withdraw from review",
+	EXPIRE: "expire the review of",
+	PUBLISH: "publish",
+	EDIT: "edit",
+	MARK_REVIEW_DUE: "mark as due for review",
+	RETIRE: "retire",
+	RESTORE: "restore",
 }
 ACTIONS = tuple(ACTION_LABELS)
 
 #: (current status, action) -> next status. Anything not listed is forbidden.
 TRANSITIONS: dict[tuple[str, str], str] = {
-    (DRAFT, SUBMIT): IN_REVIEW,
-    (NEEDS_REVIEW, SUBMIT): IN_REVIEW,
-    (IN_REVIEW, APPROVE): PUBLISHED,
-    (IN_REVIEW, REQUEST_CHANGES): DRAFT,
-    (IN_REVIEW, REJECT): DRAFT,
-    (IN_REVIEW, WITHDRAW): DRAFT,
-    (IN_REVIEW, EXPIRE): IN_REVIEW,
-    (DRAFT, PUBLISH): PUBLISHED,
-    (PUBLISHED, EDIT): DRAFT,
-    (NEEDS_REVIEW, EDIT): DRAFT,
-    (PUBLISHED, MARK_REVIEW_DUE): NEEDS_REVIEW,
-    (PUBLISHED, RETIRE): ARCHIVED,
-    (NEEDS_REVIEW, RETIRE): ARCHIVED,
-    (ARCHIVED, RESTORE): DRAFT,
+	(DRAFT, SUBMIT): IN_REVIEW,
+	(NEEDS_REVIEW, SUBMIT): IN_REVIEW,
+	(IN_REVIEW, APPROVE): PUBLISHED,
+	(IN_REVIEW, REQUEST_CHANGES): DRAFT,
+	(IN_REVIEW, REJECT): DRAFT,
+	(IN_REVIEW, WITHDRAW): DRAFT,
+	(IN_REVIEW, EXPIRE): IN_REVIEW,
+	(DRAFT, PUBLISH): PUBLISHED,
+	(PUBLISHED, EDIT): DRAFT,
+	(NEEDS_REVIEW, EDIT): DRAFT,
+	(PUBLISHED, MARK_REVIEW_DUE): NEEDS_REVIEW,
+	(PUBLISHED, RETIRE): ARCHIVED,
+	(NEEDS_REVIEW, RETIRE): ARCHIVED,
+	(ARCHIVED, RESTORE): DRAFT,
 }
 
 #: Review outcome -> article action that applies it.
 REVIEW_OUTCOME_ACTIONS = {
-    REVIEW_APPROVED: APPROVE,
-    REVIEW_CHANGES_REQUESTED: REQUEST_CHANGES,
-    REVIEW_REJECTED: REJECT,
-    REVIEW_EXPIRED: EXPIRE,
-    REVIEW_CANCELLED: WITHDRAW,
+	REVIEW_APPROVED: APPROVE,
+	REVIEW_CHANGES_REQUESTED: REQUEST_CHANGES,
+	REVIEW_REJECTED: REJECT,
+	REVIEW_EXPIRED: EXPIRE,
+	REVIEW_CANCELLED: WITHDRAW,
 }
 
 # --- Roles and audiences -----------------------------------------------------------------------
@@ -133,95 +133,96 @@ MSG_FORBIDDEN = "Cannot {action} an article that is {status}"
 
 
 class LifecycleError(RuleError):
-    """Base class of life-cycle errors; carries a plain English ``message`` and a ``code``."""
+	"""Base class of life-cycle errors; carries a plain English ``message`` and a ``code``."""
 
-    code = "lifecycle_error"
+	code = "lifecycle_error"
 
 
 class TransitionError(LifecycleError):
-    """An action that the article's current status does not allow."""
+	"""An action that the article's current status does not allow."""
 
-    code = "transition_not_allowed"
+	code = "transition_not_allowed"
 
 
 def _check_status(status: str) -> None:
-    if status not in STATUSES:
-        raise TransitionError(MSG_UNKNOWN_STATUS.format(status=status), "unknown_status")
+	if status not in STATUSES:
+		raise TransitionError(MSG_UNKNOWN_STATUS.format(status=status), "unknown_status")
 
 
 def next_status(current: str, action: str) -> str:
-    """Return the status an article moves to when ``action`` is applied in status ``current``."""
-    _check_status(current)
-    if action not in ACTION_LABELS:
-        raise TransitionError(MSG_UNKNOWN_ACTION.format(action=action), "unknown_action")
-    try:
-        return TRANSITIONS[(current, action)]
-    except KeyError:
-        raise TransitionError(MSG_FORBIDDEN.format(action=ACTION_LABELS[action], status=current)) from None
+	"""Return the status an article moves to when ``action`` is applied in status ``current``."""
+	_check_status(current)
+	if action not in ACTION_LABELS:
+		raise TransitionError(MSG_UNKNOWN_ACTION.format(action=action), "unknown_action")
+	try:
+		return TRANSITIONS[(current, action)]
+	except KeyError:
+		raise TransitionError(MSG_FORBIDDEN.format(action=ACTION_LABELS[action], status=current)) from None
 
 
 def allowed_actions(current: str) -> tuple[str, ...]:
-    """Actions allowed from ``current``, in the order of :data:`ACTIONS`."""
-    _check_status(current)
-    return tuple(action for action in ACTIONS if (current, action) in TRANSITIONS)
+	"""Actions allowed from ``current``, in the order of :data:`ACTIONS`."""
+	_check_status(current)
+	return tuple(action for action in ACTIONS if (current, action) in TRANSITIONS)
 
 
 def can_transition(current: str, action: str) -> bool:
-    return (current, action) in TRANSITIONS
+	return (current, action) in TRANSITIONS
 
 
 def action_for_review_outcome(outcome: str) -> str | None:
-    """The article action that applies a closed review's outcome (None while the round is Open)."""
-    return REVIEW_OUTCOME_ACTIONS.get(outcome)
+	"""The article action that applies a closed review's outcome (None while the round is Open)."""
+	return REVIEW_OUTCOME_ACTIONS.get(outcome)
 
 
 # --- Policy -------------------------------------------------------------------------------------
 def can_submit(roles: Iterable[str]) -> bool:
-    """Whether a user with ``roles`` may submit or edit articles."""
-    return bool(SUBMIT_ROLES.intersection(roles))
+	"""Whether a user with ``roles`` may submit or edit articles."""
+	return bool(SUBMIT_ROLES.intersection(roles))
 
 
-def can_publish_directly(audience: str, roles: Iterable[str], committee_direct_audiences: Iterable[str]) -> bool:
-    """Whether a user may publish without a committee round.
+def can_publish_directly(
+	audience: str, roles: Iterable[str], committee_direct_audiences: Iterable[str]
+) -> bool:
+	"""Whether a user may publish without a committee round.
 
-    A KM Candidate never publishes directly (even if they also hold another role). A KM Publisher
-    or KM Manager may publish directly only to an audience listed in ``committee_direct_audiences``
-    (typically ``{"Internal"}``); everything else goes through committee approval.
-    """
-    roles = set(roles)
-    if ROLE_CANDIDATE in roles:
-        return False
-    if not DIRECT_PUBLISH_ROLES.intersection(roles):
-        return False
-    return audience in set(committee_direct_audiences)
+	A KM Candidate never publishes directly (even if they also hold another role). A KM Publisher
+	or KM Manager may publish directly only to an audience listed in ``committee_direct_audiences``
+	(typically ``{"Internal"}``); everything else goes through committee approval.
+	"""
+	roles = set(roles)
+	if ROLE_CANDIDATE in roles:
+		return False
+	if not DIRECT_PUBLISH_ROLES.intersection(roles):
+		return False
+	return audience in set(committee_direct_audiences)
 
 
 def needs_committee_approval(audience: str, approval_audiences: Iterable[str]) -> bool:
-    """Whether publishing to ``audience`` requires a committee round."""
-    return audience in set(approval_audiences)
+	"""Whether publishing to ``audience`` requires a committee round."""
+	return audience in set(approval_audiences)
 
 
 def is_live(status: str, has_published_version: bool) -> bool:
-    """Whether readers see a published version of the article.
+	"""Whether readers see a published version of the article.
 
-    Published and Needs Review are always live. Draft and In Review are the working copy of the
-    next version: the article is live only if an earlier version was published. Archived never is.
-    """
-    if status in (PUBLISHED, NEEDS_REVIEW):
-        return True
-    if status in (DRAFT, IN_REVIEW):
-        return bool(has_published_version)
-    return False
-
+	Published and Needs Review are always live. Draft and In Review are the working copy of the
+	next version: the article is live only if an earlier version was published. Archived never is.
+	"""
+	if status in (PUBLISHED, NEEDS_REVIEW):
+		return True
+	if status in (DRAFT, IN_REVIEW):
+		return bool(has_published_version)
+	return False
 
 
 def review_due(review_by: date | datetime | str | None, today: date) -> bool:
-    """True when a review-by date is set and has been reached (the day itself is due)."""
-    review_by = as_date(review_by)
-    return review_by is not None and review_by <= as_date(today)
+	"""True when a review-by date is set and has been reached (the day itself is due)."""
+	review_by = as_date(review_by)
+	return review_by is not None and review_by <= as_date(today)
 
 
 def expired(expires_on: date | datetime | str | None, today: date) -> bool:
-    """True when an expiry date is set and has been reached (the article expires on that day)."""
-    expires_on = as_date(expires_on)
-    return expires_on is not None and expires_on <= as_date(today)
+	"""True when an expiry date is set and has been reached (the article expires on that day)."""
+	expires_on = as_date(expires_on)
+	return expires_on is not None and expires_on <= as_date(today)

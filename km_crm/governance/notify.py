@@ -40,7 +40,9 @@ def review_decided(review, article, comments: list[dict]) -> None:
 
 def review_expired(review, article) -> None:
 	subject = _("The review of {0} passed its deadline without a decision").format(escape_html(article.title))
-	_send({article.article_owner, review.submitted_by, review.escalated_to}, subject, "KM Review", review.name)
+	_send(
+		{article.article_owner, review.submitted_by, review.escalated_to}, subject, "KM Review", review.name
+	)
 
 
 def remind_voters(review, voters) -> None:

@@ -51,8 +51,8 @@ MSG_BAD_FRACTION = "The approval fraction must be between 0 and 1"
 MSG_BAD_PERCENT = "The approval percentage must be between 0 and 100"
 MSG_NO_ELIGIBLE = "The committee has no members who may vote on this article"
 MSG_INFEASIBLE = (
-    "This review needs {required} approvals but only {eligible} committee members may vote, "
-    "so it could never be approved"
+	"This review needs {required} approvals but only {eligible} committee members may vote, "
+	"so it could never be approved"
 )
 MSG_ROUND_NOT_OPEN = "Voting is closed: this review is {status}"
 MSG_UNKNOWN_DECISION = "Unknown vote: {decision}. Choose Approve, Request Changes or Reject"
@@ -64,202 +64,216 @@ MSG_DEADLINE_PASSED = "The deadline of this review has passed"
 REASON_APPROVED = "Approved by {approvals} of {eligible} eligible members ({required} required)."
 REASON_REJECTED = "Rejected by {rejects} of {eligible} eligible members ({required} required)."
 REASON_CHANGES = (
-    "Changes requested: {negative} of {eligible} eligible members did not approve "
-    "({required} approvals required)."
+	"Changes requested: {negative} of {eligible} eligible members did not approve "
+	"({required} approvals required)."
 )
 REASON_IMPOSSIBLE = (
-    "Approval is no longer possible: {approvals} approvals and {pending} members yet to vote, "
-    "but {required} approvals are required. {outcome}."
+	"Approval is no longer possible: {approvals} approvals and {pending} members yet to vote, "
+	"but {required} approvals are required. {outcome}."
 )
 REASON_EXPIRED = (
-    "The deadline passed with {approvals} of {required} required approvals and {pending} members yet to vote."
+	"The deadline passed with {approvals} of {required} required approvals and {pending} members yet to vote."
 )
-REASON_OPEN = "Waiting for votes: {approvals} of {required} required approvals, {pending} members yet to vote."
+REASON_OPEN = (
+	"Waiting for votes: {approvals} of {required} required approvals, {pending} members yet to vote."
+)
 
 
 class QuorumError(RuleError):
-    """Base class; carries a plain English ``message`` and a machine ``code``."""
+	"""Base class; carries a plain English ``message`` and a machine ``code``."""
 
-    code = "quorum_error"
+	code = "quorum_error"
 
 
 class VoteError(QuorumError):
-    """A vote that may not be cast."""
+	"""A vote that may not be cast."""
 
-    code = "vote_refused"
+	code = "vote_refused"
 
 
 @dataclass(frozen=True)
 class QuorumRule:
-    """At least ``min_approvals`` and at least ``min_fraction`` of the eligible members."""
+	"""At least ``min_approvals`` and at least ``min_fraction`` of the eligible members."""
 
-    min_approvals: int = 1
-    min_fraction: float = 0.0
+	min_approvals: int = 1
+	min_fraction: float = 0.0
 
-    def __post_init__(self):
-        if self.min_approvals is None or self.min_approvals < 0:
-            raise QuorumError(MSG_NEGATIVE_MIN, "negative_min_approvals")
-        if self.min_fraction is None or not (0.0 <= float(self.min_fraction) <= 1.0):
-            raise QuorumError(MSG_BAD_FRACTION, "bad_fraction")
+	def __post_init__(self):
+		if self.min_approvals is None or self.min_approvals < 0:
+			raise QuorumError(MSG_NEGATIVE_MIN, "negative_min_approvals")
+		if self.min_fraction is None or not (0.0 <= float(self.min_fraction) <= 1.0):
+			raise QuorumError(MSG_BAD_FRACTION, "bad_fraction")
 
-    @classmethod
-    def from_percent(cls, min_approvals: int | None, percent: float | None) -> QuorumRule:
-        """Build from a KM Committee's ``min_approvals`` and ``approval_percent`` (0-100).
+	@classmethod
+	def from_percent(cls, min_approvals: int | None, percent: float | None) -> QuorumRule:
+		"""Build from a KM Committee's ``min_approvals`` and ``approval_percent`` (0-100).
 
-        A percentage typed with two decimals is read as the simple fraction it stands for
-        (66.67 -> 2/3, 33.33 -> 1/3), so that "two thirds of 3 members" needs 2 approvals, not 3.
-        """
-        if percent is not None and not (0 <= float(percent) <= 100):
-            raise QuorumError(MSG_BAD_PERCENT, "bad_fraction")
-        fraction = float(percent or 0) / 100.0
-        simple = Fraction(fraction).limit_denominator(PERCENT_SNAP_DENOMINATOR)
-        if abs(float(simple) - fraction) < PERCENT_SNAP_TOLERANCE:
-            fraction = float(simple)
-        return cls(min_approvals=int(min_approvals or 0), min_fraction=fraction)
+		A percentage typed with two decimals is read as the simple fraction it stands for
+		(66.67 -> 2/3, 33.33 -> 1/3), so that "two thirds of 3 members" needs 2 approvals, not 3.
+		"""
+		if percent is not None and not (0 <= float(percent) <= 100):
+			raise QuorumError(MSG_BAD_PERCENT, "bad_fraction")
+		fraction = float(percent or 0) / 100.0
+		simple = Fraction(fraction).limit_denominator(PERCENT_SNAP_DENOMINATOR)
+		if abs(float(simple) - fraction) < PERCENT_SNAP_TOLERANCE:
+			fraction = float(simple)
+		return cls(min_approvals=int(min_approvals or 0), min_fraction=fraction)
 
 
 @dataclass(frozen=True)
 class Vote:
-    voter: str
-    decision: str
-    cast_at: datetime
+	voter: str
+	decision: str
+	cast_at: datetime
 
 
 @dataclass(frozen=True)
 class Decision:
-    outcome: str
-    approvals: int
-    changes: int
-    rejects: int
-    required: int
-    eligible: int
-    pending: tuple[str, ...]
-    reason: str
+	outcome: str
+	approvals: int
+	changes: int
+	rejects: int
+	required: int
+	eligible: int
+	pending: tuple[str, ...]
+	reason: str
 
-    @property
-    def is_final(self) -> bool:
-        return self.outcome not in (OPEN, EXPIRED)
+	@property
+	def is_final(self) -> bool:
+		return self.outcome not in (OPEN, EXPIRED)
 
 
 def required_approvals(rule: QuorumRule, eligible_count: int) -> int:
-    """Approvals needed: max(min_approvals, ceil(min_fraction * eligible)), and at least 1."""
-    by_fraction = math.ceil(rule.min_fraction * eligible_count - FRACTION_EPSILON)
-    return max(1, int(rule.min_approvals), by_fraction)
+	"""Approvals needed: max(min_approvals, ceil(min_fraction * eligible)), and at least 1."""
+	by_fraction = math.ceil(rule.min_fraction * eligible_count - FRACTION_EPSILON)
+	return max(1, int(rule.min_approvals), by_fraction)
 
 
 def check_feasible(rule: QuorumRule, eligible_count: int) -> int:
-    """Return the required approvals, or raise :class:`QuorumError` if the round could never pass."""
-    if eligible_count <= 0:
-        raise QuorumError(MSG_NO_ELIGIBLE, "no_eligible_voters")
-    required = required_approvals(rule, eligible_count)
-    if required > eligible_count:
-        raise QuorumError(MSG_INFEASIBLE.format(required=required, eligible=eligible_count), "infeasible")
-    return required
+	"""Return the required approvals, or raise :class:`QuorumError` if the round could never pass."""
+	if eligible_count <= 0:
+		raise QuorumError(MSG_NO_ELIGIBLE, "no_eligible_voters")
+	required = required_approvals(rule, eligible_count)
+	if required > eligible_count:
+		raise QuorumError(MSG_INFEASIBLE.format(required=required, eligible=eligible_count), "infeasible")
+	return required
 
 
 def eligible_voters(members: Iterable[str], author: str | None) -> frozenset[str]:
-    """Committee members who may vote: everyone but the author."""
-    return frozenset(m for m in members if m and m != author)
+	"""Committee members who may vote: everyone but the author."""
+	return frozenset(m for m in members if m and m != author)
 
 
 def validate_vote(
-    voter: str,
-    decision: str,
-    *,
-    members: Iterable[str],
-    author: str | None,
-    existing_votes: Iterable[Vote],
-    now: datetime,
-    deadline: datetime | None,
-    round_status: str,
+	voter: str,
+	decision: str,
+	*,
+	members: Iterable[str],
+	author: str | None,
+	existing_votes: Iterable[Vote],
+	now: datetime,
+	deadline: datetime | None,
+	round_status: str,
 ) -> None:
-    """Raise :class:`VoteError` if ``voter`` may not cast ``decision`` now."""
-    if round_status != OPEN:
-        raise VoteError(MSG_ROUND_NOT_OPEN.format(status=round_status), "round_not_open")
-    if decision not in DECISIONS:
-        raise VoteError(MSG_UNKNOWN_DECISION.format(decision=decision), "unknown_decision")
-    if author and voter == author:
-        raise VoteError(MSG_AUTHOR_VOTE, "author_vote")
-    if voter not in set(members):
-        raise VoteError(MSG_NOT_MEMBER.format(voter=voter), "not_member")
-    if any(v.voter == voter for v in existing_votes):
-        raise VoteError(MSG_ALREADY_VOTED.format(voter=voter), "already_voted")
-    if deadline is not None and now > deadline:
-        raise VoteError(MSG_DEADLINE_PASSED, "deadline_passed")
+	"""Raise :class:`VoteError` if ``voter`` may not cast ``decision`` now."""
+	if round_status != OPEN:
+		raise VoteError(MSG_ROUND_NOT_OPEN.format(status=round_status), "round_not_open")
+	if decision not in DECISIONS:
+		raise VoteError(MSG_UNKNOWN_DECISION.format(decision=decision), "unknown_decision")
+	if author and voter == author:
+		raise VoteError(MSG_AUTHOR_VOTE, "author_vote")
+	if voter not in set(members):
+		raise VoteError(MSG_NOT_MEMBER.format(voter=voter), "not_member")
+	if any(v.voter == voter for v in existing_votes):
+		raise VoteError(MSG_ALREADY_VOTED.format(voter=voter), "already_voted")
+	if deadline is not None and now > deadline:
+		raise VoteError(MSG_DEADLINE_PASSED, "deadline_passed")
 
 
-def counted_votes(votes: Iterable[Vote], eligible: frozenset[str], deadline: datetime | None) -> dict[str, Vote]:
-    """The votes that count: from current eligible voters, known decision, cast by the deadline;
-    one per voter (the earliest, should the record ever hold two)."""
-    counted: dict[str, Vote] = {}
-    for vote in sorted(votes, key=lambda v: (v.cast_at, v.voter, v.decision)):
-        if vote.voter not in eligible or vote.decision not in DECISIONS or vote.voter in counted:
-            continue
-        if deadline is not None and vote.cast_at > deadline:
-            continue
-        counted[vote.voter] = vote
-    return counted
+def counted_votes(
+	votes: Iterable[Vote], eligible: frozenset[str], deadline: datetime | None
+) -> dict[str, Vote]:
+	"""The votes that count: from current eligible voters, known decision, cast by the deadline;
+	one per voter (the earliest, should the record ever hold two)."""
+	counted: dict[str, Vote] = {}
+	for vote in sorted(votes, key=lambda v: (v.cast_at, v.voter, v.decision)):
+		if vote.voter not in eligible or vote.decision not in DECISIONS or vote.voter in counted:
+			continue
+		if deadline is not None and vote.cast_at > deadline:
+			continue
+		counted[vote.voter] = vote
+	return counted
 
 
 def decide(
-    rule: QuorumRule,
-    *,
-    members: Iterable[str],
-    author: str | None,
-    votes: Iterable[Vote],
-    now: datetime,
-    deadline: datetime | None,
+	rule: QuorumRule,
+	*,
+	members: Iterable[str],
+	author: str | None,
+	votes: Iterable[Vote],
+	now: datetime,
+	deadline: datetime | None,
 ) -> Decision:
-    """Evaluate a round. Deterministic and idempotent: same inputs, same :class:`Decision`."""
-    eligible = eligible_voters(members, author)
-    counted = counted_votes(votes, eligible, deadline)
-    tally = {d: sum(1 for v in counted.values() if v.decision == d) for d in DECISIONS}
-    approvals, changes, rejects = tally[APPROVE], tally[REQUEST_CHANGES], tally[REJECT]
-    pending = tuple(sorted(eligible - counted.keys()))
-    required = required_approvals(rule, len(eligible))
-    numbers = dict(
-        approvals=approvals, changes=changes, rejects=rejects, required=required,
-        eligible=len(eligible), pending=len(pending),
-    )
+	"""Evaluate a round. Deterministic and idempotent: same inputs, same :class:`Decision`."""
+	eligible = eligible_voters(members, author)
+	counted = counted_votes(votes, eligible, deadline)
+	tally = {d: sum(1 for v in counted.values() if v.decision == d) for d in DECISIONS}
+	approvals, changes, rejects = tally[APPROVE], tally[REQUEST_CHANGES], tally[REJECT]
+	pending = tuple(sorted(eligible - counted.keys()))
+	required = required_approvals(rule, len(eligible))
+	numbers = dict(
+		approvals=approvals,
+		changes=changes,
+		rejects=rejects,
+		required=required,
+		eligible=len(eligible),
+		pending=len(pending),
+	)
 
-    if approvals >= required:
-        outcome, reason = APPROVED, REASON_APPROVED.format(**numbers)
-    elif rejects >= required:
-        outcome, reason = REJECTED, REASON_REJECTED.format(**numbers)
-    elif rejects + changes >= required:
-        outcome, reason = CHANGES_REQUESTED, REASON_CHANGES.format(negative=rejects + changes, **numbers)
-    elif approvals + len(pending) < required:
-        outcome = REJECTED if rejects > changes else CHANGES_REQUESTED
-        reason = REASON_IMPOSSIBLE.format(outcome=outcome, **numbers)
-    elif deadline is not None and now > deadline:
-        outcome, reason = EXPIRED, REASON_EXPIRED.format(**numbers)
-    else:
-        outcome, reason = OPEN, REASON_OPEN.format(**numbers)
+	if approvals >= required:
+		outcome, reason = APPROVED, REASON_APPROVED.format(**numbers)
+	elif rejects >= required:
+		outcome, reason = REJECTED, REASON_REJECTED.format(**numbers)
+	elif rejects + changes >= required:
+		outcome, reason = CHANGES_REQUESTED, REASON_CHANGES.format(negative=rejects + changes, **numbers)
+	elif approvals + len(pending) < required:
+		outcome = REJECTED if rejects > changes else CHANGES_REQUESTED
+		reason = REASON_IMPOSSIBLE.format(outcome=outcome, **numbers)
+	elif deadline is not None and now > deadline:
+		outcome, reason = EXPIRED, REASON_EXPIRED.format(**numbers)
+	else:
+		outcome, reason = OPEN, REASON_OPEN.format(**numbers)
 
-    return Decision(
-        outcome=outcome, approvals=approvals, changes=changes, rejects=rejects,
-        required=required, eligible=len(eligible), pending=pending, reason=reason,
-    )
+	return Decision(
+		outcome=outcome,
+		approvals=approvals,
+		changes=changes,
+		rejects=rejects,
+		required=required,
+		eligible=len(eligible),
+		pending=pending,
+		reason=reason,
+	)
 
 
 def reminder_due(
-    pending: Iterable[str],
-    *,
-    last_reminder_at: datetime | None,
-    opened_at: datetime | None = None,
-    now: datetime,
-    interval: timedelta,
-    deadline: datetime | None = None,
+	pending: Iterable[str],
+	*,
+	last_reminder_at: datetime | None,
+	opened_at: datetime | None = None,
+	now: datetime,
+	interval: timedelta,
+	deadline: datetime | None = None,
 ) -> tuple[str, ...]:
-    """Pending voters (sorted) to remind now, or ``()``.
+	"""Pending voters (sorted) to remind now, or ``()``.
 
-    Due when the last reminder (or, if none was sent yet, the opening of the round) is at least
-    ``interval`` ago. Nobody is reminded once the deadline has passed or if ``interval`` is not
-    positive (reminders switched off).
-    """
-    if interval <= timedelta(0) or (deadline is not None and now > deadline):
-        return ()
-    since = last_reminder_at or opened_at
-    if since is not None and now - since < interval:
-        return ()
-    return tuple(sorted(set(pending)))
+	Due when the last reminder (or, if none was sent yet, the opening of the round) is at least
+	``interval`` ago. Nobody is reminded once the deadline has passed or if ``interval`` is not
+	positive (reminders switched off).
+	"""
+	if interval <= timedelta(0) or (deadline is not None and now > deadline):
+		return ()
+	since = last_reminder_at or opened_at
+	if since is not None and now - since < interval:
+		return ()
+	return tuple(sorted(set(pending)))

@@ -87,7 +87,8 @@ def _open_round(article, committee, review_type: str, note: str):
 		required = quorum.check_feasible(committee.quorum_rule(), len(eligible))
 	except quorum.QuorumError as e:
 		frappe.throw(
-			_("Committee {0} cannot review this article: {1}").format(committee.name, _(e.message)), QuorumError
+			_("Committee {0} cannot review this article: {1}").format(committee.name, _(e.message)),
+			QuorumError,
 		)
 	opened = now_datetime()
 	review = frappe.get_doc(
@@ -147,9 +148,14 @@ def cast_vote(review_name: str, decision: str, comment: str = "") -> dict:
 		frappe.throw(_("The author of the article cannot vote on its review."), AuthorCannotVote)
 	members = _voting_members(committee, review)
 	if voter not in members:
-		frappe.throw(_("Only members of committee {0} can vote on this review.").format(committee.name), NotACommitteeMember)
+		frappe.throw(
+			_("Only members of committee {0} can vote on this review.").format(committee.name),
+			NotACommitteeMember,
+		)
 	if decision != quorum.APPROVE and not (comment or "").strip():
-		frappe.throw(_("Tell the author what should change: a comment is required with this vote."), VoteError)
+		frappe.throw(
+			_("Tell the author what should change: a comment is required with this vote."), VoteError
+		)
 	try:
 		quorum.validate_vote(
 			voter,
@@ -177,7 +183,12 @@ def cast_vote(review_name: str, decision: str, comment: str = "") -> dict:
 		}
 	).insert(ignore_permissions=True)
 	audit.record(
-		"Vote", article.name, review=review.name, version=review.version, details=comment or "", data={"decision": decision}
+		"Vote",
+		article.name,
+		review=review.name,
+		version=review.version,
+		details=comment or "",
+		data={"decision": decision},
 	)
 	_close_assignment(review.name, voter)
 	return evaluate(review, committee, article)
@@ -211,7 +222,11 @@ def evaluate(review, committee=None, article=None) -> dict:
 		_expire(review, committee, article, decision)
 	else:
 		_decide(review, article, decision)
-	return {"status": review.status, "reason": review.decision_reason, **review.as_dict(no_default_fields=True)}
+	return {
+		"status": review.status,
+		"reason": review.decision_reason,
+		**review.as_dict(no_default_fields=True),
+	}
 
 
 def _decide(review, article, decision) -> None:
@@ -263,7 +278,9 @@ def _expire(review, committee, article, decision) -> None:
 				"assign_to": [committee.escalation_user],
 				"doctype": REVIEW,
 				"name": review.name,
-				"description": _("The review of {0} passed its deadline without a decision.").format(article.title),
+				"description": _("The review of {0} passed its deadline without a decision.").format(
+					article.title
+				),
 			},
 			ignore_permissions=True,
 		)
@@ -348,7 +365,9 @@ def _locked_article(article_name: str):
 
 def _require_contributor(article) -> None:
 	if not lifecycle.can_submit(frappe.get_roles()):
-		frappe.throw(_("You need a knowledge role (KM Candidate or higher) to do this."), frappe.PermissionError)
+		frappe.throw(
+			_("You need a knowledge role (KM Candidate or higher) to do this."), frappe.PermissionError
+		)
 
 
 def _require_sections(article) -> None:
@@ -414,11 +433,20 @@ def translated_reason(decision: quorum.Decision) -> str:
 	if decision.outcome == quorum.APPROVED:
 		template = _("Approved by {approvals} of {eligible} voting members ({required} required).")
 	elif decision.outcome == quorum.EXPIRED:
-		template = _("The deadline passed with {approvals} of {required} required approvals and {pending} members yet to vote.")
-	elif decision.approvals + len(decision.pending) < decision.required and max(decision.rejects, decision.rejects + decision.changes) < decision.required:
-		template = _("Approval is no longer possible: {approvals} approvals and {pending} members yet to vote, but {required} approvals are required. {outcome}.")
+		template = _(
+			"The deadline passed with {approvals} of {required} required approvals and {pending} members yet to vote."
+		)
+	elif (
+		decision.approvals + len(decision.pending) < decision.required
+		and max(decision.rejects, decision.rejects + decision.changes) < decision.required
+	):
+		template = _(
+			"Approval is no longer possible: {approvals} approvals and {pending} members yet to vote, but {required} approvals are required. {outcome}."
+		)
 	elif decision.outcome == quorum.REJECTED:
 		template = _("Rejected by {rejects} of {eligible} voting members ({required} required).")
 	else:
-		template = _("Changes requested: {negative} of {eligible} voting members did not approve ({required} approvals required).")
+		template = _(
+			"Changes requested: {negative} of {eligible} voting members did not approve ({required} approvals required)."
+		)
 	return template.format(**numbers)

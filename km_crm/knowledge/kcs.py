@@ -14,7 +14,12 @@ from km_crm.dates import as_date
 from km_crm.knowledge.sanitize import html_to_text
 from km_crm.rule_error import RuleError
 
-SECTIONS = (("issue", "Issue"), ("environment", "Environment"), ("resolution", "Resolution"), ("cause", "Cause"))
+SECTIONS = (
+	("issue", "Issue"),
+	("environment", "Environment"),
+	("resolution", "Resolution"),
+	("cause", "Cause"),
+)
 SECTION_LABELS = dict(SECTIONS)
 REQUIRED_SECTIONS = ("issue", "resolution")
 
@@ -34,109 +39,109 @@ _CJK_END_RE = re.compile(r"[。！？；”’」』）\u3400-\u9fff]$")
 
 
 class KcsError(RuleError):
-    code = "kcs_error"
+	code = "kcs_error"
 
 
 def _get(article: Any, field: str) -> Any:
-    if isinstance(article, Mapping):
-        return article.get(field)
-    return getattr(article, field, None)
+	if isinstance(article, Mapping):
+		return article.get(field)
+	return getattr(article, field, None)
 
 
 def section_text(article: Any, field: str) -> str:
-    """Plain text of one section (HTML stripped)."""
-    return html_to_text(_get(article, field) or "")
+	"""Plain text of one section (HTML stripped)."""
+	return html_to_text(_get(article, field) or "")
 
 
 def missing_sections(article: Any, required: Iterable[str] = REQUIRED_SECTIONS) -> list[str]:
-    """Required sections whose text is empty (an empty ``<p><br></p>`` from the editor counts as empty)."""
-    return [field for field in required if not section_text(article, field)]
+	"""Required sections whose text is empty (an empty ``<p><br></p>`` from the editor counts as empty)."""
+	return [field for field in required if not section_text(article, field)]
 
 
 def missing_sections_message(missing: Iterable[str]) -> str:
-    return MSG_MISSING_SECTIONS.format(sections=", ".join(SECTION_LABELS.get(f, f) for f in missing))
+	return MSG_MISSING_SECTIONS.format(sections=", ".join(SECTION_LABELS.get(f, f) for f in missing))
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of English and Chinese text (Chinese full stops need no following space)."""
-    text = _SPACES_RE.sub(" ", text or "").strip()
-    return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
+	"""Sentences of English and Chinese text (Chinese full stops need no following space)."""
+	text = _SPACES_RE.sub(" ", text or "").strip()
+	return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
 
 
 def _join(parts: list[str]) -> str:
-    out = ""
-    for part in parts:
-        if out and not _CJK_END_RE.search(out):
-            out += " "
-        out += part
-    return out
+	out = ""
+	for part in parts:
+		if out and not _CJK_END_RE.search(out):
+			out += " "
+		out += part
+	return out
 
 
 def _truncate(text: str, max_chars: int) -> str:
-    if len(text) <= max_chars:
-        return text
-    cut = text[: max_chars - len(ELLIPSIS)]
-    space = cut.rfind(" ")
-    if space > max_chars // 2:  # cut English at a word boundary; Chinese anywhere
-        cut = cut[:space]
-    return cut.rstrip(" ,;:，、") + ELLIPSIS
+	if len(text) <= max_chars:
+		return text
+	cut = text[: max_chars - len(ELLIPSIS)]
+	space = cut.rfind(" ")
+	if space > max_chars // 2:  # cut English at a word boundary; Chinese anywhere
+		cut = cut[:space]
+	return cut.rstrip(" ,;:，、") + ELLIPSIS
 
 
 def summarize(article: Any, max_chars: int = DEFAULT_SUMMARY_CHARS) -> str:
-    """The article's summary, or when it is empty the first sentence(s) of Issue then Resolution,
-    never longer than ``max_chars`` (cut with an ellipsis when one sentence is already too long)."""
-    summary = _SPACES_RE.sub(" ", html_to_text(_get(article, "summary") or "")).strip()
-    if summary:
-        return _truncate(summary, max_chars)
-    sentences = []
-    for field in ("issue", "resolution"):
-        sentences += split_sentences(section_text(article, field))
-    chosen: list[str] = []
-    for sentence in sentences:
-        if len(_join([*chosen, sentence])) > max_chars:
-            break
-        chosen.append(sentence)
-    if not chosen:
-        return _truncate(sentences[0], max_chars) if sentences else ""
-    return _join(chosen)
+	"""The article's summary, or when it is empty the first sentence(s) of Issue then Resolution,
+	never longer than ``max_chars`` (cut with an ellipsis when one sentence is already too long)."""
+	summary = _SPACES_RE.sub(" ", html_to_text(_get(article, "summary") or "")).strip()
+	if summary:
+		return _truncate(summary, max_chars)
+	sentences = []
+	for field in ("issue", "resolution"):
+		sentences += split_sentences(section_text(article, field))
+	chosen: list[str] = []
+	for sentence in sentences:
+		if len(_join([*chosen, sentence])) > max_chars:
+			break
+		chosen.append(sentence)
+	if not chosen:
+		return _truncate(sentences[0], max_chars) if sentences else ""
+	return _join(chosen)
 
 
 def normalize_tags(tags: str | Iterable[str] | None) -> list[str]:
-    """Split on commas (also Chinese ， and 、), semicolons and line breaks; trim; collapse inner
-    spaces; cut to 64 characters; drop empties and case-insensitive duplicates (first spelling wins)."""
-    if not tags:
-        return []
-    pieces = [tags] if isinstance(tags, str) else [str(t) for t in tags if t is not None]
-    result: list[str] = []
-    seen: set[str] = set()
-    for piece in pieces:
-        for raw in _TAG_SPLIT_RE.split(piece):
-            tag = _SPACES_RE.sub(" ", raw).strip()[:MAX_TAG_LENGTH].strip()
-            key = tag.casefold()
-            if tag and key not in seen:
-                seen.add(key)
-                result.append(tag)
-    return result
+	"""Split on commas (also Chinese ， and 、), semicolons and line breaks; trim; collapse inner
+	spaces; cut to 64 characters; drop empties and case-insensitive duplicates (first spelling wins)."""
+	if not tags:
+		return []
+	pieces = [tags] if isinstance(tags, str) else [str(t) for t in tags if t is not None]
+	result: list[str] = []
+	seen: set[str] = set()
+	for piece in pieces:
+		for raw in _TAG_SPLIT_RE.split(piece):
+			tag = _SPACES_RE.sub(" ", raw).strip()[:MAX_TAG_LENGTH].strip()
+			key = tag.casefold()
+			if tag and key not in seen:
+				seen.add(key)
+				result.append(tag)
+	return result
 
 
 def _as_date(value: date | datetime | str | None) -> date | None:
-    try:
-        return as_date(value)
-    except ValueError:
-        raise KcsError(MSG_BAD_DATE.format(value=value), "bad_date") from None
+	try:
+		return as_date(value)
+	except ValueError:
+		raise KcsError(MSG_BAD_DATE.format(value=value), "bad_date") from None
 
 
 def validate_dates(
-    review_by: date | str | None, expires_on: date | str | None, today: date | None = None
+	review_by: date | str | None, expires_on: date | str | None, today: date | None = None
 ) -> None:
-    """Raise :class:`KcsError` if Expires On is before Review By. Either may be empty.
+	"""Raise :class:`KcsError` if Expires On is before Review By. Either may be empty.
 
-    ``today`` is accepted for callers that pass it; past dates are allowed (an article imported
-    with an old review date simply shows up as due for review).
-    """
-    review, expiry = _as_date(review_by), _as_date(expires_on)
-    if review and expiry and expiry < review:
-        raise KcsError(
-            MSG_EXPIRES_BEFORE_REVIEW.format(expires_on=expiry.isoformat(), review_by=review.isoformat()),
-            "expires_before_review",
-        )
+	``today`` is accepted for callers that pass it; past dates are allowed (an article imported
+	with an old review date simply shows up as due for review).
+	"""
+	review, expiry = _as_date(review_by), _as_date(expires_on)
+	if review and expiry and expiry < review:
+		raise KcsError(
+			MSG_EXPIRES_BEFORE_REVIEW.format(expires_on=expiry.isoformat(), review_by=review.isoformat()),
+			"expires_before_review",
+		)

@@ -23,7 +23,9 @@ def versioned_dict(doc) -> dict:
 def live_snapshot(article) -> dict | None:
 	if not article.published_version:
 		return None
-	return json.loads(frappe.db.get_value("KM Article Version", article.published_version, "snapshot") or "{}")
+	return json.loads(
+		frappe.db.get_value("KM Article Version", article.published_version, "snapshot") or "{}"
+	)
 
 
 def publish(article, *, review: str | None = None, note: str = "") -> str:
@@ -54,9 +56,10 @@ def publish(article, *, review: str | None = None, note: str = "") -> str:
 
 def _existing_version_with_hash(article, digest: str) -> str | None:
 	"""A re-validated article whose content did not change keeps its live version."""
-	if article.published_version and frappe.db.get_value(
-		"KM Article Version", article.published_version, "content_hash"
-	) == digest:
+	if (
+		article.published_version
+		and frappe.db.get_value("KM Article Version", article.published_version, "content_hash") == digest
+	):
 		return article.published_version
 	return None
 
@@ -93,7 +96,9 @@ def version_snapshot(version_name: str) -> dict:
 def restore(article, version_name: str) -> None:
 	"""Copy an old version's content into the working copy as a new draft. Every version is kept."""
 	if frappe.db.get_value("KM Article Version", version_name, "article") != article.name:
-		frappe.throw(_("Version {0} does not belong to article {1}.").format(version_name, article.name), KMError)
+		frappe.throw(
+			_("Version {0} does not belong to article {1}.").format(version_name, article.name), KMError
+		)
 	if article.status == lifecycle.IN_REVIEW:
 		frappe.throw(
 			_("This article is being reviewed. Withdraw it from review before restoring a version."), KMError
@@ -101,7 +106,11 @@ def restore(article, version_name: str) -> None:
 	payload = versioning.restore_payload(version_snapshot(version_name))
 	for scheduling_field in ("review_by", "expires_on"):  # dates are today's business, not the old version's
 		payload.pop(scheduling_field, None)
-	working_copy_is_frozen = article.status in (lifecycle.PUBLISHED, lifecycle.NEEDS_REVIEW, lifecycle.ARCHIVED)
+	working_copy_is_frozen = article.status in (
+		lifecycle.PUBLISHED,
+		lifecycle.NEEDS_REVIEW,
+		lifecycle.ARCHIVED,
+	)
 	if article.status == lifecycle.ARCHIVED:
 		article.set_status(lifecycle.RESTORE)
 	elif working_copy_is_frozen:

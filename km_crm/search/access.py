@@ -5,7 +5,9 @@ ALL_AUDIENCES = (INTERNAL, CUSTOMER, PARTNER, PUBLIC)
 CUSTOMER_ROLE = "Customer"
 
 
-def audiences_for(user: str, user_type: str | None, roles, partner_role: str | None = None) -> tuple[str, ...]:
+def audiences_for(
+	user: str, user_type: str | None, roles, partner_role: str | None = None
+) -> tuple[str, ...]:
 	"""Desk users (employees) see every audience; portal users see Public plus what their roles open;
 	guests see Public only."""
 	if not user or user == "Guest":

@@ -28,134 +28,134 @@ ROLE_ANY = "__any__"  # indexed in `roles` when an article has no role restricti
 
 
 class SearchBackendError(Exception):
-    """The engine failed (unreachable, corrupted, ...)."""
+	"""The engine failed (unreachable, corrupted, ...)."""
 
 
 class IndexBusyError(SearchBackendError):
-    """Another process held the index writer for longer than we were willing to wait."""
+	"""Another process held the index writer for longer than we were willing to wait."""
 
 
 @dataclass
 class SearchQuery:
-    """An analysed query plus the permission and scope filters the engine must enforce.
+	"""An analysed query plus the permission and scope filters the engine must enforce.
 
-    audiences/statuses: the article must have one of these (an empty tuple matches nothing).
-    roles: the user's roles; an article with allowed roles is visible only if one matches.
-    None for audiences/statuses/roles means "no filter" (trusted callers such as reconcile only).
-    """
+	audiences/statuses: the article must have one of these (an empty tuple matches nothing).
+	roles: the user's roles; an article with allowed roles is visible only if one matches.
+	None for audiences/statuses/roles means "no filter" (trusted callers such as reconcile only).
+	"""
 
-    terms: list[QueryTerm]
-    audiences: tuple[str, ...] | None = ("Public",)
-    statuses: tuple[str, ...] | None = ("Published",)
-    roles: tuple[str, ...] | None = ()
-    lang: str | None = None
-    category: tuple[str, ...] | None = None  # path root -> node; matches that node and below
-    items: tuple[str, ...] | None = None
-    article_ids: tuple[str, ...] | None = None
-    limit: int = 50
-    field_weights: dict[str, float] | None = None
+	terms: list[QueryTerm]
+	audiences: tuple[str, ...] | None = ("Public",)
+	statuses: tuple[str, ...] | None = ("Published",)
+	roles: tuple[str, ...] | None = ()
+	lang: str | None = None
+	category: tuple[str, ...] | None = None  # path root -> node; matches that node and below
+	items: tuple[str, ...] | None = None
+	article_ids: tuple[str, ...] | None = None
+	limit: int = 50
+	field_weights: dict[str, float] | None = None
 
 
 @dataclass
 class Hit:
-    passage_id: str
-    article_id: str
-    score: float
-    title: str
-    heading: str
-    text: str
-    section: str = ""
-    lang: str = ""
-    audience: str = ""
-    status: str = ""
-    modified: str = ""
-    category_path: list[str] = field(default_factory=list)
-    items: list[str] = field(default_factory=list)
+	passage_id: str
+	article_id: str
+	score: float
+	title: str
+	heading: str
+	text: str
+	section: str = ""
+	lang: str = ""
+	audience: str = ""
+	status: str = ""
+	modified: str = ""
+	category_path: list[str] = field(default_factory=list)
+	items: list[str] = field(default_factory=list)
 
 
 def category_keys(path: Iterable[str]) -> list[str]:
-    """Every ancestor path of a category path, as keys: a filter on one node matches its subtree."""
-    keys, parts = [], []
-    for name in path:
-        parts.append(str(name))
-        keys.append("\x1f".join(parts))
-    return keys
+	"""Every ancestor path of a category path, as keys: a filter on one node matches its subtree."""
+	keys, parts = [], []
+	for name in path:
+		parts.append(str(name))
+		keys.append("\x1f".join(parts))
+	return keys
 
 
 class SearchBackend(abc.ABC):
-    """What the app and the benchmark need from a search engine."""
+	"""What the app and the benchmark need from a search engine."""
 
-    field_weights: dict[str, float]
+	field_weights: dict[str, float]
 
-    @abc.abstractmethod
-    def ensure_schema(self) -> None:
-        """Create the index (idempotent)."""
+	@abc.abstractmethod
+	def ensure_schema(self) -> None:
+		"""Create the index (idempotent)."""
 
-    @abc.abstractmethod
-    def index(self, passages: Iterable[Passage]) -> int:
-        """Replace all passages of the articles present in `passages`; return passages written.
+	@abc.abstractmethod
+	def index(self, passages: Iterable[Passage]) -> int:
+		"""Replace all passages of the articles present in `passages`; return passages written.
 
-        An article's version (for indexed_versions) becomes visible only together with all its new
-        passages, so a failure leaves the article missing or stale, never half-new.
-        """
+		An article's version (for indexed_versions) becomes visible only together with all its new
+		passages, so a failure leaves the article missing or stale, never half-new.
+		"""
 
-    @abc.abstractmethod
-    def delete(self, article_ids: Iterable[str]) -> None:
-        """Remove every passage of these articles."""
+	@abc.abstractmethod
+	def delete(self, article_ids: Iterable[str]) -> None:
+		"""Remove every passage of these articles."""
 
-    @abc.abstractmethod
-    def search(self, query: SearchQuery) -> list[Hit]:
-        """Best passages first (at most query.limit), permission filters applied in the engine."""
+	@abc.abstractmethod
+	def search(self, query: SearchQuery) -> list[Hit]:
+		"""Best passages first (at most query.limit), permission filters applied in the engine."""
 
-    @abc.abstractmethod
-    def count(self, query: SearchQuery) -> int:
-        """Number of distinct articles matching the query under the same filters."""
+	@abc.abstractmethod
+	def count(self, query: SearchQuery) -> int:
+		"""Number of distinct articles matching the query under the same filters."""
 
-    @abc.abstractmethod
-    def indexed_versions(self) -> dict[str, str]:
-        """{article_id: modified} for every fully indexed article (input of a reconcile pass)."""
+	@abc.abstractmethod
+	def indexed_versions(self) -> dict[str, str]:
+		"""{article_id: modified} for every fully indexed article (input of a reconcile pass)."""
 
-    @abc.abstractmethod
-    def clear(self) -> None:
-        """Remove everything from the index."""
+	@abc.abstractmethod
+	def clear(self) -> None:
+		"""Remove everything from the index."""
 
-    @abc.abstractmethod
-    def rebuild(self, passages: Iterable[Passage]) -> int:
-        """Full reindex into a fresh index, then switch readers to it; return passages written."""
+	@abc.abstractmethod
+	def rebuild(self, passages: Iterable[Passage]) -> int:
+		"""Full reindex into a fresh index, then switch readers to it; return passages written."""
 
-    @abc.abstractmethod
-    def doc_freqs(self, terms: list[str]) -> dict[str, int]:
-        """{term: how many passages hold it in their text fields} for each of `terms` (0 when none)."""
+	@abc.abstractmethod
+	def doc_freqs(self, terms: list[str]) -> dict[str, int]:
+		"""{term: how many passages hold it in their text fields} for each of `terms` (0 when none)."""
 
-    def close(self) -> None:  # noqa: B027 - optional hook
-        """Release resources."""
+	def close(self) -> None:  # noqa: B027 - optional hook
+		"""Release resources."""
 
-    def weights(self, query: SearchQuery) -> dict[str, float]:
-        weights = dict(DEFAULT_FIELD_WEIGHTS)
-        weights.update(self.field_weights or {})
-        weights.update(query.field_weights or {})
-        return {k: float(v) for k, v in weights.items() if k in DEFAULT_FIELD_WEIGHTS and float(v) > 0}
+	def weights(self, query: SearchQuery) -> dict[str, float]:
+		weights = dict(DEFAULT_FIELD_WEIGHTS)
+		weights.update(self.field_weights or {})
+		weights.update(query.field_weights or {})
+		return {k: float(v) for k, v in weights.items() if k in DEFAULT_FIELD_WEIGHTS and float(v) > 0}
 
 
 def get_backend(settings: dict) -> SearchBackend:
-    """Build the backend named in settings (a plain dict built from "KM Search Settings").
+	"""Build the backend named in settings (a plain dict built from "KM Search Settings").
 
-    Keys: backend ("tantivy" default | "elasticsearch"), index_path (tantivy folder), es_url,
-    es_username, es_password, es_api_key, index_prefix, field_weights, verify_certs.
-    """
-    settings = dict(settings or {})
-    kind = (settings.get("backend") or "tantivy").strip().lower()
-    weights = settings.get("field_weights") or None
-    if kind == "tantivy":
-        from km_crm.search.tantivy_backend import TantivyBackend
+	Keys: backend ("tantivy" default | "elasticsearch"), index_path (tantivy folder), es_url,
+	es_username, es_password, es_api_key, index_prefix, field_weights, verify_certs.
+	"""
+	settings = dict(settings or {})
+	kind = (settings.get("backend") or "tantivy").strip().lower()
+	weights = settings.get("field_weights") or None
+	if kind == "tantivy":
+		from km_crm.search.tantivy_backend import TantivyBackend
 
-        if not settings.get("index_path"):
-            raise ValueError("index_path is required for the tantivy search backend")
-        return TantivyBackend(settings["index_path"], field_weights=weights)
-    if kind in ("elasticsearch", "elastic", "es"):
-        from km_crm.search.elastic_backend import ElasticBackend
+		if not settings.get("index_path"):
+			raise ValueError("index_path is required for the tantivy search backend")
+		return TantivyBackend(settings["index_path"], field_weights=weights)
+	if kind in ("elasticsearch", "elastic", "es"):
+		from km_crm.search.elastic_backend import ElasticBackend
 
-        if not settings.get("es_url"):
-            raise ValueError("es_url is required for the Elasticsearch search backend")
-        return ElasticBackend.from_settings(settings)
-    raise ValueError(f"unknown search backend: {kind!r}")
+		if not settings.get("es_url"):
+			raise ValueError("es_url is required for the Elasticsearch search backend")
+		return ElasticBackend.from_settings(settings)
+	raise ValueError(f"unknown search backend: {kind!r}")

@@ -17,16 +17,27 @@ from km_crm.search.analysis import analyze_to_string, detect_language
 
 SECTIONS = ("summary", "issue", "environment", "cause", "resolution")
 SECTION_LABELS = {
-    "en": {"summary": "Summary", "issue": "Issue", "environment": "Environment", "cause": "Cause",
-           "resolution": "Resolution"},
-    "zh": {"summary": "摘要", "issue": "问题", "environment": "环境", "cause": "原因", "resolution": "解决方案"},
+	"en": {
+		"summary": "Summary",
+		"issue": "Issue",
+		"environment": "Environment",
+		"cause": "Cause",
+		"resolution": "Resolution",
+	},
+	"zh": {
+		"summary": "摘要",
+		"issue": "问题",
+		"environment": "环境",
+		"cause": "原因",
+		"resolution": "解决方案",
+	},
 }
 MAX_PASSAGE_CHARS = 1200
 LEAD_MAX_CHARS = 200  # a "first sentence" longer than this is a paragraph without punctuation
 MIN_PASSAGE_CHARS = 200
 
 _BLOCK_TAGS = frozenset(
-    "p div li ul ol table tr td th br hr pre blockquote section article dd dt dl figcaption".split()
+	"p div li ul ol table tr td th br hr pre blockquote section article dd dt dl figcaption".split()
 )
 _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _SKIP_TAGS = frozenset(("script", "style", "template", "noscript", "iframe", "object", "svg", "head"))
@@ -36,225 +47,237 @@ _SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 
 @dataclass
 class Passage:
-    id: str
-    article_id: str
-    n: int
-    title: str
-    section: str
-    heading: str
-    text: str
-    lang: str
-    audience: str
-    status: str
-    modified: str
-    category_path: list[str] = field(default_factory=list)
-    items: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    roles: list[str] = field(default_factory=list)
-    html_heading: str = ""
-    lead: str = ""  # opening sentence of its section, on the section's first passage only
+	id: str
+	article_id: str
+	n: int
+	title: str
+	section: str
+	heading: str
+	text: str
+	lang: str
+	audience: str
+	status: str
+	modified: str
+	category_path: list[str] = field(default_factory=list)
+	items: list[str] = field(default_factory=list)
+	tags: list[str] = field(default_factory=list)
+	roles: list[str] = field(default_factory=list)
+	html_heading: str = ""
+	lead: str = ""  # opening sentence of its section, on the section's first passage only
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+	def to_dict(self) -> dict:
+		return asdict(self)
 
 
 class _BlockParser(HTMLParser):
-    """Collect (heading, paragraph) blocks from an HTML fragment."""
+	"""Collect (heading, paragraph) blocks from an HTML fragment."""
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[tuple[str, str]] = []
-        self.heading = ""
-        self._buf: list[str] = []
-        self._in_heading = 0
-        self._heading_buf: list[str] = []
-        self._skip = 0
+	def __init__(self) -> None:
+		super().__init__(convert_charrefs=True)
+		self.blocks: list[tuple[str, str]] = []
+		self.heading = ""
+		self._buf: list[str] = []
+		self._in_heading = 0
+		self._heading_buf: list[str] = []
+		self._skip = 0
 
-    def _flush(self) -> None:
-        text = _clean("".join(self._buf))
-        self._buf = []
-        for para in re.split(r"\n\s*\n", text):
-            para = _clean(para)
-            if para:
-                self.blocks.append((self.heading, para))
+	def _flush(self) -> None:
+		text = _clean("".join(self._buf))
+		self._buf = []
+		for para in re.split(r"\n\s*\n", text):
+			para = _clean(para)
+			if para:
+				self.blocks.append((self.heading, para))
 
-    def handle_starttag(self, tag, attrs):
-        if tag in _SKIP_TAGS:
-            self._skip += 1
-        elif tag in _HEADING_TAGS:
-            self._flush()
-            self._in_heading += 1
-            self._heading_buf = []
-        elif tag in _BLOCK_TAGS:
-            self._flush()
+	def handle_starttag(self, tag, attrs):
+		if tag in _SKIP_TAGS:
+			self._skip += 1
+		elif tag in _HEADING_TAGS:
+			self._flush()
+			self._in_heading += 1
+			self._heading_buf = []
+		elif tag in _BLOCK_TAGS:
+			self._flush()
 
-    def handle_startendtag(self, tag, attrs):
-        if tag in _BLOCK_TAGS:
-            self._flush()
+	def handle_startendtag(self, tag, attrs):
+		if tag in _BLOCK_TAGS:
+			self._flush()
 
-    def handle_endtag(self, tag):
-        if tag in _SKIP_TAGS:
-            self._skip = max(0, self._skip - 1)
-        elif tag in _HEADING_TAGS and self._in_heading:
-            self._in_heading -= 1
-            self.heading = _clean("".join(self._heading_buf))
-        elif tag in _BLOCK_TAGS:
-            self._flush()
+	def handle_endtag(self, tag):
+		if tag in _SKIP_TAGS:
+			self._skip = max(0, self._skip - 1)
+		elif tag in _HEADING_TAGS and self._in_heading:
+			self._in_heading -= 1
+			self.heading = _clean("".join(self._heading_buf))
+		elif tag in _BLOCK_TAGS:
+			self._flush()
 
-    def handle_data(self, data):
-        if self._skip:
-            return
-        (self._heading_buf if self._in_heading else self._buf).append(data)
+	def handle_data(self, data):
+		if self._skip:
+			return
+		(self._heading_buf if self._in_heading else self._buf).append(data)
 
-    def close(self):
-        super().close()
-        self._flush()
+	def close(self):
+		super().close()
+		self._flush()
 
 
 def _clean(text: str) -> str:
-    lines = [_SPACE_RE.sub(" ", line).strip() for line in text.split("\n")]
-    out, blank = [], False
-    for line in lines:
-        if line:
-            out.append(line)
-            blank = False
-        elif not blank and out:
-            out.append("")
-            blank = True
-    return "\n".join(out).strip()
+	lines = [_SPACE_RE.sub(" ", line).strip() for line in text.split("\n")]
+	out, blank = [], False
+	for line in lines:
+		if line:
+			out.append(line)
+			blank = False
+		elif not blank and out:
+			out.append("")
+			blank = True
+	return "\n".join(out).strip()
 
 
 def html_blocks(html: str | None) -> list[tuple[str, str]]:
-    """[(html heading or "", plain paragraph)] for an HTML (or plain text) fragment."""
-    if not html:
-        return []
-    parser = _BlockParser()
-    parser.feed(html)
-    parser.close()
-    return parser.blocks
+	"""[(html heading or "", plain paragraph)] for an HTML (or plain text) fragment."""
+	if not html:
+		return []
+	parser = _BlockParser()
+	parser.feed(html)
+	parser.close()
+	return parser.blocks
 
 
 def html_to_text(html: str | None) -> str:
-    """Plain text of an HTML fragment: no tags, no script/style content, entities decoded."""
-    return "\n\n".join(text for _, text in html_blocks(html))
+	"""Plain text of an HTML fragment: no tags, no script/style content, entities decoded."""
+	return "\n\n".join(text for _, text in html_blocks(html))
 
 
 def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
+	return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
 
 
 def _split_long(text: str, max_chars: int) -> list[str]:
-    if len(text) <= max_chars:
-        return [text]
-    pieces: list[str] = []
-    current = ""
-    for sentence in split_sentences(text):
-        while len(sentence) > max_chars:  # one enormous sentence: cut at a space if possible
-            cut = sentence.rfind(" ", 0, max_chars)
-            cut = cut if cut > max_chars // 2 else max_chars
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(sentence[:cut].strip())
-            sentence = sentence[cut:].strip()
-        joiner = "" if _ends_cjk(current) else " "
-        if current and len(current) + len(joiner) + len(sentence) > max_chars:
-            pieces.append(current)
-            current = sentence
-        else:
-            current = f"{current}{joiner}{sentence}" if current else sentence
-    if current:
-        pieces.append(current)
-    return pieces
+	if len(text) <= max_chars:
+		return [text]
+	pieces: list[str] = []
+	current = ""
+	for sentence in split_sentences(text):
+		while len(sentence) > max_chars:  # one enormous sentence: cut at a space if possible
+			cut = sentence.rfind(" ", 0, max_chars)
+			cut = cut if cut > max_chars // 2 else max_chars
+			if current:
+				pieces.append(current)
+				current = ""
+			pieces.append(sentence[:cut].strip())
+			sentence = sentence[cut:].strip()
+		joiner = "" if _ends_cjk(current) else " "
+		if current and len(current) + len(joiner) + len(sentence) > max_chars:
+			pieces.append(current)
+			current = sentence
+		else:
+			current = f"{current}{joiner}{sentence}" if current else sentence
+	if current:
+		pieces.append(current)
+	return pieces
 
 
 def _ends_cjk(text: str) -> bool:
-    return bool(text) and ord(text[-1]) > 0x2E80
+	return bool(text) and ord(text[-1]) > 0x2E80
 
 
 def chunk_blocks(blocks: list[tuple[str, str]], max_chars: int, min_chars: int) -> list[tuple[str, str]]:
-    """Merge small consecutive paragraphs under one heading; split long ones at sentence ends."""
-    chunks: list[tuple[str, str]] = []
-    for heading, text in blocks:
-        for piece in _split_long(text, max_chars):
-            if chunks:
-                last_heading, last_text = chunks[-1]
-                fits = len(last_text) + len(piece) + 1 <= max_chars
-                if last_heading == heading and fits and (len(last_text) < min_chars or len(piece) < min_chars):
-                    chunks[-1] = (heading, f"{last_text}\n{piece}")
-                    continue
-            chunks.append((heading, piece))
-    return chunks
+	"""Merge small consecutive paragraphs under one heading; split long ones at sentence ends."""
+	chunks: list[tuple[str, str]] = []
+	for heading, text in blocks:
+		for piece in _split_long(text, max_chars):
+			if chunks:
+				last_heading, last_text = chunks[-1]
+				fits = len(last_text) + len(piece) + 1 <= max_chars
+				if (
+					last_heading == heading
+					and fits
+					and (len(last_text) < min_chars or len(piece) < min_chars)
+				):
+					chunks[-1] = (heading, f"{last_text}\n{piece}")
+					continue
+			chunks.append((heading, piece))
+	return chunks
 
 
 def iso_modified(value) -> str:
-    if isinstance(value, datetime | date):
-        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
-    return str(value or "")
+	if isinstance(value, datetime | date):
+		return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+	return str(value or "")
 
 
 def _as_list(value) -> list[str]:
-    if not value:
-        return []
-    if isinstance(value, str):
-        return [v.strip() for v in value.split(",") if v.strip()]
-    return [str(v) for v in value if v not in (None, "")]
+	if not value:
+		return []
+	if isinstance(value, str):
+		return [v.strip() for v in value.split(",") if v.strip()]
+	return [str(v) for v in value if v not in (None, "")]
 
 
 def article_to_passages(
-    article: dict, max_chars: int = MAX_PASSAGE_CHARS, min_chars: int = MIN_PASSAGE_CHARS
+	article: dict, max_chars: int = MAX_PASSAGE_CHARS, min_chars: int = MIN_PASSAGE_CHARS
 ) -> list[Passage]:
-    """All passages of one article; always at least one (so the title alone is findable)."""
-    article_id = str(article["name"])
-    title = html_to_text(article.get("title")) if article.get("title") else ""
-    lang = article.get("language") or detect_language(
-        " ".join(str(article.get(k) or "") for k in ("title", *SECTIONS))
-    )
-    labels = SECTION_LABELS.get(lang, SECTION_LABELS["en"])
-    common = {
-        "article_id": article_id,
-        "title": title,
-        "lang": lang,
-        "audience": article.get("audience") or "Internal",
-        "status": article.get("status") or "",
-        "modified": iso_modified(article.get("modified")),
-        "category_path": _as_list(article.get("category_path")),
-        "items": _as_list(article.get("items")),
-        "tags": _as_list(article.get("tags")),
-        "roles": _as_list(article.get("roles")),
-    }
-    passages: list[Passage] = []
-    for section in SECTIONS:
-        blocks = html_blocks(article.get(section))
-        for i, (html_heading, text) in enumerate(chunk_blocks(blocks, max_chars, min_chars)):
-            heading = html_heading or labels[section]
-            passages.append(
-                Passage(id="", n=0, section=section, heading=heading, text=text, html_heading=html_heading,
-                        lead=lead_sentence(text) if i == 0 else "", **common)
-            )
-    if not passages:
-        passages.append(Passage(id="", n=0, section="", heading="", text="", **common))
-    for n, passage in enumerate(passages):
-        passage.n = n
-        passage.id = f"{article_id}#{n}"
-    return passages
+	"""All passages of one article; always at least one (so the title alone is findable)."""
+	article_id = str(article["name"])
+	title = html_to_text(article.get("title")) if article.get("title") else ""
+	lang = article.get("language") or detect_language(
+		" ".join(str(article.get(k) or "") for k in ("title", *SECTIONS))
+	)
+	labels = SECTION_LABELS.get(lang, SECTION_LABELS["en"])
+	common = {
+		"article_id": article_id,
+		"title": title,
+		"lang": lang,
+		"audience": article.get("audience") or "Internal",
+		"status": article.get("status") or "",
+		"modified": iso_modified(article.get("modified")),
+		"category_path": _as_list(article.get("category_path")),
+		"items": _as_list(article.get("items")),
+		"tags": _as_list(article.get("tags")),
+		"roles": _as_list(article.get("roles")),
+	}
+	passages: list[Passage] = []
+	for section in SECTIONS:
+		blocks = html_blocks(article.get(section))
+		for i, (html_heading, text) in enumerate(chunk_blocks(blocks, max_chars, min_chars)):
+			heading = html_heading or labels[section]
+			passages.append(
+				Passage(
+					id="",
+					n=0,
+					section=section,
+					heading=heading,
+					text=text,
+					html_heading=html_heading,
+					lead=lead_sentence(text) if i == 0 else "",
+					**common,
+				)
+			)
+	if not passages:
+		passages.append(Passage(id="", n=0, section="", heading="", text="", **common))
+	for n, passage in enumerate(passages):
+		passage.n = n
+		passage.id = f"{article_id}#{n}"
+	return passages
 
 
 def lead_sentence(text: str | None, max_chars: int = LEAD_MAX_CHARS) -> str:
-    """The opening sentence of a passage (cut to max_chars): where an answer names its subject."""
-    for sentence in split_sentences(text or ""):
-        return sentence[:max_chars]
-    return ""
+	"""The opening sentence of a passage (cut to max_chars): where an answer names its subject."""
+	for sentence in split_sentences(text or ""):
+		return sentence[:max_chars]
+	return ""
 
 
 def passage_terms(passage: Passage) -> dict[str, str]:
-    """The analysed term strings of a passage per text field, as every backend indexes them."""
-    title = passage.title
-    if passage.tags:
-        title = f"{title}\n" + " ".join(passage.tags)
-    return {
-        "title": analyze_to_string(title),
-        "heading": analyze_to_string(passage.html_heading),
-        "lead": analyze_to_string(passage.lead),
-        "text": analyze_to_string(passage.text),
-    }
+	"""The analysed term strings of a passage per text field, as every backend indexes them."""
+	title = passage.title
+	if passage.tags:
+		title = f"{title}\n" + " ".join(passage.tags)
+	return {
+		"title": analyze_to_string(title),
+		"heading": analyze_to_string(passage.html_heading),
+		"lead": analyze_to_string(passage.lead),
+		"text": analyze_to_string(passage.text),
+	}

@@ -68,7 +68,9 @@ def load_article(name: str) -> dict | None:
 	)
 	if not row or not row.published_version or row.status not in LIVE_STATUSES:
 		return None
-	snapshot = json.loads(frappe.db.get_value("KM Article Version", row.published_version, "snapshot") or "{}")
+	snapshot = json.loads(
+		frappe.db.get_value("KM Article Version", row.published_version, "snapshot") or "{}"
+	)
 	return {
 		"name": row.name,
 		"title": snapshot.get("title") or "",

@@ -30,258 +30,260 @@ SNIPPET_CHARS = 240
 
 @dataclass(frozen=True)
 class UsagePriors:
-    """Usage counts of one article (all optional; zeros are neutral)."""
+	"""Usage counts of one article (all optional; zeros are neutral)."""
 
-    helpful: int = 0
-    not_helpful: int = 0
-    ticket_links: int = 0
-    clicks: int = 0  # clicks on this article for similar queries
-    impressions: int = 0  # times it was shown for similar queries
+	helpful: int = 0
+	not_helpful: int = 0
+	ticket_links: int = 0
+	clicks: int = 0  # clicks on this article for similar queries
+	impressions: int = 0  # times it was shown for similar queries
 
 
 @dataclass(frozen=True)
 class PriorWeights:
-    helpful: float = 0.08
-    tickets: float = 0.05
-    ctr: float = 0.05
-    max_total: float = 0.15
-    helpful_alpha: float = 2.0  # Beta(alpha, beta) prior on the helpful ratio: 0.5 until votes come
-    helpful_beta: float = 2.0
-    ticket_saturation: int = 50  # links at which the ticket signal reaches its maximum
-    ctr_base: float = 0.1  # expected click-through; the prior mean of the smoothed CTR
-    ctr_strength: float = 20.0  # pseudo-impressions at ctr_base
+	helpful: float = 0.08
+	tickets: float = 0.05
+	ctr: float = 0.05
+	max_total: float = 0.15
+	helpful_alpha: float = 2.0  # Beta(alpha, beta) prior on the helpful ratio: 0.5 until votes come
+	helpful_beta: float = 2.0
+	ticket_saturation: int = 50  # links at which the ticket signal reaches its maximum
+	ctr_base: float = 0.1  # expected click-through; the prior mean of the smoothed CTR
+	ctr_strength: float = 20.0  # pseudo-impressions at ctr_base
 
 
 def smoothed_ratio(successes: float, failures: float, alpha: float, beta: float) -> float:
-    """Posterior mean of a Beta(alpha, beta) prior: (s + alpha) / (s + f + alpha + beta)."""
-    return (max(0.0, successes) + alpha) / (max(0.0, successes) + max(0.0, failures) + alpha + beta)
+	"""Posterior mean of a Beta(alpha, beta) prior: (s + alpha) / (s + f + alpha + beta)."""
+	return (max(0.0, successes) + alpha) / (max(0.0, successes) + max(0.0, failures) + alpha + beta)
 
 
 def prior_signals(priors: UsagePriors | None, w: PriorWeights = PriorWeights()) -> dict[str, float]:
-    """Each signal in [-1, 1] (tickets in [0, 1]); 0 means neutral."""
-    if priors is None:
-        return {"helpful": 0.0, "tickets": 0.0, "ctr": 0.0}
-    ratio = smoothed_ratio(priors.helpful, priors.not_helpful, w.helpful_alpha, w.helpful_beta)
-    prior_mean = w.helpful_alpha / (w.helpful_alpha + w.helpful_beta)
-    helpful = (ratio - prior_mean) / (1 - prior_mean if ratio >= prior_mean else prior_mean)
-    tickets = min(1.0, math.log1p(max(0, priors.ticket_links)) / math.log1p(w.ticket_saturation))
-    impressions = max(priors.impressions, priors.clicks, 0)
-    ctr = (max(0, priors.clicks) + w.ctr_base * w.ctr_strength) / (impressions + w.ctr_strength)
-    ctr_signal = (ctr - w.ctr_base) / ((1 - w.ctr_base) if ctr >= w.ctr_base else w.ctr_base)
-    clip = lambda x: max(-1.0, min(1.0, x))  # noqa: E731
-    return {"helpful": clip(helpful), "tickets": clip(tickets), "ctr": clip(ctr_signal)}
+	"""Each signal in [-1, 1] (tickets in [0, 1]); 0 means neutral."""
+	if priors is None:
+		return {"helpful": 0.0, "tickets": 0.0, "ctr": 0.0}
+	ratio = smoothed_ratio(priors.helpful, priors.not_helpful, w.helpful_alpha, w.helpful_beta)
+	prior_mean = w.helpful_alpha / (w.helpful_alpha + w.helpful_beta)
+	helpful = (ratio - prior_mean) / (1 - prior_mean if ratio >= prior_mean else prior_mean)
+	tickets = min(1.0, math.log1p(max(0, priors.ticket_links)) / math.log1p(w.ticket_saturation))
+	impressions = max(priors.impressions, priors.clicks, 0)
+	ctr = (max(0, priors.clicks) + w.ctr_base * w.ctr_strength) / (impressions + w.ctr_strength)
+	ctr_signal = (ctr - w.ctr_base) / ((1 - w.ctr_base) if ctr >= w.ctr_base else w.ctr_base)
+	clip = lambda x: max(-1.0, min(1.0, x))  # noqa: E731
+	return {"helpful": clip(helpful), "tickets": clip(tickets), "ctr": clip(ctr_signal)}
 
 
-def prior_boost(priors: UsagePriors | None, w: PriorWeights = PriorWeights()) -> tuple[float, dict[str, float]]:
-    """(total boost clipped to +/- max_total, contribution of each signal)."""
-    signals = prior_signals(priors, w)
-    contributions = {
-        "helpful": w.helpful * signals["helpful"],
-        "tickets": w.tickets * signals["tickets"],
-        "ctr": w.ctr * signals["ctr"],
-    }
-    total = max(-w.max_total, min(w.max_total, sum(contributions.values())))
-    return total, contributions
+def prior_boost(
+	priors: UsagePriors | None, w: PriorWeights = PriorWeights()
+) -> tuple[float, dict[str, float]]:
+	"""(total boost clipped to +/- max_total, contribution of each signal)."""
+	signals = prior_signals(priors, w)
+	contributions = {
+		"helpful": w.helpful * signals["helpful"],
+		"tickets": w.tickets * signals["tickets"],
+		"ctr": w.ctr * signals["ctr"],
+	}
+	total = max(-w.max_total, min(w.max_total, sum(contributions.values())))
+	return total, contributions
 
 
 @dataclass
 class Explain:
-    best_passage_score: float
-    other_passages_bonus: float
-    text_score: float
-    title_match: float
-    prior_signals: dict[str, float]
-    prior_contributions: dict[str, float]
-    prior_boost: float
-    final_score: float
-    matched_passages: int
+	best_passage_score: float
+	other_passages_bonus: float
+	text_score: float
+	title_match: float
+	prior_signals: dict[str, float]
+	prior_contributions: dict[str, float]
+	prior_boost: float
+	final_score: float
+	matched_passages: int
 
-    def as_dict(self) -> dict:
-        return {
-            "best_passage_score": round(self.best_passage_score, 4),
-            "other_passages_bonus": round(self.other_passages_bonus, 4),
-            "text_score": round(self.text_score, 4),
-            "title_match": round(self.title_match, 4),
-            "prior_signals": {k: round(v, 4) for k, v in self.prior_signals.items()},
-            "prior_contributions": {k: round(v, 4) for k, v in self.prior_contributions.items()},
-            "prior_boost": round(self.prior_boost, 4),
-            "final_score": round(self.final_score, 4),
-            "matched_passages": self.matched_passages,
-        }
+	def as_dict(self) -> dict:
+		return {
+			"best_passage_score": round(self.best_passage_score, 4),
+			"other_passages_bonus": round(self.other_passages_bonus, 4),
+			"text_score": round(self.text_score, 4),
+			"title_match": round(self.title_match, 4),
+			"prior_signals": {k: round(v, 4) for k, v in self.prior_signals.items()},
+			"prior_contributions": {k: round(v, 4) for k, v in self.prior_contributions.items()},
+			"prior_boost": round(self.prior_boost, 4),
+			"final_score": round(self.final_score, 4),
+			"matched_passages": self.matched_passages,
+		}
 
 
 @dataclass
 class ArticleResult:
-    article_id: str
-    title: str
-    score: float
-    passage_id: str
-    heading: str
-    section: str
-    snippet_html: str  # HTML-escaped passage excerpt with <mark> around matched terms
-    title_html: str
-    lang: str = ""
-    audience: str = ""
-    modified: str = ""
-    category_path: list[str] = field(default_factory=list)
-    items: list[str] = field(default_factory=list)
-    explain: Explain | None = None
+	article_id: str
+	title: str
+	score: float
+	passage_id: str
+	heading: str
+	section: str
+	snippet_html: str  # HTML-escaped passage excerpt with <mark> around matched terms
+	title_html: str
+	lang: str = ""
+	audience: str = ""
+	modified: str = ""
+	category_path: list[str] = field(default_factory=list)
+	items: list[str] = field(default_factory=list)
+	explain: Explain | None = None
 
 
 @dataclass
 class ArticleGroup:
-    article_id: str
-    best: Hit
-    best_score: float
-    bonus: float
-    count: int
+	article_id: str
+	best: Hit
+	best_score: float
+	bonus: float
+	count: int
 
-    @property
-    def text_score(self) -> float:
-        return self.best_score + self.bonus
+	@property
+	def text_score(self) -> float:
+		return self.best_score + self.bonus
 
 
 def group_hits(
-    hits: Iterable[Hit], sum_weight: float = PASSAGE_SUM_WEIGHT, sum_cap: float = PASSAGE_SUM_CAP
+	hits: Iterable[Hit], sum_weight: float = PASSAGE_SUM_WEIGHT, sum_cap: float = PASSAGE_SUM_CAP
 ) -> list[ArticleGroup]:
-    """One group per article, best passage kept; extra passages add a small, capped bonus."""
-    groups: dict[str, ArticleGroup] = {}
-    others: dict[str, float] = {}
-    for hit in hits:
-        group = groups.get(hit.article_id)
-        if group is None:
-            groups[hit.article_id] = ArticleGroup(hit.article_id, hit, hit.score, 0.0, 1)
-            others[hit.article_id] = 0.0
-        else:
-            group.count += 1
-            if hit.score > group.best_score:
-                others[hit.article_id] += group.best_score
-                group.best, group.best_score = hit, hit.score
-            else:
-                others[hit.article_id] += hit.score
-    for article_id, group in groups.items():
-        group.bonus = min(sum_weight * others[article_id], sum_cap * group.best_score)
-    return sorted(groups.values(), key=lambda g: -g.text_score)
+	"""One group per article, best passage kept; extra passages add a small, capped bonus."""
+	groups: dict[str, ArticleGroup] = {}
+	others: dict[str, float] = {}
+	for hit in hits:
+		group = groups.get(hit.article_id)
+		if group is None:
+			groups[hit.article_id] = ArticleGroup(hit.article_id, hit, hit.score, 0.0, 1)
+			others[hit.article_id] = 0.0
+		else:
+			group.count += 1
+			if hit.score > group.best_score:
+				others[hit.article_id] += group.best_score
+				group.best, group.best_score = hit, hit.score
+			else:
+				others[hit.article_id] += hit.score
+	for article_id, group in groups.items():
+		group.bonus = min(sum_weight * others[article_id], sum_cap * group.best_score)
+	return sorted(groups.values(), key=lambda g: -g.text_score)
 
 
 def _mark_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for start, end, kind, norm in tokens_with_offsets(text):
-        if kind == "word":
-            if word_term(norm) in terms:
-                spans.append((start, end))
-        elif len(norm) == end - start:
-            covered = [False] * len(norm)
-            for i in range(len(norm)):
-                if i + 1 < len(norm) and norm[i : i + 2] in terms:
-                    covered[i] = covered[i + 1] = True
-                if norm[i] in terms:
-                    covered[i] = True
-            i = 0
-            while i < len(norm):
-                if covered[i]:
-                    j = i
-                    while j < len(norm) and covered[j]:
-                        j += 1
-                    spans.append((start + i, start + j))
-                    i = j
-                else:
-                    i += 1
-    return spans
+	spans: list[tuple[int, int]] = []
+	for start, end, kind, norm in tokens_with_offsets(text):
+		if kind == "word":
+			if word_term(norm) in terms:
+				spans.append((start, end))
+		elif len(norm) == end - start:
+			covered = [False] * len(norm)
+			for i in range(len(norm)):
+				if i + 1 < len(norm) and norm[i : i + 2] in terms:
+					covered[i] = covered[i + 1] = True
+				if norm[i] in terms:
+					covered[i] = True
+			i = 0
+			while i < len(norm):
+				if covered[i]:
+					j = i
+					while j < len(norm) and covered[j]:
+						j += 1
+					spans.append((start + i, start + j))
+					i = j
+				else:
+					i += 1
+	return spans
 
 
 def _window(text: str, spans: list[tuple[int, int]], max_chars: int) -> tuple[int, int]:
-    if len(text) <= max_chars:
-        return 0, len(text)
-    if not spans:
-        return 0, max_chars
-    best_start, best_count = spans[0][0], 0
-    for i, (s, _) in enumerate(spans):
-        n = sum(1 for s2, e2 in spans[i:] if e2 <= s + max_chars)
-        if n > best_count:
-            best_start, best_count = s, n
-    start = max(0, best_start - max_chars // 6)
-    for j in range(best_start - 1, start - 1, -1):  # prefer starting after a sentence end
-        if text[j] in ".!?。！？\n":
-            start = j + 1
-            break
-    end = min(len(text), start + max_chars)
-    return start, end
+	if len(text) <= max_chars:
+		return 0, len(text)
+	if not spans:
+		return 0, max_chars
+	best_start, best_count = spans[0][0], 0
+	for i, (s, _) in enumerate(spans):
+		n = sum(1 for s2, e2 in spans[i:] if e2 <= s + max_chars)
+		if n > best_count:
+			best_start, best_count = s, n
+	start = max(0, best_start - max_chars // 6)
+	for j in range(best_start - 1, start - 1, -1):  # prefer starting after a sentence end
+		if text[j] in ".!?。！？\n":
+			start = j + 1
+			break
+	end = min(len(text), start + max_chars)
+	return start, end
 
 
 def highlight(text: str, terms: set[str], max_chars: int = SNIPPET_CHARS) -> str:
-    """HTML-escaped excerpt of `text` around the matched terms, each wrapped in <mark>."""
-    text = text or ""
-    spans = _mark_spans(text, terms) if terms else []
-    start, end = _window(text, spans, max_chars)
-    out = ["…" if start > 0 else ""]
-    pos = start
-    for s, e in spans:
-        if s < start or e > end:
-            continue
-        out.append(html.escape(text[pos:s]))
-        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
-        pos = e
-    out.append(html.escape(text[pos:end]))
-    if end < len(text):
-        out.append("…")
-    return "".join(out).strip()
+	"""HTML-escaped excerpt of `text` around the matched terms, each wrapped in <mark>."""
+	text = text or ""
+	spans = _mark_spans(text, terms) if terms else []
+	start, end = _window(text, spans, max_chars)
+	out = ["…" if start > 0 else ""]
+	pos = start
+	for s, e in spans:
+		if s < start or e > end:
+			continue
+		out.append(html.escape(text[pos:s]))
+		out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+		pos = e
+	out.append(html.escape(text[pos:end]))
+	if end < len(text):
+		out.append("…")
+	return "".join(out).strip()
 
 
 def rank_articles(
-    hits: list[Hit],
-    query_terms: list[QueryTerm],
-    priors: Mapping[str, UsagePriors] | None = None,
-    limit: int = 10,
-    weights: PriorWeights = PriorWeights(),
-    sum_weight: float = PASSAGE_SUM_WEIGHT,
-    query_units: list[str] | None = None,
-    title_weight: float = TITLE_ORDER_WEIGHT,
+	hits: list[Hit],
+	query_terms: list[QueryTerm],
+	priors: Mapping[str, UsagePriors] | None = None,
+	limit: int = 10,
+	weights: PriorWeights = PriorWeights(),
+	sum_weight: float = PASSAGE_SUM_WEIGHT,
+	query_units: list[str] | None = None,
+	title_weight: float = TITLE_ORDER_WEIGHT,
 ) -> list[ArticleResult]:
-    """Group passage hits per article, blend title order and bounded priors, highlight the best passage.
+	"""Group passage hits per article, blend title order and bounded priors, highlight the best passage.
 
-    query_units: title_match.chinese_query_units(query text); empty or None leaves titles out.
-    """
-    priors = priors or {}
-    scored = []
-    for group in group_hits(hits, sum_weight):
-        title_match = ordered_overlap(query_units, group.best.title) if query_units else 0.0
-        text_score = group.text_score * (1.0 + title_weight * title_match)
-        boost, contributions = prior_boost(priors.get(group.article_id), weights) if priors else (0.0, {})
-        final = text_score * (1.0 + boost)
-        scored.append((final, boost, contributions, group, text_score, title_match))
-    scored.sort(key=lambda item: -item[0])
-    marks = highlight_terms(query_terms)
-    results = []
-    for final, boost, contributions, group, text_score, title_match in scored[:limit]:
-        hit = group.best
-        explain = Explain(
-            best_passage_score=group.best_score,
-            other_passages_bonus=group.bonus,
-            text_score=text_score,
-            title_match=title_match,
-            prior_signals=prior_signals(priors.get(group.article_id), weights),
-            prior_contributions=contributions or prior_boost(None, weights)[1],
-            prior_boost=boost,
-            final_score=final,
-            matched_passages=group.count,
-        )
-        results.append(
-            ArticleResult(
-                article_id=hit.article_id,
-                title=hit.title,
-                score=final,
-                passage_id=hit.passage_id,
-                heading=hit.heading,
-                section=hit.section,
-                snippet_html=highlight(hit.text, marks),
-                title_html=highlight(hit.title, marks, max_chars=10_000),
-                lang=hit.lang,
-                audience=hit.audience,
-                modified=hit.modified,
-                category_path=list(hit.category_path),
-                items=list(hit.items),
-                explain=explain,
-            )
-        )
-    return results
+	query_units: title_match.chinese_query_units(query text); empty or None leaves titles out.
+	"""
+	priors = priors or {}
+	scored = []
+	for group in group_hits(hits, sum_weight):
+		title_match = ordered_overlap(query_units, group.best.title) if query_units else 0.0
+		text_score = group.text_score * (1.0 + title_weight * title_match)
+		boost, contributions = prior_boost(priors.get(group.article_id), weights) if priors else (0.0, {})
+		final = text_score * (1.0 + boost)
+		scored.append((final, boost, contributions, group, text_score, title_match))
+	scored.sort(key=lambda item: -item[0])
+	marks = highlight_terms(query_terms)
+	results = []
+	for final, boost, contributions, group, text_score, title_match in scored[:limit]:
+		hit = group.best
+		explain = Explain(
+			best_passage_score=group.best_score,
+			other_passages_bonus=group.bonus,
+			text_score=text_score,
+			title_match=title_match,
+			prior_signals=prior_signals(priors.get(group.article_id), weights),
+			prior_contributions=contributions or prior_boost(None, weights)[1],
+			prior_boost=boost,
+			final_score=final,
+			matched_passages=group.count,
+		)
+		results.append(
+			ArticleResult(
+				article_id=hit.article_id,
+				title=hit.title,
+				score=final,
+				passage_id=hit.passage_id,
+				heading=hit.heading,
+				section=hit.section,
+				snippet_html=highlight(hit.text, marks),
+				title_html=highlight(hit.title, marks, max_chars=10_000),
+				lang=hit.lang,
+				audience=hit.audience,
+				modified=hit.modified,
+				category_path=list(hit.category_path),
+				items=list(hit.items),
+				explain=explain,
+			)
+		)
+	return results

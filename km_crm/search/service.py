@@ -22,142 +22,155 @@ MAX_LIMIT = 100
 
 
 def _tuple(values) -> tuple[str, ...] | None:
-    if values is None:
-        return None
-    if isinstance(values, str):
-        return (values,)
-    return tuple(str(v) for v in values)
+	if values is None:
+		return None
+	if isinstance(values, str):
+		return (values,)
+	return tuple(str(v) for v in values)
 
 
 def build_query(
-    text: str | None,
-    *,
-    audiences: Iterable[str],
-    statuses: Iterable[str] = ("Published",),
-    roles: Iterable[str] = (),
-    lang: str | None = None,
-    synonyms=None,
-    category: Iterable[str] | None = None,
-    items: Iterable[str] | None = None,
-    limit: int = 10,
+	text: str | None,
+	*,
+	audiences: Iterable[str],
+	statuses: Iterable[str] = ("Published",),
+	roles: Iterable[str] = (),
+	lang: str | None = None,
+	synonyms=None,
+	category: Iterable[str] | None = None,
+	items: Iterable[str] | None = None,
+	limit: int = 10,
 ) -> SearchQuery:
-    """The engine query for a user: terms plus the audience/status/role filters they are allowed."""
-    limit = max(0, min(int(limit), MAX_LIMIT))
-    return SearchQuery(
-        terms=analyze_query(text, synonyms=synonyms),
-        audiences=_tuple(audiences),
-        statuses=_tuple(statuses),
-        roles=_tuple(roles),
-        lang=lang or None,
-        category=_tuple(category) if category else None,
-        items=_tuple(items) if items else None,
-        limit=max(MIN_PASSAGES, limit * PASSAGES_PER_RESULT) if limit else 0,
-    )
+	"""The engine query for a user: terms plus the audience/status/role filters they are allowed."""
+	limit = max(0, min(int(limit), MAX_LIMIT))
+	return SearchQuery(
+		terms=analyze_query(text, synonyms=synonyms),
+		audiences=_tuple(audiences),
+		statuses=_tuple(statuses),
+		roles=_tuple(roles),
+		lang=lang or None,
+		category=_tuple(category) if category else None,
+		items=_tuple(items) if items else None,
+		limit=max(MIN_PASSAGES, limit * PASSAGES_PER_RESULT) if limit else 0,
+	)
 
 
 def search_articles(
-    backend: SearchBackend,
-    text: str | None,
-    *,
-    audiences: Iterable[str],
-    statuses: Iterable[str] = ("Published",),
-    roles: Iterable[str] = (),
-    lang: str | None = None,
-    synonyms=None,
-    priors: Mapping[str, UsagePriors] | Callable[[list[str]], Mapping[str, UsagePriors]] | None = None,
-    category: Iterable[str] | None = None,
-    items: Iterable[str] | None = None,
-    limit: int = 10,
+	backend: SearchBackend,
+	text: str | None,
+	*,
+	audiences: Iterable[str],
+	statuses: Iterable[str] = ("Published",),
+	roles: Iterable[str] = (),
+	lang: str | None = None,
+	synonyms=None,
+	priors: Mapping[str, UsagePriors] | Callable[[list[str]], Mapping[str, UsagePriors]] | None = None,
+	category: Iterable[str] | None = None,
+	items: Iterable[str] | None = None,
+	limit: int = 10,
 ) -> list[ArticleResult]:
-    """Best articles for `text` that a user with these audiences/roles may see, best first.
+	"""Best articles for `text` that a user with these audiences/roles may see, best first.
 
-    Never raises on odd query text (syntax characters, empty, very long): returns [] when nothing
-    searchable remains. `synonyms`: {"term": [...]} or [[...], ...] groups, expanded at query time.
-    `priors`: {article_id: UsagePriors}, or a callable taking the candidate article ids and returning
-    that mapping; None keeps ranking purely textual.
-    """
-    query = build_query(
-        text, audiences=audiences, statuses=statuses, roles=roles, lang=lang, synonyms=synonyms,
-        category=category, items=items, limit=limit,
-    )
-    if not query.terms or not query.limit:
-        return []
-    query = corrected(backend, query)
-    hits = backend.search(query)
-    if callable(priors):  # a loader given the candidate article ids, so usage is read once per search
-        priors = priors(list(dict.fromkeys(h.article_id for h in hits)))
-    return rank_articles(hits, query.terms, priors=priors, limit=limit, query_units=chinese_query_units(text))
+	Never raises on odd query text (syntax characters, empty, very long): returns [] when nothing
+	searchable remains. `synonyms`: {"term": [...]} or [[...], ...] groups, expanded at query time.
+	`priors`: {article_id: UsagePriors}, or a callable taking the candidate article ids and returning
+	that mapping; None keeps ranking purely textual.
+	"""
+	query = build_query(
+		text,
+		audiences=audiences,
+		statuses=statuses,
+		roles=roles,
+		lang=lang,
+		synonyms=synonyms,
+		category=category,
+		items=items,
+		limit=limit,
+	)
+	if not query.terms or not query.limit:
+		return []
+	query = corrected(backend, query)
+	hits = backend.search(query)
+	if callable(priors):  # a loader given the candidate article ids, so usage is read once per search
+		priors = priors(list(dict.fromkeys(h.article_id for h in hits)))
+	return rank_articles(hits, query.terms, priors=priors, limit=limit, query_units=chinese_query_units(text))
 
 
 def count_articles(
-    backend: SearchBackend,
-    text: str | None,
-    *,
-    audiences: Iterable[str],
-    statuses: Iterable[str] = ("Published",),
-    roles: Iterable[str] = (),
-    lang: str | None = None,
-    synonyms=None,
-    category: Iterable[str] | None = None,
-    items: Iterable[str] | None = None,
+	backend: SearchBackend,
+	text: str | None,
+	*,
+	audiences: Iterable[str],
+	statuses: Iterable[str] = ("Published",),
+	roles: Iterable[str] = (),
+	lang: str | None = None,
+	synonyms=None,
+	category: Iterable[str] | None = None,
+	items: Iterable[str] | None = None,
 ) -> int:
-    """How many articles match, under exactly the same permission filters as search_articles."""
-    query = build_query(
-        text, audiences=audiences, statuses=statuses, roles=roles, lang=lang, synonyms=synonyms,
-        category=category, items=items,
-    )
-    return backend.count(corrected(backend, query)) if query.terms else 0
+	"""How many articles match, under exactly the same permission filters as search_articles."""
+	query = build_query(
+		text,
+		audiences=audiences,
+		statuses=statuses,
+		roles=roles,
+		lang=lang,
+		synonyms=synonyms,
+		category=category,
+		items=items,
+	)
+	return backend.count(corrected(backend, query)) if query.terms else 0
 
 
 def corrected(backend: SearchBackend, query: SearchQuery) -> SearchQuery:
-    """The query plus corrections of misspelt words the index has never seen (see spelling.py)."""
-    terms = with_corrections(query.terms, backend.doc_freqs)
-    return query if terms is query.terms else replace(query, terms=terms)
+	"""The query plus corrections of misspelt words the index has never seen (see spelling.py)."""
+	terms = with_corrections(query.terms, backend.doc_freqs)
+	return query if terms is query.terms else replace(query, terms=terms)
 
 
 def index_articles(backend: SearchBackend, articles: Iterable[dict], batch_size: int = 500) -> int:
-    """Index (replace) articles given as plain dicts (see documents.article_to_passages)."""
-    written, batch = 0, []
-    for article in articles:
-        batch.extend(article_to_passages(article))
-        if len(batch) >= batch_size:
-            written += backend.index(batch)
-            batch = []
-    if batch:
-        written += backend.index(batch)
-    return written
+	"""Index (replace) articles given as plain dicts (see documents.article_to_passages)."""
+	written, batch = 0, []
+	for article in articles:
+		batch.extend(article_to_passages(article))
+		if len(batch) >= batch_size:
+			written += backend.index(batch)
+			batch = []
+	if batch:
+		written += backend.index(batch)
+	return written
 
 
 @dataclass
 class ReconcilePlan:
-    to_index: list[str] = field(default_factory=list)  # missing from the index or stale
-    to_delete: list[str] = field(default_factory=list)  # indexed but no longer searchable at source
+	to_index: list[str] = field(default_factory=list)  # missing from the index or stale
+	to_delete: list[str] = field(default_factory=list)  # indexed but no longer searchable at source
 
 
 def plan_reconcile(source_versions: Mapping[str, str], indexed_versions: Mapping[str, str]) -> ReconcilePlan:
-    """Compare {article: modified} at the source with what the index holds."""
-    plan = ReconcilePlan()
-    for article_id, modified in source_versions.items():
-        if indexed_versions.get(article_id) != iso_modified(modified):
-            plan.to_index.append(article_id)
-    plan.to_delete = [a for a in indexed_versions if a not in source_versions]
-    plan.to_index.sort()
-    plan.to_delete.sort()
-    return plan
+	"""Compare {article: modified} at the source with what the index holds."""
+	plan = ReconcilePlan()
+	for article_id, modified in source_versions.items():
+		if indexed_versions.get(article_id) != iso_modified(modified):
+			plan.to_index.append(article_id)
+	plan.to_delete = [a for a in indexed_versions if a not in source_versions]
+	plan.to_index.sort()
+	plan.to_delete.sort()
+	return plan
 
 
 def reconcile(
-    backend: SearchBackend,
-    source_versions: Mapping[str, str],
-    load_article: Callable[[str], dict | None],
-    batch_size: int = 100,
+	backend: SearchBackend,
+	source_versions: Mapping[str, str],
+	load_article: Callable[[str], dict | None],
+	batch_size: int = 100,
 ) -> ReconcilePlan:
-    """Repair the index: (re)index missing/stale articles, delete ones gone from the source."""
-    source = {k: iso_modified(v) for k, v in source_versions.items()}
-    plan = plan_reconcile(source, backend.indexed_versions())
-    if plan.to_delete:
-        backend.delete(plan.to_delete)
-    for i in range(0, len(plan.to_index), batch_size):
-        articles = [a for a in (load_article(x) for x in plan.to_index[i : i + batch_size]) if a]
-        index_articles(backend, articles)
-    return plan
+	"""Repair the index: (re)index missing/stale articles, delete ones gone from the source."""
+	source = {k: iso_modified(v) for k, v in source_versions.items()}
+	plan = plan_reconcile(source, backend.indexed_versions())
+	if plan.to_delete:
+		backend.delete(plan.to_delete)
+	for i in range(0, len(plan.to_index), batch_size):
+		articles = [a for a in (load_article(x) for x in plan.to_index[i : i + batch_size]) if a]
+		index_articles(backend, articles)
+	return plan

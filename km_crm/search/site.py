@@ -23,8 +23,12 @@ def settings_dict() -> dict:
 		"index_path": frappe.get_site_path("private", "km_search_index"),
 		"es_url": settings.es_url,
 		"es_username": settings.es_username,
-		"es_password": settings.get_password("es_password", raise_exception=False) if settings.es_password else None,
-		"es_api_key": settings.get_password("es_api_key", raise_exception=False) if settings.es_api_key else None,
+		"es_password": settings.get_password("es_password", raise_exception=False)
+		if settings.es_password
+		else None,
+		"es_api_key": settings.get_password("es_api_key", raise_exception=False)
+		if settings.es_api_key
+		else None,
 		"index_prefix": (settings.index_prefix or frappe.local.site).replace(".", "_").lower(),
 		"verify_certs": bool(settings.verify_certs),
 		# unset (None) falls back to the engine default; 0 switches a field off
@@ -48,7 +52,9 @@ def synonyms() -> list[list[str]]:
 	def load():
 		from km_crm.knowledge import kcs
 
-		return [kcs.normalize_tags(t) for t in frappe.get_all("KM Synonym", filters={"enabled": 1}, pluck="terms")]
+		return [
+			kcs.normalize_tags(t) for t in frappe.get_all("KM Synonym", filters={"enabled": 1}, pluck="terms")
+		]
 
 	return frappe.cache.get_value("km_crm:synonyms", load)
 

@@ -25,48 +25,53 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def correctable(term: str) -> bool:
-    """A plain alphabetic word long enough to correct (not Chinese, a number or a word pair)."""
-    return (
-        MIN_LENGTH <= len(term) <= MAX_LENGTH and term.isascii() and term.isalpha() and SHINGLE_JOIN not in term
-        and not is_cjk_term(term)
-    )
+	"""A plain alphabetic word long enough to correct (not Chinese, a number or a word pair)."""
+	return (
+		MIN_LENGTH <= len(term) <= MAX_LENGTH
+		and term.isascii()
+		and term.isalpha()
+		and SHINGLE_JOIN not in term
+		and not is_cjk_term(term)
+	)
 
 
 def one_edit_away(word: str) -> set[str]:
-    """Every string one edit from word: a letter deleted, inserted or replaced, or two neighbours swapped."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    deletes = {a + b[1:] for a, b in splits if b}
-    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
-    inserts = {a + c + b for a, b in splits for c in _LETTERS}
-    return (deletes | swaps | replaces | inserts) - {word}
+	"""Every string one edit from word: a letter deleted, inserted or replaced, or two neighbours swapped."""
+	splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+	deletes = {a + b[1:] for a, b in splits if b}
+	swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+	replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+	inserts = {a + c + b for a, b in splits for c in _LETTERS}
+	return (deletes | swaps | replaces | inserts) - {word}
 
 
 def best_correction(word: str, doc_freqs: Mapping[str, int]) -> str | None:
-    """The most common index term among word's one-edit neighbours (doc_freqs covers them)."""
-    if not correctable(word):
-        return None
-    found = [(int(n), t) for t, n in doc_freqs.items() if n and t != word and len(t) >= MIN_LENGTH - 1]
-    if not found:
-        return None
-    return min(found, key=lambda item: (-item[0], item[1]))[1]
+	"""The most common index term among word's one-edit neighbours (doc_freqs covers them)."""
+	if not correctable(word):
+		return None
+	found = [(int(n), t) for t, n in doc_freqs.items() if n and t != word and len(t) >= MIN_LENGTH - 1]
+	if not found:
+		return None
+	return min(found, key=lambda item: (-item[0], item[1]))[1]
 
 
-def with_corrections(terms: list[QueryTerm], doc_freqs: Callable[[list[str]], Mapping[str, int]]) -> list[QueryTerm]:
-    """terms plus a correction for each correctable word the index lacks.
+def with_corrections(
+	terms: list[QueryTerm], doc_freqs: Callable[[list[str]], Mapping[str, int]]
+) -> list[QueryTerm]:
+	"""terms plus a correction for each correctable word the index lacks.
 
-    doc_freqs(words) -> {word: passages containing it}, from the search backend.
-    """
-    words = [t for t in terms if not t.synonym and correctable(t.term)]
-    if not words:
-        return terms
-    counts = doc_freqs([t.term for t in words])
-    present = {t.term for t in terms}
-    extra: list[QueryTerm] = []
-    for qt in [t for t in words if not counts.get(t.term)][:MAX_CORRECTED]:
-        neighbours = sorted(one_edit_away(qt.term))
-        fix = best_correction(qt.term, doc_freqs(neighbours))
-        if fix and fix not in present:
-            present.add(fix)
-            extra.append(QueryTerm(fix, qt.weight * CORRECTION_WEIGHT, synonym=True, highlight=True))
-    return terms + extra if extra else terms
+	doc_freqs(words) -> {word: passages containing it}, from the search backend.
+	"""
+	words = [t for t in terms if not t.synonym and correctable(t.term)]
+	if not words:
+		return terms
+	counts = doc_freqs([t.term for t in words])
+	present = {t.term for t in terms}
+	extra: list[QueryTerm] = []
+	for qt in [t for t in words if not counts.get(t.term)][:MAX_CORRECTED]:
+		neighbours = sorted(one_edit_away(qt.term))
+		fix = best_correction(qt.term, doc_freqs(neighbours))
+		if fix and fix not in present:
+			present.add(fix)
+			extra.append(QueryTerm(fix, qt.weight * CORRECTION_WEIGHT, synonym=True, highlight=True))
+	return terms + extra if extra else terms

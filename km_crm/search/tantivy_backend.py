@@ -31,15 +31,15 @@ from collections.abc import Iterable, Iterator
 import tantivy
 
 from km_crm.search.backend import (
-    INDEX_SCHEMA,
-    ROLE_ANY,
-    TEXT_FIELDS,
-    Hit,
-    IndexBusyError,
-    SearchBackend,
-    SearchBackendError,
-    SearchQuery,
-    category_keys,
+	INDEX_SCHEMA,
+	ROLE_ANY,
+	TEXT_FIELDS,
+	Hit,
+	IndexBusyError,
+	SearchBackend,
+	SearchBackendError,
+	SearchQuery,
+	category_keys,
 )
 from km_crm.search.documents import Passage, passage_terms
 
@@ -49,313 +49,324 @@ _KIND_PASSAGE = "p"
 
 
 def _build_schema() -> tantivy.Schema:
-    sb = tantivy.SchemaBuilder()
-    sb.add_text_field("id", stored=True, tokenizer_name="raw")
-    sb.add_text_field("article_id", stored=True, tokenizer_name="raw", fast=True)
-    sb.add_text_field("kind", tokenizer_name="raw")
-    sb.add_text_field("modified", stored=True, tokenizer_name="raw")
-    for name in ("lang", "audience", "status", "roles", "category", "items"):
-        sb.add_text_field(name, tokenizer_name="raw")
-    for name in TEXT_FIELDS:
-        sb.add_text_field(f"{name}_t", tokenizer_name="whitespace", index_option="freq")
-    sb.add_bytes_field("data", stored=True, indexed=False)
-    return sb.build()
+	sb = tantivy.SchemaBuilder()
+	sb.add_text_field("id", stored=True, tokenizer_name="raw")
+	sb.add_text_field("article_id", stored=True, tokenizer_name="raw", fast=True)
+	sb.add_text_field("kind", tokenizer_name="raw")
+	sb.add_text_field("modified", stored=True, tokenizer_name="raw")
+	for name in ("lang", "audience", "status", "roles", "category", "items"):
+		sb.add_text_field(name, tokenizer_name="raw")
+	for name in TEXT_FIELDS:
+		sb.add_text_field(f"{name}_t", tokenizer_name="whitespace", index_option="freq")
+	sb.add_bytes_field("data", stored=True, indexed=False)
+	return sb.build()
 
 
 def _display_data(p: Passage) -> bytes:
-    data = {
-        "title": p.title, "heading": p.heading, "text": p.text, "section": p.section, "lang": p.lang,
-        "audience": p.audience, "status": p.status, "category_path": p.category_path, "items": p.items,
-    }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+	data = {
+		"title": p.title,
+		"heading": p.heading,
+		"text": p.text,
+		"section": p.section,
+		"lang": p.lang,
+		"audience": p.audience,
+		"status": p.status,
+		"category_path": p.category_path,
+		"items": p.items,
+	}
+	return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _group_by_article(passages: Iterable[Passage]) -> dict[str, list[Passage]]:
-    grouped: dict[str, list[Passage]] = {}
-    for p in passages:
-        grouped.setdefault(p.article_id, []).append(p)
-    return grouped
+	grouped: dict[str, list[Passage]] = {}
+	for p in passages:
+		grouped.setdefault(p.article_id, []).append(p)
+	return grouped
 
 
 class TantivyBackend(SearchBackend):
-    def __init__(
-        self,
-        path: str,
-        field_weights: dict[str, float] | None = None,
-        lock_timeout: float = 60.0,
-        heap_size: int = 128_000_000,
-        num_threads: int = 1,
-    ) -> None:
-        self.path = os.fspath(path)
-        self.field_weights = dict(field_weights or {})
-        self.lock_timeout = lock_timeout
-        self.heap_size = heap_size
-        self.num_threads = num_threads
-        self.schema = _build_schema()
-        self._index: tantivy.Index | None = None
-        self._empty: tantivy.Index | None = None
-        self._meta_stamp: tuple | None = None
-        self._lock = threading.Lock()
+	def __init__(
+		self,
+		path: str,
+		field_weights: dict[str, float] | None = None,
+		lock_timeout: float = 60.0,
+		heap_size: int = 128_000_000,
+		num_threads: int = 1,
+	) -> None:
+		self.path = os.fspath(path)
+		self.field_weights = dict(field_weights or {})
+		self.lock_timeout = lock_timeout
+		self.heap_size = heap_size
+		self.num_threads = num_threads
+		self.schema = _build_schema()
+		self._index: tantivy.Index | None = None
+		self._empty: tantivy.Index | None = None
+		self._meta_stamp: tuple | None = None
+		self._lock = threading.Lock()
 
-    # ---- opening and freshness -------------------------------------------------------------
-    def ensure_schema(self) -> None:
-        """Create the index when there is none; an index of an older layout waits for the next write."""
-        if not os.path.exists(os.path.join(self.path, "meta.json")):
-            self._open_for_write()
+	# ---- opening and freshness -------------------------------------------------------------
+	def ensure_schema(self) -> None:
+		"""Create the index when there is none; an index of an older layout waits for the next write."""
+		if not os.path.exists(os.path.join(self.path, "meta.json")):
+			self._open_for_write()
 
-    def _layout_current(self) -> bool:
-        try:
-            with open(os.path.join(self.path, _VERSION_FILE), encoding="utf-8") as fh:
-                version = fh.read().strip()
-        except FileNotFoundError:
-            return False
-        return version == SCHEMA_VERSION and os.path.exists(os.path.join(self.path, "meta.json"))
+	def _layout_current(self) -> bool:
+		try:
+			with open(os.path.join(self.path, _VERSION_FILE), encoding="utf-8") as fh:
+				version = fh.read().strip()
+		except FileNotFoundError:
+			return False
+		return version == SCHEMA_VERSION and os.path.exists(os.path.join(self.path, "meta.json"))
 
-    def _open_for_read(self) -> tantivy.Index | None:
-        """The index, or None while there is none of the current layout (readers never write)."""
-        if self._index is None and self._layout_current():
-            with self._lock:
-                if self._index is None:
-                    self._index = tantivy.Index(self.schema, path=self.path, reuse=True)
-        return self._index
+	def _open_for_read(self) -> tantivy.Index | None:
+		"""The index, or None while there is none of the current layout (readers never write)."""
+		if self._index is None and self._layout_current():
+			with self._lock:
+				if self._index is None:
+					self._index = tantivy.Index(self.schema, path=self.path, reuse=True)
+		return self._index
 
-    def _open_for_write(self) -> tantivy.Index:
-        """The index, created, or wiped and recreated when it has an older layout (a derived cache:
-        reconcile refills it). Done under a folder lock so two writers never upgrade at once."""
-        if self._index is not None:
-            return self._index
-        with self._lock:
-            if self._index is None:
-                os.makedirs(self.path, exist_ok=True)
-                with open(f"{self.path.rstrip(os.sep)}.lock", "a") as lock:
-                    fcntl.flock(lock, fcntl.LOCK_EX)
-                    try:
-                        if not self._layout_current():
-                            self._wipe_folder()
-                            tantivy.Index(self.schema, path=self.path, reuse=True)
-                            with open(os.path.join(self.path, _VERSION_FILE), "w", encoding="utf-8") as fh:
-                                fh.write(SCHEMA_VERSION)
-                    finally:
-                        fcntl.flock(lock, fcntl.LOCK_UN)
-                self._index = tantivy.Index(self.schema, path=self.path, reuse=True)
-        return self._index
+	def _open_for_write(self) -> tantivy.Index:
+		"""The index, created, or wiped and recreated when it has an older layout (a derived cache:
+		reconcile refills it). Done under a folder lock so two writers never upgrade at once."""
+		if self._index is not None:
+			return self._index
+		with self._lock:
+			if self._index is None:
+				os.makedirs(self.path, exist_ok=True)
+				with open(f"{self.path.rstrip(os.sep)}.lock", "a") as lock:
+					fcntl.flock(lock, fcntl.LOCK_EX)
+					try:
+						if not self._layout_current():
+							self._wipe_folder()
+							tantivy.Index(self.schema, path=self.path, reuse=True)
+							with open(os.path.join(self.path, _VERSION_FILE), "w", encoding="utf-8") as fh:
+								fh.write(SCHEMA_VERSION)
+					finally:
+						fcntl.flock(lock, fcntl.LOCK_UN)
+				self._index = tantivy.Index(self.schema, path=self.path, reuse=True)
+		return self._index
 
-    def _wipe_folder(self) -> None:
-        for name in os.listdir(self.path):
-            target = os.path.join(self.path, name)
-            if os.path.isdir(target):
-                shutil.rmtree(target)
-            else:
-                os.remove(target)
+	def _wipe_folder(self) -> None:
+		for name in os.listdir(self.path):
+			target = os.path.join(self.path, name)
+			if os.path.isdir(target):
+				shutil.rmtree(target)
+			else:
+				os.remove(target)
 
-    def _meta_state(self) -> tuple | None:
-        try:
-            st = os.stat(os.path.join(self.path, "meta.json"))
-        except FileNotFoundError:
-            return None
-        return (st.st_mtime_ns, st.st_ino, st.st_size)
+	def _meta_state(self) -> tuple | None:
+		try:
+			st = os.stat(os.path.join(self.path, "meta.json"))
+		except FileNotFoundError:
+			return None
+		return (st.st_mtime_ns, st.st_ino, st.st_size)
 
-    def _searcher(self) -> tantivy.Searcher:
-        index = self._open_for_read()
-        if index is None:
-            return self._empty_index().searcher()
-        stamp = self._meta_state()
-        if stamp != self._meta_stamp:
-            index.reload()
-            self._meta_stamp = stamp
-        return index.searcher()
+	def _searcher(self) -> tantivy.Searcher:
+		index = self._open_for_read()
+		if index is None:
+			return self._empty_index().searcher()
+		stamp = self._meta_state()
+		if stamp != self._meta_stamp:
+			index.reload()
+			self._meta_stamp = stamp
+		return index.searcher()
 
-    # ---- writing ---------------------------------------------------------------------------
-    def _empty_index(self) -> tantivy.Index:
-        if self._empty is None:
-            self._empty = tantivy.Index(self.schema)  # in memory: what readers see before the first write
-        return self._empty
+	# ---- writing ---------------------------------------------------------------------------
+	def _empty_index(self) -> tantivy.Index:
+		if self._empty is None:
+			self._empty = tantivy.Index(self.schema)  # in memory: what readers see before the first write
+		return self._empty
 
-    def _writer(self, num_threads: int | None = None) -> tantivy.IndexWriter:
-        index = self._open_for_write()
-        deadline = time.monotonic() + self.lock_timeout
-        delay = 0.02
-        while True:
-            try:
-                return index.writer(self.heap_size, num_threads or self.num_threads)
-            except ValueError as exc:
-                if "LockBusy" not in str(exc) and "lock" not in str(exc).lower():
-                    raise SearchBackendError(f"cannot open the search index writer: {exc}") from exc
-                if time.monotonic() >= deadline:
-                    raise IndexBusyError(
-                        f"search index at {self.path} is being written by another process; "
-                        f"gave up after {self.lock_timeout:.0f}s"
-                    ) from exc
-                time.sleep(delay * (0.5 + random.random()))
-                delay = min(delay * 2, 1.0)
+	def _writer(self, num_threads: int | None = None) -> tantivy.IndexWriter:
+		index = self._open_for_write()
+		deadline = time.monotonic() + self.lock_timeout
+		delay = 0.02
+		while True:
+			try:
+				return index.writer(self.heap_size, num_threads or self.num_threads)
+			except ValueError as exc:
+				if "LockBusy" not in str(exc) and "lock" not in str(exc).lower():
+					raise SearchBackendError(f"cannot open the search index writer: {exc}") from exc
+				if time.monotonic() >= deadline:
+					raise IndexBusyError(
+						f"search index at {self.path} is being written by another process; "
+						f"gave up after {self.lock_timeout:.0f}s"
+					) from exc
+				time.sleep(delay * (0.5 + random.random()))
+				delay = min(delay * 2, 1.0)
 
-    def _write(self, action, num_threads: int | None = None) -> int:
-        writer = self._writer(num_threads)
-        try:
-            written = action(writer)
-            writer.commit()
-        except BaseException:
-            writer.rollback()
-            raise
-        finally:
-            writer.wait_merging_threads()  # releases the lock
-        return written
+	def _write(self, action, num_threads: int | None = None) -> int:
+		writer = self._writer(num_threads)
+		try:
+			written = action(writer)
+			writer.commit()
+		except BaseException:
+			writer.rollback()
+			raise
+		finally:
+			writer.wait_merging_threads()  # releases the lock
+		return written
 
-    def _passage_document(self, p: Passage) -> tantivy.Document:
-        terms = passage_terms(p)
-        doc = tantivy.Document(
-            id=p.id,
-            article_id=p.article_id,
-            kind=_KIND_PASSAGE,
-            modified=p.modified,
-            lang=p.lang,
-            audience=p.audience,
-            status=p.status,
-            roles=list(p.roles) or [ROLE_ANY],
-            category=category_keys(p.category_path),
-            items=list(p.items),
-            **{f"{name}_t": terms[name] for name in TEXT_FIELDS},
-        )
-        doc.add_bytes("data", _display_data(p))
-        return doc
+	def _passage_document(self, p: Passage) -> tantivy.Document:
+		terms = passage_terms(p)
+		doc = tantivy.Document(
+			id=p.id,
+			article_id=p.article_id,
+			kind=_KIND_PASSAGE,
+			modified=p.modified,
+			lang=p.lang,
+			audience=p.audience,
+			status=p.status,
+			roles=list(p.roles) or [ROLE_ANY],
+			category=category_keys(p.category_path),
+			items=list(p.items),
+			**{f"{name}_t": terms[name] for name in TEXT_FIELDS},
+		)
+		doc.add_bytes("data", _display_data(p))
+		return doc
 
-    def _add_articles(self, writer: tantivy.IndexWriter, passages: Iterable[Passage], delete_first: bool) -> int:
-        written = 0
-        for article_id, group in _group_by_article(passages).items():
-            if delete_first:
-                writer.delete_documents_by_term("article_id", article_id)
-            for p in group:
-                writer.add_document(self._passage_document(p))
-                written += 1
-        return written
+	def _add_articles(
+		self, writer: tantivy.IndexWriter, passages: Iterable[Passage], delete_first: bool
+	) -> int:
+		written = 0
+		for article_id, group in _group_by_article(passages).items():
+			if delete_first:
+				writer.delete_documents_by_term("article_id", article_id)
+			for p in group:
+				writer.add_document(self._passage_document(p))
+				written += 1
+		return written
 
-    def index(self, passages: Iterable[Passage]) -> int:
-        passages = list(passages)
-        if not passages:
-            return 0
-        return self._write(lambda w: self._add_articles(w, passages, delete_first=True))
+	def index(self, passages: Iterable[Passage]) -> int:
+		passages = list(passages)
+		if not passages:
+			return 0
+		return self._write(lambda w: self._add_articles(w, passages, delete_first=True))
 
-    def delete(self, article_ids: Iterable[str]) -> None:
-        ids = [str(a) for a in article_ids]
-        if not ids:
-            return
+	def delete(self, article_ids: Iterable[str]) -> None:
+		ids = [str(a) for a in article_ids]
+		if not ids:
+			return
 
-        def action(writer):
-            for article_id in ids:
-                writer.delete_documents_by_term("article_id", article_id)
-            return 0
+		def action(writer):
+			for article_id in ids:
+				writer.delete_documents_by_term("article_id", article_id)
+			return 0
 
-        self._write(action)
+		self._write(action)
 
-    def clear(self) -> None:
-        self._write(lambda w: w.delete_all_documents() or 0)
+	def clear(self) -> None:
+		self._write(lambda w: w.delete_all_documents() or 0)
 
-    def rebuild(self, passages: Iterable[Passage]) -> int:
-        def action(writer):
-            writer.delete_all_documents()
-            return self._add_articles(writer, passages, delete_first=False)
+	def rebuild(self, passages: Iterable[Passage]) -> int:
+		def action(writer):
+			writer.delete_all_documents()
+			return self._add_articles(writer, passages, delete_first=False)
 
-        return self._write(action, num_threads=max(1, min(4, os.cpu_count() or 1)))
+		return self._write(action, num_threads=max(1, min(4, os.cpu_count() or 1)))
 
-    # ---- reading ---------------------------------------------------------------------------
-    def _term(self, field: str, value: str) -> tantivy.Query:
-        return tantivy.Query.term_query(self.schema, field, value)
+	# ---- reading ---------------------------------------------------------------------------
+	def _term(self, field: str, value: str) -> tantivy.Query:
+		return tantivy.Query.term_query(self.schema, field, value)
 
-    def _any_of(self, field: str, values: Iterable[str]) -> tantivy.Query:
-        return tantivy.Query.term_set_query(self.schema, field, list(values))
+	def _any_of(self, field: str, values: Iterable[str]) -> tantivy.Query:
+		return tantivy.Query.term_set_query(self.schema, field, list(values))
 
-    def _filters(self, query: SearchQuery) -> list[tantivy.Query] | None:
-        """Filter queries; None when the filters can match nothing."""
-        filters: list[tantivy.Query] = []
-        for field, values in (
-            ("audience", query.audiences),
-            ("status", query.statuses),
-            ("items", query.items),
-            ("article_id", query.article_ids),
-        ):
-            if values is not None:
-                if not values:
-                    return None
-                filters.append(self._any_of(field, values))
-        if query.roles is not None:
-            filters.append(self._any_of("roles", [ROLE_ANY, *query.roles]))
-        if query.lang:
-            filters.append(self._term("lang", query.lang))
-        if query.category:
-            filters.append(self._term("category", category_keys(query.category)[-1]))
-        return filters
+	def _filters(self, query: SearchQuery) -> list[tantivy.Query] | None:
+		"""Filter queries; None when the filters can match nothing."""
+		filters: list[tantivy.Query] = []
+		for field, values in (
+			("audience", query.audiences),
+			("status", query.statuses),
+			("items", query.items),
+			("article_id", query.article_ids),
+		):
+			if values is not None:
+				if not values:
+					return None
+				filters.append(self._any_of(field, values))
+		if query.roles is not None:
+			filters.append(self._any_of("roles", [ROLE_ANY, *query.roles]))
+		if query.lang:
+			filters.append(self._term("lang", query.lang))
+		if query.category:
+			filters.append(self._term("category", category_keys(query.category)[-1]))
+		return filters
 
-    def _build(self, query: SearchQuery, searcher: tantivy.Searcher) -> tantivy.Query | None:
-        filters = self._filters(query)
-        if filters is None or not query.terms:
-            return None
-        weights = self.weights(query)
-        should = []
-        for qt in query.terms:
-            for field, fw in weights.items():
-                name = f"{field}_t"
-                if not searcher.doc_freq(name, qt.term):
-                    continue  # absent term: skipping it changes no score and saves a scorer
-                q = self._term(name, qt.term)
-                boost = qt.weight * fw
-                should.append((tantivy.Occur.Should, q if boost == 1.0 else tantivy.Query.boost_query(q, boost)))
-        if not should:
-            return None
-        clauses = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))]
-        clauses.extend((tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters)
-        return tantivy.Query.boolean_query(clauses)
+	def _build(self, query: SearchQuery, searcher: tantivy.Searcher) -> tantivy.Query | None:
+		filters = self._filters(query)
+		if filters is None or not query.terms:
+			return None
+		weights = self.weights(query)
+		should = []
+		for qt in query.terms:
+			for field, fw in weights.items():
+				name = f"{field}_t"
+				if not searcher.doc_freq(name, qt.term):
+					continue  # absent term: skipping it changes no score and saves a scorer
+				q = self._term(name, qt.term)
+				boost = qt.weight * fw
+				should.append(
+					(tantivy.Occur.Should, q if boost == 1.0 else tantivy.Query.boost_query(q, boost))
+				)
+		if not should:
+			return None
+		clauses = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))]
+		clauses.extend((tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters)
+		return tantivy.Query.boolean_query(clauses)
 
-    def search(self, query: SearchQuery) -> list[Hit]:
-        if query.limit <= 0:
-            return []
-        searcher = self._searcher()
-        q = self._build(query, searcher)
-        if q is None:
-            return []
-        result = searcher.search(q, query.limit, count=False)
-        hits = []
-        for score, address in result.hits:
-            doc = searcher.doc(address)
-            data = json.loads(bytes(doc.get_first("data")))
-            hits.append(
-                Hit(
-                    passage_id=doc.get_first("id"),
-                    article_id=doc.get_first("article_id"),
-                    score=float(score),
-                    modified=doc.get_first("modified") or "",
-                    **data,
-                )
-            )
-        return hits
+	def search(self, query: SearchQuery) -> list[Hit]:
+		if query.limit <= 0:
+			return []
+		searcher = self._searcher()
+		q = self._build(query, searcher)
+		if q is None:
+			return []
+		result = searcher.search(q, query.limit, count=False)
+		hits = []
+		for score, address in result.hits:
+			doc = searcher.doc(address)
+			data = json.loads(bytes(doc.get_first("data")))
+			hits.append(
+				Hit(
+					passage_id=doc.get_first("id"),
+					article_id=doc.get_first("article_id"),
+					score=float(score),
+					modified=doc.get_first("modified") or "",
+					**data,
+				)
+			)
+		return hits
 
-    def count(self, query: SearchQuery) -> int:
-        searcher = self._searcher()
-        q = self._build(query, searcher)
-        if q is None:
-            return 0
-        return int(round(searcher.cardinality(q, "article_id")))
+	def count(self, query: SearchQuery) -> int:
+		searcher = self._searcher()
+		q = self._build(query, searcher)
+		if q is None:
+			return 0
+		return int(round(searcher.cardinality(q, "article_id")))
 
-    def doc_freqs(self, terms: list[str]) -> dict[str, int]:
-        searcher = self._searcher()
-        return {t: max(searcher.doc_freq(f"{f}_t", t) for f in TEXT_FIELDS) for t in terms}
+	def doc_freqs(self, terms: list[str]) -> dict[str, int]:
+		searcher = self._searcher()
+		return {t: max(searcher.doc_freq(f"{f}_t", t) for f in TEXT_FIELDS) for t in terms}
 
-    def indexed_versions(self) -> dict[str, str]:
-        # All passages of an article are committed together, so any passage tells its version.
-        searcher = self._searcher()
-        total = searcher.num_docs
-        if not total:
-            return {}
-        versions = {}
-        for _, address in searcher.search(tantivy.Query.all_query(), total, count=False).hits:
-            doc = searcher.doc(address)
-            versions[doc.get_first("article_id")] = doc.get_first("modified") or ""
-        return versions
+	def indexed_versions(self) -> dict[str, str]:
+		# All passages of an article are committed together, so any passage tells its version.
+		searcher = self._searcher()
+		total = searcher.num_docs
+		if not total:
+			return {}
+		versions = {}
+		for _, address in searcher.search(tantivy.Query.all_query(), total, count=False).hits:
+			doc = searcher.doc(address)
+			versions[doc.get_first("article_id")] = doc.get_first("modified") or ""
+		return versions
 
-    def passage_count(self) -> int:
-        return self._searcher().search(self._term("kind", _KIND_PASSAGE), 1, count=True).count
+	def passage_count(self) -> int:
+		return self._searcher().search(self._term("kind", _KIND_PASSAGE), 1, count=True).count
 
-    def iter_article_ids(self) -> Iterator[str]:
-        yield from self.indexed_versions()
+	def iter_article_ids(self) -> Iterator[str]:
+		yield from self.indexed_versions()
 
-    def close(self) -> None:
-        self._index = None
+	def close(self) -> None:
+		self._index = None

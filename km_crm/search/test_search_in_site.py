@@ -85,7 +85,13 @@ class TestSearchInSite(FrappeTestCase):
 		self.assertNotIn(internal, texts)
 
 		portal_user = frappe.get_doc(
-			{"doctype": "User", "email": f"{word()}@customer.example.com", "first_name": "Cust", "user_type": "Website User", "send_welcome_email": 0}
+			{
+				"doctype": "User",
+				"email": f"{word()}@customer.example.com",
+				"first_name": "Cust",
+				"user_type": "Website User",
+				"send_welcome_email": 0,
+			}
 		).insert(ignore_permissions=True)
 		portal_user.add_roles("Customer")
 		self.assertEqual(set(self.found(self.term, user=portal_user.name)), {public, customer})

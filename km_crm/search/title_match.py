@@ -21,41 +21,41 @@ MAX_UNITS = 64  # longer queries or titles are cut (bounded cost: at most 64 x 6
 
 
 def units(text: str | None) -> list[str]:
-    """Characters of Chinese runs, and each other word as one (stop words dropped, stemmed)."""
-    out: list[str] = []
-    for _, _, kind, run in tokens_with_offsets(text or ""):
-        if kind == "cjk":
-            out.extend(run)
-        else:
-            term = word_term(run)
-            if term:
-                out.append(term)
-    return out[:MAX_UNITS]
+	"""Characters of Chinese runs, and each other word as one (stop words dropped, stemmed)."""
+	out: list[str] = []
+	for _, _, kind, run in tokens_with_offsets(text or ""):
+		if kind == "cjk":
+			out.extend(run)
+		else:
+			term = word_term(run)
+			if term:
+				out.append(term)
+	return out[:MAX_UNITS]
 
 
 def common_subsequence(a: list[str], b: list[str]) -> int:
-    """Length of the longest common subsequence of two unit lists."""
-    if not a or not b:
-        return 0
-    previous = [0] * (len(b) + 1)
-    for x in a:
-        current = [0]
-        for j, y in enumerate(b):
-            current.append(previous[j] + 1 if x == y else max(previous[j + 1], current[j]))
-        previous = current
-    return previous[-1]
+	"""Length of the longest common subsequence of two unit lists."""
+	if not a or not b:
+		return 0
+	previous = [0] * (len(b) + 1)
+	for x in a:
+		current = [0]
+		for j, y in enumerate(b):
+			current.append(previous[j] + 1 if x == y else max(previous[j + 1], current[j]))
+		previous = current
+	return previous[-1]
 
 
 def ordered_overlap(query_units: list[str], title: str | None) -> float:
-    """2 x LCS / (len(query) + len(title)) for a Chinese title; 0.0 for any other title."""
-    if not query_units or not title or detect_language(title) != "zh":
-        return 0.0
-    title_units = units(title)
-    if not title_units:
-        return 0.0
-    return 2.0 * common_subsequence(query_units, title_units) / (len(query_units) + len(title_units))
+	"""2 x LCS / (len(query) + len(title)) for a Chinese title; 0.0 for any other title."""
+	if not query_units or not title or detect_language(title) != "zh":
+		return 0.0
+	title_units = units(title)
+	if not title_units:
+		return 0.0
+	return 2.0 * common_subsequence(query_units, title_units) / (len(query_units) + len(title_units))
 
 
 def chinese_query_units(text: str | None) -> list[str]:
-    """The query's units when the query is Chinese, else [] (the signal stays off)."""
-    return units(text) if detect_language(text) == "zh" else []
+	"""The query's units when the query is Chinese, else [] (the signal stays off)."""
+	return units(text) if detect_language(text) == "zh" else []

@@ -79,7 +79,20 @@ def _committee():
 
 def _article(spec: dict, keys: dict) -> str:
 	frappe.set_user(AUTHOR)
-	fields = {k: spec.get(k) for k in ("title", "language", "audience", "category", "issue", "environment", "resolution", "cause", "tags")}
+	fields = {
+		k: spec.get(k)
+		for k in (
+			"title",
+			"language",
+			"audience",
+			"category",
+			"issue",
+			"environment",
+			"resolution",
+			"cause",
+			"tags",
+		)
+	}
 	doc = frappe.get_doc({"doctype": "KM Article", **fields, "article_owner": AUTHOR})
 	if spec.get("translation_of"):
 		doc.translation_of = keys.get(spec["translation_of"])
@@ -98,7 +111,9 @@ def _article(spec: dict, keys: dict) -> str:
 	_approve(review)
 	if state == "Needs Review":
 		frappe.set_user("Administrator")
-		frappe.db.set_value("KM Article", doc.name, "review_by", frappe.utils.add_days(frappe.utils.today(), -1))
+		frappe.db.set_value(
+			"KM Article", doc.name, "review_by", frappe.utils.add_days(frappe.utils.today(), -1)
+		)
 		tasks.flag_article(doc.name)
 	elif state == "Archived":
 		frappe.set_user(AUTHOR)

@@ -58,9 +58,9 @@ def ensure_root_category():
 	from km_crm.knowledge.doctype.km_category.km_category import ROOT_CATEGORY
 
 	if not frappe.db.exists("KM Category", ROOT_CATEGORY):
-		frappe.get_doc(
-			{"doctype": "KM Category", "category_name": ROOT_CATEGORY, "is_group": 1}
-		).insert(ignore_permissions=True)
+		frappe.get_doc({"doctype": "KM Category", "category_name": ROOT_CATEGORY, "is_group": 1}).insert(
+			ignore_permissions=True
+		)
 
 
 def add_custom_fields():

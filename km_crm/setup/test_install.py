@@ -9,7 +9,9 @@ def _our_custom_fields() -> list[str]:
 	names = []
 	for doctype, fields in {**erpnext_custom_fields(), **helpdesk_custom_fields()}.items():
 		names += frappe.get_all(
-			"Custom Field", filters={"dt": doctype, "fieldname": ("in", [f["fieldname"] for f in fields])}, pluck="name"
+			"Custom Field",
+			filters={"dt": doctype, "fieldname": ("in", [f["fieldname"] for f in fields])},
+			pluck="name",
 		)
 	return names
 

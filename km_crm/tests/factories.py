@@ -25,7 +25,13 @@ def make_user(prefix: str, *roles: str) -> str:
 		user = frappe.get_doc("User", email)
 	else:
 		user = frappe.get_doc(
-			{"doctype": "User", "email": email, "first_name": prefix, "send_welcome_email": 0, "user_type": "System User"}
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": prefix,
+				"send_welcome_email": 0,
+				"user_type": "System User",
+			}
 		).insert(ignore_permissions=True)
 	if roles:
 		user.add_roles(*roles)
@@ -44,12 +50,26 @@ def as_user(user: str):
 
 def make_category(parent: str | None = None) -> str:
 	doc = frappe.get_doc(
-		{"doctype": "KM Category", "category_name": unique("Cat"), "parent_km_category": parent, "is_group": 1}
+		{
+			"doctype": "KM Category",
+			"category_name": unique("Cat"),
+			"parent_km_category": parent,
+			"is_group": 1,
+		}
 	).insert(ignore_permissions=True)
 	return doc.name
 
 
-def make_committee(members: list[str], *, category: str, min_approvals: int = 2, percent: float = 0, direct_internal: bool = True, escalation_user: str | None = None, window_days: int = 7):
+def make_committee(
+	members: list[str],
+	*,
+	category: str,
+	min_approvals: int = 2,
+	percent: float = 0,
+	direct_internal: bool = True,
+	escalation_user: str | None = None,
+	window_days: int = 7,
+):
 	audiences = [
 		{"audience": "Internal", "requires_approval": 0 if direct_internal else 1},
 		{"audience": "Customer", "requires_approval": 1},

@@ -18,16 +18,22 @@ ES_URL = os.environ.get("KM_CRM_ES_URL")
 
 @pytest.fixture(params=["tantivy", "elasticsearch"])
 def backend(request, tmp_path):
-    if request.param == "tantivy":
-        b = get_backend({"backend": "tantivy", "index_path": str(tmp_path / "km_search_index")})
-    else:
-        if not ES_URL:
-            pytest.skip("Elasticsearch contract tests need KM_CRM_ES_URL (no server configured here)")
-        b = get_backend({"backend": "elasticsearch", "es_url": ES_URL, "index_prefix": f"kmtest-{uuid.uuid4().hex[:8]}",
-                         "es_username": os.environ.get("KM_CRM_ES_USERNAME"),
-                         "es_password": os.environ.get("KM_CRM_ES_PASSWORD")})
-    b.ensure_schema()
-    yield b
-    if request.param == "elasticsearch":
-        b.drop()
-    b.close()
+	if request.param == "tantivy":
+		b = get_backend({"backend": "tantivy", "index_path": str(tmp_path / "km_search_index")})
+	else:
+		if not ES_URL:
+			pytest.skip("Elasticsearch contract tests need KM_CRM_ES_URL (no server configured here)")
+		b = get_backend(
+			{
+				"backend": "elasticsearch",
+				"es_url": ES_URL,
+				"index_prefix": f"kmtest-{uuid.uuid4().hex[:8]}",
+				"es_username": os.environ.get("KM_CRM_ES_USERNAME"),
+				"es_password": os.environ.get("KM_CRM_ES_PASSWORD"),
+			}
+		)
+	b.ensure_schema()
+	yield b
+	if request.param == "elasticsearch":
+		b.drop()
+	b.close()

@@ -12,218 +12,338 @@ EVERYONE = ("Public", "Customer", "Partner", "Internal")
 
 
 def ids(results):
-    return [r.article_id for r in results]
+	return [r.article_id for r in results]
 
 
 def test_index_and_find_with_highlight(backend):
-    index_articles(backend, [
-        make_article("KB-1", "Reset a forgotten password", "<p>Open the login page and click Forgot password.</p>"),
-        make_article("KB-2", "Configure the printer", "<p>Install the printer driver from the vendor site.</p>"),
-    ])
-    results = search_articles(backend, "forgot my passwords", audiences=PUBLIC)
-    assert ids(results)[0] == "KB-1"
-    assert "<mark>password</mark>" in results[0].snippet_html
-    assert "<mark>" in results[0].title_html
-    assert results[0].explain.final_score == pytest.approx(results[0].score)
+	index_articles(
+		backend,
+		[
+			make_article(
+				"KB-1", "Reset a forgotten password", "<p>Open the login page and click Forgot password.</p>"
+			),
+			make_article(
+				"KB-2", "Configure the printer", "<p>Install the printer driver from the vendor site.</p>"
+			),
+		],
+	)
+	results = search_articles(backend, "forgot my passwords", audiences=PUBLIC)
+	assert ids(results)[0] == "KB-1"
+	assert "<mark>password</mark>" in results[0].snippet_html
+	assert "<mark>" in results[0].title_html
+	assert results[0].explain.final_score == pytest.approx(results[0].score)
 
 
 def test_answer_that_opens_with_the_problem_ranks_first(backend):
-    # Both answers use the same words equally often; one names the problem in its opening sentence.
-    index_articles(backend, [
-        make_article("KB-LATE", "", "<p>Check the cable and the power supply first. A router "
-                     "that keeps dropping the wifi connection often has outdated firmware.</p>"),
-        make_article("KB-LEAD", "", "<p>A router that keeps dropping the wifi connection often has outdated "
-                     "firmware. Check the cable and the power supply first.</p>"),
-    ])
-    assert ids(search_articles(backend, "router dropping wifi connection", audiences=PUBLIC))[:2] == [
-        "KB-LEAD", "KB-LATE",
-    ]
+	# Both answers use the same words equally often; one names the problem in its opening sentence.
+	index_articles(
+		backend,
+		[
+			make_article(
+				"KB-LATE",
+				"",
+				"<p>Check the cable and the power supply first. A router "
+				"that keeps dropping the wifi connection often has outdated firmware.</p>",
+			),
+			make_article(
+				"KB-LEAD",
+				"",
+				"<p>A router that keeps dropping the wifi connection often has outdated "
+				"firmware. Check the cable and the power supply first.</p>",
+			),
+		],
+	)
+	assert ids(search_articles(backend, "router dropping wifi connection", audiences=PUBLIC))[:2] == [
+		"KB-LEAD",
+		"KB-LATE",
+	]
 
 
 def test_misspelt_words_still_find_the_article(backend):
-    index_articles(backend, [
-        make_article("KB-1", "Retrieve an archived message", "<p>Open All Mail and move it to the inbox.</p>"),
-        make_article("KB-2", "Archive old invoices", "<p>Export invoices older than a year.</p>"),
-    ])
-    assert ids(search_articles(backend, "retreive archivd mesage", audiences=PUBLIC))[0] == "KB-1"
-    assert count_articles(backend, "retreive mesage", audiences=PUBLIC) == 1
+	index_articles(
+		backend,
+		[
+			make_article(
+				"KB-1", "Retrieve an archived message", "<p>Open All Mail and move it to the inbox.</p>"
+			),
+			make_article("KB-2", "Archive old invoices", "<p>Export invoices older than a year.</p>"),
+		],
+	)
+	assert ids(search_articles(backend, "retreive archivd mesage", audiences=PUBLIC))[0] == "KB-1"
+	assert count_articles(backend, "retreive mesage", audiences=PUBLIC) == 1
 
 
 def test_reindexing_replaces_all_passages_of_the_article(backend):
-    long_body = "".join(f"<h2>Step {i}</h2><p>{'Obsolete flamingo instructions. ' * 30}</p>" for i in range(4))
-    index_articles(backend, [make_article("KB-1", "Old guide", long_body)])
-    assert len(backend.search(_query("flamingo"))) >= 4
-    index_articles(backend, [make_article("KB-1", "New guide", "<p>Use the pelican wizard.</p>",
-                                          modified="2024-06-01 09:00:00")])
-    assert search_articles(backend, "flamingo", audiences=PUBLIC) == []
-    hits = backend.search(_query("pelican"))
-    assert [h.passage_id for h in hits] == ["KB-1#0"]
-    assert backend.indexed_versions() == {"KB-1": "2024-06-01 09:00:00"}
+	long_body = "".join(
+		f"<h2>Step {i}</h2><p>{'Obsolete flamingo instructions. ' * 30}</p>" for i in range(4)
+	)
+	index_articles(backend, [make_article("KB-1", "Old guide", long_body)])
+	assert len(backend.search(_query("flamingo"))) >= 4
+	index_articles(
+		backend,
+		[make_article("KB-1", "New guide", "<p>Use the pelican wizard.</p>", modified="2024-06-01 09:00:00")],
+	)
+	assert search_articles(backend, "flamingo", audiences=PUBLIC) == []
+	hits = backend.search(_query("pelican"))
+	assert [h.passage_id for h in hits] == ["KB-1#0"]
+	assert backend.indexed_versions() == {"KB-1": "2024-06-01 09:00:00"}
 
 
 def _query(text, audiences=PUBLIC):
-    from km_crm.search.service import build_query
+	from km_crm.search.service import build_query
 
-    return build_query(text, audiences=audiences, limit=20)
+	return build_query(text, audiences=audiences, limit=20)
 
 
 def test_delete_removes_article_everywhere(backend):
-    index_articles(backend, [make_article("KB-1", "Quokka care", "<p>Quokka food.</p>"),
-                             make_article("KB-2", "Wombat care", "<p>Wombat food.</p>")])
-    backend.delete(["KB-1"])
-    assert search_articles(backend, "quokka", audiences=PUBLIC) == []
-    assert ids(search_articles(backend, "food", audiences=PUBLIC)) == ["KB-2"]
-    assert set(backend.indexed_versions()) == {"KB-2"}
-    backend.clear()
-    assert backend.indexed_versions() == {}
-    assert count_articles(backend, "wombat", audiences=PUBLIC) == 0
+	index_articles(
+		backend,
+		[
+			make_article("KB-1", "Quokka care", "<p>Quokka food.</p>"),
+			make_article("KB-2", "Wombat care", "<p>Wombat food.</p>"),
+		],
+	)
+	backend.delete(["KB-1"])
+	assert search_articles(backend, "quokka", audiences=PUBLIC) == []
+	assert ids(search_articles(backend, "food", audiences=PUBLIC)) == ["KB-2"]
+	assert set(backend.indexed_versions()) == {"KB-2"}
+	backend.clear()
+	assert backend.indexed_versions() == {}
+	assert count_articles(backend, "wombat", audiences=PUBLIC) == 0
 
 
 def test_chinese_two_character_word_matches_as_a_word(backend):
-    index_articles(backend, [
-        make_article("ZH-1", "全文检索配置", "<p>在设置中开启全文检索功能，然后重建索引。</p>", language="zh"),
-        make_article("ZH-2", "检查索赔单据", "<p>先检查发票，再提交索赔。</p>", language="zh"),
-        make_article("EN-1", "Printer setup", "<p>Nothing about search here.</p>"),
-    ])
-    results = search_articles(backend, "检索", audiences=PUBLIC)
-    assert ids(results)[0] == "ZH-1"  # the word 检索, not the same characters apart (检查 ... 索赔)
-    assert "<mark>检索</mark>" in results[0].snippet_html
-    assert "EN-1" not in ids(results)
+	index_articles(
+		backend,
+		[
+			make_article(
+				"ZH-1", "全文检索配置", "<p>在设置中开启全文检索功能，然后重建索引。</p>", language="zh"
+			),
+			make_article("ZH-2", "检查索赔单据", "<p>先检查发票，再提交索赔。</p>", language="zh"),
+			make_article("EN-1", "Printer setup", "<p>Nothing about search here.</p>"),
+		],
+	)
+	results = search_articles(backend, "检索", audiences=PUBLIC)
+	assert ids(results)[0] == "ZH-1"  # the word 检索, not the same characters apart (检查 ... 索赔)
+	assert "<mark>检索</mark>" in results[0].snippet_html
+	assert "EN-1" not in ids(results)
 
 
 def test_traditional_chinese_query_finds_simplified_article_and_highlights_it(backend):
-    index_articles(backend, [
-        make_article("KB-ZH", "忘记密码怎么办", "<p>在登录页面点击忘记密码。</p>"),
-        make_article("KB-OTHER", "打印机脱机", "<p>重启打印服务。</p>"),
-    ])
-    results = search_articles(backend, "忘記密碼", audiences=PUBLIC)
-    assert ids(results) == ["KB-ZH"]
-    assert "<mark>忘记密码</mark>" in results[0].title_html
+	index_articles(
+		backend,
+		[
+			make_article("KB-ZH", "忘记密码怎么办", "<p>在登录页面点击忘记密码。</p>"),
+			make_article("KB-OTHER", "打印机脱机", "<p>重启打印服务。</p>"),
+		],
+	)
+	results = search_articles(backend, "忘記密碼", audiences=PUBLIC)
+	assert ids(results) == ["KB-ZH"]
+	assert "<mark>忘记密码</mark>" in results[0].title_html
 
 
 def test_mixed_chinese_english_query(backend):
-    index_articles(backend, [
-        make_article("M-1", "Outlook 邮件无法同步", "<p>重新添加 Exchange 账户后 Outlook 邮件即可同步。</p>", language="zh"),
-        make_article("M-2", "Outlook signature", "<p>Create a signature in Outlook options.</p>"),
-        make_article("M-3", "邮件归档", "<p>设置邮件自动归档。</p>", language="zh"),
-    ])
-    results = search_articles(backend, "Outlook邮件 同步 problem", audiences=PUBLIC)
-    assert ids(results)[0] == "M-1"
-    assert set(ids(results)) == {"M-1", "M-2", "M-3"}
+	index_articles(
+		backend,
+		[
+			make_article(
+				"M-1",
+				"Outlook 邮件无法同步",
+				"<p>重新添加 Exchange 账户后 Outlook 邮件即可同步。</p>",
+				language="zh",
+			),
+			make_article("M-2", "Outlook signature", "<p>Create a signature in Outlook options.</p>"),
+			make_article("M-3", "邮件归档", "<p>设置邮件自动归档。</p>", language="zh"),
+		],
+	)
+	results = search_articles(backend, "Outlook邮件 同步 problem", audiences=PUBLIC)
+	assert ids(results)[0] == "M-1"
+	assert set(ids(results)) == {"M-1", "M-2", "M-3"}
 
 
 def test_public_query_never_sees_internal_articles(backend):
-    index_articles(backend, [
-        make_article("PUB-1", "VPN setup for customers", "<p>Download the VPN client.</p>"),
-        make_article("INT-1", "VPN zanzibar master key", "<p>The VPN zanzibar key is stored in vault.</p>",
-                     audience="Internal"),
-    ])
-    public = search_articles(backend, "vpn zanzibar key", audiences=PUBLIC)
-    assert ids(public) == ["PUB-1"]
-    shown = " ".join(r.title + r.title_html + r.snippet_html for r in public)
-    assert "zanzibar" not in shown.lower()
-    assert count_articles(backend, "zanzibar", audiences=PUBLIC) == 0
-    assert count_articles(backend, "vpn", audiences=PUBLIC) == 1
-    assert search_articles(backend, "zanzibar", audiences=PUBLIC) == []
-    # an agent with the Internal audience sees both
-    assert count_articles(backend, "vpn", audiences=EVERYONE) == 2
-    assert ids(search_articles(backend, "zanzibar", audiences=EVERYONE)) == ["INT-1"]
+	index_articles(
+		backend,
+		[
+			make_article("PUB-1", "VPN setup for customers", "<p>Download the VPN client.</p>"),
+			make_article(
+				"INT-1",
+				"VPN zanzibar master key",
+				"<p>The VPN zanzibar key is stored in vault.</p>",
+				audience="Internal",
+			),
+		],
+	)
+	public = search_articles(backend, "vpn zanzibar key", audiences=PUBLIC)
+	assert ids(public) == ["PUB-1"]
+	shown = " ".join(r.title + r.title_html + r.snippet_html for r in public)
+	assert "zanzibar" not in shown.lower()
+	assert count_articles(backend, "zanzibar", audiences=PUBLIC) == 0
+	assert count_articles(backend, "vpn", audiences=PUBLIC) == 1
+	assert search_articles(backend, "zanzibar", audiences=PUBLIC) == []
+	# an agent with the Internal audience sees both
+	assert count_articles(backend, "vpn", audiences=EVERYONE) == 2
+	assert ids(search_articles(backend, "zanzibar", audiences=EVERYONE)) == ["INT-1"]
 
 
 def test_role_and_status_restrictions_are_enforced_in_the_engine(backend):
-    index_articles(backend, [
-        make_article("R-1", "Payroll export", "<p>Export payroll to the bank.</p>", roles=["HR Manager"]),
-        make_article("R-2", "Payroll calendar", "<p>Payroll runs monthly.</p>"),
-        make_article("D-1", "Payroll draft notes", "<p>Payroll draft.</p>", status="Draft"),
-    ])
-    assert ids(search_articles(backend, "payroll", audiences=PUBLIC, roles=["Employee"])) == ["R-2"]
-    assert count_articles(backend, "payroll", audiences=PUBLIC, roles=["Employee"]) == 1
-    assert set(ids(search_articles(backend, "payroll", audiences=PUBLIC, roles=["HR Manager"]))) == {"R-1", "R-2"}
-    assert "D-1" in ids(search_articles(backend, "payroll", audiences=PUBLIC, statuses=["Draft"]))
-    assert search_articles(backend, "payroll", audiences=[]) == []
+	index_articles(
+		backend,
+		[
+			make_article("R-1", "Payroll export", "<p>Export payroll to the bank.</p>", roles=["HR Manager"]),
+			make_article("R-2", "Payroll calendar", "<p>Payroll runs monthly.</p>"),
+			make_article("D-1", "Payroll draft notes", "<p>Payroll draft.</p>", status="Draft"),
+		],
+	)
+	assert ids(search_articles(backend, "payroll", audiences=PUBLIC, roles=["Employee"])) == ["R-2"]
+	assert count_articles(backend, "payroll", audiences=PUBLIC, roles=["Employee"]) == 1
+	assert set(ids(search_articles(backend, "payroll", audiences=PUBLIC, roles=["HR Manager"]))) == {
+		"R-1",
+		"R-2",
+	}
+	assert "D-1" in ids(search_articles(backend, "payroll", audiences=PUBLIC, statuses=["Draft"]))
+	assert search_articles(backend, "payroll", audiences=[]) == []
 
 
 def test_category_and_item_filters(backend):
-    index_articles(backend, [
-        make_article("C-1", "Battery replacement", "<p>Replace the battery.</p>",
-                     category_path=["Hardware", "Laptops"], items=["LAP-100"]),
-        make_article("C-2", "Battery recycling", "<p>Recycle the battery.</p>", category_path=["Hardware", "Phones"]),
-    ])
-    assert ids(search_articles(backend, "battery", audiences=PUBLIC, category=["Hardware", "Laptops"])) == ["C-1"]
-    assert set(ids(search_articles(backend, "battery", audiences=PUBLIC, category=["Hardware"]))) == {"C-1", "C-2"}
-    assert ids(search_articles(backend, "battery", audiences=PUBLIC, items=["LAP-100"])) == ["C-1"]
+	index_articles(
+		backend,
+		[
+			make_article(
+				"C-1",
+				"Battery replacement",
+				"<p>Replace the battery.</p>",
+				category_path=["Hardware", "Laptops"],
+				items=["LAP-100"],
+			),
+			make_article(
+				"C-2",
+				"Battery recycling",
+				"<p>Recycle the battery.</p>",
+				category_path=["Hardware", "Phones"],
+			),
+		],
+	)
+	assert ids(search_articles(backend, "battery", audiences=PUBLIC, category=["Hardware", "Laptops"])) == [
+		"C-1"
+	]
+	assert set(ids(search_articles(backend, "battery", audiences=PUBLIC, category=["Hardware"]))) == {
+		"C-1",
+		"C-2",
+	}
+	assert ids(search_articles(backend, "battery", audiences=PUBLIC, items=["LAP-100"])) == ["C-1"]
 
 
 HOSTILE = [
-    '"unbalanced quote', 'printer*', "-printer", "title:printer", "printer AND OR NOT driver",
-    "(printer", "printer))", "((()))", "***", ":::", '"', "-", "AND", "OR", "", "   ", "!!!???。，、",
-    "printer " * 2000, "x" * 10_000, "打印机" * 3000, "\x00\x01 printer \ufeff", "field:[a TO z] ~2 ^3 /re.*/",
+	'"unbalanced quote',
+	"printer*",
+	"-printer",
+	"title:printer",
+	"printer AND OR NOT driver",
+	"(printer",
+	"printer))",
+	"((()))",
+	"***",
+	":::",
+	'"',
+	"-",
+	"AND",
+	"OR",
+	"",
+	"   ",
+	"!!!???。，、",
+	"printer " * 2000,
+	"x" * 10_000,
+	"打印机" * 3000,
+	"\x00\x01 printer \ufeff",
+	"field:[a TO z] ~2 ^3 /re.*/",
 ]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_query_syntax_never_raises(backend, text):
-    index_articles(backend, [make_article("P-1", "Printer driver", "<p>Install the printer driver.</p>")])
-    results = search_articles(backend, text, audiences=PUBLIC)
-    assert isinstance(results, list)
-    assert isinstance(count_articles(backend, text, audiences=PUBLIC), int)
-    if "printer" in text.lower():
-        assert ids(results) == ["P-1"]  # operators are treated as text, the word is still found
+	index_articles(backend, [make_article("P-1", "Printer driver", "<p>Install the printer driver.</p>")])
+	results = search_articles(backend, text, audiences=PUBLIC)
+	assert isinstance(results, list)
+	assert isinstance(count_articles(backend, text, audiences=PUBLIC), int)
+	if "printer" in text.lower():
+		assert ids(results) == ["P-1"]  # operators are treated as text, the word is still found
 
 
 class FailsMidBatch:
-    """A backend that writes the first article of a batch and then fails (engine crash, timeout)."""
+	"""A backend that writes the first article of a batch and then fails (engine crash, timeout)."""
 
-    def __init__(self, inner):
-        self.inner = inner
+	def __init__(self, inner):
+		self.inner = inner
 
-    def index(self, passages):
-        passages = list(passages)
-        first = passages[0].article_id
-        self.inner.index([p for p in passages if p.article_id == first])
-        raise ConnectionError("search engine went away mid-batch")
+	def index(self, passages):
+		passages = list(passages)
+		first = passages[0].article_id
+		self.inner.index([p for p in passages if p.article_id == first])
+		raise ConnectionError("search engine went away mid-batch")
 
 
 def test_failed_batch_shows_up_in_indexed_versions_and_reconcile_repairs_it(backend):
-    old = [make_article(f"A-{i}", f"Heron manual {i}", "<p>Heron old text.</p>") for i in range(3)]
-    index_articles(backend, old)
-    new = [dict(a, resolution="<p>Heron revised text with egret.</p>", modified="2024-07-01 08:00:00") for a in old]
-    new.append(make_article("A-3", "Heron manual 3", "<p>Brand new egret text.</p>", modified="2024-07-01 08:00:00"))
-    source = {a["name"]: a["modified"] for a in new}
+	old = [make_article(f"A-{i}", f"Heron manual {i}", "<p>Heron old text.</p>") for i in range(3)]
+	index_articles(backend, old)
+	new = [
+		dict(a, resolution="<p>Heron revised text with egret.</p>", modified="2024-07-01 08:00:00")
+		for a in old
+	]
+	new.append(
+		make_article("A-3", "Heron manual 3", "<p>Brand new egret text.</p>", modified="2024-07-01 08:00:00")
+	)
+	source = {a["name"]: a["modified"] for a in new}
 
-    with pytest.raises(ConnectionError):
-        index_articles(FailsMidBatch(backend), new)
-    versions = backend.indexed_versions()
-    behind = {a for a, m in source.items() if versions.get(a) != m}
-    assert behind == {"A-1", "A-2", "A-3"}  # stale or missing, so the reconcile pass picks them up
+	with pytest.raises(ConnectionError):
+		index_articles(FailsMidBatch(backend), new)
+	versions = backend.indexed_versions()
+	behind = {a for a, m in source.items() if versions.get(a) != m}
+	assert behind == {"A-1", "A-2", "A-3"}  # stale or missing, so the reconcile pass picks them up
 
-    plan = reconcile(backend, source, {a["name"]: a for a in new}.get)
-    assert plan.to_index == ["A-1", "A-2", "A-3"]
-    assert backend.indexed_versions() == source
-    assert set(ids(search_articles(backend, "egret", audiences=PUBLIC))) == set(source)
-    assert search_articles(backend, "old", audiences=PUBLIC) == []
+	plan = reconcile(backend, source, {a["name"]: a for a in new}.get)
+	assert plan.to_index == ["A-1", "A-2", "A-3"]
+	assert backend.indexed_versions() == source
+	assert set(ids(search_articles(backend, "egret", audiences=PUBLIC))) == set(source)
+	assert search_articles(backend, "old", audiences=PUBLIC) == []
 
 
 def test_reconcile_deletes_articles_gone_from_the_source(backend):
-    index_articles(backend, [make_article("G-1", "Gone article", "<p>Ibis.</p>"),
-                             make_article("G-2", "Kept article", "<p>Ibis.</p>")])
-    plan = reconcile(backend, {"G-2": "2024-05-01 10:00:00"}, lambda name: None)
-    assert plan.to_delete == ["G-1"] and plan.to_index == []
-    assert ids(search_articles(backend, "ibis", audiences=PUBLIC)) == ["G-2"]
+	index_articles(
+		backend,
+		[
+			make_article("G-1", "Gone article", "<p>Ibis.</p>"),
+			make_article("G-2", "Kept article", "<p>Ibis.</p>"),
+		],
+	)
+	plan = reconcile(backend, {"G-2": "2024-05-01 10:00:00"}, lambda name: None)
+	assert plan.to_delete == ["G-1"] and plan.to_index == []
+	assert ids(search_articles(backend, "ibis", audiences=PUBLIC)) == ["G-2"]
 
 
 def test_rebuild_swaps_in_a_complete_new_index(backend):
-    index_articles(backend, [make_article("OLD-1", "Stale topic", "<p>Osprey.</p>")])
-    written = backend.rebuild(passages_of(make_article("NEW-1", "Fresh topic", "<p>Osprey nest.</p>"),
-                                          make_article("NEW-2", "Other", "<p>Kestrel.</p>")))
-    assert written == 2
-    assert ids(search_articles(backend, "osprey", audiences=PUBLIC)) == ["NEW-1"]
-    assert set(backend.indexed_versions()) == {"NEW-1", "NEW-2"}
+	index_articles(backend, [make_article("OLD-1", "Stale topic", "<p>Osprey.</p>")])
+	written = backend.rebuild(
+		passages_of(
+			make_article("NEW-1", "Fresh topic", "<p>Osprey nest.</p>"),
+			make_article("NEW-2", "Other", "<p>Kestrel.</p>"),
+		)
+	)
+	assert written == 2
+	assert ids(search_articles(backend, "osprey", audiences=PUBLIC)) == ["NEW-1"]
+	assert set(backend.indexed_versions()) == {"NEW-1", "NEW-2"}
 
 
 def test_synonyms_expand_queries(backend):
-    index_articles(backend, [make_article("S-1", "Notebook battery life", "<p>Dim the screen.</p>"),
-                             make_article("S-2", "医疗报销流程", "<p>提交发票。</p>", language="zh")])
-    assert search_articles(backend, "laptop", audiences=PUBLIC) == []
-    assert ids(search_articles(backend, "laptop", audiences=PUBLIC, synonyms=[["laptop", "notebook"]])) == ["S-1"]
-    assert ids(search_articles(backend, "理赔", audiences=PUBLIC, synonyms={"理赔": ["报销"]}))[0] == "S-2"
+	index_articles(
+		backend,
+		[
+			make_article("S-1", "Notebook battery life", "<p>Dim the screen.</p>"),
+			make_article("S-2", "医疗报销流程", "<p>提交发票。</p>", language="zh"),
+		],
+	)
+	assert search_articles(backend, "laptop", audiences=PUBLIC) == []
+	assert ids(search_articles(backend, "laptop", audiences=PUBLIC, synonyms=[["laptop", "notebook"]])) == [
+		"S-1"
+	]
+	assert ids(search_articles(backend, "理赔", audiences=PUBLIC, synonyms={"理赔": ["报销"]}))[0] == "S-2"

@@ -7,107 +7,137 @@ from datetime import datetime
 from km_search_testutil import make_article
 
 from km_crm.search.documents import (
-    article_to_passages,
-    html_to_text,
-    lead_sentence,
-    passage_terms,
-    split_sentences,
+	article_to_passages,
+	html_to_text,
+	lead_sentence,
+	passage_terms,
+	split_sentences,
 )
 
 
 def test_sections_become_passages_with_labels_and_ids():
-    article = make_article(
-        "KB-9", "Printer offline", summary="<p>Printer shows offline.</p>", issue="<p>Jobs stay queued.</p>",
-        environment="<p>Windows 11</p>", cause="<p>Stale port.</p>", resolution="<p>Re-add the port.</p>",
-    )
-    passages = article_to_passages(article, min_chars=0)
-    assert [p.section for p in passages] == ["summary", "issue", "environment", "cause", "resolution"]
-    assert [p.heading for p in passages] == ["Summary", "Issue", "Environment", "Cause", "Resolution"]
-    assert [p.id for p in passages] == [f"KB-9#{n}" for n in range(5)]
-    assert all(p.title == "Printer offline" and p.article_id == "KB-9" for p in passages)
+	article = make_article(
+		"KB-9",
+		"Printer offline",
+		summary="<p>Printer shows offline.</p>",
+		issue="<p>Jobs stay queued.</p>",
+		environment="<p>Windows 11</p>",
+		cause="<p>Stale port.</p>",
+		resolution="<p>Re-add the port.</p>",
+	)
+	passages = article_to_passages(article, min_chars=0)
+	assert [p.section for p in passages] == ["summary", "issue", "environment", "cause", "resolution"]
+	assert [p.heading for p in passages] == ["Summary", "Issue", "Environment", "Cause", "Resolution"]
+	assert [p.id for p in passages] == [f"KB-9#{n}" for n in range(5)]
+	assert all(p.title == "Printer offline" and p.article_id == "KB-9" for p in passages)
 
 
 def test_chinese_article_gets_chinese_section_labels_and_language():
-    passages = article_to_passages(make_article("ZH-1", "打印机离线", resolution="<p>重新添加端口。</p>"))
-    assert passages[0].lang == "zh"
-    assert passages[0].heading == "解决方案"
+	passages = article_to_passages(make_article("ZH-1", "打印机离线", resolution="<p>重新添加端口。</p>"))
+	assert passages[0].lang == "zh"
+	assert passages[0].heading == "解决方案"
 
 
 def test_html_headings_split_a_section_and_name_the_passage():
-    html = "<h2>Windows</h2><p>" + "Open Settings and choose Devices. " * 10 + "</p>" \
-           "<h2>macOS</h2><p>" + "Open System Settings and choose Printers. " * 10 + "</p>"
-    passages = article_to_passages(make_article("KB-1", "Add a printer", html))
-    assert [p.heading for p in passages] == ["Windows", "macOS"]
-    assert "System Settings" in passages[1].text and "Devices" not in passages[1].text
+	html = (
+		"<h2>Windows</h2><p>" + "Open Settings and choose Devices. " * 10 + "</p>"
+		"<h2>macOS</h2><p>" + "Open System Settings and choose Printers. " * 10 + "</p>"
+	)
+	passages = article_to_passages(make_article("KB-1", "Add a printer", html))
+	assert [p.heading for p in passages] == ["Windows", "macOS"]
+	assert "System Settings" in passages[1].text and "Devices" not in passages[1].text
 
 
 def test_small_paragraphs_are_merged_and_long_ones_split_at_sentence_ends():
-    small = "".join(f"<p>Step {i}.</p>" for i in range(5))
-    assert len(article_to_passages(make_article("S", "t", small))) == 1
-    sentence = "This sentence explains one more detail of the procedure. "
-    long_text = f"<p>{sentence * 100}</p>"
-    passages = article_to_passages(make_article("L", "t", long_text), max_chars=500)
-    assert len(passages) > 5
-    assert all(len(p.text) <= 500 for p in passages)
-    assert all(p.text.endswith(".") for p in passages)
-    assert " ".join(p.text for p in passages).split() == (sentence * 100).split()
+	small = "".join(f"<p>Step {i}.</p>" for i in range(5))
+	assert len(article_to_passages(make_article("S", "t", small))) == 1
+	sentence = "This sentence explains one more detail of the procedure. "
+	long_text = f"<p>{sentence * 100}</p>"
+	passages = article_to_passages(make_article("L", "t", long_text), max_chars=500)
+	assert len(passages) > 5
+	assert all(len(p.text) <= 500 for p in passages)
+	assert all(p.text.endswith(".") for p in passages)
+	assert " ".join(p.text for p in passages).split() == (sentence * 100).split()
 
 
 def test_chinese_sentences_split_at_chinese_punctuation():
-    text = "第一步打开设置。第二步选择设备！第三步添加打印机？最后重启；完成"
-    assert split_sentences(text) == ["第一步打开设置。", "第二步选择设备！", "第三步添加打印机？", "最后重启；", "完成"]
-    passages = article_to_passages(make_article("Z", "t", f"<p>{'打开设置并添加打印机。' * 200}</p>"), max_chars=300)
-    assert all(len(p.text) <= 300 and p.text.endswith("。") for p in passages)
+	text = "第一步打开设置。第二步选择设备！第三步添加打印机？最后重启；完成"
+	assert split_sentences(text) == [
+		"第一步打开设置。",
+		"第二步选择设备！",
+		"第三步添加打印机？",
+		"最后重启；",
+		"完成",
+	]
+	passages = article_to_passages(
+		make_article("Z", "t", f"<p>{'打开设置并添加打印机。' * 200}</p>"), max_chars=300
+	)
+	assert all(len(p.text) <= 300 and p.text.endswith("。") for p in passages)
 
 
 def test_plain_text_has_no_markup_scripts_or_entities():
-    html = '<p>Use <b>Ctrl</b>&nbsp;+&nbsp;P &amp; print</p><script>alert("x")</script><style>p{}</style>' \
-           '<ul><li>one</li><li>two</li></ul><img src=x onerror="evil()">'
-    text = html_to_text(html)
-    assert "<" not in text and "alert" not in text and "evil" not in text and "p{}" not in text
-    assert "Ctrl + P & print" in text
-    assert "one" in text and "two" in text
+	html = (
+		'<p>Use <b>Ctrl</b>&nbsp;+&nbsp;P &amp; print</p><script>alert("x")</script><style>p{}</style>'
+		'<ul><li>one</li><li>two</li></ul><img src=x onerror="evil()">'
+	)
+	text = html_to_text(html)
+	assert "<" not in text and "alert" not in text and "evil" not in text and "p{}" not in text
+	assert "Ctrl + P & print" in text
+	assert "one" in text and "two" in text
 
 
 def test_metadata_travels_with_every_passage():
-    article = make_article(
-        "KB-2", "Title", "<h3>A</h3><p>" + "x " * 400 + "</p><h3>B</h3><p>" + "y " * 400 + "</p>",
-        audience="Customer", status="Published", category_path=["Hardware", "Printers"], items=["PRN-1"],
-        roles=["Support Agent"], tags=["printing"], modified=datetime(2024, 3, 4, 5, 6, 7),
-    )
-    passages = article_to_passages(article)
-    assert len(passages) == 2
-    for p in passages:
-        assert (p.audience, p.status, p.category_path, p.items, p.roles) == (
-            "Customer", "Published", ["Hardware", "Printers"], ["PRN-1"], ["Support Agent"])
-        assert p.modified == "2024-03-04 05:06:07"
+	article = make_article(
+		"KB-2",
+		"Title",
+		"<h3>A</h3><p>" + "x " * 400 + "</p><h3>B</h3><p>" + "y " * 400 + "</p>",
+		audience="Customer",
+		status="Published",
+		category_path=["Hardware", "Printers"],
+		items=["PRN-1"],
+		roles=["Support Agent"],
+		tags=["printing"],
+		modified=datetime(2024, 3, 4, 5, 6, 7),
+	)
+	passages = article_to_passages(article)
+	assert len(passages) == 2
+	for p in passages:
+		assert (p.audience, p.status, p.category_path, p.items, p.roles) == (
+			"Customer",
+			"Published",
+			["Hardware", "Printers"],
+			["PRN-1"],
+			["Support Agent"],
+		)
+		assert p.modified == "2024-03-04 05:06:07"
 
 
 def test_article_without_body_is_still_one_findable_passage():
-    passages = article_to_passages(make_article("T-1", "How do I change my repayment date?"))
-    assert len(passages) == 1 and passages[0].text == "" and passages[0].title
+	passages = article_to_passages(make_article("T-1", "How do I change my repayment date?"))
+	assert len(passages) == 1 and passages[0].text == "" and passages[0].title
 
 
 def test_each_section_opening_sentence_is_indexed_as_its_lead():
-    long_para = "Second paragraph. " * 80
-    article = make_article(
-        "KB-L", "Printer offline",
-        "<p>Restart the print spooler service. Then print a test page.</p>" + f"<p>{long_para}</p>",
-        issue="<p>The printer shows offline in Windows 11.</p>",
-    )
-    passages = article_to_passages(article)
-    by_section = {}
-    for p in passages:
-        by_section.setdefault(p.section, []).append(p)
-    assert by_section["issue"][0].lead == "The printer shows offline in Windows 11."
-    assert by_section["resolution"][0].lead == "Restart the print spooler service."
-    assert len(by_section["resolution"]) > 1 and all(p.lead == "" for p in by_section["resolution"][1:])
-    terms = passage_terms(by_section["resolution"][0])
-    assert terms["lead"].split()[:3] == ["restart", "print", "spooler"]
-    assert "test" not in terms["lead"].split() and "test" in terms["text"].split()
+	long_para = "Second paragraph. " * 80
+	article = make_article(
+		"KB-L",
+		"Printer offline",
+		"<p>Restart the print spooler service. Then print a test page.</p>" + f"<p>{long_para}</p>",
+		issue="<p>The printer shows offline in Windows 11.</p>",
+	)
+	passages = article_to_passages(article)
+	by_section = {}
+	for p in passages:
+		by_section.setdefault(p.section, []).append(p)
+	assert by_section["issue"][0].lead == "The printer shows offline in Windows 11."
+	assert by_section["resolution"][0].lead == "Restart the print spooler service."
+	assert len(by_section["resolution"]) > 1 and all(p.lead == "" for p in by_section["resolution"][1:])
+	terms = passage_terms(by_section["resolution"][0])
+	assert terms["lead"].split()[:3] == ["restart", "print", "spooler"]
+	assert "test" not in terms["lead"].split() and "test" in terms["text"].split()
 
 
 def test_lead_sentence_of_chinese_text_and_of_text_without_punctuation():
-    assert lead_sentence("重启打印服务。然后打印测试页。") == "重启打印服务。"
-    assert lead_sentence("word " * 100) == ("word " * 100)[:200]
-    assert lead_sentence("") == ""
+	assert lead_sentence("重启打印服务。然后打印测试页。") == "重启打印服务。"
+	assert lead_sentence("word " * 100) == ("word " * 100)[:200]
+	assert lead_sentence("") == ""

@@ -8,146 +8,165 @@ from km_search_testutil import make_article, passages_of
 from km_crm.search.analysis import analyze_query
 from km_crm.search.backend import INDEX_SCHEMA, ROLE_ANY, SearchBackendError, SearchQuery
 from km_crm.search.elastic_backend import (
-    ElasticBackend,
-    alias_name,
-    build_query_dsl,
-    build_search_body,
-    failed_ids,
-    index_body,
-    manifest_source,
-    outdated_indices,
-    passage_source,
-    term_count_filters,
+	ElasticBackend,
+	alias_name,
+	build_query_dsl,
+	build_search_body,
+	failed_ids,
+	index_body,
+	manifest_source,
+	outdated_indices,
+	passage_source,
+	term_count_filters,
 )
 
 WEIGHTS = {"title": 2.0, "heading": 1.0, "text": 1.0}
 
 
 def test_alias_is_a_valid_index_name_per_site():
-    assert alias_name("Support.Example.COM") == "support-example-com-km-passages"
-    assert alias_name("_weird site/+name") == "weird-site-name-km-passages"
-    assert alias_name(None) == "km-km-passages"
+	assert alias_name("Support.Example.COM") == "support-example-com-km-passages"
+	assert alias_name("_weird site/+name") == "weird-site-name-km-passages"
+	assert alias_name(None) == "km-km-passages"
 
 
 def test_mapping_indexes_our_terms_with_a_whitespace_analyzer():
-    body = index_body()
-    assert body["settings"]["analysis"]["analyzer"]["km_terms"] == {"type": "custom", "tokenizer": "whitespace"}
-    props = body["mappings"]["properties"]
-    for field in ("title_t", "heading_t", "lead_t", "text_t"):
-        assert props[field]["analyzer"] == "km_terms"
-    assert body["mappings"]["_meta"] == {"km_schema": INDEX_SCHEMA}
-    for field in ("audience", "status", "roles", "article_id"):
-        assert props[field] == {"type": "keyword"}
-    assert props["data"]["enabled"] is False
+	body = index_body()
+	assert body["settings"]["analysis"]["analyzer"]["km_terms"] == {
+		"type": "custom",
+		"tokenizer": "whitespace",
+	}
+	props = body["mappings"]["properties"]
+	for field in ("title_t", "heading_t", "lead_t", "text_t"):
+		assert props[field]["analyzer"] == "km_terms"
+	assert body["mappings"]["_meta"] == {"km_schema": INDEX_SCHEMA}
+	for field in ("audience", "status", "roles", "article_id"):
+		assert props[field] == {"type": "keyword"}
+	assert props["data"]["enabled"] is False
 
 
 def test_passage_source_carries_analysed_terms_and_open_roles_marker():
-    p = passages_of(make_article("KB-1", "全文检索 Settings", "<p>Enable indexing.</p>"))[0]
-    src = passage_source(p, "gen1")
-    assert "检索" in src["title_t"].split() and "set" in src["title_t"].split()
-    assert src["text_t"].split() == ["enabl", "index", "enabl_index"]
-    assert src["roles"] == [ROLE_ANY]
-    assert src["data"]["text"] == "Enable indexing."
+	p = passages_of(make_article("KB-1", "全文检索 Settings", "<p>Enable indexing.</p>"))[0]
+	src = passage_source(p, "gen1")
+	assert "检索" in src["title_t"].split() and "set" in src["title_t"].split()
+	assert src["text_t"].split() == ["enabl", "index", "enabl_index"]
+	assert src["roles"] == [ROLE_ANY]
+	assert src["data"]["text"] == "Enable indexing."
 
 
 def test_permission_filters_are_non_scoring_filters_inside_the_query():
-    q = SearchQuery(terms=analyze_query("printer"), audiences=("Public",), statuses=("Published",),
-                    roles=("Support Agent",), category=("Hardware", "Printers"))
-    dsl = build_query_dsl(q, WEIGHTS)
-    filters = dsl["bool"]["filter"]
-    assert {"terms": {"audience": ["Public"]}} in filters
-    assert {"terms": {"status": ["Published"]}} in filters
-    assert {"terms": {"roles": [ROLE_ANY, "Support Agent"]}} in filters
-    assert {"term": {"category": "Hardware\x1fPrinters"}} in filters
-    should = dsl["bool"]["must"][0]["bool"]["should"]
-    assert {"term": {"title_t": {"value": "printer", "boost": 2.0}}} in should
+	q = SearchQuery(
+		terms=analyze_query("printer"),
+		audiences=("Public",),
+		statuses=("Published",),
+		roles=("Support Agent",),
+		category=("Hardware", "Printers"),
+	)
+	dsl = build_query_dsl(q, WEIGHTS)
+	filters = dsl["bool"]["filter"]
+	assert {"terms": {"audience": ["Public"]}} in filters
+	assert {"terms": {"status": ["Published"]}} in filters
+	assert {"terms": {"roles": [ROLE_ANY, "Support Agent"]}} in filters
+	assert {"term": {"category": "Hardware\x1fPrinters"}} in filters
+	should = dsl["bool"]["must"][0]["bool"]["should"]
+	assert {"term": {"title_t": {"value": "printer", "boost": 2.0}}} in should
 
 
 def test_empty_audience_or_terms_means_no_query_at_all():
-    assert build_query_dsl(SearchQuery(terms=analyze_query("printer"), audiences=()), WEIGHTS) is None
-    assert build_search_body(SearchQuery(terms=[], audiences=("Public",)), WEIGHTS) is None
+	assert build_query_dsl(SearchQuery(terms=analyze_query("printer"), audiences=()), WEIGHTS) is None
+	assert build_search_body(SearchQuery(terms=[], audiences=("Public",)), WEIGHTS) is None
 
 
 def test_failed_ids_reads_streaming_bulk_results():
-    results = [(True, {"index": {"_id": "A#0"}}), (False, {"index": {"_id": "B#1", "status": 429}})]
-    assert failed_ids(results) == {"B#1"}
+	results = [(True, {"index": {"_id": "A#0"}}), (False, {"index": {"_id": "B#1", "status": 429}})]
+	assert failed_ids(results) == {"B#1"}
 
 
 class _FakeIndices:
-    def __init__(self, mappings=None):
-        self.calls = []
-        self.mappings = mappings or {"site1-km-passages-1": {"mappings": {"_meta": {"km_schema": INDEX_SCHEMA}}}}
+	def __init__(self, mappings=None):
+		self.calls = []
+		self.mappings = mappings or {
+			"site1-km-passages-1": {"mappings": {"_meta": {"km_schema": INDEX_SCHEMA}}}
+		}
 
-    def exists_alias(self, name):
-        return True
+	def exists_alias(self, name):
+		return True
 
-    def get_mapping(self, index):
-        return self.mappings
+	def get_mapping(self, index):
+		return self.mappings
 
-    def put_mapping(self, index, properties, meta):
-        self.calls.append(("put_mapping", index, sorted(properties), meta))
+	def put_mapping(self, index, properties, meta):
+		self.calls.append(("put_mapping", index, sorted(properties), meta))
 
-    def refresh(self, index):
-        self.calls.append(("refresh", index))
+	def refresh(self, index):
+		self.calls.append(("refresh", index))
 
 
 class _FakeClient:
-    def __init__(self):
-        self.indices = _FakeIndices()
-        self.deleted_by_query = []
+	def __init__(self):
+		self.indices = _FakeIndices()
+		self.deleted_by_query = []
 
-    def delete_by_query(self, **kwargs):
-        self.deleted_by_query.append(kwargs)
+	def delete_by_query(self, **kwargs):
+		self.deleted_by_query.append(kwargs)
 
 
 def test_partially_failed_bulk_removes_the_failed_articles_manifest_and_raises(monkeypatch):
-    backend = ElasticBackend(_FakeClient(), "site1")
-    bulk_calls = []
+	backend = ElasticBackend(_FakeClient(), "site1")
+	bulk_calls = []
 
-    def fake_bulk(actions):
-        actions = list(actions)
-        bulk_calls.append(actions)
-        return {"B#0"} if len(bulk_calls) == 1 else set()
+	def fake_bulk(actions):
+		actions = list(actions)
+		bulk_calls.append(actions)
+		return {"B#0"} if len(bulk_calls) == 1 else set()
 
-    monkeypatch.setattr(backend, "_bulk", fake_bulk)
-    passages = passages_of(make_article("A", "Alpha", "<p>a</p>"), make_article("B", "Beta", "<p>b</p>"))
-    with pytest.raises(SearchBackendError, match="B"):
-        backend.index(passages)
-    manifest_ops = {(a["_op_type"], a["_id"]) for a in bulk_calls[1]}
-    assert manifest_ops == {("index", "A#manifest"), ("delete", "B#manifest")}
-    stale_cleanup = backend.client.deleted_by_query[0]["query"]["bool"]
-    assert stale_cleanup["filter"][0] == {"terms": {"article_id": ["A"]}}  # B's old passages stay untouched
+	monkeypatch.setattr(backend, "_bulk", fake_bulk)
+	passages = passages_of(make_article("A", "Alpha", "<p>a</p>"), make_article("B", "Beta", "<p>b</p>"))
+	with pytest.raises(SearchBackendError, match="B"):
+		backend.index(passages)
+	manifest_ops = {(a["_op_type"], a["_id"]) for a in bulk_calls[1]}
+	assert manifest_ops == {("index", "A#manifest"), ("delete", "B#manifest")}
+	stale_cleanup = backend.client.deleted_by_query[0]["query"]["bool"]
+	assert stale_cleanup["filter"][0] == {"terms": {"article_id": ["A"]}}  # B's old passages stay untouched
 
 
 def test_an_index_of_an_older_layout_is_upgraded_and_its_articles_reindexed():
-    current = {"mappings": {"_meta": {"km_schema": INDEX_SCHEMA}}}
-    old = {"mappings": {"properties": {"text_t": {"type": "text"}}}}
-    assert outdated_indices({"site-km-passages-1": old, "site-km-passages-2": current}) == ["site-km-passages-1"]
-    client = _FakeClient()
-    client.indices.mappings = {"site1-km-passages-1": old}
-    ElasticBackend(client, "site1").ensure_schema()
-    (call,) = [c for c in client.indices.calls if c[0] == "put_mapping"]
-    assert call[1] == "site1-km-passages-1" and "lead_t" in call[2] and call[3] == {"km_schema": INDEX_SCHEMA}
-    # manifests written now carry the layout; indexed_versions only trusts those
-    assert manifest_source("A", "2024-01-01", "g")["schema"] == INDEX_SCHEMA
+	current = {"mappings": {"_meta": {"km_schema": INDEX_SCHEMA}}}
+	old = {"mappings": {"properties": {"text_t": {"type": "text"}}}}
+	assert outdated_indices({"site-km-passages-1": old, "site-km-passages-2": current}) == [
+		"site-km-passages-1"
+	]
+	client = _FakeClient()
+	client.indices.mappings = {"site1-km-passages-1": old}
+	ElasticBackend(client, "site1").ensure_schema()
+	(call,) = [c for c in client.indices.calls if c[0] == "put_mapping"]
+	assert call[1] == "site1-km-passages-1" and "lead_t" in call[2] and call[3] == {"km_schema": INDEX_SCHEMA}
+	# manifests written now carry the layout; indexed_versions only trusts those
+	assert manifest_source("A", "2024-01-01", "g")["schema"] == INDEX_SCHEMA
 
 
 def test_term_counts_are_one_named_filter_per_term_over_every_text_field():
-    filters = term_count_filters(["printer", "retriev"])
-    assert set(filters) == {"printer", "retriev"}
-    should = filters["printer"]["bool"]["should"]
-    assert {"term": {"lead_t": "printer"}} in should and {"term": {"title_t": "printer"}} in should
-    assert filters["printer"]["bool"]["minimum_should_match"] == 1
+	filters = term_count_filters(["printer", "retriev"])
+	assert set(filters) == {"printer", "retriev"}
+	should = filters["printer"]["bool"]["should"]
+	assert {"term": {"lead_t": "printer"}} in should and {"term": {"title_t": "printer"}} in should
+	assert filters["printer"]["bool"]["minimum_should_match"] == 1
 
 
 def test_doc_freqs_reads_one_filters_aggregation():
-    client = _FakeClient()
-    seen = {}
+	client = _FakeClient()
+	seen = {}
 
-    def search(**kwargs):
-        seen.update(kwargs)
-        return {"aggregations": {"term_counts": {"buckets": {"printer": {"doc_count": 4}, "retriev": {"doc_count": 0}}}}}
+	def search(**kwargs):
+		seen.update(kwargs)
+		return {
+			"aggregations": {
+				"term_counts": {"buckets": {"printer": {"doc_count": 4}, "retriev": {"doc_count": 0}}}
+			}
+		}
 
-    client.search = search
-    assert ElasticBackend(client, "site1").doc_freqs(["printer", "retriev"]) == {"printer": 4, "retriev": 0}
-    assert seen["size"] == 0 and set(seen["aggs"]["term_counts"]["filters"]["filters"]) == {"printer", "retriev"}
+	client.search = search
+	assert ElasticBackend(client, "site1").doc_freqs(["printer", "retriev"]) == {"printer": 4, "retriev": 0}
+	assert seen["size"] == 0 and set(seen["aggs"]["term_counts"]["filters"]["filters"]) == {
+		"printer",
+		"retriev",
+	}

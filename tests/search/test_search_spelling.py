@@ -7,47 +7,47 @@ from km_crm.search.spelling import CORRECTION_WEIGHT, best_correction, one_edit_
 
 
 def test_one_edit_covers_swaps_deletions_insertions_and_replacements():
-    near = one_edit_away("retreiv")
-    assert "retriev" in near  # swapped neighbours
-    assert {"adress"} <= one_edit_away("address") and "address" in one_edit_away("adress")
-    assert "highlight" in one_edit_away("highliht") and "colour" in one_edit_away("color")
-    assert "retreiv" not in near and "print" not in one_edit_away("scanner")
+	near = one_edit_away("retreiv")
+	assert "retriev" in near  # swapped neighbours
+	assert {"adress"} <= one_edit_away("address") and "address" in one_edit_away("adress")
+	assert "highlight" in one_edit_away("highliht") and "colour" in one_edit_away("color")
+	assert "retreiv" not in near and "print" not in one_edit_away("scanner")
 
 
 def test_best_correction_is_the_most_common_neighbour():
-    assert best_correction("colour", {"color": 3, "colours": 30, "coloux": 0}) == "colours"
-    assert best_correction("colour", {"coloux": 0}) is None
-    assert best_correction("mai", {"mail": 9}) is None  # too short to guess
+	assert best_correction("colour", {"color": 3, "colours": 30, "coloux": 0}) == "colours"
+	assert best_correction("colour", {"coloux": 0}) is None
+	assert best_correction("mai", {"mail": 9}) is None  # too short to guess
 
 
 def fake_index(vocabulary):
-    calls = []
+	calls = []
 
-    def doc_freqs(words):
-        calls.append(list(words))
-        return {w: vocabulary.get(w, 0) for w in words}
+	def doc_freqs(words):
+		calls.append(list(words))
+		return {w: vocabulary.get(w, 0) for w in words}
 
-    return doc_freqs, calls
+	return doc_freqs, calls
 
 
 def test_only_words_the_index_lacks_are_corrected_and_weigh_less():
-    doc_freqs, _ = fake_index({"retriev": 5, "archiv": 7, "messag": 9, "print": 4})
-    terms = with_corrections(analyze_query("retreive archived mesage"), doc_freqs)
-    by_term = {t.term: t for t in terms}
-    assert by_term["retriev"].weight == CORRECTION_WEIGHT * by_term["retreiv"].weight
-    assert by_term["retriev"].synonym and "messag" in by_term
-    assert [t.term for t in terms].count("archiv") == 1  # a known word is left alone
+	doc_freqs, _ = fake_index({"retriev": 5, "archiv": 7, "messag": 9, "print": 4})
+	terms = with_corrections(analyze_query("retreive archived mesage"), doc_freqs)
+	by_term = {t.term: t for t in terms}
+	assert by_term["retriev"].weight == CORRECTION_WEIGHT * by_term["retreiv"].weight
+	assert by_term["retriev"].synonym and "messag" in by_term
+	assert [t.term for t in terms].count("archiv") == 1  # a known word is left alone
 
 
 def test_chinese_numbers_and_short_words_are_never_looked_up():
-    doc_freqs, calls = fake_index({"printer": 1})
-    terms = analyze_query("打印机 2024 abc")
-    assert with_corrections(terms, doc_freqs) == terms
-    assert calls == []
+	doc_freqs, calls = fake_index({"printer": 1})
+	terms = analyze_query("打印机 2024 abc")
+	assert with_corrections(terms, doc_freqs) == terms
+	assert calls == []
 
 
 def test_lookups_stay_bounded_for_noise_queries():
-    doc_freqs, calls = fake_index({})
-    with_corrections(analyze_query("qwert asdfg zxcvb poiuy lkjhg mnbvc " + "x" * 30), doc_freqs)
-    assert len(calls) == 1 + 3  # which words are known, then neighbours of the first three unknown
-    assert all("x" * 30 not in call for call in calls)
+	doc_freqs, calls = fake_index({})
+	with_corrections(analyze_query("qwert asdfg zxcvb poiuy lkjhg mnbvc " + "x" * 30), doc_freqs)
+	assert len(calls) == 1 + 3  # which words are known, then neighbours of the first three unknown
+	assert all("x" * 30 not in call for call in calls)

@@ -22,7 +22,9 @@ class KMCommittee(Document):
 		"""A member who leaves mid-round no longer counts; the round may now be decidable."""
 		from km_crm.governance import review_round
 
-		for name in frappe.get_all("KM Review", filters={"committee": self.name, "status": "Open"}, pluck="name"):
+		for name in frappe.get_all(
+			"KM Review", filters={"committee": self.name, "status": "Open"}, pluck="name"
+		):
 			review_round.evaluate(frappe.get_doc("KM Review", name), committee=self)
 
 	def drop_duplicate_members(self):

@@ -45,9 +45,13 @@ class TestConcurrentFinalVotes(FrappeTestCase):
 
 		try:
 			self.assertEqual(frappe.db.get_value("KM Review", review, "status"), "Approved")
-			self.assertEqual(frappe.db.count("KM Audit Event", {"review": review, "event_type": "Decision"}), 1)
+			self.assertEqual(
+				frappe.db.count("KM Audit Event", {"review": review, "event_type": "Decision"}), 1
+			)
 			self.assertEqual(frappe.db.count("KM Article Version", {"article": article}), 1)
-			self.assertEqual(frappe.db.count("KM Audit Event", {"article": article, "event_type": "Published"}), 1)
+			self.assertEqual(
+				frappe.db.count("KM Audit Event", {"article": article, "event_type": "Published"}), 1
+			)
 			# one vote landed and closed the round; the other was told the round is closed
 			self.assertEqual(sorted(outcomes), ["VoteError", "voted"])
 		finally:

@@ -122,7 +122,11 @@ class TestKMReview(FrappeTestCase):
 		doc = frappe.get_doc("KM Review", review)
 		self.assertEqual(doc.status, "Expired")
 		self.assertEqual(doc.escalated_to, self.f.escalation)
-		self.assertTrue(frappe.db.exists("ToDo", {"reference_name": review, "allocated_to": self.f.escalation, "status": "Open"}))
+		self.assertTrue(
+			frappe.db.exists(
+				"ToDo", {"reference_name": review, "allocated_to": self.f.escalation, "status": "Open"}
+			)
+		)
 		self.assertEqual(frappe.db.get_value("KM Article", article, "status"), "In Review")
 		with self.assertRaises(VoteError):
 			self.f.vote(self.f.members[1], review)
@@ -155,9 +159,13 @@ class TestKMReview(FrappeTestCase):
 	def test_voters_get_assignments_that_close_when_they_vote(self):
 		_article, review = self.f.submitted()
 		member = self.f.members[0]
-		self.assertTrue(frappe.db.exists("ToDo", {"reference_name": review, "allocated_to": member, "status": "Open"}))
+		self.assertTrue(
+			frappe.db.exists("ToDo", {"reference_name": review, "allocated_to": member, "status": "Open"})
+		)
 		self.f.vote(member, review)
-		self.assertFalse(frappe.db.exists("ToDo", {"reference_name": review, "allocated_to": member, "status": "Open"}))
+		self.assertFalse(
+			frappe.db.exists("ToDo", {"reference_name": review, "allocated_to": member, "status": "Open"})
+		)
 
 	def test_withdrawing_cancels_the_round(self):
 		article, review = self.f.submitted()
@@ -175,11 +183,11 @@ class TestKMReview(FrappeTestCase):
 
 		def reminders(member):
 			return frappe.db.count(
-				"Notification Log", {"for_user": member, "document_name": review, "subject": ("like", "%Reminder%")}
+				"Notification Log",
+				{"for_user": member, "document_name": review, "subject": ("like", "%Reminder%")},
 			)
 
 		tasks.remind_pending_voters()
 		self.assertEqual([reminders(m) for m in self.f.members], [0, 1, 1])
 		tasks.remind_pending_voters()
 		self.assertEqual([reminders(m) for m in self.f.members], [0, 1, 1])
-

@@ -68,9 +68,9 @@ class KMArticle(Document):
 	def on_trash(self):
 		if self.published_version or frappe.db.exists("KM Review", {"article": self.name}):
 			frappe.throw(
-				_("Article {0} has a review or publishing history and cannot be deleted. Retire it instead.").format(
-					self.name
-				),
+				_(
+					"Article {0} has a review or publishing history and cannot be deleted. Retire it instead."
+				).format(self.name),
 				KMError,
 			)
 
@@ -102,9 +102,9 @@ class KMArticle(Document):
 		original_language = frappe.db.get_value("KM Article", self.translation_of, "language")
 		if original_language == self.language:
 			frappe.throw(
-				_("A translation must be in a different language from the article it translates ({0}).").format(
-					original_language
-				),
+				_(
+					"A translation must be in a different language from the article it translates ({0})."
+				).format(original_language),
 				KMError,
 			)
 
@@ -142,7 +142,9 @@ class KMArticle(Document):
 				LifecycleError,
 			)
 		if self.status == lifecycle.ARCHIVED:
-			frappe.throw(_("This article is retired. Restore a version as a new draft to edit it."), LifecycleError)
+			frappe.throw(
+				_("This article is retired. Restore a version as a new draft to edit it."), LifecycleError
+			)
 
 	def start_next_version_when_live_content_changes(self):
 		"""Editing a published article starts the draft of the next version; the published one stays live."""

@@ -33,7 +33,16 @@ class TestKMArticle(FrappeTestCase):
 		stored = frappe.db.get_value("KM Article", doc.name, list(HOSTILE), as_dict=True)
 		for field, html in stored.items():
 			lowered = html.lower()
-			for bad in ("<script", "onerror", "onclick", "onload", "javascript:", "<iframe", "<svg", "alert("):
+			for bad in (
+				"<script",
+				"onerror",
+				"onclick",
+				"onload",
+				"javascript:",
+				"<iframe",
+				"<svg",
+				"alert(",
+			):
 				self.assertNotIn(bad, lowered, f"{bad} survived in {field}: {html}")
 		self.assertIn("<table>", stored.resolution)
 		self.assertIn("<code>lpstat -p</code>", stored.resolution)
@@ -70,7 +79,12 @@ class TestKMArticle(FrappeTestCase):
 
 	def test_governance_fields_cannot_be_set_through_the_api_even_by_administrator(self):
 		article, review = self.f.submitted()
-		for field, value in (("status", "Published"), ("current_review", None), ("committee", None), ("version", 7)):
+		for field, value in (
+			("status", "Published"),
+			("current_review", None),
+			("committee", None),
+			("version", 7),
+		):
 			with self.assertRaises(LifecycleError):
 				frappe.client.set_value("KM Article", article, field, value)
 		with self.assertRaises(ImmutableRecordError):
@@ -160,9 +174,13 @@ class TestKMArticle(FrappeTestCase):
 
 		article, review = self.f.submitted()
 		self.publish(article, review)
-		frappe.db.set_value("KM Article", article, "review_by", frappe.utils.add_days(frappe.utils.today(), -1))
+		frappe.db.set_value(
+			"KM Article", article, "review_by", frappe.utils.add_days(frappe.utils.today(), -1)
+		)
 		tasks.flag_article(article)
 		self.assertEqual(frappe.db.get_value("KM Article", article, "status"), "Needs Review")
 		self.assertTrue(
-			frappe.db.exists("ToDo", {"reference_name": article, "allocated_to": self.f.author, "status": "Open"})
+			frappe.db.exists(
+				"ToDo", {"reference_name": article, "allocated_to": self.f.author, "status": "Open"}
+			)
 		)

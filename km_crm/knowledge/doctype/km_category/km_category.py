@@ -12,7 +12,9 @@ class KMCategory(NestedSet):
 		if not self.parent_km_category and self.name != ROOT_CATEGORY and not self.is_new():
 			return
 		if not self.parent_km_category and self.category_name != ROOT_CATEGORY:
-			self.parent_km_category = ROOT_CATEGORY if frappe.db.exists("KM Category", ROOT_CATEGORY) else None
+			self.parent_km_category = (
+				ROOT_CATEGORY if frappe.db.exists("KM Category", ROOT_CATEGORY) else None
+			)
 
 	def on_trash(self):
 		if self.name == ROOT_CATEGORY:

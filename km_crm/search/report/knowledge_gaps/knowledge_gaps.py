@@ -46,7 +46,14 @@ def data(filters) -> list[dict]:
 	for row in searches:
 		group = groups.setdefault(
 			row.query_key,
-			{"query": row.query, "searches": 0, "zero_results": 0, "no_click": 0, "channels": set(), "last_searched": None},
+			{
+				"query": row.query,
+				"searches": 0,
+				"zero_results": 0,
+				"no_click": 0,
+				"channels": set(),
+				"last_searched": None,
+			},
 		)
 		group["searches"] += 1
 		group["channels"].add(_(row.channel))
@@ -64,5 +71,3 @@ def data(filters) -> list[dict]:
 	]
 	rows.sort(key=lambda g: (-(g["zero_results"] + g["no_click"]), -g["searches"], g["query"]))
 	return rows
-
-
