@@ -12,7 +12,7 @@ Sources of strings:
 * Workspace JSON (label, title, link/card/shortcut labels), Report JSON (``report_name``),
   Page JSON (``title``).
 * Python: string literals passed directly to ``_()`` (or ``frappe._()``); the values of
-  ``ACTION_LABELS``, ``SECTIONS``/``SECTION_LABELS`` and ``FIELD_LABELS``; and module-level
+  ``ACTION_LABELS``, ``SECTIONS``/``SECTION_LABELS``, ``FIELD_LABELS`` and ``PLACEHOLDERS``; and module-level
   ``MSG_*`` / ``REASON_*`` string constants (messages translated at runtime).
 * JavaScript: string literals passed to ``__()`` (template literals without ``${}`` only).
 * Role names from ``km_crm/fixtures/role.json``.
@@ -35,7 +35,7 @@ ZH_CSV = APP_DIR / "translations" / "zh.csv"
 UNTRANSLATED_OPTIONS = frozenset({"en", "zh", "tantivy", "elasticsearch"})
 
 #: Module-level dicts / sequences whose string values are labels translated at runtime.
-LABEL_CONSTANTS = frozenset({"ACTION_LABELS", "SECTIONS", "SECTION_LABELS", "FIELD_LABELS"})
+LABEL_CONSTANTS = frozenset({"ACTION_LABELS", "SECTIONS", "SECTION_LABELS", "FIELD_LABELS", "PLACEHOLDERS"})
 MESSAGE_PREFIXES = ("MSG_", "REASON_")
 
 # Directories that hold no user-facing app strings.
