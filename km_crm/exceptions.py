@@ -1,6 +1,9 @@
 """Errors raised by km_crm, so callers and tests can tell them apart."""
 
 import frappe
+from frappe import _
+
+from km_crm.rule_error import RuleError
 
 
 class KMError(frappe.ValidationError):
@@ -37,3 +40,9 @@ class NoCommitteeError(KMError):
 
 class QuorumError(KMError):
 	pass
+
+
+def translated(error: RuleError) -> str:
+	"""A rule module's error in the user's language: template translated first, values filled in after."""
+	values = {k: _(v) if isinstance(v, str) else v for k, v in error.values.items()}
+	return _(error.template).format(**values)

@@ -1,7 +1,7 @@
 """Article life cycle: the state machine and the publishing policy.
 
 Pure Python, no ``import frappe``. Controllers call :func:`next_status` and turn a
-:class:`TransitionError` into ``frappe.throw(_(err.message))``.
+:class:`TransitionError` into ``km_crm.exceptions.throw_rule(err)``.
 
 Statuses::
 
@@ -19,38 +19,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from km_crm.constants import (
+	ARCHIVED,
+	DIRECT_PUBLISH_ROLES,
+	DRAFT,
+	IN_REVIEW,
+	INTERNAL,
+	NEEDS_REVIEW,
+	PUBLISHED,
+	REVIEW_APPROVED,
+	REVIEW_CANCELLED,
+	REVIEW_CHANGES_REQUESTED,
+	REVIEW_EXPIRED,
+	REVIEW_REJECTED,
+	ROLE_CANDIDATE,
+	STATUSES,
+	SUBMIT_ROLES,
+)
 from km_crm.dates import as_date
 from km_crm.rule_error import RuleError
-
-# --- Article statuses -------------------------------------------------------------------------
-DRAFT = "Draft"
-IN_REVIEW = "In Review"
-PUBLISHED = "Published"
-NEEDS_REVIEW = "Needs Review"
-ARCHIVED = "Archived"
-STATUSES = (DRAFT, IN_REVIEW, PUBLISHED, NEEDS_REVIEW, ARCHIVED)
-
-# --- KM Review statuses (outcomes of a round) ----------------------------------------------------
-REVIEW_OPEN = "Open"
-REVIEW_APPROVED = "Approved"
-REVIEW_CHANGES_REQUESTED = "Changes Requested"
-REVIEW_REJECTED = "Rejected"
-REVIEW_EXPIRED = "Expired"
-REVIEW_CANCELLED = "Cancelled"
-REVIEW_STATUSES = (
-	REVIEW_OPEN,
-	REVIEW_APPROVED,
-	REVIEW_CHANGES_REQUESTED,
-	REVIEW_REJECTED,
-	REVIEW_EXPIRED,
-	REVIEW_CANCELLED,
-)
-REVIEW_FINAL_STATUSES = (REVIEW_APPROVED, REVIEW_CHANGES_REQUESTED, REVIEW_REJECTED, REVIEW_CANCELLED)
-
-# --- Review types ------------------------------------------------------------------------------
-REVIEW_TYPE_PUBLISH = "Publish"
-REVIEW_TYPE_RETIRE = "Retire"
-REVIEW_TYPES = (REVIEW_TYPE_PUBLISH, REVIEW_TYPE_RETIRE)
 
 # --- Actions -----------------------------------------------------------------------------------
 SUBMIT = "submit"
@@ -108,23 +95,8 @@ REVIEW_OUTCOME_ACTIONS = {
 	REVIEW_CANCELLED: WITHDRAW,
 }
 
-# --- Roles and audiences -----------------------------------------------------------------------
-ROLE_CANDIDATE = "KM Candidate"
-ROLE_CONTRIBUTOR = "KM Contributor"
-ROLE_PUBLISHER = "KM Publisher"
-ROLE_COACH = "KM Coach"
-ROLE_MANAGER = "KM Manager"
-ROLE_SYSTEM_MANAGER = "System Manager"
-KM_ROLES = (ROLE_CANDIDATE, ROLE_CONTRIBUTOR, ROLE_PUBLISHER, ROLE_COACH, ROLE_MANAGER)
-SUBMIT_ROLES = frozenset(KM_ROLES + (ROLE_SYSTEM_MANAGER,))
-DIRECT_PUBLISH_ROLES = frozenset({ROLE_PUBLISHER, ROLE_MANAGER})
-
-AUDIENCE_INTERNAL = "Internal"
-AUDIENCE_CUSTOMER = "Customer"
-AUDIENCE_PARTNER = "Partner"
-AUDIENCE_PUBLIC = "Public"
-AUDIENCES = (AUDIENCE_INTERNAL, AUDIENCE_CUSTOMER, AUDIENCE_PARTNER, AUDIENCE_PUBLIC)
-DEFAULT_DIRECT_AUDIENCES = frozenset({AUDIENCE_INTERNAL})
+# --- Publishing policy ---------------------------------------------------------------------------
+DEFAULT_DIRECT_AUDIENCES = frozenset({INTERNAL})
 
 # --- Messages ----------------------------------------------------------------------------------
 MSG_UNKNOWN_STATUS = "Unknown article status: {status}"
@@ -146,18 +118,18 @@ class TransitionError(LifecycleError):
 
 def _check_status(status: str) -> None:
 	if status not in STATUSES:
-		raise TransitionError(MSG_UNKNOWN_STATUS.format(status=status), "unknown_status")
+		raise TransitionError(MSG_UNKNOWN_STATUS, "unknown_status", status=status)
 
 
 def next_status(current: str, action: str) -> str:
 	"""Return the status an article moves to when ``action`` is applied in status ``current``."""
 	_check_status(current)
 	if action not in ACTION_LABELS:
-		raise TransitionError(MSG_UNKNOWN_ACTION.format(action=action), "unknown_action")
+		raise TransitionError(MSG_UNKNOWN_ACTION, "unknown_action", action=action)
 	try:
 		return TRANSITIONS[(current, action)]
 	except KeyError:
-		raise TransitionError(MSG_FORBIDDEN.format(action=ACTION_LABELS[action], status=current)) from None
+		raise TransitionError(MSG_FORBIDDEN, action=ACTION_LABELS[action], status=current) from None
 
 
 def allowed_actions(current: str) -> tuple[str, ...]:

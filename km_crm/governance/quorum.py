@@ -61,10 +61,10 @@ MSG_NOT_MEMBER = "{voter} is not a member of the reviewing committee"
 MSG_ALREADY_VOTED = "{voter} has already voted on this review; a vote cannot be changed"
 MSG_DEADLINE_PASSED = "The deadline of this review has passed"
 
-REASON_APPROVED = "Approved by {approvals} of {eligible} eligible members ({required} required)."
-REASON_REJECTED = "Rejected by {rejects} of {eligible} eligible members ({required} required)."
+REASON_APPROVED = "Approved by {approvals} of {eligible} voting members ({required} required)."
+REASON_REJECTED = "Rejected by {rejects} of {eligible} voting members ({required} required)."
 REASON_CHANGES = (
-	"Changes requested: {negative} of {eligible} eligible members did not approve "
+	"Changes requested: {negative} of {eligible} voting members did not approve "
 	"({required} approvals required)."
 )
 REASON_IMPOSSIBLE = (
@@ -136,7 +136,13 @@ class Decision:
 	required: int
 	eligible: int
 	pending: tuple[str, ...]
-	reason: str
+	reason_template: str
+	reason_values: dict
+
+	@property
+	def reason(self) -> str:
+		"""The reason in English; the app translates `reason_template` and fills in `reason_values`."""
+		return self.reason_template.format(**self.reason_values)
 
 	@property
 	def is_final(self) -> bool:
@@ -155,7 +161,7 @@ def check_feasible(rule: QuorumRule, eligible_count: int) -> int:
 		raise QuorumError(MSG_NO_ELIGIBLE, "no_eligible_voters")
 	required = required_approvals(rule, eligible_count)
 	if required > eligible_count:
-		raise QuorumError(MSG_INFEASIBLE.format(required=required, eligible=eligible_count), "infeasible")
+		raise QuorumError(MSG_INFEASIBLE, "infeasible", required=required, eligible=eligible_count)
 	return required
 
 
@@ -177,15 +183,15 @@ def validate_vote(
 ) -> None:
 	"""Raise :class:`VoteError` if ``voter`` may not cast ``decision`` now."""
 	if round_status != OPEN:
-		raise VoteError(MSG_ROUND_NOT_OPEN.format(status=round_status), "round_not_open")
+		raise VoteError(MSG_ROUND_NOT_OPEN, "round_not_open", status=round_status)
 	if decision not in DECISIONS:
-		raise VoteError(MSG_UNKNOWN_DECISION.format(decision=decision), "unknown_decision")
+		raise VoteError(MSG_UNKNOWN_DECISION, "unknown_decision", decision=decision)
 	if author and voter == author:
 		raise VoteError(MSG_AUTHOR_VOTE, "author_vote")
 	if voter not in set(members):
-		raise VoteError(MSG_NOT_MEMBER.format(voter=voter), "not_member")
+		raise VoteError(MSG_NOT_MEMBER, "not_member", voter=voter)
 	if any(v.voter == voter for v in existing_votes):
-		raise VoteError(MSG_ALREADY_VOTED.format(voter=voter), "already_voted")
+		raise VoteError(MSG_ALREADY_VOTED, "already_voted", voter=voter)
 	if deadline is not None and now > deadline:
 		raise VoteError(MSG_DEADLINE_PASSED, "deadline_passed")
 
@@ -231,18 +237,18 @@ def decide(
 	)
 
 	if approvals >= required:
-		outcome, reason = APPROVED, REASON_APPROVED.format(**numbers)
+		outcome, template = APPROVED, REASON_APPROVED
 	elif rejects >= required:
-		outcome, reason = REJECTED, REASON_REJECTED.format(**numbers)
+		outcome, template = REJECTED, REASON_REJECTED
 	elif rejects + changes >= required:
-		outcome, reason = CHANGES_REQUESTED, REASON_CHANGES.format(negative=rejects + changes, **numbers)
+		outcome, template = CHANGES_REQUESTED, REASON_CHANGES
 	elif approvals + len(pending) < required:
 		outcome = REJECTED if rejects > changes else CHANGES_REQUESTED
-		reason = REASON_IMPOSSIBLE.format(outcome=outcome, **numbers)
+		template = REASON_IMPOSSIBLE
 	elif deadline is not None and now > deadline:
-		outcome, reason = EXPIRED, REASON_EXPIRED.format(**numbers)
+		outcome, template = EXPIRED, REASON_EXPIRED
 	else:
-		outcome, reason = OPEN, REASON_OPEN.format(**numbers)
+		outcome, template = OPEN, REASON_OPEN
 
 	return Decision(
 		outcome=outcome,
@@ -252,7 +258,8 @@ def decide(
 		required=required,
 		eligible=len(eligible),
 		pending=pending,
-		reason=reason,
+		reason_template=template,
+		reason_values={**numbers, "negative": rejects + changes, "outcome": outcome},
 	)
 
 

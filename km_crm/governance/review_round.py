@@ -5,6 +5,7 @@ from frappe import _
 from frappe.desk.form import assign_to
 from frappe.utils import add_days, get_datetime, now_datetime
 
+from km_crm import constants as C
 from km_crm.exceptions import (
 	AuthorCannotVote,
 	KMError,
@@ -14,6 +15,7 @@ from km_crm.exceptions import (
 	NotAllowedToPublish,
 	QuorumError,
 	VoteError,
+	translated,
 )
 from km_crm.governance import audit, lifecycle, notify, quorum
 from km_crm.governance.doctype.km_committee.km_committee import committee_for
@@ -33,7 +35,7 @@ def submit_for_review(article_name: str, note: str = "") -> str:
 	if article.current_review:
 		frappe.throw(_("Article {0} already has an open review.").format(article.name), LifecycleError)
 	committee = _committee_or_throw(article)
-	review = _open_round(article, committee, lifecycle.REVIEW_TYPE_PUBLISH, note)
+	review = _open_round(article, committee, C.REVIEW_TYPE_PUBLISH, note)
 	article.set_status(lifecycle.SUBMIT)
 	article.committee = committee.name
 	article.current_review = review.name
@@ -51,7 +53,7 @@ def request_retirement(article_name: str, reason: str) -> str:
 	if not (reason or "").strip():
 		frappe.throw(_("Say why the article should be retired."), KMError)
 	committee = _committee_or_throw(article)
-	review = _open_round(article, committee, lifecycle.REVIEW_TYPE_RETIRE, reason)
+	review = _open_round(article, committee, C.REVIEW_TYPE_RETIRE, reason)
 	article.flags.km_transition = True
 	article.committee = committee.name
 	article.current_review = review.name
@@ -108,7 +110,7 @@ def _open_round(article, committee, review_type: str, note: str):
 			"submission_note": note,
 		}
 	).insert(ignore_permissions=True)
-	event = "Submitted" if review_type == lifecycle.REVIEW_TYPE_PUBLISH else "Retirement Requested"
+	event = "Submitted" if review_type == C.REVIEW_TYPE_PUBLISH else "Retirement Requested"
 	audit.record(
 		event,
 		article.name,
@@ -170,7 +172,7 @@ def cast_vote(review_name: str, decision: str, comment: str = "") -> dict:
 	except quorum.VoteError as e:
 		frappe.throw(_translate_vote_error(e, review), VoteError)
 
-	frappe.get_doc(
+	vote = frappe.get_doc(
 		{
 			"doctype": VOTE,
 			"review": review.name,
@@ -181,7 +183,9 @@ def cast_vote(review_name: str, decision: str, comment: str = "") -> dict:
 			"cast_at": now_datetime(),
 			"review_voter": f"{review.name}:{voter}",
 		}
-	).insert(ignore_permissions=True)
+	)
+	vote.flags.km_append = True
+	vote.insert(ignore_permissions=True)
 	audit.record(
 		"Vote",
 		article.name,
@@ -244,7 +248,7 @@ def _decide(review, article, decision) -> None:
 	)
 	assign_to.close_all_assignments(REVIEW, review.name, ignore_permissions=True)
 
-	if review.review_type == lifecycle.REVIEW_TYPE_RETIRE:
+	if review.review_type == C.REVIEW_TYPE_RETIRE:
 		if decision.outcome == quorum.APPROVED:
 			retire(article, review.name)
 		else:
@@ -301,18 +305,16 @@ def withdraw(article_name: str) -> None:
 	if not review_name:
 		frappe.throw(_("Article {0} has no open review.").format(article.name), LifecycleError)
 	review = frappe.get_doc(REVIEW, review_name)
-	if frappe.session.user not in _authors(article, review) and not {"KM Manager", "System Manager"} & set(
-		frappe.get_roles()
-	):
+	if frappe.session.user not in _authors(article, review) and not C.MANAGER_ROLES & set(frappe.get_roles()):
 		frappe.throw(_("Only the author or a KM Manager can withdraw this review."), frappe.PermissionError)
 	if review.status not in (quorum.OPEN, quorum.EXPIRED):
 		frappe.throw(_("This review is already closed."), LifecycleError)
-	review.status = lifecycle.REVIEW_CANCELLED
+	review.status = C.REVIEW_CANCELLED
 	review.decided_on = now_datetime()
 	_save_round(review)
 	assign_to.close_all_assignments(REVIEW, review.name, ignore_permissions=True)
 	audit.record("Withdrawn", article.name, review=review.name, version=review.version)
-	if review.review_type == lifecycle.REVIEW_TYPE_PUBLISH:
+	if review.review_type == C.REVIEW_TYPE_PUBLISH:
 		article.set_status(lifecycle.WITHDRAW)
 	_clear_current_review(article)
 
@@ -416,37 +418,9 @@ def _translate_vote_error(error: quorum.VoteError, review) -> str:
 		"author_vote": _("The author of the article cannot vote on its review."),
 		"not_member": _("Only committee members can vote on this review."),
 	}
-	return messages.get(error.code, _(error.message))
+	return messages.get(error.code) or translated(error)
 
 
 def translated_reason(decision: quorum.Decision) -> str:
-	numbers = {
-		"approvals": decision.approvals,
-		"changes": decision.changes,
-		"rejects": decision.rejects,
-		"required": decision.required,
-		"eligible": decision.eligible,
-		"pending": len(decision.pending),
-		"negative": decision.changes + decision.rejects,
-		"outcome": _(decision.outcome),
-	}
-	if decision.outcome == quorum.APPROVED:
-		template = _("Approved by {approvals} of {eligible} voting members ({required} required).")
-	elif decision.outcome == quorum.EXPIRED:
-		template = _(
-			"The deadline passed with {approvals} of {required} required approvals and {pending} members yet to vote."
-		)
-	elif (
-		decision.approvals + len(decision.pending) < decision.required
-		and max(decision.rejects, decision.rejects + decision.changes) < decision.required
-	):
-		template = _(
-			"Approval is no longer possible: {approvals} approvals and {pending} members yet to vote, but {required} approvals are required. {outcome}."
-		)
-	elif decision.outcome == quorum.REJECTED:
-		template = _("Rejected by {rejects} of {eligible} voting members ({required} required).")
-	else:
-		template = _(
-			"Changes requested: {negative} of {eligible} voting members did not approve ({required} approvals required)."
-		)
-	return template.format(**numbers)
+	values = {**decision.reason_values, "outcome": _(decision.reason_values["outcome"])}
+	return _(decision.reason_template).format(**values)

@@ -128,7 +128,7 @@ def _as_date(value: date | datetime | str | None) -> date | None:
 	try:
 		return as_date(value)
 	except ValueError:
-		raise KcsError(MSG_BAD_DATE.format(value=value), "bad_date") from None
+		raise KcsError(MSG_BAD_DATE, "bad_date", value=value) from None
 
 
 def validate_dates(
@@ -142,6 +142,8 @@ def validate_dates(
 	review, expiry = _as_date(review_by), _as_date(expires_on)
 	if review and expiry and expiry < review:
 		raise KcsError(
-			MSG_EXPIRES_BEFORE_REVIEW.format(expires_on=expiry.isoformat(), review_by=review.isoformat()),
+			MSG_EXPIRES_BEFORE_REVIEW,
 			"expires_before_review",
+			expires_on=expiry.isoformat(),
+			review_by=review.isoformat(),
 		)

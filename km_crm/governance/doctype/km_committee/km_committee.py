@@ -2,7 +2,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from km_crm.exceptions import QuorumError
+from km_crm.exceptions import QuorumError, translated
 from km_crm.governance import quorum
 
 MEMBER_ROLE = "KM Committee Member"
@@ -47,7 +47,7 @@ class KMCommittee(Document):
 		try:
 			rule = self.quorum_rule()
 		except quorum.QuorumError as e:
-			frappe.throw(_(e.message), QuorumError)
+			frappe.throw(translated(e), QuorumError)
 		if self.enabled and self.members:
 			required = quorum.required_approvals(rule, len(self.members))
 			if required > len(self.members):

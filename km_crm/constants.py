@@ -1,0 +1,93 @@
+"""The names km_crm's rules are written in: roles, statuses, audiences, link types (pure, one place).
+
+Every other module imports these; none spells them out again.
+"""
+
+# --- Roles -------------------------------------------------------------------------------------------
+ROLE_CANDIDATE = "KM Candidate"
+ROLE_CONTRIBUTOR = "KM Contributor"
+ROLE_PUBLISHER = "KM Publisher"
+ROLE_COACH = "KM Coach"
+ROLE_COMMITTEE_MEMBER = "KM Committee Member"
+ROLE_MANAGER = "KM Manager"
+ROLE_SYSTEM_MANAGER = "System Manager"
+ADMINISTRATOR = "Administrator"
+GUEST = "Guest"
+#: Frappe's website role for a customer's portal user
+CUSTOMER_ROLE = "Customer"
+
+#: The roles km_crm ships (KCS licence levels plus committee and management)
+KM_ROLES = (
+	ROLE_CANDIDATE,
+	ROLE_CONTRIBUTOR,
+	ROLE_PUBLISHER,
+	ROLE_COACH,
+	ROLE_COMMITTEE_MEMBER,
+	ROLE_MANAGER,
+)
+#: Roles that write articles (a KM Committee Member reviews, it does not author)
+AUTHOR_ROLES = (ROLE_CANDIDATE, ROLE_CONTRIBUTOR, ROLE_PUBLISHER, ROLE_COACH, ROLE_MANAGER)
+#: Roles that may submit articles and edit them
+SUBMIT_ROLES = frozenset((*AUTHOR_ROLES, ROLE_SYSTEM_MANAGER))
+#: Roles that may publish without a committee round, where the committee allows it
+DIRECT_PUBLISH_ROLES = frozenset({ROLE_PUBLISHER, ROLE_MANAGER})
+#: Roles that manage the knowledge base: withdraw anyone's review, hand an article to a new owner
+MANAGER_ROLES = frozenset({ROLE_MANAGER, ROLE_SYSTEM_MANAGER})
+#: Roles that read every article in every state (drafts and earlier versions included)
+EDITOR_ROLES = frozenset((*KM_ROLES, ROLE_SYSTEM_MANAGER))
+#: Desk roles that read live knowledge of every audience unless an administrator changes the setting
+#: (roles that do not exist on a site are skipped; Helpdesk's agent roles count when it is installed)
+DEFAULT_READER_ROLES = (
+	"Support Team",
+	"Sales User",
+	"Sales Manager",
+	"Agent",
+	"Agent Manager",
+	ROLE_SYSTEM_MANAGER,
+)
+
+# --- Article statuses --------------------------------------------------------------------------------
+DRAFT = "Draft"
+IN_REVIEW = "In Review"
+PUBLISHED = "Published"
+NEEDS_REVIEW = "Needs Review"
+ARCHIVED = "Archived"
+STATUSES = (DRAFT, IN_REVIEW, PUBLISHED, NEEDS_REVIEW, ARCHIVED)
+#: Statuses in which the working copy is the live version (readers may open the article itself)
+LIVE_WORKING_COPY_STATUSES = (PUBLISHED, NEEDS_REVIEW)
+
+# --- Review rounds -----------------------------------------------------------------------------------
+REVIEW_OPEN = "Open"
+REVIEW_APPROVED = "Approved"
+REVIEW_CHANGES_REQUESTED = "Changes Requested"
+REVIEW_REJECTED = "Rejected"
+REVIEW_EXPIRED = "Expired"
+REVIEW_CANCELLED = "Cancelled"
+REVIEW_STATUSES = (
+	REVIEW_OPEN,
+	REVIEW_APPROVED,
+	REVIEW_CHANGES_REQUESTED,
+	REVIEW_REJECTED,
+	REVIEW_EXPIRED,
+	REVIEW_CANCELLED,
+)
+REVIEW_FINAL_STATUSES = (REVIEW_APPROVED, REVIEW_CHANGES_REQUESTED, REVIEW_REJECTED, REVIEW_CANCELLED)
+REVIEW_TYPE_PUBLISH = "Publish"
+REVIEW_TYPE_RETIRE = "Retire"
+REVIEW_TYPES = (REVIEW_TYPE_PUBLISH, REVIEW_TYPE_RETIRE)
+
+# --- Audiences ---------------------------------------------------------------------------------------
+INTERNAL = "Internal"
+CUSTOMER = "Customer"
+PARTNER = "Partner"
+PUBLIC = "Public"
+AUDIENCES = (INTERNAL, CUSTOMER, PARTNER, PUBLIC)
+
+# --- Tickets -----------------------------------------------------------------------------------------
+ISSUE = "Issue"
+HD_TICKET = "HD Ticket"
+TICKET_DOCTYPES = (ISSUE, HD_TICKET)
+LINK_SOLVED = "Solved"
+LINK_REFERENCED = "Referenced"
+LINK_CREATED_FROM = "Created From"
+LINK_TYPES = (LINK_SOLVED, LINK_REFERENCED, LINK_CREATED_FROM)
