@@ -5,7 +5,7 @@ import dataclasses
 import frappe
 from frappe import _
 
-from km_crm.governance import audit, review_round
+from km_crm.governance import audit, ownership, review_round
 from km_crm.knowledge import publishing, versioning
 
 
@@ -27,6 +27,11 @@ def withdraw(article: str) -> None:
 @frappe.whitelist(methods=["POST"])
 def request_retirement(article: str, reason: str) -> str:
 	return review_round.request_retirement(article, reason)
+
+
+@frappe.whitelist(methods=["POST"])
+def change_owner(article: str, new_owner: str, reason: str = "") -> None:
+	ownership.change_owner(article, new_owner, reason)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -1,4 +1,8 @@
-"""Shared guard for records that are written once and never changed: votes, versions, audit events."""
+"""Shared guard for records that are written once and never changed: votes, versions, audit events.
+
+They are created only by the service that casts, freezes or records them (which sets
+`flags.km_append`), never through REST or a form, whoever asks, Administrator included.
+"""
 
 import frappe
 from frappe import _
@@ -8,6 +12,15 @@ from km_crm.exceptions import ImmutableRecordError
 
 class ImmutableDocument:
 	"""Mixin for a controller whose documents can be inserted but never edited or deleted."""
+
+	def before_insert(self):
+		if not self.flags.km_append:
+			frappe.throw(
+				_("{0} records are created only by the knowledge governance actions.").format(
+					_(self.doctype)
+				),
+				ImmutableRecordError,
+			)
 
 	def validate(self):
 		if not self.is_new():

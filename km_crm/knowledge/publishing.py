@@ -75,6 +75,8 @@ def _freeze(article, snapshot: dict, digest: str, review: str | None) -> str:
 			"article": article.name,
 			"version": number,
 			"title": article.title,
+			"language": article.language,
+			"audience": article.audience,
 			"published_on": now_datetime(),
 			"published_by": frappe.session.user,
 			"review": review,
@@ -82,6 +84,7 @@ def _freeze(article, snapshot: dict, digest: str, review: str | None) -> str:
 			"snapshot": json.dumps(snapshot, sort_keys=True, ensure_ascii=False, indent=1),
 		}
 	)
+	version.flags.km_append = True
 	version.insert(ignore_permissions=True)
 	return version.name
 

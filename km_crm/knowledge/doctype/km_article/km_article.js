@@ -88,6 +88,10 @@ const km_article = {
 		if (["Published", "Needs Review"].includes(status) && !current_review) {
 			frm.add_custom_button(__("Retire"), () => km_article.retire(frm));
 		}
+		const is_owner = frm.doc.article_owner === frappe.session.user;
+		if (!current_review && (is_owner || roles.includes("KM Manager") || roles.includes("System Manager"))) {
+			frm.add_custom_button(__("Change Owner"), () => km_article.change_owner(frm));
+		}
 		frm.add_custom_button(__("Compare"), () => km_article.compare(frm), __("Versions"));
 		frm.add_custom_button(__("Restore"), () => km_article.restore(frm), __("Versions"));
 	},
@@ -98,6 +102,18 @@ const km_article = {
 			(values) => km_article.call(frm, "submit_for_review", values, __("Submitted for review")),
 			__("Submit for Review"),
 			__("Submit")
+		);
+	},
+
+	change_owner(frm) {
+		frappe.prompt(
+			[
+				{ fieldname: "new_owner", fieldtype: "Link", options: "User", label: __("New Owner"), reqd: 1 },
+				{ fieldname: "reason", fieldtype: "Small Text", label: __("Why?") },
+			],
+			(values) => km_article.call(frm, "change_owner", values, __("Owner changed")),
+			__("Hand the Article to a New Owner"),
+			__("Change Owner")
 		);
 	},
 

@@ -3,7 +3,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, today
 
-from km_crm.exceptions import KMError, LifecycleError
+from km_crm import constants as C
+from km_crm.exceptions import KMError, LifecycleError, translated
 from km_crm.governance import lifecycle
 from km_crm.knowledge import kcs, versioning
 from km_crm.knowledge.publishing import versioned_dict
@@ -47,7 +48,7 @@ class KMArticle(Document):
 			and (
 				frappe.session.user
 				in (self.article_owner, frappe.db.get_value("KM Review", self.current_review, "submitted_by"))
-				or bool({"KM Manager", "System Manager"} & set(frappe.get_roles()))
+				or bool(C.MANAGER_ROLES & set(frappe.get_roles()))
 			),
 		)
 
@@ -92,7 +93,7 @@ class KMArticle(Document):
 		try:
 			kcs.validate_dates(self.review_by, self.expires_on, getdate(today()))
 		except kcs.KcsError as e:
-			frappe.throw(_(e.message), KMError)
+			frappe.throw(translated(e), KMError)
 
 	def check_translation_link(self):
 		if not self.translation_of:
@@ -113,7 +114,7 @@ class KMArticle(Document):
 		if self.flags.km_transition:
 			return
 		if self.is_new():
-			self.status = lifecycle.DRAFT
+			self.status = C.DRAFT
 			self.version = 1
 			self.published_version = None
 			return
@@ -121,6 +122,13 @@ class KMArticle(Document):
 		if before and any(str(before.get(f) or "") != str(self.get(f) or "") for f in GOVERNED_FIELDS):
 			frappe.throw(
 				_("The status of an article changes only through Submit for Review, Publish or Retire."),
+				LifecycleError,
+			)
+		if before and (before.article_owner or "") != (self.article_owner or ""):
+			frappe.throw(
+				_(
+					"The owner of an article changes only through Actions > Change Owner, which is recorded in its history."
+				),
 				LifecycleError,
 			)
 
@@ -157,8 +165,16 @@ class KMArticle(Document):
 		self.flags.km_new_version = True
 
 	def ensure_article_owner(self):
+		"""A new article belongs to whoever writes it; a KM Manager may write one for someone else."""
+		if not self.is_new():
+			return
+		user = frappe.session.user
 		if not self.article_owner:
-			self.article_owner = frappe.session.user
+			self.article_owner = user
+		elif self.article_owner != user and not C.MANAGER_ROLES & set(frappe.get_roles(user)):
+			frappe.throw(
+				_("A new article belongs to its writer; a KM Manager can hand it over later."), KMError
+			)
 
 	# -- helpers used by the governance services ------------------------------------------------
 

@@ -184,3 +184,35 @@ class TestKMArticle(FrappeTestCase):
 				"ToDo", {"reference_name": article, "allocated_to": self.f.author, "status": "Open"}
 			)
 		)
+
+	def test_the_owner_changes_only_through_the_audited_action_and_never_in_review(self):
+		doc = self.f.article()
+		doc.article_owner = self.f.outsider
+		with as_user(self.f.author), self.assertRaises(LifecycleError):
+			doc.save()
+		with as_user(self.f.outsider), self.assertRaises(frappe.PermissionError):
+			api.change_owner(doc.name, self.f.outsider)
+		with as_user(self.f.author):
+			api.change_owner(doc.name, self.f.outsider, "Moving teams")
+		self.assertEqual(frappe.db.get_value("KM Article", doc.name, "article_owner"), self.f.outsider)
+		events = frappe.get_all("KM Audit Event", filters={"article": doc.name}, pluck="event_type")
+		self.assertIn("Owner Changed", events)
+
+		with as_user(self.f.outsider):
+			review = review_round.submit_for_review(doc.name)
+		with as_user(self.f.escalation), self.assertRaises(LifecycleError):
+			api.change_owner(doc.name, self.f.members[0])  # would turn a voter into the author mid-round
+		self.assertEqual(frappe.db.get_value("KM Review", review, "eligible_voters"), 3)
+
+	def test_a_new_article_belongs_to_its_writer(self):
+		with as_user(self.f.author), self.assertRaises(frappe.ValidationError):
+			self.f.article(owner=self.f.author, article_owner=self.f.members[0])
+
+	def test_rule_errors_are_shown_in_the_users_language(self):
+		frappe.local.lang = "zh"
+		self.addCleanup(setattr, frappe.local, "lang", "en")
+		doc = self.f.article()
+		doc.review_by, doc.expires_on = "2030-06-01", "2030-05-31"
+		with as_user(self.f.author), self.assertRaises(frappe.ValidationError) as raised:
+			doc.save()
+		self.assertIn("过期日期（2030-05-31）不能早于复审日期（2030-06-01）", str(raised.exception))
