@@ -139,3 +139,101 @@ class GovernanceFixture:
 	def vote(self, member: str, review: str, decision: str = "Approve", comment: str = "looks right"):
 		with as_user(member):
 			return review_round.cast_vote(review, decision, comment)
+
+
+def make_portal_user(prefix: str, *roles: str) -> str:
+	"""A website (portal) user, e.g. a customer's contact with the Customer role."""
+	email = f"km-test-{prefix}@customer.example.com"
+	if frappe.db.exists("User", email):
+		user = frappe.get_doc("User", email)
+	else:
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": prefix,
+				"send_welcome_email": 0,
+				"user_type": "Website User",
+			}
+		).insert(ignore_permissions=True)
+	if roles:
+		user.add_roles(*roles)
+	return email
+
+
+def make_customer(
+	name: str, contact_email: str, first: str = "Maria", last: str = "Lopez", phone: str = "+1 415 555 0134"
+):
+	"""An ERPNext Customer with a contact; returns (customer, contact)."""
+	if not frappe.db.exists("Customer", name):
+		frappe.get_doc({"doctype": "Customer", "customer_name": name, "customer_type": "Company"}).insert(
+			ignore_permissions=True
+		)
+	contact = frappe.db.get_value("Contact", {"email_id": contact_email})
+	if not contact:
+		contact = (
+			frappe.get_doc(
+				{
+					"doctype": "Contact",
+					"first_name": first,
+					"last_name": last,
+					"email_ids": [{"email_id": contact_email, "is_primary": 1}],
+					"phone_nos": [{"phone": phone, "is_primary_phone": 1}],
+					"links": [{"link_doctype": "Customer", "link_name": name}],
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+	return name, contact
+
+
+def make_issue(
+	subject: str,
+	description: str = "",
+	*,
+	customer: str | None = None,
+	contact: str | None = None,
+	raised_by: str | None = None,
+	status: str = "Open",
+	resolution: str | None = None,
+	**fields,
+):
+	doc = frappe.get_doc(
+		{
+			"doctype": "Issue",
+			"subject": subject,
+			"description": description,
+			"customer": customer,
+			"contact": contact,
+			"raised_by": raised_by,
+			**fields,
+		}
+	).insert(ignore_permissions=True)
+	if resolution or status != "Open":
+		doc.resolution_details = resolution
+		doc.status = status
+		doc.save(ignore_permissions=True)
+	return doc
+
+
+def override_settings(test, doctype: str, **values) -> None:
+	"""Set fields of a settings doctype for one test; the old values (and the cache) come back after it."""
+	doc = frappe.get_single(doctype)
+	old = {field: doc.get(field) for field in values}
+
+	def restore():
+		frappe.db.set_single_value(doctype, old)
+		frappe.clear_document_cache(doctype, doctype)
+
+	frappe.db.set_single_value(doctype, values)
+	frappe.clear_document_cache(doctype, doctype)
+	test.addCleanup(restore)
+
+
+def published(fixture: "GovernanceFixture", **fields) -> str:
+	"""An article of the fixture's author, approved by two committee members."""
+	article, review = fixture.submitted(**fields)
+	fixture.vote(fixture.members[0], review)
+	fixture.vote(fixture.members[1], review)
+	return article
