@@ -311,3 +311,9 @@ def tokens_with_offsets(text: str) -> list[tuple[int, int, str, str]]:
 def word_term(word_normalised: str) -> str | None:
 	"""The index term of one normalised word (None for a stop word)."""
 	return _word_term(word_normalised)
+
+
+def query_key(text: str | None, max_len: int = 140) -> str:
+	"""A normalised form of a query, to group the same question asked differently."""
+	text = unicodedata.normalize("NFKC", text or "").casefold()
+	return " ".join(text.split())[:max_len]

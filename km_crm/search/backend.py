@@ -23,7 +23,7 @@ TEXT_FIELDS = ("title", "heading", "lead", "text")
 DEFAULT_FIELD_WEIGHTS = {"title": 1.5, "heading": 1.0, "lead": 0.3, "text": 1.0}
 # Layout of the indexed documents, including what analysis.py makes of text: change it whenever the
 # fields or the index terms change. A backend holding an older layout is refilled from the articles.
-INDEX_SCHEMA = "km-passages-3"
+INDEX_SCHEMA = "km-passages-4"
 ROLE_ANY = "__any__"  # indexed in `roles` when an article has no role restriction
 
 
@@ -52,6 +52,10 @@ class SearchQuery:
 	category: tuple[str, ...] | None = None  # path root -> node; matches that node and below
 	items: tuple[str, ...] | None = None
 	article_ids: tuple[str, ...] | None = None
+	# Access scopes of records that carry their own read permission (tickets): a passage matches when
+	# it satisfies every field of at least one scope, e.g. ({"doctype": ("Issue",), "company": ("A",)},).
+	# None: no scope filter; an empty tuple matches nothing.
+	scopes: tuple[dict[str, tuple[str, ...]], ...] | None = None
 	limit: int = 50
 	field_weights: dict[str, float] | None = None
 
@@ -71,6 +75,11 @@ class Hit:
 	modified: str = ""
 	category_path: list[str] = field(default_factory=list)
 	items: list[str] = field(default_factory=list)
+
+
+def scope_key(field: str, value: str) -> str:
+	"""The indexed form of one access scope value (documents.Passage.scope holds these)."""
+	return f"{field}={value}"
 
 
 def category_keys(path: Iterable[str]) -> list[str]:

@@ -62,6 +62,7 @@ class Passage:
 	items: list[str] = field(default_factory=list)
 	tags: list[str] = field(default_factory=list)
 	roles: list[str] = field(default_factory=list)
+	scope: list[str] = field(default_factory=list)  # access scope keys (backend.scope_key), tickets only
 	html_heading: str = ""
 	lead: str = ""  # opening sentence of its section, on the section's first passage only
 
@@ -237,6 +238,7 @@ def article_to_passages(
 		"items": _as_list(article.get("items")),
 		"tags": _as_list(article.get("tags")),
 		"roles": _as_list(article.get("roles")),
+		"scope": _as_list(article.get("scope")),
 	}
 	passages: list[Passage] = []
 	for section in SECTIONS:

@@ -33,6 +33,7 @@ from km_crm.search.backend import (
 	SearchBackendError,
 	SearchQuery,
 	category_keys,
+	scope_key,
 )
 from km_crm.search.documents import Passage, passage_terms
 
@@ -49,6 +50,7 @@ _KEYWORDS = (
 	"roles",
 	"category",
 	"items",
+	"scope",
 )
 _SOURCE_FIELDS = ["id", "article_id", "modified", "data"]
 
@@ -109,6 +111,7 @@ def passage_source(p: Passage, gen: str) -> dict:
 		"roles": list(p.roles) or [ROLE_ANY],
 		"category": category_keys(p.category_path),
 		"items": list(p.items),
+		"scope": list(p.scope),
 		**{f"{name}_t": terms[name] for name in TEXT_FIELDS},
 		"data": {
 			"title": p.title,
@@ -168,6 +171,20 @@ def filter_clauses(query: SearchQuery) -> list[dict] | None:
 		filters.append({"term": {"lang": query.lang}})
 	if query.category:
 		filters.append({"term": {"category": category_keys(query.category)[-1]}})
+	if query.scopes is not None:
+		if not query.scopes:
+			return None
+		alternatives = [
+			{
+				"bool": {
+					"filter": [
+						{"terms": {"scope": [scope_key(f, v) for v in values]}} for f, values in scope.items()
+					]
+				}
+			}
+			for scope in query.scopes
+		]
+		filters.append({"bool": {"should": alternatives, "minimum_should_match": 1}})
 	return filters
 
 

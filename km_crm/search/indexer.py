@@ -96,17 +96,12 @@ def reconcile() -> dict:
 	return {"indexed": len(plan.to_index), "deleted": len(plan.to_delete)}
 
 
-def enqueue_reconcile() -> None:
+def enqueue_reconcile(method: str = "km_crm.search.indexer.reconcile") -> None:
 	"""Queue a reconcile (after a migrate: an index of an older layout starts empty or stale)."""
 	if frappe.flags.in_test:
 		return
 	try:
-		frappe.enqueue(
-			"km_crm.search.indexer.reconcile",
-			queue="long",
-			job_id=f"km_crm:reconcile:{frappe.local.site}",
-			deduplicate=True,
-		)
+		frappe.enqueue(method, queue="long", job_id=f"km_crm:{method}:{frappe.local.site}", deduplicate=True)
 	except Exception:
 		# no queue right now: the nightly reconcile does the same work
 		frappe.log_error(title="km_crm: could not queue the search reconcile")

@@ -3,21 +3,20 @@
 import frappe
 from frappe.query_builder.functions import Count
 
-from km_crm.search import access
+from km_crm.knowledge.article_links import reuse_counts
+from km_crm.search.analysis import query_key
 from km_crm.search.ranking import UsagePriors
-
-TICKET_DOCTYPES = ("Issue", "HD Ticket")
 
 
 def for_query(query: str):
 	"""A loader the search service calls with the candidate article ids, once per search."""
-	key = access.query_key(query)
+	key = query_key(query)
 
 	def load(article_ids) -> dict[str, UsagePriors]:
 		ids = list(dict.fromkeys(article_ids))
 		if not ids:
 			return {}
-		links = _ticket_links(ids)
+		links = reuse_counts(ids)
 		clicks, impressions = _clicks(key, ids)
 		return {
 			a: UsagePriors(ticket_links=links.get(a, 0), clicks=clicks.get(a, 0), impressions=impressions)
@@ -25,24 +24,6 @@ def for_query(query: str):
 		}
 
 	return load
-
-
-def _ticket_links(ids: list[str]) -> dict[str, int]:
-	counts: dict[str, int] = {}
-	for doctype in TICKET_DOCTYPES:
-		if not frappe.db.exists("DocType", doctype) or not frappe.get_meta(doctype).has_field("km_article"):
-			continue
-		table = frappe.qb.DocType(doctype)
-		rows = (
-			frappe.qb.from_(table)
-			.select(table.km_article, Count("*").as_("n"))
-			.where(table.km_article.isin(ids))
-			.groupby(table.km_article)
-			.run(as_dict=True)
-		)
-		for row in rows:
-			counts[row.km_article] = counts.get(row.km_article, 0) + row.n
-	return counts
 
 
 def _clicks(key: str, ids: list[str]) -> tuple[dict[str, int], int]:

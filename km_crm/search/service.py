@@ -39,6 +39,7 @@ def build_query(
 	synonyms=None,
 	category: Iterable[str] | None = None,
 	items: Iterable[str] | None = None,
+	scopes=None,
 	limit: int = 10,
 ) -> SearchQuery:
 	"""The engine query for a user: terms plus the audience/status/role filters they are allowed."""
@@ -51,6 +52,7 @@ def build_query(
 		lang=lang or None,
 		category=_tuple(category) if category else None,
 		items=_tuple(items) if items else None,
+		scopes=None if scopes is None else tuple({k: _tuple(v) for k, v in s.items()} for s in scopes),
 		limit=max(MIN_PASSAGES, limit * PASSAGES_PER_RESULT) if limit else 0,
 	)
 
@@ -67,6 +69,7 @@ def search_articles(
 	priors: Mapping[str, UsagePriors] | Callable[[list[str]], Mapping[str, UsagePriors]] | None = None,
 	category: Iterable[str] | None = None,
 	items: Iterable[str] | None = None,
+	scopes=None,
 	limit: int = 10,
 ) -> list[ArticleResult]:
 	"""Best articles for `text` that a user with these audiences/roles may see, best first.
@@ -85,6 +88,7 @@ def search_articles(
 		synonyms=synonyms,
 		category=category,
 		items=items,
+		scopes=scopes,
 		limit=limit,
 	)
 	if not query.terms or not query.limit:
@@ -107,6 +111,7 @@ def count_articles(
 	synonyms=None,
 	category: Iterable[str] | None = None,
 	items: Iterable[str] | None = None,
+	scopes=None,
 ) -> int:
 	"""How many articles match, under exactly the same permission filters as search_articles."""
 	query = build_query(
@@ -118,6 +123,7 @@ def count_articles(
 		synonyms=synonyms,
 		category=category,
 		items=items,
+		scopes=scopes,
 	)
 	return backend.count(corrected(backend, query)) if query.terms else 0
 

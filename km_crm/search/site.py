@@ -1,16 +1,30 @@
-"""The search backend of the current site, built from KM Search Settings (one per process and settings)."""
+"""The search backends of the current site, built from KM Search Settings (one per process and settings).
 
+Two indexes: "articles" (live knowledge) and "tickets" (resolved tickets, for similar tickets).
+Under tests (frappe.flags.in_test) both live in a throwaway folder / Elasticsearch prefix of the
+test process, so tests never write into the site's live index.
+"""
+
+import atexit
 import hashlib
 import json
+import os
+import shutil
+import tempfile
 
 import frappe
 
 from km_crm.search.backend import SearchBackend, get_backend
 
+ARTICLES = "articles"
+TICKETS = "tickets"
+_FOLDERS = {ARTICLES: "km_search_index", TICKETS: "km_ticket_index"}
 _backends: dict[str, SearchBackend] = {}
+_test_root: list[str] = []
+_throwaway: list[SearchBackend] = []
 
 
-def settings_dict() -> dict:
+def settings_dict(index: str = ARTICLES) -> dict:
 	settings = frappe.get_cached_doc("KM Search Settings")
 	weights = {
 		"title": settings.get("title_weight"),
@@ -18,9 +32,16 @@ def settings_dict() -> dict:
 		"lead": settings.get("lead_weight"),
 		"text": settings.get("text_weight"),
 	}
+	prefix = (settings.index_prefix or frappe.local.site).replace(".", "_").lower()
+	if index == TICKETS:
+		prefix += "-tickets"
+	folder = frappe.get_site_path("private", _FOLDERS[index])
+	if frappe.flags.in_test:
+		folder = os.path.join(_throwaway_root(), _FOLDERS[index])
+		prefix += f"-test-{os.getpid()}"
 	return {
 		"backend": settings.backend or "tantivy",
-		"index_path": frappe.get_site_path("private", "km_search_index"),
+		"index_path": folder,
 		"es_url": settings.es_url,
 		"es_username": settings.es_username,
 		"es_password": settings.get_password("es_password", raise_exception=False)
@@ -29,23 +50,49 @@ def settings_dict() -> dict:
 		"es_api_key": settings.get_password("es_api_key", raise_exception=False)
 		if settings.es_api_key
 		else None,
-		"index_prefix": (settings.index_prefix or frappe.local.site).replace(".", "_").lower(),
+		"index_prefix": prefix,
 		"verify_certs": bool(settings.verify_certs),
 		# unset (None) falls back to the engine default; 0 switches a field off
 		"field_weights": {k: float(v) for k, v in weights.items() if v is not None},
 	}
 
 
-def backend() -> SearchBackend:
-	config = settings_dict()
-	key = f"{frappe.local.site}:{hashlib.sha1(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()}"
+def backend(index: str = ARTICLES) -> SearchBackend:
+	config = settings_dict(index)
+	digest = hashlib.sha1(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()
+	scope = f"{frappe.local.site}:{index}:"
+	key = scope + digest
 	if key not in _backends:
-		for old in [k for k in _backends if k.startswith(f"{frappe.local.site}:")]:
+		for old in [k for k in _backends if k.startswith(scope)]:
 			_backends.pop(old).close()
 		engine = get_backend(config)
 		engine.ensure_schema()
 		_backends[key] = engine
+		if frappe.flags.in_test:
+			_throwaway.append(engine)
 	return _backends[key]
+
+
+def ticket_backend() -> SearchBackend:
+	return backend(TICKETS)
+
+
+def _throwaway_root() -> str:
+	if not _test_root:
+		_test_root.append(tempfile.mkdtemp(prefix="km_crm_test_index_"))
+		atexit.register(_drop_throwaway_indexes)
+	return _test_root[0]
+
+
+def _drop_throwaway_indexes() -> None:
+	for engine in _throwaway:
+		drop = getattr(engine, "drop", None)  # Elasticsearch: delete the test process's indices
+		if drop:
+			try:
+				drop()
+			except Exception:
+				pass  # the server went away first: the indices carry the test process id
+	shutil.rmtree(_test_root[0], ignore_errors=True)
 
 
 def synonyms() -> list[list[str]]:

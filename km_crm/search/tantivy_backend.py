@@ -40,6 +40,7 @@ from km_crm.search.backend import (
 	SearchBackendError,
 	SearchQuery,
 	category_keys,
+	scope_key,
 )
 from km_crm.search.documents import Passage, passage_terms
 
@@ -54,7 +55,7 @@ def _build_schema() -> tantivy.Schema:
 	sb.add_text_field("article_id", stored=True, tokenizer_name="raw", fast=True)
 	sb.add_text_field("kind", tokenizer_name="raw")
 	sb.add_text_field("modified", stored=True, tokenizer_name="raw")
-	for name in ("lang", "audience", "status", "roles", "category", "items"):
+	for name in ("lang", "audience", "status", "roles", "category", "items", "scope"):
 		sb.add_text_field(name, tokenizer_name="raw")
 	for name in TEXT_FIELDS:
 		sb.add_text_field(f"{name}_t", tokenizer_name="whitespace", index_option="freq")
@@ -221,6 +222,7 @@ class TantivyBackend(SearchBackend):
 			roles=list(p.roles) or [ROLE_ANY],
 			category=category_keys(p.category_path),
 			items=list(p.items),
+			scope=list(p.scope),
 			**{f"{name}_t": terms[name] for name in TEXT_FIELDS},
 		)
 		doc.add_bytes("data", _display_data(p))
@@ -292,7 +294,22 @@ class TantivyBackend(SearchBackend):
 			filters.append(self._term("lang", query.lang))
 		if query.category:
 			filters.append(self._term("category", category_keys(query.category)[-1]))
+		if query.scopes is not None:
+			if not query.scopes:
+				return None
+			filters.append(self._any_scope(query.scopes))
 		return filters
+
+	def _any_scope(self, scopes) -> tantivy.Query:
+		"""Matches a passage that satisfies every field of at least one scope."""
+		alternatives = []
+		for scope in scopes:
+			musts = [
+				(tantivy.Occur.Must, self._any_of("scope", [scope_key(field, v) for v in values]))
+				for field, values in scope.items()
+			]
+			alternatives.append((tantivy.Occur.Should, tantivy.Query.boolean_query(musts)))
+		return tantivy.Query.boolean_query(alternatives)
 
 	def _build(self, query: SearchQuery, searcher: tantivy.Searcher) -> tantivy.Query | None:
 		filters = self._filters(query)

@@ -7,10 +7,11 @@ import frappe
 from frappe.deferred_insert import save_to_db
 from frappe.tests.utils import FrappeTestCase
 
+from km_crm import permissions
 from km_crm.api import search as api
 from km_crm.governance import review_round
 from km_crm.search.report.knowledge_gaps import knowledge_gaps
-from km_crm.tests.factories import GovernanceFixture, as_user
+from km_crm.tests.factories import GovernanceFixture, as_user, make_user, override_settings
 
 test_ignore = ["Item"]
 
@@ -75,7 +76,7 @@ class TestSearchInSite(FrappeTestCase):
 		customer = self.published(audience="Customer", title=f"Customer {self.term} guide")
 
 		self.assertEqual(set(self.found(self.term)), {public, internal, customer})
-		guest = api.reader_audiences("Guest")
+		guest = permissions.audiences_for("Guest")
 		self.assertEqual(guest, ("Public",))
 		with as_user("Guest"):
 			response = api.search(self.term, channel="Portal")
@@ -125,3 +126,37 @@ class TestSearchInSite(FrappeTestCase):
 		self.assertEqual(rows[missing]["zero_results"], 1)
 		self.assertEqual(rows[self.term]["no_click"], 1)
 		self.assertEqual(rows[self.term]["searches"], 2)
+
+	def test_signed_in_users_and_guests_have_their_own_search_limits(self):
+		override_settings(self, "KM Search Settings", user_searches_per_minute=2, guest_searches_per_minute=2)
+		frappe.flags.km_enforce_rate_limit = True
+		self.addCleanup(setattr, frappe.flags, "km_enforce_rate_limit", False)
+		frappe.local.request_ip = f"203.0.113.{random.randint(1, 250)}"
+		user = make_user(word())
+		for _ in range(2):
+			with as_user(user):
+				api.search(self.term)
+		with as_user(user), self.assertRaises(frappe.RateLimitExceededError):
+			api.search(self.term)
+		with as_user("Guest"):  # same address, a different visitor: not locked out by the user
+			api.search(self.term)
+		with as_user(make_user(word())):
+			api.search(self.term)
+
+	def test_a_click_counts_only_for_an_article_that_the_visitors_own_search_showed(self):
+		article = self.published(title=f"Modem {self.term} blinking")
+		other = self.published(title=f"Fax {word()} jams")
+		response = api.search(self.term, channel="Desk")
+		with self.assertRaises(frappe.ValidationError):
+			api.log_click("not-a-search", article)
+		with self.assertRaises(frappe.ValidationError):
+			api.log_click(response["search_id"], other)  # not in that search's results
+		with as_user(make_user(word())), self.assertRaises(frappe.ValidationError):
+			api.log_click(response["search_id"], article)  # someone else's search
+		api.log_click(response["search_id"], article, 1)
+		save_to_db()
+		self.assertTrue(
+			frappe.db.exists(
+				"KM Search Log", {"event": "Click", "search_id": response["search_id"], "article": article}
+			)
+		)

@@ -347,3 +347,42 @@ def test_synonyms_expand_queries(backend):
 		"S-1"
 	]
 	assert ids(search_articles(backend, "理赔", audiences=PUBLIC, synonyms={"理赔": ["报销"]}))[0] == "S-2"
+
+
+def test_access_scopes_filter_inside_the_engine(backend):
+	# Tickets carry their own read permission: a user may read Issues of company A, or HD Tickets of team T.
+	index_articles(
+		backend,
+		[
+			make_article(
+				"Issue::1",
+				"Printer jams on tray 2",
+				"<p>Clean the roller.</p>",
+				scope=["doctype=Issue", "company=A"],
+			),
+			make_article(
+				"Issue::2",
+				"Printer jams on tray 1",
+				"<p>Clean the roller.</p>",
+				scope=["doctype=Issue", "company=B"],
+			),
+			make_article(
+				"HD::3",
+				"Printer jams again",
+				"<p>Clean the roller.</p>",
+				scope=["doctype=HD Ticket", "team=T"],
+			),
+			make_article(
+				"HD::4",
+				"Printer jams daily",
+				"<p>Clean the roller.</p>",
+				scope=["doctype=HD Ticket", "team=U"],
+			),
+		],
+	)
+	scopes = ({"doctype": ("Issue",), "company": ("A",)}, {"doctype": ("HD Ticket",), "team": ("T", "V")})
+	found = search_articles(backend, "printer jams roller", audiences=PUBLIC, scopes=scopes)
+	assert sorted(ids(found)) == ["HD::3", "Issue::1"]
+	assert count_articles(backend, "printer jams", audiences=PUBLIC, scopes=scopes) == 2
+	assert search_articles(backend, "printer jams", audiences=PUBLIC, scopes=()) == []
+	assert len(search_articles(backend, "printer jams", audiences=PUBLIC)) == 4

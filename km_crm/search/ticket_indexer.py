@@ -1,0 +1,104 @@
+"""Keeps the index of resolved tickets (for "similar resolved tickets") in step with the tickets.
+
+A ticket saved as resolved or closed is (re)indexed after the save commits; one reopened or deleted
+leaves the index. A nightly reconcile repairs what was missed. Tickets are indexed as passages
+(subject as title; description and resolution as sections) with their access keys, so the engine
+filters by the reader's ticket permission (integrations/ticket_access.py).
+"""
+
+import frappe
+from frappe.utils import cstr
+
+from km_crm.integrations import ticket_access, tickets
+from km_crm.search import indexer, service, site
+
+SEPARATOR = "::"
+
+
+def ticket_key(doctype: str, name: str) -> str:
+	return f"{doctype}{SEPARATOR}{name}"
+
+
+def parse_key(key: str) -> tuple[str, str]:
+	doctype, _sep, name = key.partition(SEPARATOR)
+	return doctype, name
+
+
+def enabled() -> bool:
+	return bool(frappe.get_cached_doc("KM Settings").index_resolved_tickets)
+
+
+def enqueue_ticket(doctype: str, name: str, removed: bool = False) -> None:
+	if frappe.flags.in_install or frappe.flags.in_migrate or frappe.flags.in_import:
+		return
+	if frappe.flags.in_test:
+		index_ticket(doctype, name, removed)  # tests check the index right after the save
+		return
+	try:
+		frappe.enqueue(
+			"km_crm.search.ticket_indexer.index_ticket",
+			queue="short",
+			job_id=f"km_crm:ticket:{frappe.local.site}:{doctype}:{name}",
+			deduplicate=True,
+			enqueue_after_commit=True,
+			doctype=doctype,
+			name=name,
+			removed=removed,
+		)
+	except Exception:
+		# a save never fails because the queue is down: the nightly reconcile repairs the index
+		frappe.log_error(title=f"km_crm: could not queue indexing of {doctype} {name}")
+
+
+def index_ticket(doctype: str, name: str, removed: bool = False) -> None:
+	record = None if removed else load_ticket(doctype, name)
+	engine = site.ticket_backend()
+	if record:
+		service.index_articles(engine, [record])
+	else:
+		engine.delete([ticket_key(doctype, name)])
+
+
+def load_ticket(doctype: str, name: str) -> dict | None:
+	"""The record the ticket index holds for a resolved ticket, or None (not resolved, gone, disabled)."""
+	if not enabled() or not frappe.db.exists(doctype, name):
+		return None
+	doc = frappe.get_doc(doctype, name)
+	if not tickets.is_resolved(doc):
+		return None
+	return {
+		"name": ticket_key(doctype, name),
+		"title": doc.subject or "",
+		"issue": doc.get("description") or "",
+		"resolution": tickets.solving_reply(doc) or "",
+		"language": None,  # detected from the text
+		"audience": "Internal",
+		"status": "Resolved",
+		"modified": cstr(doc.modified),
+		"scope": ticket_access.scope_keys(doc),
+	}
+
+
+def resolved_tickets() -> dict[str, str]:
+	"""{ticket key: modified} of every resolved ticket."""
+	if not enabled():
+		return {}
+	found = {}
+	for doctype in tickets.installed():
+		for row in frappe.get_all(
+			doctype, filters=ticket_access.resolved_filters(doctype), fields=["name", "modified"]
+		):
+			found[ticket_key(doctype, row.name)] = cstr(row.modified)
+	return found
+
+
+def enqueue_reconcile() -> None:
+	indexer.enqueue_reconcile("km_crm.search.ticket_indexer.reconcile")
+
+
+def reconcile() -> dict:
+	"""Nightly: index resolved tickets that are missing or stale, drop the ones no longer resolved."""
+	plan = service.reconcile(
+		site.ticket_backend(), resolved_tickets(), lambda key: load_ticket(*parse_key(key))
+	)
+	return {"indexed": len(plan.to_index), "deleted": len(plan.to_delete)}
