@@ -1,4 +1,4 @@
-from km_crm.roles import KM_ROLES
+from km_crm.constants import KM_ROLES
 
 app_name = "km_crm"
 app_title = "Knowledge"
@@ -36,11 +36,38 @@ scheduler_events = {
 	"daily": [
 		"km_crm.governance.tasks.flag_articles_due_for_review",
 		"km_crm.search.indexer.reconcile",
+		"km_crm.search.ticket_indexer.reconcile",
 	],
 }
 
+# Who reads which knowledge: one module answers REST, lists, reports, link search and exports
+permission_query_conditions = {
+	"KM Article": "km_crm.permissions.article_query_conditions",
+	"KM Article Version": "km_crm.permissions.version_query_conditions",
+	"KM Article Link": "km_crm.permissions.link_query_conditions",
+}
 has_permission = {
 	"KM Article": "km_crm.permissions.article_has_permission",
+	"KM Article Version": "km_crm.permissions.version_has_permission",
+	"KM Article Link": "km_crm.permissions.link_has_permission",
+}
+
+# Knowledge inside the ticket: the panel on the desk forms (Helpdesk's agent UI gets an HD Form Script)
+app_include_js = "/assets/km_crm/js/km_ticket_panel.js"
+doctype_js = {
+	"Issue": "integrations/erpnext/issue.js",
+	"HD Ticket": "integrations/helpdesk/hd_ticket_desk.js",
+}
+# Resolved tickets are indexed for "similar tickets" after the save commits (never in the request)
+doc_events = {
+	"Issue": {
+		"on_update": "km_crm.integrations.ticket_events.on_ticket_update",
+		"on_trash": "km_crm.integrations.ticket_events.on_ticket_trash",
+	},
+	"HD Ticket": {
+		"on_update": "km_crm.integrations.ticket_events.on_ticket_update",
+		"on_trash": "km_crm.integrations.ticket_events.on_ticket_trash",
+	},
 }
 
 export_python_type_annotations = True

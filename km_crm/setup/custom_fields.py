@@ -1,6 +1,12 @@
-"""Custom fields km_crm adds to other apps' doctypes. One definition, used by install and uninstall."""
+"""Custom fields km_crm adds to the ticket doctypes. One definition, used by install, migrate and uninstall."""
 
 KM_FIELD_PREFIX = "km_"
+TICKET_DOCTYPES_OF = {"erpnext": ("Issue",), "helpdesk": ("HD Ticket",)}
+#: Fields of earlier releases, removed on migrate (their values were moved) and on uninstall
+LEGACY_FIELDS = ("km_article",)
+#: The knowledge section goes right after the section that holds this field
+ANCHOR_FIELD = "description"
+BREAKS = ("Section Break", "Tab Break")
 
 
 def ticket_fields(insert_after: str) -> list[dict]:
@@ -9,23 +15,38 @@ def ticket_fields(insert_after: str) -> list[dict]:
 			"fieldname": "km_knowledge_section",
 			"fieldtype": "Section Break",
 			"label": "Knowledge",
-			"collapsible": 1,
 			"insert_after": insert_after,
 		},
 		{
-			"fieldname": "km_article",
+			"fieldname": "km_item",
 			"fieldtype": "Link",
-			"label": "Resolved With Article",
-			"options": "KM Article",
+			"label": "Product / Item",
+			"options": "Item",
 			"insert_after": "km_knowledge_section",
-			"description": "The knowledge article that solved this ticket",
+			"description": "What the ticket is about; suggestions and new articles use it",
+		},
+		{
+			"fieldname": "km_panel",
+			"fieldtype": "HTML",
+			"label": "Knowledge Panel",
+			"insert_after": "km_item",
 		},
 	]
 
 
-def erpnext_custom_fields() -> dict[str, list[dict]]:
-	return {"Issue": ticket_fields(insert_after="resolution_details")}
+def field_names() -> list[str]:
+	return [f["fieldname"] for f in ticket_fields("")]
 
 
-def helpdesk_custom_fields() -> dict[str, list[dict]]:
-	return {"HD Ticket": ticket_fields(insert_after="resolution_details")}
+def insertion_point(fields: list[tuple[str, str]], anchor: str = ANCHOR_FIELD) -> str:
+	"""Where a new section can start without pulling any existing field into it: after the last field
+	of the section holding `anchor` (the field just before the next section or tab break).
+
+	`fields`: (fieldname, fieldtype) of the doctype's own fields in form order.
+	"""
+	names = [name for name, _type in fields]
+	start = names.index(anchor) if anchor in names else len(fields) - 1
+	for i in range(start + 1, len(fields)):
+		if fields[i][1] in BREAKS:
+			return fields[i - 1][0]
+	return fields[-1][0]

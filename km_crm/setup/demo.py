@@ -2,13 +2,15 @@
 
 Creates demo users, categories, a knowledge committee and a dozen English and Chinese articles in
 several states, by walking each article through the real governance actions (submit, votes,
-publish, retire). Running it again adds nothing twice.
+publish, retire); then customers, a support agent and tickets, open and resolved, with the articles
+that solved them (demo_tickets.py). Running it again adds nothing twice.
 """
 
 import frappe
 
 from km_crm.governance import review_round, tasks
 from km_crm.knowledge.doctype.km_category.km_category import ROOT_CATEGORY
+from km_crm.setup import demo_tickets
 from km_crm.setup.demo_content import ARTICLES, CATEGORIES, COMMITTEE, USERS
 from km_crm.setup.install import ensure_roots
 
@@ -32,8 +34,10 @@ def load() -> dict:
 			created[spec["key"]] = name
 		keys[spec["key"]] = name
 	frappe.set_user("Administrator")
+	tickets_created = demo_tickets.load(keys, DEMO_PASSWORD)
 	frappe.db.commit()
 	print(f"km_crm demo: {len(created)} articles created, {len(ARTICLES) - len(created)} already there.")
+	print(f"km_crm demo: {tickets_created} tickets created.")
 	print(f"Demo users log in with password {DEMO_PASSWORD!r}: " + ", ".join(u for u, _n, _r in USERS))
 	return created
 

@@ -3,8 +3,8 @@
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-from km_crm.roles import KM_ROLES
-from km_crm.setup.custom_fields import erpnext_custom_fields, helpdesk_custom_fields
+from km_crm import constants as C
+from km_crm.setup.custom_fields import TICKET_DOCTYPES_OF, insertion_point, ticket_fields
 
 
 def helpdesk_installed() -> bool:
@@ -13,15 +13,27 @@ def helpdesk_installed() -> bool:
 
 def after_install():
 	ensure_roots()
+	add_reader_roles(C.DEFAULT_READER_ROLES)
 	add_custom_fields()
+	add_helpdesk_form_script()
 
 
 def after_migrate():
 	ensure_roots()
 	add_custom_fields()
-	from km_crm.search.indexer import enqueue_reconcile
+	add_helpdesk_form_script()
+	from km_crm.search import indexer, ticket_indexer
 
-	enqueue_reconcile()  # an upgrade may change the index layout: refill what the engine lacks
+	# an upgrade may change the index layout: refill what the engines lack
+	indexer.enqueue_reconcile()
+	ticket_indexer.enqueue_reconcile()
+
+
+def after_app_install(app_name: str):
+	if app_name == "helpdesk":
+		add_custom_fields()
+		add_reader_roles(("Agent", "Agent Manager"))
+		add_helpdesk_form_script()
 
 
 def ensure_roots():
@@ -41,13 +53,18 @@ def ensure_search_settings():
 			frappe.db.set_single_value("KM Search Settings", df.fieldname, df.default)
 
 
-def after_app_install(app_name: str):
-	if app_name == "helpdesk":
-		add_custom_fields()
+def add_reader_roles(roles) -> None:
+	"""Add these roles (those that exist here) to the desk roles that read every audience."""
+	settings = frappe.get_single("KM Settings")
+	have = {row.role for row in settings.reader_roles}
+	for role in roles:
+		if role not in have and frappe.db.exists("Role", role):
+			settings.append("reader_roles", {"role": role})
+	settings.save(ignore_permissions=True)
 
 
 def ensure_roles():
-	for role in KM_ROLES:
+	for role in C.KM_ROLES:
 		if not frappe.db.exists("Role", role):
 			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
 				ignore_permissions=True
@@ -64,6 +81,28 @@ def ensure_root_category():
 
 
 def add_custom_fields():
-	create_custom_fields(erpnext_custom_fields(), ignore_validate=True, update=True)
-	if helpdesk_installed() and frappe.db.exists("DocType", "HD Ticket"):
-		create_custom_fields(helpdesk_custom_fields(), ignore_validate=True, update=True)
+	"""The knowledge section on each ticket form, after the description's section (no standard field
+	changes section)."""
+	apps = frappe.get_installed_apps()
+	for app, doctypes in TICKET_DOCTYPES_OF.items():
+		if app not in apps:
+			continue
+		for doctype in doctypes:
+			if not frappe.db.exists("DocType", doctype):
+				continue
+			frappe.clear_cache(doctype=doctype)
+			own = [
+				(df.fieldname, df.fieldtype)
+				for df in frappe.get_meta(doctype).fields
+				if not df.get("is_custom_field")
+			]
+			create_custom_fields(
+				{doctype: ticket_fields(insertion_point(own))}, ignore_validate=True, update=True
+			)
+
+
+def add_helpdesk_form_script():
+	if helpdesk_installed():
+		from km_crm.integrations.helpdesk.form_script import ensure_form_script
+
+		ensure_form_script()

@@ -1,34 +1,51 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from km_crm import constants as C
 from km_crm.setup import install, uninstall
-from km_crm.setup.custom_fields import erpnext_custom_fields, helpdesk_custom_fields
+from km_crm.setup.custom_fields import field_names
 
 
 def _our_custom_fields() -> list[str]:
-	names = []
-	for doctype, fields in {**erpnext_custom_fields(), **helpdesk_custom_fields()}.items():
-		names += frappe.get_all(
-			"Custom Field",
-			filters={"dt": doctype, "fieldname": ("in", [f["fieldname"] for f in fields])},
-			pluck="name",
-		)
-	return names
+	return frappe.get_all(
+		"Custom Field",
+		filters={"dt": ("in", C.TICKET_DOCTYPES), "fieldname": ("in", field_names())},
+		pluck="name",
+	)
+
+
+def _sections(doctype: str) -> dict[str, str]:
+	"""fieldname -> the section it sits in, on the form as Frappe builds it."""
+	section, out = None, {}
+	for df in frappe.get_meta(doctype).fields:
+		if df.fieldtype in ("Section Break", "Tab Break"):
+			section = df.fieldname
+		out[df.fieldname] = section
+	return out
 
 
 class TestInstall(FrappeTestCase):
 	def test_install_is_idempotent_and_uninstall_leaves_no_custom_fields(self):
 		install.after_install()
 		install.after_install()
-		self.assertTrue(frappe.get_meta("Issue").has_field("km_article"))
-		expected = 2 + (2 if install.helpdesk_installed() else 0)
+		self.assertTrue(frappe.get_meta("Issue").has_field("km_panel"))
+		expected = len(field_names()) * (2 if install.helpdesk_installed() else 1)
 		self.assertEqual(len(_our_custom_fields()), expected)
-		for role in install.KM_ROLES:
+		for role in C.KM_ROLES:
 			self.assertTrue(frappe.db.exists("Role", role))
 
 		uninstall.before_uninstall()
 		self.assertEqual(_our_custom_fields(), [])
-		self.assertFalse(frappe.get_meta("Issue").has_field("km_article"))
+		self.assertFalse(frappe.get_meta("Issue").has_field("km_panel"))
 
 		install.after_migrate()
 		self.assertEqual(len(_our_custom_fields()), expected)
+
+	def test_the_knowledge_section_moves_no_standard_field_to_another_section(self):
+		for doctype in [dt for dt in C.TICKET_DOCTYPES if frappe.db.exists("DocType", dt)]:
+			uninstall.remove_custom_fields(doctype, field_names())
+			before = _sections(doctype)
+			install.add_custom_fields()
+			after = _sections(doctype)
+			self.assertEqual({f: after[f] for f in before}, before, doctype)
+			self.assertEqual({after[f] for f in field_names()}, {"km_knowledge_section"}, doctype)

@@ -1,0 +1,227 @@
+"""Knowledge inside the ticket (ERPNext Issue, Helpdesk HD Ticket): suggestions, links, insert,
+capture and similar resolved tickets. Thin endpoints over the services; every call checks the
+caller's permission on the ticket and reads knowledge through km_crm.permissions."""
+
+import json
+
+import frappe
+from frappe import _
+
+from km_crm import constants as C
+from km_crm import permissions
+from km_crm.access import rules
+from km_crm.api.limits import check_search_rate
+from km_crm.api.search import log_search, search_rows
+from km_crm.integrations import capture, ticket_access, tickets
+from km_crm.integrations.ticket_text import suggestion_query
+from km_crm.knowledge import article_links
+from km_crm.knowledge.sanitize import html_to_text, sanitize_html
+from km_crm.search import service, site
+from km_crm.search.ticket_indexer import parse_key, ticket_key
+
+SIMILAR_TICKETS = 5
+
+
+@frappe.whitelist()
+def suggest(
+	ticket_doctype: str,
+	ticket: str | None = None,
+	subject: str | None = None,
+	description: str | None = None,
+	reply: str | None = None,
+	query: str | None = None,
+	limit: int = 5,
+	with_labels: bool = False,
+) -> dict:
+	"""Articles for the ticket (or for the agent's own `query`), with what the agent may do with each,
+	plus similar resolved tickets. Unsaved form values (subject, description, reply) override the
+	stored ones, so suggestions follow what the agent types."""
+	check_search_rate()
+	limit = max(1, min(int(limit or 5), 20))
+	doc = tickets.get_ticket(ticket_doctype, ticket) if ticket else None
+	if (query or "").strip():
+		text = query
+	else:
+		description = description if description is not None else (doc.get("description") if doc else "")
+		text = suggestion_query(
+			subject if subject is not None else (doc.subject if doc else ""),
+			f"{description or ''}\n\n{reply or ''}",
+			tickets.latest_customer_message(doc) if doc else "",
+		)
+	rows = (
+		search_rows(text, limit=limit)
+		if frappe.get_cached_doc("KM Settings").suggest_in_tickets or query
+		else []
+	)
+	search_id = log_search(query, "Ticket", None, rows) if (query or "").strip() else None
+	contact = _contact_audiences(doc)
+	for row in rows:
+		row["insert_refused"] = _insert_refusal(row["audience"], contact)
+		row["audience_label"] = _(row["audience"])
+	links = _links(doc)
+	for row in links:
+		row["link_type_label"] = _(row["link_type"])
+	return {
+		"query": text,
+		"results": rows,
+		"links": links,
+		"similar": similar_tickets(text, exclude=ticket_key(ticket_doctype, ticket) if ticket else None),
+		"search_id": search_id,
+		"can_capture": bool(doc and tickets.is_resolved(doc) and C.SUBMIT_ROLES & set(frappe.get_roles())),
+		"contact_audiences": list(contact),
+		"labels": panel_labels() if frappe.utils.cint(with_labels) else None,
+	}
+
+
+def panel_labels() -> dict[str, str]:
+	"""The panel's words in the agent's language (Helpdesk's agent UI has no desk translations)."""
+	return {
+		"knowledge": _("Knowledge"),
+		"close": _("Close"),
+		"search": _("Search the knowledge base"),
+		"linked": _("Linked articles"),
+		"results": _("Search results"),
+		"suggested": _("Suggested articles"),
+		"no_results": _("No article matches this search."),
+		"no_suggestions": _("No article matches this ticket yet."),
+		"similar": _("Similar resolved tickets"),
+		"resolution": _("Resolution"),
+		"solved": _("Solved it"),
+		"referenced": _("Referenced"),
+		"insert": _("Insert into reply"),
+		"create_article": _("Create Article"),
+		"linked_done": _("Linked to this ticket."),
+		"inserted": _("Inserted into your reply."),
+		"copied": _("Copied. Paste it into your reply."),
+		"open_reply": _("Open the reply editor first."),
+		"created": _("Draft article created."),
+		"removed": _("Removed from the text:"),
+	}
+
+
+def similar_tickets(text: str, exclude: str | None = None, limit: int = SIMILAR_TICKETS) -> list[dict]:
+	"""Resolved tickets like this one that the session user may open, best first."""
+	if not frappe.get_cached_doc("KM Settings").index_resolved_tickets:
+		return []
+	scopes = ticket_access.scopes_for()
+	if not scopes:
+		return []
+	hits = service.search_articles(
+		site.ticket_backend(),
+		text,
+		audiences=(C.INTERNAL,),
+		statuses=("Resolved",),
+		scopes=scopes,
+		limit=limit + 1,
+	)
+	out = []
+	for hit in hits:
+		if hit.article_id == exclude:
+			continue
+		doctype, name = parse_key(hit.article_id)
+		# defence in depth: the engine already filtered by scope; Frappe has the last word
+		if not frappe.has_permission(doctype, "read", doc=name):
+			continue
+		out.append(
+			{
+				"ticket_doctype": doctype,
+				"ticket": name,
+				"resolution": _excerpt(tickets.solving_reply(frappe.get_doc(doctype, name))),
+				"subject": hit.title,
+				"title_html": hit.title_html,
+				"heading": hit.heading,
+				"snippet_html": hit.snippet_html,
+				"route": tickets.route(doctype, name),
+			}
+		)
+	return out[:limit]
+
+
+@frappe.whitelist(methods=["POST"])
+def link(ticket_doctype: str, ticket: str, article: str, link_type: str = C.LINK_SOLVED) -> list[dict]:
+	"""This article solved (or was referenced on) the ticket."""
+	doc = tickets.get_ticket(ticket_doctype, ticket, "write")
+	if link_type not in (C.LINK_SOLVED, C.LINK_REFERENCED):
+		frappe.throw(_("Unknown link type {0}.").format(link_type), frappe.ValidationError)
+	_require_readable(article)
+	article_links.add_link(article, ticket_doctype, ticket, link_type)
+	return _links(doc)
+
+
+@frappe.whitelist(methods=["POST"])
+def unlink(ticket_doctype: str, ticket: str, link_name: str) -> list[dict]:
+	doc = tickets.get_ticket(ticket_doctype, ticket, "write")
+	row = frappe.db.get_value(
+		"KM Article Link", link_name, ["ticket_doctype", "ticket", "link_type"], as_dict=True
+	)
+	if not row or (row.ticket_doctype, row.ticket) != (ticket_doctype, ticket):
+		frappe.throw(_("This link does not belong to ticket {0}.").format(ticket), frappe.ValidationError)
+	if row.link_type == C.LINK_CREATED_FROM:
+		frappe.throw(_("The article created from this ticket stays linked to it."), frappe.ValidationError)
+	article_links.remove_link(link_name)
+	return _links(doc)
+
+
+@frappe.whitelist()
+def reply_text(ticket_doctype: str, ticket: str, article: str) -> dict:
+	"""The customer-visible text of the article's live version, to insert into the reply; refused with
+	the reason when the ticket's contact may not read the article's audience."""
+	doc = tickets.get_ticket(ticket_doctype, ticket, "write")
+	_require_readable(article)
+	live = frappe.db.get_value("KM Article", article, ["published_version", "title"], as_dict=True)
+	if not live or not live.published_version:
+		frappe.throw(
+			_("Article {0} has no published version to send.").format(article), frappe.ValidationError
+		)
+	snapshot = json.loads(
+		frappe.db.get_value("KM Article Version", live.published_version, "snapshot") or "{}"
+	)
+	refusal = _insert_refusal(snapshot.get("audience"), _contact_audiences(doc))
+	if refusal:
+		frappe.throw(refusal, frappe.PermissionError, title=_("Not for this customer"))
+	return {
+		"article": article,
+		"version": live.published_version,
+		"title": snapshot.get("title") or live.title,
+		"html": sanitize_html(snapshot.get("resolution") or ""),
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+def create_article(ticket_doctype: str, ticket: str) -> dict:
+	"""A draft article from a resolved ticket, personal data removed; linked as "Created From"."""
+	return capture.create_article(ticket_doctype, ticket)
+
+
+def _excerpt(html: str, max_chars: int = 280) -> str:
+	text = " ".join(html_to_text(html).split())
+	return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
+
+
+def _links(doc) -> list[dict]:
+	if not doc:
+		return []
+	links = article_links.links_of_ticket(doc.doctype, doc.name)
+	routes = permissions.live_routes([row.article for row in links])
+	return [{**row, "route": routes.get(row.article)} for row in links if row.article in routes]
+
+
+def _contact_audiences(doc) -> tuple[str, ...]:
+	if not doc:
+		return ()
+	return permissions.contact_audiences(tickets.contact_email(doc), bool(doc.get("customer")))
+
+
+def _insert_refusal(audience: str | None, contact_audiences) -> str | None:
+	if rules.may_receive(audience, contact_audiences):
+		return None
+	if not contact_audiences:
+		return _("Save the ticket with its contact first.")
+	return _("This is a {0} article; the ticket's contact may read {1} articles only.").format(
+		_(audience or ""), ", ".join(_(a) for a in contact_audiences)
+	)
+
+
+def _require_readable(article: str) -> None:
+	if not permissions.live_routes([article]):
+		frappe.throw(_("Article {0} was not found.").format(article), frappe.DoesNotExistError)

@@ -1,0 +1,20 @@
+"""doc_events of the ticket doctypes (Issue, HD Ticket): light, and never failing the save."""
+
+from km_crm.knowledge import article_links
+from km_crm.search import ticket_indexer
+
+
+def on_ticket_update(doc, method=None) -> None:
+	before = doc.get_doc_before_save()
+	if before is None or _indexed_fields_changed(before, doc):
+		ticket_indexer.enqueue_ticket(doc.doctype, doc.name)
+
+
+def on_ticket_trash(doc, method=None) -> None:
+	article_links.remove_ticket_links(doc.doctype, doc.name)
+	ticket_indexer.enqueue_ticket(doc.doctype, doc.name, removed=True)
+
+
+def _indexed_fields_changed(before, doc) -> bool:
+	fields = ("status", "status_category", "subject", "description", "resolution_details")
+	return any(before.get(f) != doc.get(f) for f in fields)

@@ -1,0 +1,103 @@
+"""Links between articles and tickets (solved, referenced, created from): one per article, ticket and type.
+
+Links are what reuse counts, the ranking prior from tickets, the KCS link rate, expertise and ROI are
+computed from. Only this module creates or removes them.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+from km_crm import constants as C
+from km_crm.exceptions import KMError
+
+LINK = "KM Article Link"
+REUSE_TYPES = (C.LINK_SOLVED, C.LINK_REFERENCED)
+
+
+def link_key(article: str, ticket_doctype: str, ticket: str, link_type: str) -> str:
+	return f"{article}|{ticket_doctype}|{ticket}|{link_type}"
+
+
+def add_link(article: str, ticket_doctype: str, ticket: str, link_type: str, user: str | None = None) -> str:
+	"""Link an article to a ticket (idempotent: the existing link is returned)."""
+	if link_type not in C.LINK_TYPES:
+		frappe.throw(_("Unknown link type {0}.").format(link_type), KMError)
+	if ticket_doctype not in C.TICKET_DOCTYPES or not frappe.db.exists(ticket_doctype, ticket):
+		frappe.throw(_("Ticket {0} was not found.").format(ticket), frappe.DoesNotExistError)
+	live_version = frappe.db.get_value("KM Article", article, "published_version")
+	if live_version is None and not frappe.db.exists("KM Article", article):
+		frappe.throw(_("Article {0} was not found.").format(article), frappe.DoesNotExistError)
+	key = link_key(article, ticket_doctype, ticket, link_type)
+	existing = frappe.db.get_value(LINK, {"link_key": key})
+	if existing:
+		return existing
+	link = frappe.get_doc(
+		{
+			"doctype": LINK,
+			"article": article,
+			"article_version": live_version,
+			"link_type": link_type,
+			"ticket_doctype": ticket_doctype,
+			"ticket": ticket,
+			"ticket_subject": (frappe.db.get_value(ticket_doctype, ticket, "subject") or "")[:140],
+			"linked_by": user or frappe.session.user,
+			"linked_on": now_datetime(),
+			"link_key": key,
+		}
+	)
+	link.flags.km_append = True
+	link.insert(ignore_permissions=True)
+	update_reuse_count(article)
+	return link.name
+
+
+def remove_link(name: str) -> None:
+	article = frappe.db.get_value(LINK, name, "article")
+	if not article:
+		return
+	doc = frappe.get_doc(LINK, name)
+	doc.flags.km_append = True
+	doc.delete(ignore_permissions=True)
+	update_reuse_count(article)
+
+
+def remove_ticket_links(ticket_doctype: str, ticket: str) -> None:
+	"""A deleted ticket takes its links with it."""
+	for name in frappe.get_all(
+		LINK, filters={"ticket_doctype": ticket_doctype, "ticket": ticket}, pluck="name"
+	):
+		remove_link(name)
+
+
+def links_of_ticket(ticket_doctype: str, ticket: str) -> list[dict]:
+	return frappe.get_all(
+		LINK,
+		filters={"ticket_doctype": ticket_doctype, "ticket": ticket},
+		fields=["name", "article", "article_title", "article_version", "link_type", "linked_by", "linked_on"],
+		order_by="linked_on asc",
+		ignore_permissions=True,
+	)
+
+
+def reuse_counts(articles: list[str]) -> dict[str, int]:
+	"""{article: distinct tickets it solved or was referenced on}."""
+	if not articles:
+		return {}
+	table = frappe.qb.DocType(LINK)
+	rows = (
+		frappe.qb.from_(table)
+		.select(table.article, table.ticket_doctype, table.ticket)
+		.distinct()
+		.where(table.article.isin(articles) & table.link_type.isin(REUSE_TYPES))
+		.run(as_dict=True)
+	)
+	counts: dict[str, int] = {}
+	for row in rows:
+		counts[row.article] = counts.get(row.article, 0) + 1
+	return counts
+
+
+def update_reuse_count(article: str) -> None:
+	count = reuse_counts([article]).get(article, 0)
+	frappe.db.set_value("KM Article", article, "reuse_count", count, update_modified=False)

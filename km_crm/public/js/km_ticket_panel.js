@@ -1,0 +1,282 @@
+// Knowledge panel of a ticket form in the desk (ERPNext Issue; Helpdesk's HD Ticket desk form):
+// suggested articles that follow what the agent types, links, insert into the reply, similar
+// resolved tickets, and "Create Article" on a solved ticket. The server decides what this agent
+// may read and what the ticket's contact may receive; the panel only shows it.
+
+frappe.provide("km_crm");
+
+km_crm.TICKET_API = "km_crm.api.tickets.";
+
+km_crm.TicketPanel = class TicketPanel {
+	constructor(frm) {
+		this.frm = frm;
+		this.query = "";
+		this.reply = "";
+		this.data = null;
+		this.make();
+	}
+
+	get $wrapper() {
+		return this.frm.fields_dict.km_panel && this.frm.fields_dict.km_panel.$wrapper;
+	}
+
+	make() {
+		if (!this.$wrapper) return;
+		this.$wrapper.html(`
+			<div class="km-panel">
+				<div class="km-panel-search">
+					<input type="search" class="form-control input-xs km-panel-query"
+						placeholder="${__("Search the knowledge base")}">
+				</div>
+				<div class="km-panel-body"><div class="text-muted small">${__("Loading suggestions…")}</div></div>
+			</div>`);
+		this.$wrapper.find(".km-panel-query").on(
+			"input",
+			frappe.utils.debounce((e) => {
+				this.query = e.target.value.trim();
+				this.refresh();
+			}, 400)
+		);
+		this.$wrapper.on("click", "[data-km-action]", (e) => this.act($(e.currentTarget)));
+	}
+
+	refresh_soon() {
+		clearTimeout(this.timer);
+		this.timer = setTimeout(() => this.refresh(), 700);
+	}
+
+	refresh() {
+		const { frm } = this;
+		if (!this.$wrapper) return;
+		const text = `${frm.doc.subject || ""}${frm.doc.description || ""}${this.reply}${this.query}`;
+		if (!text.trim()) {
+			this.render({ results: [], links: [], similar: [] });
+			return;
+		}
+		const token = (this.token = (this.token || 0) + 1);
+		frappe
+			.call({
+				method: km_crm.TICKET_API + "suggest",
+				args: {
+					ticket_doctype: frm.doctype,
+					ticket: frm.is_new() ? null : frm.doc.name,
+					subject: frm.doc.subject || "",
+					description: frm.doc.description || "",
+					reply: this.reply,
+					query: this.query,
+				},
+			})
+			.then((r) => token === this.token && this.render(r.message));
+	}
+
+	render(data) {
+		this.data = data;
+		this.frm.remove_custom_button(__("Create Article"), __("Knowledge"));
+		if (data.can_capture) {
+			this.frm.add_custom_button(__("Create Article"), () => this.capture(), __("Knowledge"));
+		}
+		const saved = !this.frm.is_new();
+		const sections = [
+			this.section(__("Linked articles"), (data.links || []).map((l) => this.link_row(l))),
+			this.section(
+				this.query ? __("Search results") : __("Suggested articles"),
+				(data.results || []).map((r, i) => this.result_row(r, i, saved)),
+				this.query ? __("No article matches this search.") : __("No article matches this ticket yet.")
+			),
+			this.section(__("Similar resolved tickets"), (data.similar || []).map((t) => this.ticket_row(t))),
+		];
+		this.$wrapper.find(".km-panel-body").html(sections.join(""));
+	}
+
+	section(title, rows, empty) {
+		if (!rows.length && !empty) return "";
+		return `<div class="km-panel-section">
+			<div class="km-panel-title">${title}</div>
+			${rows.length ? rows.join("") : `<div class="text-muted small">${empty}</div>`}
+		</div>`;
+	}
+
+	result_row(r, i, saved) {
+		const refused = r.insert_refused;
+		const disabled = saved ? "" : `disabled title="${__("Save the ticket first")}"`;
+		return `<div class="km-panel-item">
+			<div class="km-panel-item-head">
+				<a data-km-action="open" data-index="${i}" class="km-panel-item-title">${r.title_html}</a>
+				<span class="indicator-pill ${r.audience === "Internal" ? "gray" : "blue"}">${__(r.audience)}</span>
+			</div>
+			<div class="km-panel-snippet">${r.snippet_html}</div>
+			<div class="km-panel-actions">
+				<button class="btn btn-xs btn-default" data-km-action="solved" data-index="${i}" ${disabled}>${__("Solved it")}</button>
+				<button class="btn btn-xs btn-default" data-km-action="referenced" data-index="${i}" ${disabled}>${__("Referenced")}</button>
+				<button class="btn btn-xs btn-default ${refused ? "km-refused" : ""}" data-km-action="insert" data-index="${i}"
+					${saved ? "" : disabled} title="${frappe.utils.escape_html(refused || __("Insert the answer into your reply"))}">${__("Insert into reply")}</button>
+			</div>
+		</div>`;
+	}
+
+	link_row(l) {
+		const remove =
+			l.link_type === "Created From"
+				? ""
+				: `<a class="km-panel-unlink text-muted" data-km-action="unlink" data-link="${frappe.utils.escape_html(l.name)}" title="${__("Remove link")}">×</a>`;
+		return `<div class="km-panel-item km-panel-link">
+			<a href="${encodeURI(l.route)}">${frappe.utils.escape_html(l.article_title || l.article)}</a>
+			<span class="indicator-pill ${l.link_type === "Solved" ? "green" : "gray"}">${__(l.link_type)}</span>
+			${remove}
+		</div>`;
+	}
+
+	ticket_row(t) {
+		return `<div class="km-panel-item">
+			<a href="${encodeURI(t.route)}" class="km-panel-item-title">${t.title_html}</a>
+			<span class="text-muted small">${frappe.utils.escape_html(t.ticket)}</span>
+			<div class="km-panel-snippet">${t.snippet_html}</div>
+			${t.resolution ? `<div class="km-panel-resolution"><b>${__("Resolution")}:</b> ${frappe.utils.escape_html(t.resolution)}</div>` : ""}
+		</div>`;
+	}
+
+	act($el) {
+		const action = $el.data("km-action");
+		const r = (this.data.results || [])[$el.data("index")];
+		if (action === "open") return this.open(r);
+		if (action === "solved") return this.link(r, "Solved");
+		if (action === "referenced") return this.link(r, "Referenced");
+		if (action === "insert") return this.insert(r);
+		if (action === "unlink") return this.unlink($el.data("link"));
+	}
+
+	open(r) {
+		if (this.data.search_id) {
+			frappe.xcall("km_crm.api.search.log_click", {
+				search_id: this.data.search_id,
+				article: r.article,
+				channel: "Ticket",
+			});
+		}
+		window.open(r.route, "_blank", "noopener");
+	}
+
+	link(r, link_type) {
+		frappe
+			.call({
+				method: km_crm.TICKET_API + "link",
+				args: { ticket_doctype: this.frm.doctype, ticket: this.frm.doc.name, article: r.article, link_type },
+			})
+			.then((res) => {
+				frappe.show_alert({ message: __("Linked: {0}", [__(link_type)]), indicator: "green" });
+				this.data.links = res.message;
+				this.render(this.data);
+			});
+	}
+
+	unlink(link_name) {
+		frappe
+			.call({
+				method: km_crm.TICKET_API + "unlink",
+				args: { ticket_doctype: this.frm.doctype, ticket: this.frm.doc.name, link_name },
+			})
+			.then((res) => {
+				this.data.links = res.message;
+				this.render(this.data);
+			});
+	}
+
+	insert(r) {
+		if (r.insert_refused) {
+			frappe.msgprint({ title: __("Not for this customer"), message: r.insert_refused, indicator: "orange" });
+			return;
+		}
+		frappe
+			.call({
+				method: km_crm.TICKET_API + "reply_text",
+				args: { ticket_doctype: this.frm.doctype, ticket: this.frm.doc.name, article: r.article },
+			})
+			.then(({ message }) => km_crm.ticket_panel.insert_into_reply(this.frm, message.html));
+	}
+
+	capture() {
+		frappe.confirm(
+			__("Create a draft article from this ticket? Personal data is removed from the text."),
+			() =>
+				frappe
+					.call({
+						method: km_crm.TICKET_API + "create_article",
+						args: { ticket_doctype: this.frm.doctype, ticket: this.frm.doc.name },
+						freeze: true,
+					})
+					.then(({ message }) => this.show_capture(message))
+		);
+	}
+
+	show_capture({ article, existing, removed }) {
+		const rows = (removed || [])
+			.map((r) => `<tr><td>${frappe.utils.escape_html(r.label)}</td><td>${frappe.utils.escape_html(r.original)}</td></tr>`)
+			.join("");
+		const dialog = new frappe.ui.Dialog({
+			title: existing ? __("An article was already created from this ticket") : __("Draft article created"),
+			fields: [
+				{
+					fieldtype: "HTML",
+					options: rows
+						? `<p>${__("Removed from the text:")}</p><table class="table table-bordered small"><tbody>${rows}</tbody></table>`
+						: `<p>${existing ? "" : __("No personal data was found in the ticket's text.")}</p>`,
+				},
+			],
+			primary_action_label: __("Open Article"),
+			primary_action: () => {
+				dialog.hide();
+				frappe.set_route("Form", "KM Article", article);
+			},
+		});
+		dialog.show();
+		this.refresh();
+	}
+};
+
+km_crm.ticket_panel = {
+	setup(frm) {
+		if (!frm.fields_dict.km_panel) return;
+		if (!frm.km_panel || frm.km_panel.frm !== frm || !frm.km_panel.$wrapper.find(".km-panel").length) {
+			frm.km_panel = new km_crm.TicketPanel(frm);
+		}
+		frm.km_panel.refresh();
+	},
+
+	changed(frm) {
+		frm.km_panel && frm.km_panel.refresh_soon();
+	},
+
+	// The reply editor of the desk's email composer, when it is open over this form
+	composer_editor(frm) {
+		const dialog = window.cur_dialog;
+		const fields = (dialog && dialog.display && dialog.fields_dict) || {};
+		return window.cur_frm === frm && fields.content && fields.recipients ? fields.content : null;
+	},
+
+	insert_into_reply(frm, html) {
+		const field = km_crm.ticket_panel.composer_editor(frm);
+		if (field) {
+			field.set_value(`${field.get_value() || ""}${html}`);
+			return;
+		}
+		new frappe.views.CommunicationComposer({
+			doc: frm.doc,
+			frm,
+			subject: __("Re: {0}", [frm.doc.subject || ""]),
+			recipients: frm.doc.raised_by || "",
+			message: html,
+		});
+	},
+};
+
+// Suggestions follow the reply the agent types in the email composer.
+$(document).on(
+	"input",
+	".modal .frappe-control[data-fieldname='content'] .ql-editor",
+	frappe.utils.debounce(function () {
+		const frm = window.cur_frm;
+		if (!frm || !frm.km_panel || !km_crm.ticket_panel.composer_editor(frm)) return;
+		frm.km_panel.reply = $(this).text();
+		frm.km_panel.refresh();
+	}, 800)
+);
