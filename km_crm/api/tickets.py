@@ -2,6 +2,7 @@
 capture and similar resolved tickets. Thin endpoints over the services; every call checks the
 caller's permission on the ticket and reads knowledge through km_crm.permissions."""
 
+import html
 import json
 
 import frappe
@@ -13,13 +14,14 @@ from km_crm.access import rules
 from km_crm.api.limits import check_search_rate
 from km_crm.api.search import log_search, search_rows
 from km_crm.integrations import capture, ticket_access, tickets
-from km_crm.integrations.ticket_text import suggestion_query
+from km_crm.integrations.ticket_text import strip_noise, suggestion_query
 from km_crm.knowledge import article_links
 from km_crm.knowledge.sanitize import html_to_text, sanitize_html
 from km_crm.search import service, site
 from km_crm.search.ticket_indexer import parse_key, ticket_key
 
 SIMILAR_TICKETS = 5
+REPLY_CHARS = 240  # the end of the agent's reply being typed leads the suggestion query
 
 
 @frappe.whitelist()
@@ -45,9 +47,11 @@ def suggest(
 		description = description if description is not None else (doc.get("description") if doc else "")
 		text = suggestion_query(
 			subject if subject is not None else (doc.subject if doc else ""),
-			f"{description or ''}\n\n{reply or ''}",
+			description,
 			tickets.latest_customer_message(doc) if doc else "",
 		)
+		# what the agent is writing leads: suggestions follow the end of the reply as it grows
+		text = f"{strip_noise(reply)[-REPLY_CHARS:]} {text}".strip()
 	rows = (
 		search_rows(text, limit=limit)
 		if frappe.get_cached_doc("KM Settings").suggest_in_tickets or query
@@ -122,15 +126,19 @@ def similar_tickets(text: str, exclude: str | None = None, limit: int = SIMILAR_
 		# defence in depth: the engine already filtered by scope; Frappe has the last word
 		if not frappe.has_permission(doctype, "read", doc=name):
 			continue
+		# the resolution is what the agent came for: highlighted when it matched, else an excerpt
+		matched_resolution = hit.section == "resolution"
 		out.append(
 			{
 				"ticket_doctype": doctype,
+				"ticket_type": _(doctype),
 				"ticket": name,
-				"resolution": _excerpt(tickets.solving_reply(frappe.get_doc(doctype, name))),
 				"subject": hit.title,
 				"title_html": hit.title_html,
-				"heading": hit.heading,
-				"snippet_html": hit.snippet_html,
+				"snippet_html": None if matched_resolution else hit.snippet_html,
+				"resolution_html": hit.snippet_html
+				if matched_resolution
+				else html.escape(_excerpt(tickets.solving_reply(frappe.get_doc(doctype, name)))),
 				"route": tickets.route(doctype, name),
 			}
 		)
@@ -217,7 +225,7 @@ def _insert_refusal(audience: str | None, contact_audiences) -> str | None:
 		return None
 	if not contact_audiences:
 		return _("Save the ticket with its contact first.")
-	return _("This is a {0} article; the ticket's contact may read {1} articles only.").format(
+	return _("This article is for {0} readers; the ticket's contact may read only {1} articles.").format(
 		_(audience or ""), ", ".join(_(a) for a in contact_audiences)
 	)
 

@@ -6,6 +6,7 @@
 function setupForm({ doc, call, toast, createToast }) {
 	const API = "km_crm.api.tickets.";
 	const PANEL_ID = "km-crm-knowledge-panel";
+	const PILL_ID = "km-crm-knowledge-pill";
 	const notify = (message, variant) => {
 		const show = createToast || (toast && toast.create);
 		if (show) show({ title: message, icon: variant === "error" ? "x" : "check" });
@@ -19,11 +20,13 @@ function setupForm({ doc, call, toast, createToast }) {
 
 	if (!doc || !doc.name) return { actions: [] };
 
+	// Helpdesk calls setupForm again whenever the ticket changes: keep what the agent typed
 	const state = (window.kmCrmPanel = window.kmCrmPanel || {});
+	if (state.ticket !== doc.name) {
+		state.query = "";
+		state.reply = "";
+	}
 	state.ticket = doc.name;
-	state.doc = doc;
-	state.query = state.ticket === state.lastTicket ? state.query || "" : "";
-	state.lastTicket = doc.name;
 
 	function panel() {
 		let el = document.getElementById(PANEL_ID);
@@ -48,21 +51,45 @@ function setupForm({ doc, call, toast, createToast }) {
 		return el;
 	}
 
+	// Collapsed, the panel is a pill at the bottom right that says how many articles it suggests,
+	// so the ticket's own sidebar stays in view; open, it lists them.
+	function pill() {
+		let el = document.getElementById(PILL_ID);
+		if (!el) {
+			el = document.createElement("button");
+			el.id = PILL_ID;
+			el.style.cssText =
+				"position:fixed;right:16px;bottom:64px;z-index:20;padding:6px 14px;border-radius:16px;" +
+				"border:1px solid #d8d8d8;background:#fff;box-shadow:0 4px 12px rgba(0,0,0,.12);font-size:13px;display:none";
+			el.addEventListener("click", () => show(true));
+			document.body.appendChild(el);
+		}
+		return el;
+	}
+
 	function show(open) {
 		const el = panel();
 		el.style.display = open ? "block" : "none";
+		pill().style.display = open || !onTicketPage() ? "none" : "block";
 		localStorage.setItem("km-crm-panel-open", open ? "1" : "0");
-		if (open) refresh();
+		refresh();
+	}
+
+	function onTicketPage() {
+		return location.pathname.includes(`/tickets/${state.ticket}`);
 	}
 
 	function onRoute() {
 		// the panel belongs to a ticket page: hide it elsewhere
-		const el = document.getElementById(PANEL_ID);
-		if (el && !location.pathname.includes(`/tickets/${state.ticket}`)) el.style.display = "none";
+		if (onTicketPage()) return;
+		for (const id of [PANEL_ID, PILL_ID]) {
+			const el = document.getElementById(id);
+			if (el) el.style.display = "none";
+		}
 	}
 
 	function refresh() {
-		if (!location.pathname.includes(`/tickets/${state.ticket}`)) return;
+		if (!onTicketPage()) return;
 		const token = (state.token = (state.token || 0) + 1);
 		call(API + "suggest", {
 			ticket_doctype: "HD Ticket",
@@ -78,8 +105,10 @@ function setupForm({ doc, call, toast, createToast }) {
 	function render(data) {
 		state.data = data;
 		const L = data.labels || {};
+		const count = (data.results || []).length;
+		pill().textContent = count ? `${L.knowledge} · ${count}` : L.knowledge;
 		const item = (inner) => `<div style="padding:8px 0;border-bottom:1px solid #f0f0f0">${inner}</div>`;
-		const pill = (text, colour) =>
+		const badge = (text, colour) =>
 			`<span style="font-size:11px;padding:1px 8px;border-radius:9px;background:${colour};white-space:nowrap">${esc(text)}</span>`;
 		const button = (label, action, i, extra = "") =>
 			`<button data-km-action="${action}" data-index="${i}" ${extra} style="font-size:12px;padding:2px 8px;border:1px solid #d8d8d8;border-radius:6px;background:#f7f7f7;margin-right:4px">${esc(label)}</button>`;
@@ -92,7 +121,7 @@ function setupForm({ doc, call, toast, createToast }) {
 
 		const results = (data.results || []).map((r, i) =>
 			item(
-				`<div style="display:flex;justify-content:space-between;gap:8px"><a href="#" data-km-action="open" data-index="${i}" style="font-weight:600">${r.title_html}</a>${pill(
+				`<div style="display:flex;justify-content:space-between;gap:8px"><a href="#" data-km-action="open" data-index="${i}" style="font-weight:600">${r.title_html}</a>${badge(
 					r.audience_label || r.audience,
 					r.audience === "Internal" ? "#ececec" : "#e3efff"
 				)}</div>
@@ -107,7 +136,7 @@ function setupForm({ doc, call, toast, createToast }) {
 		);
 		const links = (data.links || []).map((l) =>
 			item(
-				`<a href="${esc(l.route)}" target="_blank" rel="noopener">${esc(l.article_title || l.article)}</a> ${pill(
+				`<a href="${esc(l.route)}" target="_blank" rel="noopener">${esc(l.article_title || l.article)}</a> ${badge(
 					l.link_type_label || l.link_type,
 					l.link_type === "Solved" ? "#e4f5e9" : "#ececec"
 				)}`
@@ -115,10 +144,10 @@ function setupForm({ doc, call, toast, createToast }) {
 		);
 		const similar = (data.similar || []).map((t) =>
 			item(
-				`<a href="${esc(t.route)}" style="font-weight:600">${t.title_html}</a> <span style="color:#7c7c7c">#${esc(
-					t.ticket
-				)}</span><div style="color:#525252;margin-top:4px">${t.snippet_html}</div>${
-					t.resolution ? `<div style="margin-top:4px"><b>${esc(L.resolution)}:</b> ${esc(t.resolution)}</div>` : ""
+				`<a href="${esc(t.route)}" style="font-weight:600">${t.title_html}</a> <span style="color:#7c7c7c">${esc(
+					t.ticket_type
+				)} ${esc(t.ticket)}</span>${t.snippet_html ? `<div style="color:#525252;margin-top:4px">${t.snippet_html}</div>` : ""}${
+					t.resolution_html ? `<div style="margin-top:4px"><b>${esc(L.resolution)}:</b> ${t.resolution_html}</div>` : ""
 				}`
 			)
 		);
@@ -201,24 +230,33 @@ function setupForm({ doc, call, toast, createToast }) {
 			.catch((err) => notify(errorText(err), "error"));
 	}
 
-	if (!state.listening) {
-		state.listening = true;
-		document.addEventListener("input", (e) => {
-			if (!e.target.closest || !e.target.closest(".ProseMirror")) return;
-			clearTimeout(state.replyTimer);
-			state.replyTimer = setTimeout(() => {
-				state.reply = e.target.closest(".ProseMirror").innerText || "";
-				const el = document.getElementById(PANEL_ID);
-				if (el && el.style.display !== "none") refresh();
-			}, 800);
-		});
-		window.addEventListener("popstate", onRoute);
-		setInterval(onRoute, 1000);
+	// Suggestions follow the reply as the agent types it (read once a second; refreshed when it settles)
+	function watch() {
+		onRoute();
+		const editor = document.querySelector(".ProseMirror[contenteditable='true']");
+		const text = editor ? editor.innerText.trim() : "";
+		if (text === state.typed) return;
+		state.typed = text;
+		clearTimeout(state.replyTimer);
+		state.replyTimer = setTimeout(() => {
+			state.reply = text;
+			refresh();
+		}, 800);
 	}
-	state.reply = "";
-	if (localStorage.getItem("km-crm-panel-open") !== "0") show(true);
+	if (!state.watching) {
+		state.watching = true;
+		window.addEventListener("popstate", onRoute);
+		setInterval(() => state.watch && state.watch(), 1000);
+	}
+	state.watch = watch;
+	show(localStorage.getItem("km-crm-panel-open") === "1");
 
 	return {
-		actions: [{ label: (window.translatedMessages || {})["Knowledge"] || "Knowledge", icon: "book-open", onClick: () => show(panel().style.display === "none") }],
+		actions: [
+			{
+				label: (window.translatedMessages || {})["Knowledge"] || "Knowledge",
+				onClick: () => show(panel().style.display === "none"),
+			},
+		],
 	};
 }

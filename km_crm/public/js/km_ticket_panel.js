@@ -129,9 +129,9 @@ km_crm.TicketPanel = class TicketPanel {
 	ticket_row(t) {
 		return `<div class="km-panel-item">
 			<a href="${encodeURI(t.route)}" class="km-panel-item-title">${t.title_html}</a>
-			<span class="text-muted small">${frappe.utils.escape_html(t.ticket)}</span>
-			<div class="km-panel-snippet">${t.snippet_html}</div>
-			${t.resolution ? `<div class="km-panel-resolution"><b>${__("Resolution")}:</b> ${frappe.utils.escape_html(t.resolution)}</div>` : ""}
+			<span class="text-muted small">${frappe.utils.escape_html(t.ticket_type)} ${frappe.utils.escape_html(t.ticket)}</span>
+			${t.snippet_html ? `<div class="km-panel-snippet">${t.snippet_html}</div>` : ""}
+			${t.resolution_html ? `<div class="km-panel-resolution"><b>${__("Resolution")}:</b> ${t.resolution_html}</div>` : ""}
 		</div>`;
 	}
 

@@ -3,6 +3,13 @@
 const KM_API = "km_crm.api.articles.";
 
 frappe.ui.form.on("KM Article", {
+	setup(frm) {
+		// language codes are stored; people read language names
+		frm.set_df_property("language", "options", [
+			{ value: "en", label: __("English") },
+			{ value: "zh", label: __("Chinese") },
+		]);
+	},
 	refresh(frm) {
 		if (frm.is_new()) return;
 		km_article.lock_form(frm);
