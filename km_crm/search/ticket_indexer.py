@@ -31,8 +31,9 @@ def enabled() -> bool:
 def enqueue_ticket(doctype: str, name: str, removed: bool = False) -> None:
 	if frappe.flags.in_install or frappe.flags.in_migrate or frappe.flags.in_import:
 		return
-	if frappe.flags.in_test:
-		index_ticket(doctype, name, removed)  # tests check the index right after the save
+	if frappe.flags.in_test:  # tests check the index right after the save
+		index_ticket(doctype, name, removed)
+		indexer.follow_rollback(index_ticket, doctype, name)
 		return
 	try:
 		frappe.enqueue(
