@@ -209,7 +209,9 @@ km_crm.TicketPanel = class TicketPanel {
 	}
 
 	show_capture({ article, existing, removed }) {
+		const seen = new Set();
 		const rows = (removed || [])
+			.filter((r) => !seen.has(r.label + r.original) && seen.add(r.label + r.original))
 			.map((r) => `<tr><td>${frappe.utils.escape_html(r.label)}</td><td>${frappe.utils.escape_html(r.original)}</td></tr>`)
 			.join("");
 		const dialog = new frappe.ui.Dialog({
@@ -259,13 +261,19 @@ km_crm.ticket_panel = {
 			field.set_value(`${field.get_value() || ""}${html}`);
 			return;
 		}
-		new frappe.views.CommunicationComposer({
+		const composer = new frappe.views.CommunicationComposer({
 			doc: frm.doc,
 			frm,
 			subject: __("Re: {0}", [frm.doc.subject || ""]),
 			recipients: frm.doc.raised_by || "",
 			message: html,
 		});
+		// the composer fills itself asynchronously and stops early when the agent may not read the
+		// site's email accounts: make sure the answer is in the message either way
+		setTimeout(() => {
+			const field = composer.dialog && composer.dialog.fields_dict.content;
+			if (field && !strip_html(field.get_value() || "").trim()) field.set_value(html);
+		}, 1000);
 	},
 };
 
