@@ -55,9 +55,88 @@ XSS_CORPUS = [
 	'<table background="javascript:alert(1)"><tr><td>x</td></tr></table>',
 	'<div><a href="java\x00script:alert(1)">x</a></div>',
 	"<template><script>alert(1)</script></template>",
+	# OWASP XSS filter evasion cheat sheet, with text around each vector
+	"Before <IMG SRC=JaVaScRiPt:alert('XSS')> after",
+	"Before <IMG SRC=javascript:alert(String.fromCharCode(88,83,83))> after",
+	"Before <IMG SRC=\"jav&#x0D;ascript:alert('XSS');\"> after",
+	r'Before <IMG """><SCRIPT>alert("XSS")</SCRIPT>"\> after',
+	"Before <IMG SRC=# onmouseover=\"alert('xxs')\"> after",
+	'Before <IMG SRC=/ onerror="alert(String.fromCharCode(88,83,83))"></img> after',
+	'Before <SCRIPT/XSS SRC="http://xss.rocks/xss.js"></SCRIPT> after',
+	'Before <BODY onload!#$%&()*~+-_.,:;?@[/|\\]^`=alert("XSS")> after',
+	'Before <<SCRIPT>alert("XSS");//\\<</SCRIPT> after',
+	"Before <SCRIPT SRC=http://xss.rocks/xss.js?< B > after",
+	"Before <IMG SRC=\"`<javascript:alert>`('XSS')\"> after",
+	"Before <iframe src=http://xss.rocks/scriptlet.html < after",
+	'Before <INPUT TYPE="IMAGE" SRC="javascript:alert(\'XSS\');"> after',
+	"Before <BODY BACKGROUND=\"javascript:alert('XSS')\"> after",
+	"Before <IMG DYNSRC=\"javascript:alert('XSS')\"> after",
+	"Before <STYLE>li {list-style-image: url(\"javascript:alert('XSS')\");}</STYLE><UL><LI>XSS</br> after",
+	"Before <svg/onload=alert('XSS')> after",
+	'Before <LINK REL="stylesheet" HREF="javascript:alert(\'XSS\');"> after',
+	'Before <META HTTP-EQUIV="refresh" CONTENT="0;url=data:text/html base64,PHNjcmlwdD5hbGVydCgnWFNTJyk8L3NjcmlwdD4K"> after',
+	"Before <TABLE><TD BACKGROUND=\"javascript:alert('XSS')\">cell</TD></TABLE> after",
+	"Before <DIV STYLE=\"background-image: url(javascript:alert('XSS'))\">div</DIV> after",
+	"Before <!--[if gte IE 4]><SCRIPT>alert('XSS');</SCRIPT><![endif]--> after",
+	"Before <BASE HREF=\"javascript:alert('XSS');//\"> after",
+	'Before <OBJECT TYPE="text/x-scriptlet" DATA="http://xss.rocks/scriptlet.html"></OBJECT> after',
+	"Before <math><style>everything after an unclosed tag stays",
+	"Before <svg><style>unclosed <p>paragraph</p> and more text",
+	"Before <script>unclosed script text stays readable",
+	"Before <xmp><img src=x onerror=alert(1)> after",
 ]
 
 EVENT_ATTR_RE = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
+HIDING_TAGS = {"script", "style", "template", "noscript", "iframe", "object", "svg", "math", "xmp", "title"}
+
+
+def visible_characters(html_in: str) -> str:
+	"""What a reader of the input could see: text outside markup, without the content of elements
+	that hide it and are closed; an element left open hides nothing (the bug this guards against)."""
+	from html.parser import HTMLParser
+
+	events = []
+
+	class Collect(HTMLParser):
+		def handle_starttag(self, tag, attrs):
+			events.append(("start", tag))
+
+		def handle_endtag(self, tag):
+			events.append(("end", tag))
+
+		def handle_data(self, data):
+			events.append(("data", data))
+
+	parser = Collect(convert_charrefs=True)
+	parser.feed(html_in)
+	parser.close()
+	closed = set()  # indexes of start events of hiding elements that are closed later
+	stack = []
+	for i, (kind, value) in enumerate(events):
+		if kind == "start" and value in HIDING_TAGS:
+			stack.append((i, value))
+		elif kind == "end" and value in HIDING_TAGS:
+			for j in range(len(stack) - 1, -1, -1):
+				if stack[j][1] == value:
+					closed.add(stack[j][0])
+					del stack[j:]
+					break
+	text, hidden = [], []
+	for i, (kind, value) in enumerate(events):
+		if kind == "start" and i in closed:
+			hidden.append(value)
+		elif kind == "end" and hidden and hidden[-1] == value:
+			hidden.pop()
+		elif kind == "data" and not hidden:
+			text.append(value)
+	return re.sub(r"\s+", "", "".join(text))
+
+
+def is_subsequence(needle: str, haystack: str) -> bool:
+	it = iter(haystack)
+	return all(ch in it for ch in needle)
+
+
 DANGEROUS_TAG_RE = re.compile(
 	r"<\s*/?\s*(script|style|iframe|object|embed|svg|math|form|input|meta|base|link|body|video|source|"
 	r"details|template|noscript)\b",
@@ -78,6 +157,22 @@ def test_xss_payload_is_neutralised(payload):
 	for value in _attr_values(cleaned):
 		squashed = re.sub(r"[\s\x00-\x20]", "", value).lower()
 		assert not squashed.startswith(("javascript", "vbscript", "data:text", "data:image/svg", "&#"))
+
+
+@pytest.mark.parametrize(
+	"payload",
+	# noscript's content is markup or hidden text depending on whether the browser runs scripts
+	[p for p in XSS_CORPUS if "<noscript>" not in p],
+)
+def test_every_visible_character_of_the_input_is_kept(payload):
+	kept = re.sub(r"\s+", "", html_to_text(sanitize_html(payload)))
+	assert is_subsequence(visible_characters(payload), kept), (payload, kept)
+
+
+def test_an_unclosed_tag_does_not_swallow_the_rest_of_the_field():
+	cleaned = sanitize_html("<p>Restart the spooler.</p><math><style>Then print a test page.")
+	assert "Then print a test page." in html_to_text(cleaned)
+	assert "<style>" not in cleaned and "<math>" not in cleaned
 
 
 @pytest.mark.parametrize("payload", XSS_CORPUS)

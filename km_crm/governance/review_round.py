@@ -1,9 +1,11 @@
 """Committee review rounds: open, vote, decide exactly once, apply the outcome to the article."""
 
+import json
+
 import frappe
 from frappe import _
 from frappe.desk.form import assign_to
-from frappe.utils import add_days, get_datetime, now_datetime
+from frappe.utils import add_days, escape_html, get_datetime, now_datetime
 
 from km_crm import constants as C
 from km_crm.exceptions import (
@@ -125,7 +127,9 @@ def _open_round(article, committee, review_type: str, note: str):
 				"assign_to": [voter],
 				"doctype": REVIEW,
 				"name": review.name,
-				"description": _("Vote on {0} of article {1}").format(_(review_type), article.title),
+				"description": _("Vote on {0} of article {1}").format(
+					_(review_type), escape_html(article.title)
+				),
 				"date": review.deadline,
 			},
 			ignore_permissions=True,
@@ -171,6 +175,7 @@ def cast_vote(review_name: str, decision: str, comment: str = "") -> dict:
 		)
 	except quorum.VoteError as e:
 		frappe.throw(_translate_vote_error(e, review), VoteError)
+	_discard_unrecorded_vote(review, voter)
 
 	vote = frappe.get_doc(
 		{
@@ -283,7 +288,7 @@ def _expire(review, committee, article, decision) -> None:
 				"doctype": REVIEW,
 				"name": review.name,
 				"description": _("The review of {0} passed its deadline without a decision.").format(
-					article.title
+					escape_html(article.title)
 				),
 			},
 			ignore_permissions=True,
@@ -337,6 +342,8 @@ def _authors(article, review) -> set[str]:
 
 
 def _votes(review_name: str) -> list[quorum.Vote]:
+	"""The votes that count: cast by the vote action, which also records each one in the audit trail.
+	A row put into the table any other way counts for nothing."""
 	table = frappe.qb.DocType(VOTE)
 	rows = (
 		frappe.qb.from_(table)
@@ -345,7 +352,36 @@ def _votes(review_name: str) -> list[quorum.Vote]:
 		.for_update()
 		.run(as_dict=True)
 	)
-	return [quorum.Vote(voter=r.voter, decision=r.decision, cast_at=get_datetime(r.cast_at)) for r in rows]
+	recorded = _recorded_votes(review_name)
+	return [
+		quorum.Vote(voter=r.voter, decision=r.decision, cast_at=get_datetime(r.cast_at))
+		for r in rows
+		if r.cast_at and (r.voter, r.decision) in recorded
+	]
+
+
+def _recorded_votes(review_name: str) -> set[tuple[str, str]]:
+	"""(voter, decision) of the Vote events of a round in the audit trail."""
+	events = frappe.get_all(
+		"KM Audit Event", filters={"review": review_name, "event_type": "Vote"}, fields=["actor", "data"]
+	)
+	return {(e.actor, json.loads(e.data or "{}").get("decision")) for e in events}
+
+
+def _discard_unrecorded_vote(review, voter: str) -> None:
+	"""A row for this voter that the vote action never cast (put in behind the app) would block the
+	member's real vote: remove it, and say so in the audit trail."""
+	rows = frappe.get_all(VOTE, filters={"review": review.name, "voter": voter}, pluck="decision")
+	if not rows:
+		return
+	frappe.db.delete(VOTE, {"review": review.name, "voter": voter})
+	audit.record(
+		"Vote Discarded",
+		review.article,
+		review=review.name,
+		version=review.version,
+		data={"voter": voter, "decisions": rows},
+	)
 
 
 def _comments(review_name: str) -> list[dict]:

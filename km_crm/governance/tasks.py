@@ -5,7 +5,7 @@ from datetime import timedelta
 import frappe
 from frappe import _
 from frappe.desk.form import assign_to
-from frappe.utils import get_datetime, getdate, now_datetime, today
+from frappe.utils import escape_html, get_datetime, getdate, now_datetime, today
 
 from km_crm.governance import audit, lifecycle, notify, quorum, review_round
 
@@ -71,7 +71,9 @@ def flag_article(name: str) -> None:
 				"assign_to": [article.article_owner],
 				"doctype": "KM Article",
 				"name": article.name,
-				"description": _("Review article {0}: {1}").format(article.title, reason),
+				"description": _("Review article {0}: {1}").format(
+					escape_html(article.title), escape_html(reason)
+				),
 			},
 			ignore_permissions=True,
 		)

@@ -236,12 +236,40 @@ def _cleaner() -> bleach.Cleaner:
 	)
 
 
+_VOID_DROP_TAGS = frozenset({"embed", "frame"})  # have no end tag, hide nothing after them
+_TAG_RE = re.compile(r"<(/?)\s*([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
+
+
+def _escape_unclosed_drop_tags(value: str) -> str:
+	"""A script/style/math... element that is never closed would take everything after it with it
+	when its content is dropped: escape such a start tag, so it and the text after it stay as text."""
+	open_tags: list[re.Match] = []
+	for m in _TAG_RE.finditer(value):
+		name = m.group(2).lower()
+		if name not in DROP_CONTENT_TAGS or name in _VOID_DROP_TAGS:
+			continue
+		if not m.group(1):
+			open_tags.append(m)
+			continue
+		for i in range(len(open_tags) - 1, -1, -1):
+			if open_tags[i].group(2).lower() == name:
+				del open_tags[i:]  # closing an element closes what was opened inside it
+				break
+	for m in reversed(open_tags):
+		value = f"{value[: m.start()]}&lt;{value[m.start() + 1 :]}"
+	return value
+
+
 def sanitize_html(value: str | None) -> str:
-	"""Clean user HTML with the allow-list. ``None`` and empty give ``""``."""
+	"""Clean user HTML with the allow-list. ``None`` and empty give ``""``.
+
+	Nothing a reader could see is lost: markup that is not allowed goes (its text stays), and an
+	element that hides its content and is never closed is kept as escaped text instead of taking
+	the rest of the field with it."""
 	if not value:
 		return ""
 	# A new Cleaner per call: bleach's parser keeps state and is not thread-safe.
-	return _cleaner().clean(str(value))
+	return _cleaner().clean(_escape_unclosed_drop_tags(str(value)))
 
 
 # --- Plain text ----------------------------------------------------------------------------------
@@ -286,7 +314,7 @@ BLOCK_TAGS = frozenset(
 	}
 )
 CELL_TAGS = frozenset({"td", "th"})
-_TEXT_SKIP_TAGS = DROP_CONTENT_TAGS - {"embed", "frame"}  # void elements have no end tag
+_TEXT_SKIP_TAGS = DROP_CONTENT_TAGS - _VOID_DROP_TAGS
 _SPACES_RE = re.compile(r"[ \t\r\f\v\xa0\u200b\u3000]+")
 
 

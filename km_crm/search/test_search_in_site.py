@@ -114,8 +114,10 @@ class TestSearchInSite(FrappeTestCase):
 
 	def test_failed_searches_show_up_as_knowledge_gaps(self):
 		missing = f"{word()} {word()}"
+		from_a_program = f"{word()} {word()}"
 		with as_user("Guest"):
 			api.search(missing, channel="Portal")
+			api.search(from_a_program, channel="API")
 		article = self.published(title=f"Modem {self.term} blinking")
 		response = api.search(self.term, channel="Desk")
 		api.log_click(response["search_id"], article, 1, self.term, "Desk")
@@ -126,6 +128,7 @@ class TestSearchInSite(FrappeTestCase):
 		self.assertEqual(rows[missing]["zero_results"], 1)
 		self.assertEqual(rows[self.term]["no_click"], 1)
 		self.assertEqual(rows[self.term]["searches"], 2)
+		self.assertNotIn(from_a_program, rows)  # programs calling the API are not people searching
 
 	def test_signed_in_users_and_guests_have_their_own_search_limits(self):
 		override_settings(self, "KM Search Settings", user_searches_per_minute=2, guest_searches_per_minute=2)
@@ -160,3 +163,21 @@ class TestSearchInSite(FrappeTestCase):
 				"KM Search Log", {"event": "Click", "search_id": response["search_id"], "article": article}
 			)
 		)
+
+	def test_reconcile_removes_entries_of_articles_that_are_gone_or_no_longer_live(self):
+		from km_crm.search import indexer, service, site
+
+		live = self.published(title=f"Router {self.term} resets")
+		retired = self.published(title=f"Fax {self.term} jams")
+		ghost = {**indexer.load_article(live), "name": "KB-GHOST-" + self.term, "title": f"Ghost {self.term}"}
+		stale_retired = indexer.load_article(retired)
+		with as_user(self.f.author):
+			review = review_round.request_retirement(retired, "obsolete")
+		self.f.vote(self.f.members[0], review)
+		self.f.vote(self.f.members[1], review)
+		service.index_articles(site.backend(), [ghost, stale_retired])  # as if indexing had gone wrong
+		self.assertEqual(set(self.found(self.term)), {live, retired, ghost["name"]})
+
+		result = indexer.reconcile()
+		self.assertGreaterEqual(result["deleted"], 2)
+		self.assertEqual(self.found(self.term), [live])

@@ -37,6 +37,9 @@ def after_app_install(app_name: str):
 
 
 def ensure_roots():
+	from km_crm.governance import audit
+
+	audit.site_key()  # the audit trail's key lives in site_config.json, outside the database
 	ensure_roles()
 	ensure_root_category()
 	ensure_search_settings()

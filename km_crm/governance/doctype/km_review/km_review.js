@@ -48,19 +48,25 @@ const km_review = {
 
 	render_votes(frm) {
 		const wrapper = frm.get_field("votes_html").$wrapper;
+		const name = (user) => frappe.utils.escape_html(frappe.user.full_name(user));
+		const pending = (frm.doc.pending_voters || "").split("\n").filter(Boolean);
+		const waiting =
+			pending.length && ["Open", "Expired"].includes(frm.doc.status)
+				? `<p>${__("Waiting for: {0}", [pending.map(name).join(", ")])}</p>`
+				: "";
 		frappe.call("km_crm.api.reviews.get_votes", { review: frm.doc.name }).then((r) => {
 			const votes = r.message || [];
 			if (!votes.length) {
-				wrapper.html(`<p class="text-muted">${__("No votes yet.")}</p>`);
+				wrapper.html(`${waiting}<p class="text-muted">${__("No votes yet.")}</p>`);
 				return;
 			}
 			const colors = { Approve: "green", "Request Changes": "orange", Reject: "red" };
 			wrapper.html(
-				`<table class="table table-bordered"><thead><tr><th>${__("Member")}</th><th>${__("Vote")}</th>
+				`${waiting}<table class="table table-bordered"><thead><tr><th>${__("Member")}</th><th>${__("Vote")}</th>
 				<th>${__("Comment")}</th><th>${__("When")}</th></tr></thead><tbody>` +
 					votes
 						.map(
-							(v) => `<tr><td>${frappe.utils.escape_html(frappe.user.full_name(v.voter))}</td>
+							(v) => `<tr><td>${name(v.voter)}</td>
 							<td><span class="indicator-pill ${colors[v.decision]}">${__(v.decision)}</span></td>
 							<td>${frappe.utils.escape_html(v.comment || "")}</td>
 							<td>${frappe.datetime.str_to_user(v.cast_at)}</td></tr>`

@@ -1,8 +1,13 @@
-"""Knowledge Gaps: what people searched for and did not find (no result, or no result opened)."""
+"""Knowledge Gaps: what people searched for and did not find (no result, or no result opened).
+
+People, not programs: searches from the desk, the portal and tickets count; calls to the search API
+from other programs (channel "API") do not."""
 
 import frappe
 from frappe import _
 from frappe.utils import add_days, getdate, today
+
+PEOPLE_CHANNELS = ("Desk", "Portal", "Ticket")
 
 
 def execute(filters=None):
@@ -25,7 +30,7 @@ def data(filters) -> list[dict]:
 	log = frappe.qb.DocType("KM Search Log")
 	since = getdate(filters.from_date or add_days(today(), -30))
 	until = add_days(getdate(filters.to_date or today()), 1)
-	window = (log.searched_on >= since) & (log.searched_on < until)
+	window = (log.searched_on >= since) & (log.searched_on < until) & (log.channel.isin(PEOPLE_CHANNELS))
 
 	clicked = {
 		r.search_id
