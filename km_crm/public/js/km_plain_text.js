@@ -15,7 +15,8 @@ km_crm.PLAIN_TEXT_FIELDS = {
 km_crm.is_plain_text_field = (df) =>
 	Boolean(df && (km_crm.PLAIN_TEXT_FIELDS[df.parent] || []).includes(df.fieldname));
 
-for (const fieldtype of ["Data", "Small Text", "Text", "Long Text"]) {
+// formatters are looked up by fieldtype without spaces (frappe.form.get_formatter)
+for (const fieldtype of ["Data", "SmallText", "Text", "LongText"]) {
 	const format = frappe.form.formatters[fieldtype];
 	frappe.form.formatters[fieldtype] = function (value, df, ...rest) {
 		if (km_crm.is_plain_text_field(df) && typeof value === "string") {

@@ -8,10 +8,12 @@ frappe.listview_settings["KM Article"] = {
 			"Needs Review": "yellow",
 			Archived: "gray",
 		};
-		let label = __(doc.status);
-		if (doc.published_version && ["Draft", "In Review"].includes(doc.status)) {
-			label = __("{0} (a version is live)", [__(doc.status)]);
+		if (doc.published_version && doc.status === "Draft") {
+			return [__("Live · draft"), "blue", "status,=,Draft"];
 		}
-		return [label, colors[doc.status] || "gray", "status,=," + doc.status];
+		if (doc.published_version && doc.status === "In Review") {
+			return [__("Live · in review"), "orange", "status,=,In Review"];
+		}
+		return [__(doc.status), colors[doc.status] || "gray", "status,=," + doc.status];
 	},
 };

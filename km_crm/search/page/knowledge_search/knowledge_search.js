@@ -58,7 +58,7 @@ class KnowledgeSearch {
 				.map(
 					(r, i) => `<div class="km-result" style="padding: 12px 0; border-bottom: 1px solid var(--border-color)">
 						<a class="km-open h5" data-article="${encodeURIComponent(r.article)}" data-position="${i + 1}"
-							href="/app/km-article/${encodeURIComponent(r.article)}">${r.title_html}</a>
+							href="${encodeURI(r.route || "")}">${r.title_html}</a>
 						<span class="indicator-pill ${r.audience === "Internal" ? "gray" : "blue"}" style="margin-left: 8px">${__(r.audience)}</span>
 						<div class="text-muted small">${frappe.utils.escape_html(r.heading || "")}</div>
 						<div>${r.snippet_html}</div>
