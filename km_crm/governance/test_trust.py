@@ -121,3 +121,18 @@ class TestGovernanceTrust(FrappeTestCase):
 		self.assertFalse(frappe.db.sql("select 1 from `tabSingles` where value = %s", key))
 		with as_user(self.f.author):
 			self.assertEqual(audit.verify_chain(published(self.f)), [])
+
+	def test_what_people_type_is_stored_as_typed_and_the_trail_stays_intact(self):
+		typed = 'Use the <b> tag, not <script>, and keep "a < b"'
+		article = self.f.article(title=typed, summary=typed, issue="<p>Issue</p><math><style>kept text")
+		stored = frappe.db.get_value("KM Article", article.name, ["title", "summary", "issue"], as_dict=True)
+		self.assertEqual((stored.title, stored.summary), (typed, typed))
+		self.assertIn("kept text", stored.issue)
+		self.assertNotIn("<style>", stored.issue)
+		with as_user(article.article_owner):
+			from km_crm.governance import review_round
+
+			review = review_round.submit_for_review(article.name, typed)
+		self.f.vote(self.f.members[0], review, "Request Changes", typed)
+		self.assertEqual(frappe.db.get_value("KM Review Vote", {"review": review}, "comment"), typed)
+		self.assertEqual(audit.verify_chain(article.name), [])
