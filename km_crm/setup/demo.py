@@ -12,6 +12,7 @@ from km_crm.governance import review_round, tasks
 from km_crm.knowledge.doctype.km_category.km_category import ROOT_CATEGORY
 from km_crm.setup import demo_tickets
 from km_crm.setup.demo_content import ARTICLES, CATEGORIES, COMMITTEE, USERS
+from km_crm.setup.demo_users import ensure_user
 from km_crm.setup.install import ensure_roots
 
 DEMO_PASSWORD = "km-demo-2026"
@@ -44,23 +45,7 @@ def load() -> dict:
 
 def _users():
 	for email, full_name, roles in USERS:
-		if not frappe.db.exists("User", email):
-			first, _sp, last = full_name.partition(" ")
-			user = frappe.get_doc(
-				{
-					"doctype": "User",
-					"email": email,
-					"first_name": first,
-					"last_name": last,
-					"send_welcome_email": 0,
-					"user_type": "System User",
-					"new_password": DEMO_PASSWORD,
-				}
-			).insert(ignore_permissions=True)
-		else:
-			user = frappe.get_doc("User", email)
-		user.flags.ignore_permissions = True
-		user.add_roles(*roles)
+		ensure_user(email, full_name, roles, DEMO_PASSWORD)
 
 
 def _categories():

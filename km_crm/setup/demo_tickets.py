@@ -9,6 +9,7 @@ from km_crm import constants as C
 from km_crm.integrations import tickets
 from km_crm.knowledge import article_links
 from km_crm.setup.demo_ticket_content import AGENTS, CUSTOMERS, TICKETS
+from km_crm.setup.demo_users import ensure_user
 
 COUNTRY_OF = {"Globex Trading": "United States", "华东贸易有限公司": "China"}
 
@@ -36,21 +37,7 @@ def load(article_names: dict[str, str], password: str) -> int:
 def _agents(password: str) -> None:
 	helpdesk = frappe.db.exists("DocType", "HD Agent")
 	for email, full_name, roles, km_roles in AGENTS:
-		if not frappe.db.exists("User", email):
-			first, _sp, last = full_name.partition(" ")
-			frappe.get_doc(
-				{
-					"doctype": "User",
-					"email": email,
-					"first_name": first,
-					"last_name": last,
-					"send_welcome_email": 0,
-					"user_type": "System User",
-					"new_password": password,
-				}
-			).insert(ignore_permissions=True)
-		user = frappe.get_doc("User", email)
-		user.add_roles(*roles, *km_roles)
+		ensure_user(email, full_name, [*roles, *km_roles], password)
 		if helpdesk and "Support Team" in roles and not frappe.db.exists("HD Agent", email):
 			frappe.get_doc(
 				{"doctype": "HD Agent", "user": email, "agent_name": full_name, "is_active": 1}
@@ -99,19 +86,8 @@ def _customer(spec: dict, password: str) -> dict:
 				"links": [{"link_doctype": "Customer", "link_name": name}],
 			}
 		).insert(ignore_permissions=True)
-	if spec["portal_user"] and not frappe.db.exists("User", email):
-		user = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": first,
-				"last_name": last,
-				"user_type": "Website User",
-				"send_welcome_email": 0,
-				"new_password": password,
-			}
-		).insert(ignore_permissions=True)
-		user.add_roles(C.CUSTOMER_ROLE)
+	if spec["portal_user"]:
+		ensure_user(email, f"{first} {last}", [C.CUSTOMER_ROLE], password, website=True)
 	return {"customer": name, "contact": contact, "email": email}
 
 

@@ -18,9 +18,10 @@ def unique(prefix: str) -> str:
 	return f"{prefix}-{frappe.generate_hash(length=8)}"
 
 
-def make_user(prefix: str, *roles: str) -> str:
-	"""A desk user with these roles. Users are reused by name: Frappe throttles creating many users."""
-	email = f"km-test-{prefix}@example.com"
+def make_user(prefix: str, *roles: str, website: bool = False) -> str:
+	"""A desk user (or, with `website`, a portal user) with these roles. Users are reused by name:
+	Frappe throttles creating many users."""
+	email = f"km-test-{prefix}@{'customer.' if website else ''}example.com"
 	if frappe.db.exists("User", email):
 		user = frappe.get_doc("User", email)
 	else:
@@ -30,7 +31,7 @@ def make_user(prefix: str, *roles: str) -> str:
 				"email": email,
 				"first_name": prefix,
 				"send_welcome_email": 0,
-				"user_type": "System User",
+				"user_type": "Website User" if website else "System User",
 			}
 		).insert(ignore_permissions=True)
 	if roles:
@@ -143,22 +144,7 @@ class GovernanceFixture:
 
 def make_portal_user(prefix: str, *roles: str) -> str:
 	"""A website (portal) user, e.g. a customer's contact with the Customer role."""
-	email = f"km-test-{prefix}@customer.example.com"
-	if frappe.db.exists("User", email):
-		user = frappe.get_doc("User", email)
-	else:
-		user = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": prefix,
-				"send_welcome_email": 0,
-				"user_type": "Website User",
-			}
-		).insert(ignore_permissions=True)
-	if roles:
-		user.add_roles(*roles)
-	return email
+	return make_user(prefix, *roles, website=True)
 
 
 def make_customer(

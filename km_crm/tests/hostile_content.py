@@ -74,6 +74,7 @@ def _seed() -> dict:
 	version = frappe.db.get_value("KM Article", article, "published_version")
 	review = frappe.db.get_value("KM Review", {"article": article}, "name")
 	return {
+		"mark": MARK,
 		"visible": VISIBLE,
 		"routes": [
 			"/app/km-article",

@@ -236,6 +236,13 @@ km_crm.TicketPanel = class TicketPanel {
 };
 
 km_crm.ticket_panel = {
+	// the events a ticket form binds (frappe.ui.form.on(doctype, km_crm.ticket_panel.form_events))
+	form_events: {
+		refresh: (frm) => km_crm.ticket_panel.setup(frm),
+		subject: (frm) => km_crm.ticket_panel.changed(frm),
+		description: (frm) => km_crm.ticket_panel.changed(frm),
+	},
+
 	setup(frm) {
 		if (!frm.fields_dict.km_panel) return;
 		if (!frm.km_panel || frm.km_panel.frm !== frm || !frm.km_panel.$wrapper.find(".km-panel").length) {
