@@ -39,7 +39,9 @@ def load() -> dict:
 	frappe.db.commit()
 	print(f"km_crm demo: {len(created)} articles created, {len(ARTICLES) - len(created)} already there.")
 	print(f"km_crm demo: {tickets_created} tickets created.")
-	print(f"Demo users log in with password {DEMO_PASSWORD!r}: " + ", ".join(u for u, _n, _r in USERS))
+	users = [u for u, _n, _r in USERS] + [u for u, *_rest in demo_tickets.AGENTS]
+	print(f"Demo users log in with password {DEMO_PASSWORD!r}: " + ", ".join(users))
+	print(f"Customer portal user: {demo_tickets.PORTAL_USER} (same password)")
 	return created
 
 

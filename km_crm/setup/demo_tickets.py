@@ -12,6 +12,7 @@ from km_crm.setup.demo_ticket_content import AGENTS, CUSTOMERS, TICKETS
 from km_crm.setup.demo_users import ensure_user
 
 COUNTRY_OF = {"Globex Trading": "United States", "华东贸易有限公司": "China"}
+PORTAL_USER = next(c["contact"][2] for c in CUSTOMERS if c["portal_user"])
 
 
 def load(article_names: dict[str, str], password: str) -> int:
