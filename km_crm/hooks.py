@@ -52,6 +52,14 @@ has_permission = {
 	"KM Article Link": "km_crm.permissions.link_has_permission",
 }
 
+# The knowledge portal (/knowledge): server-rendered pages in km_crm/www/knowledge
+website_route_rules = [
+	{"from_route": "/knowledge/search", "to_route": "knowledge/search"},
+	{"from_route": "/knowledge/category/<category>", "to_route": "knowledge/category"},
+	{"from_route": "/knowledge/<article>", "to_route": "knowledge/article"},
+]
+page_renderer = ["km_crm.portal.sitemap.KnowledgeSitemap"]
+
 # Knowledge inside the ticket: the panel on the desk forms (Helpdesk's agent UI gets an HD Form Script)
 app_include_js = ["/assets/km_crm/js/km_plain_text.js", "/assets/km_crm/js/km_ticket_panel.js"]
 doctype_js = {

@@ -4,14 +4,13 @@ import random
 import string
 
 import frappe
-from frappe.deferred_insert import save_to_db
 from frappe.tests.utils import FrappeTestCase
 
 from km_crm import permissions
 from km_crm.api import search as api
 from km_crm.governance import review_round
 from km_crm.search.report.knowledge_gaps import knowledge_gaps
-from km_crm.tests.factories import GovernanceFixture, as_user, make_user, override_settings
+from km_crm.tests.factories import GovernanceFixture, as_user, make_user, override_settings, write_search_logs
 
 test_ignore = ["Item"]
 
@@ -122,7 +121,7 @@ class TestSearchInSite(FrappeTestCase):
 		response = api.search(self.term, channel="Desk")
 		api.log_click(response["search_id"], article, 1, self.term, "Desk")
 		api.search(self.term, channel="Desk")
-		save_to_db()  # what the scheduler does with the queued log records
+		write_search_logs()  # what the scheduler does with the queued log records
 
 		rows = {r["query"]: r for r in knowledge_gaps.execute({})[1]}
 		self.assertEqual(rows[missing]["zero_results"], 1)
@@ -157,7 +156,7 @@ class TestSearchInSite(FrappeTestCase):
 		with as_user(make_user(word())), self.assertRaises(frappe.ValidationError):
 			api.log_click(response["search_id"], article)  # someone else's search
 		api.log_click(response["search_id"], article, 1)
-		save_to_db()
+		write_search_logs()
 		self.assertTrue(
 			frappe.db.exists(
 				"KM Search Log", {"event": "Click", "search_id": response["search_id"], "article": article}

@@ -223,3 +223,14 @@ def published(fixture: "GovernanceFixture", **fields) -> str:
 	fixture.vote(fixture.members[0], review)
 	fixture.vote(fixture.members[1], review)
 	return article
+
+
+def write_search_logs() -> None:
+	"""What the scheduler does with queued search logs (frappe.deferred_insert.save_to_db), without
+	its commit: a test's records must roll back with the test."""
+	from unittest.mock import patch
+
+	from frappe.deferred_insert import save_to_db
+
+	with patch.object(frappe.db, "commit"):
+		save_to_db()

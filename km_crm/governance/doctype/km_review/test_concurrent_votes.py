@@ -25,6 +25,7 @@ class TestConcurrentFinalVotes(FrappeTestCase):
 		def vote(member):
 			frappe.init(site=site, sites_path=sites_path)
 			frappe.connect()
+			frappe.flags.in_test = True  # the thread's own context: index like a test, never the site's
 			try:
 				frappe.set_user(member)
 				barrier.wait(timeout=10)

@@ -1,0 +1,24 @@
+import frappe
+from frappe.utils import strip_html
+
+from km_crm.portal import context as portal
+from km_crm.portal import reader
+
+
+def get_context(context):
+	portal.prepare(context)
+	name = frappe.form_dict.get("article") or ""
+	try:
+		article = reader.article(name, frappe.session.user)
+	except frappe.PermissionError:
+		portal.not_permitted()
+	context.article = article
+	context.title = article["title"]
+	description = article["summary"] or strip_html(
+		article["sections"][0]["html"] if article["sections"] else ""
+	)
+	context.metatags = {"title": article["title"], "description": description[:160]}
+	if article["category"]:
+		context.parents.append(
+			{"route": f"/knowledge/category/{article['category']}", "title": article["category"]}
+		)
