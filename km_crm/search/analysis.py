@@ -27,6 +27,7 @@ MAX_QUERY_CHARS = 512
 MAX_QUERY_TERMS = 64
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+CJK_CHARS = _CJK  # the ranges above, for a regular expression character class
 _RUN_RE = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+)")
 _CJK_CHAR_RE = re.compile(rf"[{_CJK}]")
 _LETTER_RE = re.compile(rf"[^\W\d_{_CJK}]")

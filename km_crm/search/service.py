@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from km_crm.search.analysis import analyze_query
 from km_crm.search.backend import SearchBackend, SearchQuery
 from km_crm.search.documents import article_to_passages, iso_modified
-from km_crm.search.ranking import ArticleResult, UsagePriors, rank_articles
+from km_crm.search.ranking import ArticleResult, PriorsSource, rank_articles
 from km_crm.search.spelling import with_corrections
 from km_crm.search.title_match import chinese_query_units
 
@@ -66,7 +66,7 @@ def search_articles(
 	roles: Iterable[str] = (),
 	lang: str | None = None,
 	synonyms=None,
-	priors: Mapping[str, UsagePriors] | Callable[[list[str]], Mapping[str, UsagePriors]] | None = None,
+	priors: PriorsSource = None,
 	category: Iterable[str] | None = None,
 	items: Iterable[str] | None = None,
 	scopes=None,
@@ -95,8 +95,6 @@ def search_articles(
 		return []
 	query = corrected(backend, query)
 	hits = backend.search(query)
-	if callable(priors):  # a loader given the candidate article ids, so usage is read once per search
-		priors = priors(list(dict.fromkeys(h.article_id for h in hits)))
 	return rank_articles(hits, query.terms, priors=priors, limit=limit, query_units=chinese_query_units(text))
 
 
