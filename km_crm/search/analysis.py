@@ -309,9 +309,9 @@ def tokens_with_offsets(text: str) -> list[tuple[int, int, str, str]]:
 	return out
 
 
-def word_term(word_normalised: str) -> str | None:
-	"""The index term of one normalised word (None for a stop word)."""
-	return _word_term(word_normalised)
+# The index term of one normalised word (None for a stop word); the cached function itself, as
+# highlighting calls it for every distinct word of every snippet.
+word_term = _word_term
 
 
 def query_key(text: str | None, max_len: int = 140) -> str:

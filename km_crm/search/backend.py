@@ -203,6 +203,10 @@ class SearchBackend(abc.ABC):
 	def doc_freqs(self, terms: list[str]) -> dict[str, int]:
 		"""{term: how many passages hold it in their text fields} for each of `terms` (0 when none)."""
 
+	def max_title_units(self) -> int | None:
+		"""The largest Hit.title_units in the index (an upper bound; None when unknown)."""
+		return None
+
 	def close(self) -> None:  # noqa: B027 - optional hook
 		"""Release resources."""
 

@@ -47,6 +47,7 @@ from km_crm.search.backend import (
 	scope_key,
 )
 from km_crm.search.documents import Passage, passage_terms
+from km_crm.search.title_match import title_unit_count
 
 _KEYWORDS = (
 	"id",
@@ -63,7 +64,7 @@ _KEYWORDS = (
 	"items",
 	"scope",
 )
-_SOURCE_FIELDS = ["id", "article_id", "modified", "data"]
+_SOURCE_FIELDS = ["id", "article_id", "modified", "title_units", "data"]
 
 
 def alias_name(prefix: str | None) -> str:
@@ -75,6 +76,7 @@ def alias_name(prefix: str | None) -> str:
 def mapping_properties() -> dict:
 	return {
 		**{name: {"type": "keyword"} for name in _KEYWORDS},
+		"title_units": {"type": "integer"},
 		**{
 			f"{name}_t": {"type": "text", "analyzer": "km_terms", "index_options": "freqs"}
 			for name in TEXT_FIELDS
@@ -123,6 +125,7 @@ def passage_source(p: Passage, gen: str) -> dict:
 		"category": category_keys(p.category_path),
 		"items": list(p.items),
 		"scope": list(p.scope),
+		"title_units": title_unit_count(p.title),
 		**{f"{name}_t": terms[name] for name in TEXT_FIELDS},
 		"data": {
 			"title": p.title,
@@ -296,6 +299,7 @@ class ElasticBackend(SearchBackend):
 		self.known_words_ttl = known_words_ttl
 		self._reads_paused_until = 0.0
 		self._known_words: dict[str, float] = {}  # word -> when it was last seen in the index
+		self._title_units: tuple[float, int] | None = None  # (when, largest title_units)
 		self._lock = threading.Lock()
 
 	@classmethod
@@ -393,6 +397,7 @@ class ElasticBackend(SearchBackend):
 
 	def _forget_words(self) -> None:
 		self._known_words.clear()
+		self._title_units = None
 
 	# ---- contract --------------------------------------------------------------------------
 	def ensure_schema(self) -> None:
@@ -450,6 +455,7 @@ class ElasticBackend(SearchBackend):
 		if not passages:
 			return 0
 		self.ensure_schema()
+		self._title_units = None
 		return self._retry(lambda: self._index_once(passages))
 
 	def _delete_where(self, query: dict) -> None:
@@ -544,6 +550,7 @@ class ElasticBackend(SearchBackend):
 				passage_id=h["_source"]["id"],
 				article_id=h["_source"]["article_id"],
 				modified=h["_source"].get("modified", ""),
+				title_units=h["_source"].get("title_units"),
 				**h["_source"]["data"],
 			)
 			for h in found
@@ -582,6 +589,15 @@ class ElasticBackend(SearchBackend):
 						self._known_words.clear()
 					self._known_words.update((t, now) for t, n in looked_up.items() if n)
 		return {t: counts[t] for t in terms}
+
+	def max_title_units(self) -> int | None:
+		"""Read at most once a minute (a bound for ranking: a stale one only costs exactness)."""
+		now = time.monotonic()
+		if self._title_units is None or now - self._title_units[0] > self.known_words_ttl:
+			response = self._read("search", size=0, aggs={"m": {"max": {"field": "title_units"}}})
+			value = (response.get("aggregations") or {}).get("m", {}).get("value")
+			self._title_units = (now, int(value or 0))
+		return self._title_units[1]
 
 	def indexed_versions(self) -> dict[str, str]:
 		versions: dict[str, str] = {}

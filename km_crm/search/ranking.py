@@ -304,7 +304,8 @@ def rank_articles(
 	sum_weight: float = PASSAGE_SUM_WEIGHT,
 	query_units: list[str] | None = None,
 	title_weight: float = TITLE_ORDER_WEIGHT,
-) -> list[ArticleResult]:
+	more_below: tuple[float, int | None] | None = None,
+) -> list[ArticleResult] | None:
 	"""Group passage hits per article, blend title order and bounded priors, highlight the best passage.
 
 	query_units: title_match.chinese_query_units(query text); empty or None leaves titles out.
@@ -312,6 +313,9 @@ def rank_articles(
 	Only candidates that can still reach the top `limit` are read (Hit.load): an article whose best
 	score, lifted by the most its title and priors could add, stays below `limit` others' least
 	possible final score cannot change the answer.
+	more_below: (score, title units) bounding passages the engine holds beyond `hits`; None when
+	`hits` are all the candidates. Returns None when one of those could still reach the top `limit`
+	(then ask the engine for more).
 	"""
 	max_boost = weights.max_total if priors else 0.0
 	sum_factor = 1.0 + (PASSAGE_SUM_CAP if sum_weight else 0.0)
@@ -331,6 +335,12 @@ def rank_articles(
 		elif least > floor[0]:
 			heapq.heapreplace(floor, least)
 		candidates.append((group, text_score, title_match))
+	if more_below is not None:
+		score, title_units = more_below
+		best_possible = score * sum_factor * (1.0 + max_boost)
+		best_possible *= 1.0 + title_weight * overlap_bound(query_units or [], title_units)
+		if len(floor) < limit or best_possible >= floor[0]:
+			return None
 	if callable(priors):  # read once, for the candidates only
 		priors = priors([group.best.article_id for group, _, _ in candidates])
 	priors = priors or {}

@@ -16,8 +16,9 @@ from km_crm.search.ranking import ArticleResult, PriorsSource, rank_articles
 from km_crm.search.spelling import with_corrections
 from km_crm.search.title_match import chinese_query_units
 
-PASSAGES_PER_RESULT = 5
+PASSAGES_PER_RESULT = 5  # candidates: the best max(MIN_PASSAGES, 5 x limit) passages
 MIN_PASSAGES = 50
+FIRST_PASSAGES_PER_RESULT = 2  # asked for first; the rest only when one of them could still matter
 MAX_LIMIT = 100
 
 
@@ -94,8 +95,21 @@ def search_articles(
 	if not query.terms or not query.limit:
 		return []
 	query = corrected(backend, query)
-	hits = backend.search(query)
-	return rank_articles(hits, query.terms, priors=priors, limit=limit, query_units=chinese_query_units(text))
+	units = chinese_query_units(text)
+	wanted = min(query.limit, FIRST_PASSAGES_PER_RESULT * limit)
+	while True:
+		# the engine scores fewer documents for a shorter list; the rest of the candidates is asked
+		# for only when a passage beyond the first ones could still reach the answer
+		hits = backend.search(replace(query, limit=wanted))
+		more = None
+		if len(hits) == wanted < query.limit:
+			more = (hits[-1].score, backend.max_title_units() if units else 0)
+		results = rank_articles(
+			hits, query.terms, priors=priors, limit=limit, query_units=units, more_below=more
+		)
+		if results is not None:
+			return results
+		wanted = query.limit
 
 
 def count_articles(

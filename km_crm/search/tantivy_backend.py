@@ -97,6 +97,7 @@ class _Snapshot:
 		self.searcher = searcher
 		self.stamp = stamp
 		self._passes_all: dict[tuple, bool] = {}
+		self._max_title_units: int | None = None
 
 	def passes_all(self, key: tuple, query: tantivy.Query) -> bool:
 		known = self._passes_all.get(key)
@@ -105,6 +106,12 @@ class _Snapshot:
 			known = self.searcher.search(query, 1, count=True).count == total
 			self._passes_all[key] = known
 		return known
+
+	def max_title_units(self) -> int:
+		if self._max_title_units is None:
+			agg = self.searcher.aggregate(tantivy.Query.all_query(), {"m": {"max": {"field": "title_units"}}})
+			self._max_title_units = int(agg["m"]["value"] or 0)
+		return self._max_title_units
 
 
 def _top_with_ties(searcher: tantivy.Searcher, query: tantivy.Query, limit: int) -> list:
@@ -428,6 +435,9 @@ class TantivyBackend(SearchBackend):
 			for (score, address), tie, group, units in zip(found, ties, groups, title_units, strict=True)
 		]
 		return best_first(hits)[: query.limit]
+
+	def max_title_units(self) -> int | None:
+		return self._current().max_title_units()
 
 	def count(self, query: SearchQuery) -> int:
 		snapshot = self._current()
