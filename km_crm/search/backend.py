@@ -154,6 +154,12 @@ def category_keys(path: Iterable[str]) -> list[str]:
 	return keys
 
 
+@dataclass(frozen=True)
+class IndexStats:
+	passages_per_article: float = 1.0
+	max_title_units: int | None = None  # the largest Hit.title_units (None: unknown)
+
+
 class SearchBackend(abc.ABC):
 	"""What the app and the benchmark need from a search engine."""
 
@@ -203,9 +209,9 @@ class SearchBackend(abc.ABC):
 	def doc_freqs(self, terms: list[str]) -> dict[str, int]:
 		"""{term: how many passages hold it in their text fields} for each of `terms` (0 when none)."""
 
-	def max_title_units(self) -> int | None:
-		"""The largest Hit.title_units in the index (an upper bound; None when unknown)."""
-		return None
+	def stats(self) -> IndexStats:
+		"""What the index looks like, for sizing requests (may be up to a minute old)."""
+		return IndexStats()
 
 	def close(self) -> None:  # noqa: B027 - optional hook
 		"""Release resources."""

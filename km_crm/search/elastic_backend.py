@@ -39,6 +39,7 @@ from km_crm.search.backend import (
 	ROLE_ANY,
 	TEXT_FIELDS,
 	Hit,
+	IndexStats,
 	SearchBackend,
 	SearchBackendError,
 	SearchQuery,
@@ -299,7 +300,7 @@ class ElasticBackend(SearchBackend):
 		self.known_words_ttl = known_words_ttl
 		self._reads_paused_until = 0.0
 		self._known_words: dict[str, float] = {}  # word -> when it was last seen in the index
-		self._title_units: tuple[float, int] | None = None  # (when, largest title_units)
+		self._stats: tuple[float, IndexStats] | None = None  # (when read, stats)
 		self._lock = threading.Lock()
 
 	@classmethod
@@ -397,7 +398,7 @@ class ElasticBackend(SearchBackend):
 
 	def _forget_words(self) -> None:
 		self._known_words.clear()
-		self._title_units = None
+		self._stats = None
 
 	# ---- contract --------------------------------------------------------------------------
 	def ensure_schema(self) -> None:
@@ -455,7 +456,7 @@ class ElasticBackend(SearchBackend):
 		if not passages:
 			return 0
 		self.ensure_schema()
-		self._title_units = None
+		self._stats = None
 		return self._retry(lambda: self._index_once(passages))
 
 	def _delete_where(self, query: dict) -> None:
@@ -590,14 +591,31 @@ class ElasticBackend(SearchBackend):
 					self._known_words.update((t, now) for t, n in looked_up.items() if n)
 		return {t: counts[t] for t in terms}
 
-	def max_title_units(self) -> int | None:
-		"""Read at most once a minute (a bound for ranking: a stale one only costs exactness)."""
+	def stats(self) -> IndexStats:
+		"""Read at most once a minute (it sizes requests and bounds ranking: stale costs little)."""
 		now = time.monotonic()
-		if self._title_units is None or now - self._title_units[0] > self.known_words_ttl:
-			response = self._read("search", size=0, aggs={"m": {"max": {"field": "title_units"}}})
-			value = (response.get("aggregations") or {}).get("m", {}).get("value")
-			self._title_units = (now, int(value or 0))
-		return self._title_units[1]
+		if self._stats is None or now - self._stats[0] > self.known_words_ttl:
+			response = self._read(
+				"search",
+				size=0,
+				query={"term": {"kind": "p"}},
+				track_total_hits=True,
+				aggs={
+					"title_units": {"max": {"field": "title_units"}},
+					"articles": {"cardinality": {"field": "article_id", "precision_threshold": 40000}},
+				},
+			)
+			aggs = response.get("aggregations") or {}
+			passages = (response["hits"].get("total") or {}).get("value", 0)
+			articles = aggs.get("articles", {}).get("value") or 0
+			self._stats = (
+				now,
+				IndexStats(
+					passages_per_article=passages / articles if articles else 1.0,
+					max_title_units=int(aggs.get("title_units", {}).get("value") or 0),
+				),
+			)
+		return self._stats[1]
 
 	def indexed_versions(self) -> dict[str, str]:
 		versions: dict[str, str] = {}

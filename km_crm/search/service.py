@@ -6,6 +6,7 @@ engine query) -> ranking (per-article grouping, bounded usage priors, highlight)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -18,7 +19,7 @@ from km_crm.search.title_match import chinese_query_units
 
 PASSAGES_PER_RESULT = 5  # candidates: the best max(MIN_PASSAGES, 5 x limit) passages
 MIN_PASSAGES = 50
-FIRST_PASSAGES_PER_RESULT = 2  # asked for first; the rest only when one of them could still matter
+FIRST_ARTICLES_PER_RESULT = 2  # passages for about this many articles are asked for first
 MAX_LIMIT = 100
 
 
@@ -96,14 +97,15 @@ def search_articles(
 		return []
 	query = corrected(backend, query)
 	units = chinese_query_units(text)
-	wanted = min(query.limit, FIRST_PASSAGES_PER_RESULT * limit)
+	stats = backend.stats()
+	wanted = min(query.limit, math.ceil(FIRST_ARTICLES_PER_RESULT * limit * stats.passages_per_article))
 	while True:
 		# the engine scores fewer documents for a shorter list; the rest of the candidates is asked
 		# for only when a passage beyond the first ones could still reach the answer
 		hits = backend.search(replace(query, limit=wanted))
 		more = None
 		if len(hits) == wanted < query.limit:
-			more = (hits[-1].score, backend.max_title_units() if units else 0)
+			more = (hits[-1].score, stats.max_title_units if units else 0)
 		results = rank_articles(
 			hits, query.terms, priors=priors, limit=limit, query_units=units, more_below=more
 		)

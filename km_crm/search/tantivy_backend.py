@@ -43,6 +43,7 @@ from km_crm.search.backend import (
 	TEXT_FIELDS,
 	Hit,
 	IndexBusyError,
+	IndexStats,
 	SearchBackend,
 	SearchBackendError,
 	SearchQuery,
@@ -97,7 +98,7 @@ class _Snapshot:
 		self.searcher = searcher
 		self.stamp = stamp
 		self._passes_all: dict[tuple, bool] = {}
-		self._max_title_units: int | None = None
+		self._stats: IndexStats | None = None
 
 	def passes_all(self, key: tuple, query: tantivy.Query) -> bool:
 		known = self._passes_all.get(key)
@@ -107,11 +108,16 @@ class _Snapshot:
 			self._passes_all[key] = known
 		return known
 
-	def max_title_units(self) -> int:
-		if self._max_title_units is None:
-			agg = self.searcher.aggregate(tantivy.Query.all_query(), {"m": {"max": {"field": "title_units"}}})
-			self._max_title_units = int(agg["m"]["value"] or 0)
-		return self._max_title_units
+	def stats(self) -> IndexStats:
+		if self._stats is None:
+			everything = tantivy.Query.all_query()
+			agg = self.searcher.aggregate(everything, {"m": {"max": {"field": "title_units"}}})
+			articles = self.searcher.cardinality(everything, "article_id") if self.searcher.num_docs else 0
+			self._stats = IndexStats(
+				passages_per_article=self.searcher.num_docs / articles if articles else 1.0,
+				max_title_units=int(agg["m"]["value"] or 0),
+			)
+		return self._stats
 
 
 def _top_with_ties(searcher: tantivy.Searcher, query: tantivy.Query, limit: int) -> list:
@@ -436,8 +442,8 @@ class TantivyBackend(SearchBackend):
 		]
 		return best_first(hits)[: query.limit]
 
-	def max_title_units(self) -> int | None:
-		return self._current().max_title_units()
+	def stats(self) -> IndexStats:
+		return self._current().stats()
 
 	def count(self, query: SearchQuery) -> int:
 		snapshot = self._current()
