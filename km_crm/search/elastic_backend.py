@@ -14,8 +14,8 @@
   errors. An article's manifest (its version) is written only after all its passages were accepted;
   a failed article has its manifest removed, so reconcile sees it missing.
 - Word counts for typo correction come from the term statistics of an artificial document
-  (_termvectors: dictionary look-ups, no query); words known to exist are remembered for a minute,
-  so most searches are a single request.
+  (_termvectors: dictionary look-ups, no query); the counts of query words are remembered for a
+  minute, so most searches are a single request.
 - Snippet highlighting is done by ranking.highlight on the stored plain text (the engine's own
   highlighter would mark the analysed term strings, not the text a user reads); that keeps
   highlights identical on both backends.
@@ -97,6 +97,8 @@ def index_body(replicas: str = "0-1") -> dict:
 		"mappings": {
 			"dynamic": "strict",
 			"_meta": {"km_schema": INDEX_SCHEMA},
+			# the analysed terms are indexed, not kept: every hit's stored source stays small
+			"_source": {"excludes": [f"{name}_t" for name in TEXT_FIELDS]},
 			"properties": mapping_properties(),
 		},
 	}
@@ -299,7 +301,7 @@ class ElasticBackend(SearchBackend):
 		self.failure_pause = failure_pause
 		self.known_words_ttl = known_words_ttl
 		self._reads_paused_until = 0.0
-		self._known_words: dict[str, float] = {}  # word -> when it was last seen in the index
+		self._known_words: dict[str, tuple[float, int]] = {}  # word -> (when looked up, passages)
 		self._stats: tuple[float, IndexStats] | None = None  # (when read, stats)
 		self._lock = threading.Lock()
 
@@ -456,7 +458,7 @@ class ElasticBackend(SearchBackend):
 		if not passages:
 			return 0
 		self.ensure_schema()
-		self._stats = None
+		self._forget_words()
 		return self._retry(lambda: self._index_once(passages))
 
 	def _delete_where(self, query: dict) -> None:
@@ -572,23 +574,24 @@ class ElasticBackend(SearchBackend):
 		return int(response["aggregations"]["articles"]["value"])
 
 	def doc_freqs(self, terms: list[str]) -> dict[str, int]:
+		"""Counts of query words are remembered for a minute (typo candidates are not: hundreds per
+		word). A word that appeared meanwhile in another process is at worst also corrected."""
 		terms = list(dict.fromkeys(terms))
 		if not terms:
 			return {}
 		now = time.monotonic()
 		fresh = now - self.known_words_ttl
-		known = {t for t in terms if self._known_words.get(t, 0.0) > fresh}
-		counts = dict.fromkeys(known, 1)  # a word seen a moment ago: only "is it there" matters for it
-		unknown = [t for t in terms if t not in known]
+		counts = {t: seen[1] for t in terms if (seen := self._known_words.get(t)) and seen[0] > fresh}
+		unknown = [t for t in terms if t not in counts]
 		if unknown:
 			response = self._read("termvectors", body=term_statistics_body(unknown))
 			looked_up = doc_freqs_from_term_vectors(response, unknown)
 			counts.update(looked_up)
-			if len(unknown) <= 64:  # query words, not the hundreds of typo candidates
+			if len(unknown) <= 64:
 				with self._lock:
 					if len(self._known_words) > 50_000:
 						self._known_words.clear()
-					self._known_words.update((t, now) for t, n in looked_up.items() if n)
+					self._known_words.update((t, (now, n)) for t, n in looked_up.items())
 		return {t: counts[t] for t in terms}
 
 	def stats(self) -> IndexStats:
