@@ -1,6 +1,7 @@
 """Knowledge search for the desk, the portal and tickets. Guests see Public articles only."""
 
 import json
+import re
 
 import frappe
 from frappe import _
@@ -9,7 +10,7 @@ from frappe.utils import now
 from km_crm import permissions
 from km_crm.api.limits import check_search_rate, visitor_key
 from km_crm.search import indexer, priors, service, site
-from km_crm.search.analysis import analyze_query, query_key
+from km_crm.search.analysis import STOP_WORDS, analyze_query, normalize, query_key
 from km_crm.search.backend import SearchBackendError
 from km_crm.search.ranking import ArticleResult, highlight
 
@@ -87,9 +88,12 @@ def _rows(results, user: str) -> list[dict]:
 
 
 def _title_matches(query: str, audiences: tuple[str, ...], lang: str | None, limit: int) -> list:
-	"""Live versions whose title holds one of the query's longest terms, newest first, restricted
-	to `audiences` in the database query itself (the rule the engine applies)."""
-	terms = sorted({t.term for t in analyze_query(query) if not t.synonym}, key=len, reverse=True)
+	"""Live versions whose title holds one of the query's longest words or terms (as typed, or
+	stemmed, or Chinese character pairs), newest first, restricted to `audiences` in the database
+	query itself (the rule the engine applies)."""
+	analysed = {t.term for t in analyze_query(query) if not t.synonym}
+	typed = {w for w in re.findall(r"\w{2,}", normalize(query)) if w not in STOP_WORDS}
+	terms = sorted(analysed | typed, key=lambda t: (-len(t), t))
 	if not terms or not audiences:
 		return []
 	article, version = frappe.qb.DocType("KM Article"), frappe.qb.DocType("KM Article Version")
@@ -110,7 +114,7 @@ def _title_matches(query: str, audiences: tuple[str, ...], lang: str | None, lim
 	)
 	if lang:
 		q = q.where(version.language == lang)
-	marks = {t for t in terms[:FALLBACK_WORDS]}
+	marks = analysed
 	return [
 		ArticleResult(
 			article_id=row.name,
