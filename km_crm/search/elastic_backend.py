@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from km_crm.search import es_compat
 from km_crm.search.backend import (
+	COUNTED_FIELDS,
 	INDEX_SCHEMA,
 	ROLE_ANY,
 	TEXT_FIELDS,
@@ -160,8 +161,8 @@ def term_statistics_body(terms: list[str]) -> dict:
 	answer gives each term's document frequency per field (absent when no document has it)."""
 	text = " ".join(terms)
 	return {
-		"doc": {f"{name}_t": text for name in TEXT_FIELDS},
-		"fields": [f"{name}_t" for name in TEXT_FIELDS],
+		"doc": {f"{name}_t": text for name in COUNTED_FIELDS},
+		"fields": [f"{name}_t" for name in COUNTED_FIELDS],
 		"term_statistics": True,
 		"field_statistics": False,
 		"positions": False,

@@ -38,6 +38,7 @@ from collections.abc import Iterable, Iterator
 import tantivy
 
 from km_crm.search.backend import (
+	COUNTED_FIELDS,
 	INDEX_SCHEMA,
 	ROLE_ANY,
 	TEXT_FIELDS,
@@ -454,7 +455,7 @@ class TantivyBackend(SearchBackend):
 
 	def doc_freqs(self, terms: list[str]) -> dict[str, int]:
 		searcher = self._searcher()
-		return {t: max(searcher.doc_freq(f"{f}_t", t) for f in TEXT_FIELDS) for t in terms}
+		return {t: max(searcher.doc_freq(f"{f}_t", t) for f in COUNTED_FIELDS) for t in terms}
 
 	def indexed_versions(self) -> dict[str, str]:
 		# All passages of an article are committed together, so any passage tells its version.

@@ -150,7 +150,6 @@ def test_word_counts_are_term_statistics_of_an_artificial_document():
 	assert body["doc"]["text_t"] == "printer retriev" and set(body["doc"]) == {
 		"title_t",
 		"heading_t",
-		"lead_t",
 		"text_t",
 	}
 	assert body["term_statistics"] is True and body["positions"] is False
