@@ -5,6 +5,9 @@
 
 Goes through the same code the app uses: documents.article_to_passages -> backend.rebuild, and
 service.search_articles (analysis -> backend -> ranking) per query. Usage priors stay neutral.
+Beside each query it times a plain engine query on the same index, so our overhead is a ratio
+measured under the same load: tantivy's default query parser, or an Elasticsearch multi_match, over
+the same text fields, given the query's analysed terms, top 10 with their article ids.
 Prints figures (never pass/fail) and, last, one JSON line with the headline numbers.
 """
 
@@ -24,7 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from km_crm.search.backend import get_backend  # noqa: E402
+from km_crm.search.analysis import analyze_to_string  # noqa: E402
+from km_crm.search.backend import TEXT_FIELDS, get_backend  # noqa: E402
 from km_crm.search.documents import article_to_passages  # noqa: E402
 from km_crm.search.service import search_articles  # noqa: E402
 
@@ -92,6 +96,44 @@ def percentile(values: list[float], pct: float) -> float:
 	return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
+def plain_search(backend, text: str) -> list[str]:
+	"""The engine's own query over the same fields and terms, no pipeline (the speed reference)."""
+	terms = analyze_to_string(text)
+	fields = [f"{name}_t" for name in TEXT_FIELDS]
+	if hasattr(backend, "reader"):  # Elasticsearch
+		response = backend.reader.search(
+			index=backend.alias,
+			query={"multi_match": {"query": terms, "fields": fields}},
+			size=10,
+			_source=["article_id"],
+		)
+		return [h["_source"]["article_id"] for h in response["hits"]["hits"]]
+	index = backend._open_for_read()
+	query, _errors = index.parse_query_lenient(terms, fields)
+	searcher = index.searcher()
+	return [searcher.doc(address).get_first("article_id") for _, address in searcher.search(query, 10).hits]
+
+
+def plain_search_of(backend):
+	return lambda text: plain_search(backend, text)
+
+
+def peak_rss_mb() -> float:
+	"""Peak resident memory of this process (VmHWM), in MB."""
+	with open("/proc/self/status") as fh:
+		for line in fh:
+			if line.startswith("VmHWM:"):
+				return int(line.split()[1]) / 1024
+	return 0.0
+
+
+def timed(fn, *args) -> tuple[object, float, float]:
+	"""(result, wall ms, thread CPU ms)."""
+	wall, cpu = time.perf_counter(), time.thread_time()
+	result = fn(*args)
+	return result, (time.perf_counter() - wall) * 1000.0, (time.thread_time() - cpu) * 1000.0
+
+
 def select_queries(queries: list[dict], half: str | None, seed: int, limit: int | None) -> list[dict]:
 	if half:
 		order = list(range(len(queries)))
@@ -112,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
 	parser.add_argument("--seed", type=int, default=0, help="seed of the --half split")
 	parser.add_argument("--es-url", default=os.environ.get("KM_CRM_ES_URL"))
 	parser.add_argument(
+		"--es-read-timeout", type=float, default=5.0, help="seconds (the app uses a short one; see es_compat)"
+	)
+	parser.add_argument(
 		"--field-weights",
 		default="",
 		help="as in KM Search Settings, e.g. title=2,heading=1.5,text=1 (default: the engine's)",
@@ -131,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
 		"es_url": args.es_url,
 		"index_prefix": f"kmbench-{os.getpid()}",
 		"field_weights": weights or None,
+		"es_read_timeout": args.es_read_timeout,
 	}
 	backend = get_backend(settings)
 	try:
@@ -152,22 +198,36 @@ def main(argv: list[str] | None = None) -> int:
 		)
 
 		totals = {"mrr@10": 0.0, "recall@5": 0.0, "ndcg@10": 0.0, "hit@1": 0.0}
-		latencies = []
-		for q in queries[:20]:  # warm-up (page cache, lazy structures); not measured
-			search_articles(backend, q["text"], audiences=("Public",), limit=10)
-		for q in queries:
-			t = time.perf_counter()
-			results = search_articles(backend, q["text"], audiences=("Public",), limit=10)
-			latencies.append((time.perf_counter() - t) * 1000.0)
-			m = metrics_for([r.article_id for r in results], set(q["relevant"]))
-			for key, value in m.items():
-				totals[key] += value
+		ours, plain = {"wall": [], "cpu": []}, {"wall": [], "cpu": []}
+
+		def search(text):
+			return search_articles(backend, text, audiences=("Public",), limit=10)
+
+		for q in queries[:50]:  # warm-up (page cache, lazy structures, the JVM); not measured
+			search(q["text"])
+			plain_search(backend, q["text"])
+		for i, q in enumerate(queries):
+			# alternate which goes first, so both see the same machine
+			runs = ((search, ours), (plain_search_of(backend), plain))
+			for fn, times in runs if i % 2 == 0 else reversed(runs):
+				result, wall, cpu = timed(fn, q["text"])
+				times["wall"].append(wall)
+				times["cpu"].append(cpu)
+				if times is ours:
+					m = metrics_for([r.article_id for r in result], set(q["relevant"]))
+					for key, value in m.items():
+						totals[key] += value
 		n = max(1, len(queries))
 		summary = {key: round(value / n, 4) for key, value in totals.items()}
+		for name, times in (("", ours), ("plain_", plain)):
+			for kind in ("wall", "cpu"):
+				suffix = "" if kind == "wall" else "_cpu"
+				summary[f"{name}p50{suffix}_ms"] = round(percentile(times[kind], 50), 3)
+				summary[f"{name}p95{suffix}_ms"] = round(percentile(times[kind], 95), 3)
 		summary.update(
-			p50_ms=round(percentile(latencies, 50), 3),
-			p95_ms=round(percentile(latencies, 95), 3),
+			p95_ratio=round(summary["p95_ms"] / max(summary["plain_p95_ms"], 1e-9), 2),
 			index_docs_per_s=round(n_articles / index_seconds, 1),
+			peak_rss_mb=round(peak_rss_mb(), 1),
 			queries=len(queries),
 		)
 		label = f"{args.set.name} [{args.backend}]" + (
@@ -178,9 +238,14 @@ def main(argv: list[str] | None = None) -> int:
 			f"  MRR@10 {summary['mrr@10']:.4f}  Recall@5 {summary['recall@5']:.4f}  "
 			f"nDCG@10 {summary['ndcg@10']:.4f}  Hit@1 {summary['hit@1']:.4f}"
 		)
+		for name, prefix in (("ours ", ""), ("plain", "plain_")):
+			print(
+				f"  {name} p50 {summary[prefix + 'p50_ms']:.2f} ms  p95 {summary[prefix + 'p95_ms']:.2f} ms "
+				f"(CPU p50 {summary[prefix + 'p50_cpu_ms']:.2f}  p95 {summary[prefix + 'p95_cpu_ms']:.2f})"
+			)
 		print(
-			f"  latency p50 {summary['p50_ms']:.2f} ms  p95 {summary['p95_ms']:.2f} ms; "
-			f"indexing {summary['index_docs_per_s']:.0f} articles/s"
+			f"  p95 ours/plain {summary['p95_ratio']:.2f}; indexing {summary['index_docs_per_s']:.0f} "
+			f"articles/s; peak RSS {summary['peak_rss_mb']:.0f} MB"
 		)
 		print(json.dumps(summary))
 	finally:

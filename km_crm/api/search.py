@@ -1,6 +1,7 @@
 """Knowledge search for the desk, the portal and tickets. Guests see Public articles only."""
 
 import json
+import re
 
 import frappe
 from frappe import _
@@ -8,12 +9,16 @@ from frappe.utils import now
 
 from km_crm import permissions
 from km_crm.api.limits import check_search_rate, visitor_key
-from km_crm.search import priors, service, site
-from km_crm.search.analysis import query_key
+from km_crm.search import indexer, priors, service, site
+from km_crm.search.analysis import STOP_WORDS, analyze_query, normalize, query_key
+from km_crm.search.backend import SearchBackendError
+from km_crm.search.ranking import ArticleResult, highlight
 
 CHANNELS = ("Desk", "Portal", "Ticket", "API")
 MAX_QUERY_CHARS = 10_000
 SEARCH_MEMORY_SECONDS = 3600  # a click is accepted for an hour after the search that showed the article
+FALLBACK_WORDS = 6  # longest query terms matched against titles while the search engine is away
+MSG_SEARCH_REDUCED = "Search is running in a reduced mode right now: only article titles are matched."
 
 
 def _settings():
@@ -26,25 +31,45 @@ def search(query: str = "", channel: str = "Desk", limit: int = 10, lang: str | 
 	query = (query or "")[:MAX_QUERY_CHARS]
 	channel = channel if channel in CHANNELS else "API"
 	limit = max(1, min(int(limit or 10), 50))
-	rows = search_rows(query, limit=limit, lang=lang or None)
+	rows, message = search_answer(query, limit=limit, lang=lang or None)
 	search_id = log_search(query, channel, lang, rows)
-	return {"results": rows, "search_id": search_id}
+	answer = {"results": rows, "search_id": search_id}
+	if message:
+		answer["message"] = message
+	return answer
 
 
 def search_rows(
 	query: str, *, limit: int = 10, lang: str | None = None, user: str | None = None
 ) -> list[dict]:
 	"""Results for `user` (default: the session user), as the endpoints return them."""
+	return search_answer(query, limit=limit, lang=lang, user=user)[0]
+
+
+def search_answer(
+	query: str, *, limit: int = 10, lang: str | None = None, user: str | None = None
+) -> tuple[list[dict], str | None]:
+	"""(results, message): when the search engine does not answer (quickly), a title match over the
+	live articles under the same audience rule, and a message that says so."""
 	user = user or frappe.session.user
-	results = service.search_articles(
-		site.backend(),
-		query,
-		audiences=permissions.audiences_for(user),
-		lang=lang,
-		synonyms=site.synonyms(),
-		priors=priors.for_query(query) if _settings().use_usage_signals else None,
-		limit=limit,
-	)
+	audiences = permissions.audiences_for(user)
+	try:
+		results = service.search_articles(
+			site.backend(),
+			query,
+			audiences=audiences,
+			lang=lang,
+			synonyms=site.synonyms(),
+			priors=priors.for_query(query) if _settings().use_usage_signals else None,
+			limit=limit,
+		)
+	except SearchBackendError as exc:
+		frappe.logger("km_crm").warning(f"search engine unavailable, title fallback: {exc}")
+		return _rows(_title_matches(query, audiences, lang, limit), user), _(MSG_SEARCH_REDUCED)
+	return _rows(results, user), None
+
+
+def _rows(results, user: str) -> list[dict]:
 	routes = permissions.live_routes([r.article_id for r in results], user) if _is_desk_user(user) else {}
 	return [
 		{
@@ -59,6 +84,51 @@ def search_rows(
 			"route": routes.get(r.article_id),
 		}
 		for r in results
+	]
+
+
+def _title_matches(query: str, audiences: tuple[str, ...], lang: str | None, limit: int) -> list:
+	"""Live versions whose title holds one of the query's longest words or terms (as typed, or
+	stemmed, or Chinese character pairs), newest first, restricted to `audiences` in the database
+	query itself (the rule the engine applies)."""
+	analysed = {t.term for t in analyze_query(query) if not t.synonym}
+	typed = {w for w in re.findall(r"\w{2,}", normalize(query)) if w not in STOP_WORDS}
+	terms = sorted(analysed | typed, key=lambda t: (-len(t), t))
+	if not terms or not audiences:
+		return []
+	article, version = frappe.qb.DocType("KM Article"), frappe.qb.DocType("KM Article Version")
+	matches = None
+	for term in terms[:FALLBACK_WORDS]:
+		like = version.title.like(f"%{term}%")
+		matches = like if matches is None else matches | like
+	q = (
+		frappe.qb.from_(article)
+		.join(version)
+		.on(version.name == article.published_version)
+		.select(article.name, version.title, version.language, version.audience, article.modified)
+		.where(article.status.isin(indexer.LIVE_STATUSES))
+		.where(version.audience.isin(list(audiences)))
+		.where(matches)
+		.orderby(article.modified, order=frappe.qb.desc)
+		.limit(limit)
+	)
+	if lang:
+		q = q.where(version.language == lang)
+	marks = analysed
+	return [
+		ArticleResult(
+			article_id=row.name,
+			title=row.title,
+			score=0.0,
+			passage_id="",
+			heading="",
+			section="",
+			snippet_html="",
+			title_html=highlight(row.title, marks, max_chars=10_000),
+			lang=row.language or "",
+			audience=row.audience or "",
+		)
+		for row in q.run(as_dict=True)
 	]
 
 

@@ -27,6 +27,7 @@ MAX_QUERY_CHARS = 512
 MAX_QUERY_TERMS = 64
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+CJK_CHARS = _CJK  # the ranges above, for a regular expression character class
 _RUN_RE = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+)")
 _CJK_CHAR_RE = re.compile(rf"[{_CJK}]")
 _LETTER_RE = re.compile(rf"[^\W\d_{_CJK}]")
@@ -308,9 +309,9 @@ def tokens_with_offsets(text: str) -> list[tuple[int, int, str, str]]:
 	return out
 
 
-def word_term(word_normalised: str) -> str | None:
-	"""The index term of one normalised word (None for a stop word)."""
-	return _word_term(word_normalised)
+# The index term of one normalised word (None for a stop word); the cached function itself, as
+# highlighting calls it for every distinct word of every snippet.
+word_term = _word_term
 
 
 def query_key(text: str | None, max_len: int = 140) -> str:

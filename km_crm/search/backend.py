@@ -8,8 +8,9 @@ engine itself, so results, counts and snippets never include what the caller may
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from km_crm.search.analysis import QueryTerm
 from km_crm.search.documents import Passage
@@ -17,13 +18,16 @@ from km_crm.search.documents import Passage
 # The analysed text fields of a passage. "lead" is the passage's first sentence, indexed again on its
 # own: answers tend to restate the problem they solve in their opening sentence.
 TEXT_FIELDS = ("title", "heading", "lead", "text")
+# Fields whose counts decide doc_freqs: the lead is the opening sentence of the passage's own text,
+# so a passage holding a term in its lead holds it in its text too, and the lead never has the most.
+COUNTED_FIELDS = ("title", "heading", "text")
 # Measured on the evaluation sets (tuned on one half of the dev queries, confirmed on the other half):
 # title 1.5 helps paraphrased questions; the lead sentence at 0.3 lifts MRR@10 by 0.02 on both
 # InsuranceQA sets. Sites may override them in KM Search Settings.
 DEFAULT_FIELD_WEIGHTS = {"title": 1.5, "heading": 1.0, "lead": 0.3, "text": 1.0}
 # Layout of the indexed documents, including what analysis.py makes of text: change it whenever the
 # fields or the index terms change. A backend holding an older layout is refilled from the articles.
-INDEX_SCHEMA = "km-passages-4"
+INDEX_SCHEMA = "km-passages-5"
 ROLE_ANY = "__any__"  # indexed in `roles` when an article has no role restriction
 
 
@@ -60,21 +64,83 @@ class SearchQuery:
 	field_weights: dict[str, float] | None = None
 
 
-@dataclass
+_DISPLAY_DEFAULTS = {
+	"passage_id": "",
+	"article_id": "",
+	"title": "",
+	"heading": "",
+	"text": "",
+	"section": "",
+	"lang": "",
+	"audience": "",
+	"status": "",
+	"modified": "",
+	"category_path": list,
+	"items": list,
+}
+
+
 class Hit:
-	passage_id: str
-	article_id: str
-	score: float
-	title: str
-	heading: str
-	text: str
-	section: str = ""
-	lang: str = ""
-	audience: str = ""
-	status: str = ""
-	modified: str = ""
-	category_path: list[str] = field(default_factory=list)
-	items: list[str] = field(default_factory=list)
+	"""One retrieved passage. `tie` orders equal scores the same way on every build and engine.
+
+	An engine may hand over a `loader` instead of the display fields (passage_id, article_id, title,
+	text, ...): they are read on first access, so ranking decodes only the passages it needs. `group`
+	(the article id's tie key) identifies the article without loading; `title_units` bounds how much
+	a Chinese title can lift it (title_match.title_unit_count; None when unknown).
+	"""
+
+	def __init__(
+		self,
+		score: float = 0.0,
+		*,
+		tie: int = 0,
+		group: int = 0,
+		title_units: int | None = None,
+		loader: Callable[[], dict] | None = None,
+		**display,
+	) -> None:
+		unknown = set(display) - set(_DISPLAY_DEFAULTS)
+		if unknown:
+			raise TypeError(f"unknown Hit fields: {sorted(unknown)}")
+		self.score = score
+		self.title_units = title_units
+		self._loader = loader
+		if loader is None:
+			self._fill(display)
+		self.tie = tie or tie_key(self.passage_id)
+		self.group = group or tie_key(self.article_id)
+
+	def _fill(self, display: dict) -> None:
+		for name, default in _DISPLAY_DEFAULTS.items():
+			value = display.get(name)
+			setattr(self, name, (default() if callable(default) else default) if value is None else value)
+
+	def __getattr__(self, name: str):
+		# only reached while a display field is not loaded yet
+		if name in _DISPLAY_DEFAULTS and self.__dict__.get("_loader") is not None:
+			self.load()
+			return getattr(self, name)
+		raise AttributeError(name)
+
+	def load(self) -> Hit:
+		"""Read the display fields now (once), if the engine left them for later."""
+		loader, self._loader = self._loader, None
+		if loader is not None:
+			self._fill(loader())
+		return self
+
+	def __repr__(self) -> str:
+		return f"Hit(score={self.score!r}, tie={self.tie}, {self.__dict__.get('passage_id', '(not loaded)')})"
+
+
+def tie_key(value: str) -> int:
+	"""A stable 63-bit number for an id: equal scores are ordered by it, on both engines."""
+	return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "big") >> 1
+
+
+def best_first(hits: list[Hit]) -> list[Hit]:
+	"""Hits by score, equal scores by their stable tie key."""
+	return sorted(hits, key=lambda h: (-h.score, h.tie))
 
 
 def scope_key(field: str, value: str) -> str:
@@ -89,6 +155,12 @@ def category_keys(path: Iterable[str]) -> list[str]:
 		parts.append(str(name))
 		keys.append("\x1f".join(parts))
 	return keys
+
+
+@dataclass(frozen=True)
+class IndexStats:
+	passages_per_article: float = 1.0
+	max_title_units: int | None = None  # the largest Hit.title_units (None: unknown)
 
 
 class SearchBackend(abc.ABC):
@@ -114,7 +186,11 @@ class SearchBackend(abc.ABC):
 
 	@abc.abstractmethod
 	def search(self, query: SearchQuery) -> list[Hit]:
-		"""Best passages first (at most query.limit), permission filters applied in the engine."""
+		"""Best passages first (at most query.limit), permission filters applied in the engine.
+
+		Equal scores are ordered by Hit.tie, also across the limit: of passages tied with the last one
+		kept, those with the smallest tie keys are kept, so two builds of one index answer alike.
+		"""
 
 	@abc.abstractmethod
 	def count(self, query: SearchQuery) -> int:
@@ -135,6 +211,10 @@ class SearchBackend(abc.ABC):
 	@abc.abstractmethod
 	def doc_freqs(self, terms: list[str]) -> dict[str, int]:
 		"""{term: how many passages hold it in their text fields} for each of `terms` (0 when none)."""
+
+	def stats(self) -> IndexStats:
+		"""What the index looks like, for sizing requests (may be up to a minute old)."""
+		return IndexStats()
 
 	def close(self) -> None:  # noqa: B027 - optional hook
 		"""Release resources."""

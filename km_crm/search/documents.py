@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from html.parser import HTMLParser
 
+from km_crm.knowledge.sanitize import html_to_text
 from km_crm.search.analysis import analyze_to_string, detect_language
 
 SECTIONS = ("summary", "issue", "environment", "cause", "resolution")
@@ -146,12 +147,10 @@ def html_blocks(html: str | None) -> list[tuple[str, str]]:
 	return parser.blocks
 
 
-def html_to_text(html: str | None) -> str:
-	"""Plain text of an HTML fragment: no tags, no script/style content, entities decoded."""
-	return "\n\n".join(text for _, text in html_blocks(html))
-
-
 def split_sentences(text: str) -> list[str]:
+	"""Sentences and lines of a passage. Not kcs.split_sentences: measured, that one (which keeps
+	"3.5" and ASCII ";" inside a sentence and joins lines) changes the opening sentences that the
+	lead field indexes, and lost relevance (stackfaq_en MRR@10 0.8639 -> 0.8630)."""
 	return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
 
 

@@ -1,41 +1,55 @@
 """Elasticsearch backend (the only module that imports `elasticsearch`; loaded lazily by the factory).
 
-- Readers use an alias `<prefix>-km-passages`; rebuild() fills a new physical index and swaps the
+- Works with the 7.17 client against 7.x servers and the 8.x client against 8.x servers: calls use
+  forms both clients accept, and es_compat.py holds what differs (how a client is built).
+- Readers use an alias `<prefix>-km-passages`; rebuild() fills a new physical index (refresh off,
+  no replicas, bulk requests sent from two threads while the next ones are analysed) and swaps the
   alias atomically (one update_aliases call), then drops the old index: no downtime.
 - Fields hold the analysed terms from analysis.py, indexed by a whitespace analyzer, with the
   default BM25 similarity (k1=1.2, b=0.75, as in tantivy), so both engines rank the same terms.
-- Bulk writes retry 429s with exponential backoff (helpers.streaming_bulk), and the whole call is
-  retried on connection errors. An article's manifest (its version) is written only after all its
-  passages were accepted; a failed article has its manifest removed so reconcile sees it missing.
+- Reads (search, count, word counts) have their own client: one attempt, a short timeout, and a
+  pause after a failure (es_compat.READ_TIMEOUT, FAILURE_PAUSE); they raise SearchBackendError,
+  which the app answers with its fallback. Writes run in background jobs: bulk requests retry 429s
+  with exponential backoff (helpers.streaming_bulk), and whole calls are retried on connection
+  errors. An article's manifest (its version) is written only after all its passages were accepted;
+  a failed article has its manifest removed, so reconcile sees it missing.
+- Word counts for typo correction come from the term statistics of an artificial document
+  (_termvectors: dictionary look-ups, no query); the counts of query words are remembered for a
+  minute, so most searches are a single request.
 - Snippet highlighting is done by ranking.highlight on the stored plain text (the engine's own
   highlighter would mark the analysed term strings, not the text a user reads); that keeps
   highlights identical on both backends.
 - The mapping's `_meta.km_schema` and every manifest carry the document layout (INDEX_SCHEMA). An
   index of an older layout gets the new fields added in place and its articles count as not indexed,
   so the next reconcile rewrites them while the old documents keep answering searches.
-- Query DSL works on Elasticsearch 7.10+ and 8.x; calls use the 8.x keyword style.
+- Query DSL works on Elasticsearch 7.10+ and 8.x.
 """
 
 from __future__ import annotations
 
-import functools
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 
+from km_crm.search import es_compat
 from km_crm.search.backend import (
+	COUNTED_FIELDS,
 	INDEX_SCHEMA,
 	ROLE_ANY,
 	TEXT_FIELDS,
 	Hit,
+	IndexStats,
 	SearchBackend,
 	SearchBackendError,
 	SearchQuery,
+	best_first,
 	category_keys,
 	scope_key,
 )
 from km_crm.search.documents import Passage, passage_terms
+from km_crm.search.title_match import title_unit_count
 
 _KEYWORDS = (
 	"id",
@@ -52,7 +66,7 @@ _KEYWORDS = (
 	"items",
 	"scope",
 )
-_SOURCE_FIELDS = ["id", "article_id", "modified", "data"]
+_SOURCE_FIELDS = ["id", "article_id", "modified", "title_units", "data"]
 
 
 def alias_name(prefix: str | None) -> str:
@@ -64,6 +78,7 @@ def alias_name(prefix: str | None) -> str:
 def mapping_properties() -> dict:
 	return {
 		**{name: {"type": "keyword"} for name in _KEYWORDS},
+		"title_units": {"type": "integer"},
 		**{
 			f"{name}_t": {"type": "text", "analyzer": "km_terms", "index_options": "freqs"}
 			for name in TEXT_FIELDS
@@ -83,6 +98,8 @@ def index_body(replicas: str = "0-1") -> dict:
 		"mappings": {
 			"dynamic": "strict",
 			"_meta": {"km_schema": INDEX_SCHEMA},
+			# the analysed terms are indexed, not kept: every hit's stored source stays small
+			"_source": {"excludes": [f"{name}_t" for name in TEXT_FIELDS]},
 			"properties": mapping_properties(),
 		},
 	}
@@ -112,6 +129,7 @@ def passage_source(p: Passage, gen: str) -> dict:
 		"category": category_keys(p.category_path),
 		"items": list(p.items),
 		"scope": list(p.scope),
+		"title_units": title_unit_count(p.title),
 		**{f"{name}_t": terms[name] for name in TEXT_FIELDS},
 		"data": {
 			"title": p.title,
@@ -138,18 +156,29 @@ def manifest_source(article_id: str, modified: str, gen: str) -> dict:
 	}
 
 
-def term_count_filters(terms: list[str]) -> dict[str, dict]:
-	"""One named filter per term: passages holding it in any text field (a `filters` aggregation)."""
+def term_statistics_body(terms: list[str]) -> dict:
+	"""A _termvectors request for an artificial document holding `terms` in every text field: the
+	answer gives each term's document frequency per field (absent when no document has it)."""
+	text = " ".join(terms)
 	return {
-		t: {
-			"bool": {
-				"filter": [{"term": {"kind": "p"}}],
-				"should": [{"term": {f"{name}_t": t}} for name in TEXT_FIELDS],
-				"minimum_should_match": 1,
-			}
-		}
-		for t in terms
+		"doc": {f"{name}_t": text for name in COUNTED_FIELDS},
+		"fields": [f"{name}_t" for name in COUNTED_FIELDS],
+		"term_statistics": True,
+		"field_statistics": False,
+		"positions": False,
+		"offsets": False,
+		"payloads": False,
 	}
+
+
+def doc_freqs_from_term_vectors(response: dict, terms: list[str]) -> dict[str, int]:
+	"""{term: most passages holding it in any one text field} from a _termvectors answer."""
+	counts = dict.fromkeys(terms, 0)
+	for field in (response.get("term_vectors") or {}).values():
+		for term, stats in (field.get("terms") or {}).items():
+			if term in counts:
+				counts[term] = max(counts[term], int(stats.get("doc_freq") or 0))
+	return counts
 
 
 def filter_clauses(query: SearchQuery) -> list[dict] | None:
@@ -201,11 +230,17 @@ def build_query_dsl(query: SearchQuery, weights: dict[str, float]) -> dict | Non
 	return {"bool": {"must": [{"bool": {"should": should, "minimum_should_match": 1}}], "filter": filters}}
 
 
-def build_search_body(query: SearchQuery, weights: dict[str, float]) -> dict | None:
+def build_search_body(query: SearchQuery, weights: dict[str, float], size: int | None = None) -> dict | None:
+	"""Keyword arguments of client.search (both client majors accept these)."""
 	dsl = build_query_dsl(query, weights)
 	if dsl is None:
 		return None
-	return {"query": dsl, "size": query.limit, "source": _SOURCE_FIELDS, "track_total_hits": False}
+	return {
+		"query": dsl,
+		"size": query.limit + 1 if size is None else size,
+		"_source": _SOURCE_FIELDS,
+		"track_total_hits": False,
+	}
 
 
 def _article_of(passage_id: str) -> str:
@@ -222,6 +257,26 @@ def failed_ids(results: Iterable[tuple[bool, dict]]) -> set[str]:
 	return failed
 
 
+def bad_request_error() -> type[Exception]:
+	"""The client's class for a 400 answer (BadRequestError in 8.x, RequestError in 7.x)."""
+	from elasticsearch import exceptions
+
+	return getattr(exceptions, "BadRequestError", None) or exceptions.RequestError
+
+
+def _body(response) -> dict:
+	return getattr(response, "body", response)
+
+
+def _stale_passages(article_ids: list[str], gen: str) -> dict:
+	return {
+		"bool": {
+			"filter": [{"terms": {"article_id": article_ids}}, {"term": {"kind": "p"}}],
+			"must_not": [{"term": {"gen": gen}}],
+		}
+	}
+
+
 class ElasticBackend(SearchBackend):
 	def __init__(
 		self,
@@ -232,35 +287,45 @@ class ElasticBackend(SearchBackend):
 		initial_backoff: float = 0.5,
 		max_backoff: float = 30.0,
 		chunk_size: int = 500,
+		reader=None,
+		failure_pause: float = es_compat.FAILURE_PAUSE,
+		known_words_ttl: float = 60.0,
 	) -> None:
-		self.client = client
+		self.client = client  # writes (background jobs): patient, retried
+		self.reader = reader or client  # reads (searches people wait for): one short attempt
 		self.alias = alias_name(index_prefix)
 		self.field_weights = dict(field_weights or {})
 		self.max_retries = max_retries
 		self.initial_backoff = initial_backoff
 		self.max_backoff = max_backoff
 		self.chunk_size = chunk_size
+		self.failure_pause = failure_pause
+		self.known_words_ttl = known_words_ttl
+		self._reads_paused_until = 0.0
+		self._known_words: dict[str, tuple[float, int]] = {}  # word -> (when looked up, passages)
+		self._stats: tuple[float, IndexStats] | None = None  # (when read, stats)
+		self._lock = threading.Lock()
 
 	@classmethod
 	def from_settings(cls, settings: dict) -> ElasticBackend:
 		import elasticsearch
 
 		major = elasticsearch.VERSION[0]
-		kwargs: dict = {"hosts": [settings["es_url"]], "max_retries": 3, "retry_on_timeout": True}
-		kwargs["request_timeout" if major >= 8 else "timeout"] = 30
-		if settings.get("verify_certs") is not None:
-			kwargs["verify_certs"] = bool(settings["verify_certs"])
-		if settings.get("es_api_key"):
-			kwargs["api_key"] = settings["es_api_key"]
-		elif settings.get("es_username"):
-			auth = (settings["es_username"], settings.get("es_password") or "")
-			kwargs["basic_auth" if major >= 8 else "http_auth"] = auth
-		client = elasticsearch.Elasticsearch(**kwargs)
-		return cls(client, settings.get("index_prefix"), field_weights=settings.get("field_weights"))
+		write = es_compat.client_kwargs(
+			major, settings, timeout=es_compat.WRITE_TIMEOUT, retries=es_compat.WRITE_RETRIES
+		)
+		read_timeout = float(settings.get("es_read_timeout") or es_compat.READ_TIMEOUT)
+		read = es_compat.client_kwargs(major, settings, timeout=read_timeout, retries=0)
+		return cls(
+			elasticsearch.Elasticsearch(**write),
+			settings.get("index_prefix"),
+			field_weights=settings.get("field_weights"),
+			reader=elasticsearch.Elasticsearch(**read),
+		)
 
 	# ---- helpers ---------------------------------------------------------------------------
 	def _retry(self, fn: Callable[[], object]):
-		"""Run fn, retrying connection problems with exponential backoff."""
+		"""Run a write, retrying connection problems with exponential backoff (background jobs)."""
 		from elasticsearch import ConnectionError as ESConnectionError
 		from elasticsearch import ConnectionTimeout
 
@@ -274,44 +339,69 @@ class ElasticBackend(SearchBackend):
 				time.sleep(delay)
 				delay = min(delay * 2, self.max_backoff)
 
-	def _bulk(self, actions: Iterable[dict]) -> set[str]:
+	def _read(self, call: str, **kwargs) -> dict:
+		"""One attempt of a read on the reader client; any failure is a SearchBackendError, and
+		further reads fail at once until the pause after it is over."""
+		if time.monotonic() < self._reads_paused_until:
+			raise SearchBackendError("Elasticsearch did not answer a moment ago; not asking again yet")
+		try:
+			return _body(getattr(self.reader, call)(index=self.alias, **kwargs))
+		except Exception as exc:
+			if not _is_client_error(exc):
+				raise
+			if _is_unavailable(exc):
+				self._reads_paused_until = time.monotonic() + self.failure_pause
+			raise SearchBackendError(f"Elasticsearch search failed: {exc}") from exc
+
+	def _bulk(self, actions: Iterable[dict], threads: int = 1) -> set[str]:
 		from elasticsearch import helpers
 
-		results = helpers.streaming_bulk(
-			self.client,
-			actions,
-			chunk_size=self.chunk_size,
-			max_retries=self.max_retries,
-			initial_backoff=self.initial_backoff,
-			max_backoff=self.max_backoff,
-			raise_on_error=False,
-			raise_on_exception=True,
-		)
+		if threads > 1:
+			results = helpers.parallel_bulk(
+				self.client,
+				actions,
+				thread_count=threads,
+				chunk_size=self.chunk_size,
+				raise_on_error=False,
+				raise_on_exception=True,
+			)
+		else:
+			results = helpers.streaming_bulk(
+				self.client,
+				actions,
+				chunk_size=self.chunk_size,
+				max_retries=self.max_retries,
+				initial_backoff=self.initial_backoff,
+				max_backoff=self.max_backoff,
+				raise_on_error=False,
+				raise_on_exception=True,
+			)
 		return failed_ids(results)
 
 	def _physical_indices(self) -> list[str]:
 		if not self.client.indices.exists_alias(name=self.alias):
 			return []
-		response = self.client.indices.get_alias(name=self.alias)
-		return sorted(getattr(response, "body", response).keys())
+		return sorted(_body(self.client.indices.get_alias(name=self.alias)).keys())
 
-	def _create_physical(self, name: str, alias: bool) -> None:
-		from elasticsearch import exceptions as es_exceptions
-
-		bad_request = (
-			getattr(es_exceptions, "BadRequestError", None) or es_exceptions.RequestError
-		)  # 8.x / 7.x
+	def _create_physical(self, name: str, alias: bool, bulk_load: bool = False) -> None:
 		body = index_body()
+		settings = dict(body["settings"])
+		if bulk_load:  # nothing reads it until the alias swap: no refreshes, no replica to feed
+			settings.update(refresh_interval="-1", number_of_replicas=0, auto_expand_replicas=False)
 		try:
 			self.client.indices.create(
 				index=name,
-				settings=body["settings"],
+				settings=settings,
 				mappings=body["mappings"],
 				aliases={self.alias: {}} if alias else None,
 			)
-		except bad_request as exc:
+		except bad_request_error() as exc:
 			if "resource_already_exists" not in str(exc):
 				raise
+
+	def _forget_words(self) -> None:
+		self._known_words.clear()
+		self._stats = None
 
 	# ---- contract --------------------------------------------------------------------------
 	def ensure_schema(self) -> None:
@@ -319,11 +409,12 @@ class ElasticBackend(SearchBackend):
 			if not self.client.indices.exists_alias(name=self.alias):
 				self._create_physical(f"{self.alias}-000001", alias=True)
 				return
-			response = self.client.indices.get_mapping(index=self.alias)
-			for name in outdated_indices(dict(getattr(response, "body", response))):
+			response = _body(self.client.indices.get_mapping(index=self.alias))
+			for name in outdated_indices(dict(response)):
 				# additive only: new fields join the old documents, which reconcile then rewrites
 				self.client.indices.put_mapping(
-					index=name, properties=mapping_properties(), meta={"km_schema": INDEX_SCHEMA}
+					index=name,
+					body={"properties": mapping_properties(), "_meta": {"km_schema": INDEX_SCHEMA}},
 				)
 
 		self._retry(run)
@@ -343,12 +434,7 @@ class ElasticBackend(SearchBackend):
 		if good:
 			self.client.delete_by_query(
 				index=self.alias,
-				query={
-					"bool": {
-						"filter": [{"terms": {"article_id": good}}, {"term": {"kind": "p"}}],
-						"must_not": [{"term": {"gen": gen}}],
-					}
-				},
+				body={"query": _stale_passages(good, gen)},
 				conflicts="proceed",
 				refresh=True,
 			)
@@ -373,27 +459,28 @@ class ElasticBackend(SearchBackend):
 		if not passages:
 			return 0
 		self.ensure_schema()
+		self._forget_words()
 		return self._retry(lambda: self._index_once(passages))
+
+	def _delete_where(self, query: dict) -> None:
+		self._retry(
+			lambda: self.client.delete_by_query(
+				index=self.alias, body={"query": query}, conflicts="proceed", refresh=True
+			)
+		)
+		self._forget_words()
 
 	def delete(self, article_ids: Iterable[str]) -> None:
 		ids = [str(a) for a in article_ids]
 		if ids:
-			self._retry(
-				lambda: self.client.delete_by_query(
-					index=self.alias, query={"terms": {"article_id": ids}}, conflicts="proceed", refresh=True
-				)
-			)
+			self._delete_where({"terms": {"article_id": ids}})
 
 	def clear(self) -> None:
-		self._retry(
-			lambda: self.client.delete_by_query(
-				index=self.alias, query={"match_all": {}}, conflicts="proceed", refresh=True
-			)
-		)
+		self._delete_where({"match_all": {}})
 
 	def rebuild(self, passages: Iterable[Passage]) -> int:
 		new_index = f"{self.alias}-{int(time.time() * 1000)}"
-		self._retry(lambda: self._create_physical(new_index, alias=False))
+		self._retry(lambda: self._create_physical(new_index, alias=False, bulk_load=True))
 		gen = uuid.uuid4().hex
 		count = 0
 
@@ -425,9 +512,19 @@ class ElasticBackend(SearchBackend):
 				}
 
 		try:
-			failed = self._bulk(actions())
+			failed = self._bulk(actions(), threads=2)
 			if failed:
 				raise SearchBackendError(f"rebuild failed for {len(failed)} documents; alias left unchanged")
+			settings = index_body()["settings"]
+			self.client.indices.put_settings(
+				index=new_index,
+				body={
+					"index": {
+						"refresh_interval": None,
+						"auto_expand_replicas": settings["auto_expand_replicas"],
+					}
+				},
+			)
 			self.client.indices.refresh(index=new_index)
 		except BaseException:
 			self.client.indices.delete(index=new_index, ignore_unavailable=True)
@@ -435,59 +532,94 @@ class ElasticBackend(SearchBackend):
 		old = self._physical_indices()
 		swap = [{"remove": {"index": name, "alias": self.alias}} for name in old]
 		swap.append({"add": {"index": new_index, "alias": self.alias}})
-		self._retry(lambda: self.client.indices.update_aliases(actions=swap))
+		self._retry(lambda: self.client.indices.update_aliases(body={"actions": swap}))
 		for name in old:
 			self.client.indices.delete(index=name, ignore_unavailable=True)
+		self._forget_words()
 		return count
 
 	def search(self, query: SearchQuery) -> list[Hit]:
-		body = build_search_body(query, self.weights(query))
+		weights = self.weights(query)
+		body = build_search_body(query, weights)
 		if body is None or query.limit <= 0:
 			return []
-		response = self._retry(lambda: self.client.search(index=self.alias, **body))
-		hits = []
-		for h in response["hits"]["hits"]:
-			src = h["_source"]
-			hits.append(
-				Hit(
-					passage_id=src["id"],
-					article_id=src["article_id"],
-					score=float(h["_score"] or 0.0),
-					modified=src.get("modified", ""),
-					**src["data"],
-				)
+		found = self._read("search", **body)["hits"]["hits"]
+		# passages tied with the last one kept may lie beyond it: ask for all of them, then cut by tie key
+		while len(found) == body["size"] and found[-1]["_score"] == found[query.limit - 1]["_score"]:
+			body["size"] *= 4
+			found = self._read("search", **body)["hits"]["hits"]
+		hits = [
+			Hit(
+				score=float(h["_score"] or 0.0),
+				passage_id=h["_source"]["id"],
+				article_id=h["_source"]["article_id"],
+				modified=h["_source"].get("modified", ""),
+				title_units=h["_source"].get("title_units"),
+				**h["_source"]["data"],
 			)
-		return hits
+			for h in found
+		]
+		return best_first(hits)[: query.limit]
 
 	def count(self, query: SearchQuery) -> int:
 		dsl = build_query_dsl(query, self.weights(query))
 		if dsl is None:
 			return 0
-		response = self._retry(
-			lambda: self.client.search(
-				index=self.alias,
-				query=dsl,
-				size=0,
-				track_total_hits=False,
-				aggs={"articles": {"cardinality": {"field": "article_id", "precision_threshold": 40000}}},
-			)
+		response = self._read(
+			"search",
+			query=dsl,
+			size=0,
+			track_total_hits=False,
+			aggs={"articles": {"cardinality": {"field": "article_id", "precision_threshold": 40000}}},
 		)
 		return int(response["aggregations"]["articles"]["value"])
 
 	def doc_freqs(self, terms: list[str]) -> dict[str, int]:
+		"""Counts of query words are remembered for a minute (typo candidates are not: hundreds per
+		word). A word that appeared meanwhile in another process is at worst also corrected."""
+		terms = list(dict.fromkeys(terms))
 		if not terms:
 			return {}
-		response = self._retry(
-			functools.partial(
-				self.client.search,
-				index=self.alias,
+		now = time.monotonic()
+		fresh = now - self.known_words_ttl
+		counts = {t: seen[1] for t in terms if (seen := self._known_words.get(t)) and seen[0] > fresh}
+		unknown = [t for t in terms if t not in counts]
+		if unknown:
+			response = self._read("termvectors", body=term_statistics_body(unknown))
+			looked_up = doc_freqs_from_term_vectors(response, unknown)
+			counts.update(looked_up)
+			if len(unknown) <= 64:
+				with self._lock:
+					if len(self._known_words) > 50_000:
+						self._known_words.clear()
+					self._known_words.update((t, (now, n)) for t, n in looked_up.items())
+		return {t: counts[t] for t in terms}
+
+	def stats(self) -> IndexStats:
+		"""Read at most once a minute (it sizes requests and bounds ranking: stale costs little)."""
+		now = time.monotonic()
+		if self._stats is None or now - self._stats[0] > self.known_words_ttl:
+			response = self._read(
+				"search",
 				size=0,
-				track_total_hits=False,
-				aggs={"term_counts": {"filters": {"filters": term_count_filters(terms)}}},
+				query={"term": {"kind": "p"}},
+				track_total_hits=True,
+				aggs={
+					"title_units": {"max": {"field": "title_units"}},
+					"articles": {"cardinality": {"field": "article_id", "precision_threshold": 40000}},
+				},
 			)
-		)
-		buckets = response["aggregations"]["term_counts"]["buckets"]
-		return {t: int(buckets.get(t, {}).get("doc_count", 0)) for t in terms}
+			aggs = response.get("aggregations") or {}
+			passages = (response["hits"].get("total") or {}).get("value", 0)
+			articles = aggs.get("articles", {}).get("value") or 0
+			self._stats = (
+				now,
+				IndexStats(
+					passages_per_article=passages / articles if articles else 1.0,
+					max_title_units=int(aggs.get("title_units", {}).get("value") or 0),
+				),
+			)
+		return self._stats[1]
 
 	def indexed_versions(self) -> dict[str, str]:
 		versions: dict[str, str] = {}
@@ -495,15 +627,18 @@ class ElasticBackend(SearchBackend):
 		while True:
 			kwargs = {"search_after": search_after} if search_after else {}
 			response = self._retry(
-				functools.partial(
-					self.client.search,
-					index=self.alias,
-					size=5000,
-					query={"bool": {"filter": [{"term": {"kind": "m"}}, {"term": {"schema": INDEX_SCHEMA}}]}},
-					sort=[{"article_id": "asc"}],
-					source=["article_id", "modified"],
-					track_total_hits=False,
-					**kwargs,
+				lambda kwargs=kwargs: _body(
+					self.client.search(
+						index=self.alias,
+						size=5000,
+						query={
+							"bool": {"filter": [{"term": {"kind": "m"}}, {"term": {"schema": INDEX_SCHEMA}}]}
+						},
+						sort=[{"article_id": "asc"}],
+						_source=["article_id", "modified"],
+						track_total_hits=False,
+						**kwargs,
+					)
 				)
 			)
 			batch = response["hits"]["hits"]
@@ -519,7 +654,23 @@ class ElasticBackend(SearchBackend):
 			self.client.indices.delete(index=name, ignore_unavailable=True)
 
 	def close(self) -> None:
-		try:
-			self.client.close()
-		except Exception:  # closing is best effort
-			pass
+		for client in {id(self.client): self.client, id(self.reader): self.reader}.values():
+			try:
+				client.close()
+			except Exception:  # closing is best effort
+				pass
+
+
+def _is_client_error(exc: Exception) -> bool:
+	"""An error raised by the elasticsearch client or its transport (not a bug of ours)."""
+	module = type(exc).__module__ or ""
+	return module.startswith(("elasticsearch", "elastic_transport"))
+
+
+def _is_unavailable(exc: Exception) -> bool:
+	"""No answer, or the server says it cannot serve now (a reason to stop asking for a moment)."""
+	from elasticsearch import ConnectionError as ESConnectionError
+	from elasticsearch import ConnectionTimeout
+
+	status = getattr(exc, "status_code", None) or getattr(getattr(exc, "meta", None), "status", None)
+	return isinstance(exc, ESConnectionError | ConnectionTimeout) or status in (429, 502, 503, 504)

@@ -6,6 +6,7 @@ compares modified times with the index and repairs whatever was missed while the
 """
 
 import json
+from contextlib import contextmanager
 
 import frappe
 from frappe.utils import cstr
@@ -13,6 +14,7 @@ from frappe.utils import cstr
 from km_crm.governance import lifecycle
 from km_crm.knowledge.doctype.km_category.km_category import category_path
 from km_crm.search import service, site
+from km_crm.search.backend import SearchBackendError
 
 LIVE_STATUSES = (lifecycle.PUBLISHED, lifecycle.NEEDS_REVIEW, lifecycle.DRAFT, lifecycle.IN_REVIEW)
 INDEXED_STATUS = lifecycle.PUBLISHED  # every live version is indexed as published content
@@ -67,11 +69,25 @@ def _reindex_after_rollback() -> None:
 
 def index_article(name: str) -> None:
 	article = load_article(name)
-	engine = site.backend()
-	if article:
-		service.index_articles(engine, [article])
-	else:
-		engine.delete([name])
+	with retried_when_engine_away():
+		engine = site.backend()
+		if article:
+			service.index_articles(engine, [article])
+		else:
+			engine.delete([name])
+
+
+@contextmanager
+def retried_when_engine_away():
+	"""In a background job, an engine that is away (after the backend's own retries with exponential
+	backoff) makes the worker run the job again, up to five times with growing pauses
+	(frappe.RetryBackgroundJobError); after that the job fails and the nightly reconcile repairs it."""
+	try:
+		yield
+	except SearchBackendError as exc:
+		if frappe.flags.in_test or not getattr(frappe.local, "job", None):
+			raise
+		raise frappe.RetryBackgroundJobError(str(exc)) from exc
 
 
 def live_article_names() -> dict[str, str]:

@@ -12,14 +12,25 @@ another's can never be overtaken because of usage alone.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import html
 import math
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from km_crm.search.analysis import QueryTerm, highlight_terms, tokens_with_offsets, word_term
+from km_crm.search.analysis import (
+	CJK_CHARS,
+	QueryTerm,
+	highlight_terms,
+	is_cjk_term,
+	normalize,
+	tokens_with_offsets,
+	word_term,
+)
 from km_crm.search.backend import Hit
-from km_crm.search.title_match import TITLE_ORDER_WEIGHT, ordered_overlap
+from km_crm.search.title_match import TITLE_ORDER_WEIGHT, ordered_overlap, overlap_bound
 
 # Other matching passages of an article add PASSAGE_SUM_WEIGHT x their scores. Measured, any bonus lost
 # relevance (every passage repeats the title, so a sum counts a title match several times): 0 = max.
@@ -132,7 +143,7 @@ class ArticleResult:
 
 @dataclass
 class ArticleGroup:
-	article_id: str
+	key: int  # Hit.group of its passages
 	best: Hit
 	best_score: float
 	bonus: float
@@ -142,31 +153,81 @@ class ArticleGroup:
 	def text_score(self) -> float:
 		return self.best_score + self.bonus
 
+	@property
+	def article_id(self) -> str:
+		return self.best.load().article_id
+
 
 def group_hits(
 	hits: Iterable[Hit], sum_weight: float = PASSAGE_SUM_WEIGHT, sum_cap: float = PASSAGE_SUM_CAP
 ) -> list[ArticleGroup]:
-	"""One group per article, best passage kept; extra passages add a small, capped bonus."""
-	groups: dict[str, ArticleGroup] = {}
-	others: dict[str, float] = {}
+	"""One group per article, best passage kept; extra passages add a small, capped bonus.
+
+	Groups come best first, equal scores by the best passage's stable tie key.
+	"""
+	groups: dict[int, ArticleGroup] = {}
+	others: dict[int, float] = {}
 	for hit in hits:
-		group = groups.get(hit.article_id)
+		group = groups.get(hit.group)
 		if group is None:
-			groups[hit.article_id] = ArticleGroup(hit.article_id, hit, hit.score, 0.0, 1)
-			others[hit.article_id] = 0.0
+			groups[hit.group] = ArticleGroup(hit.group, hit, hit.score, 0.0, 1)
+			others[hit.group] = 0.0
 		else:
 			group.count += 1
-			if hit.score > group.best_score:
-				others[hit.article_id] += group.best_score
+			if (hit.score, -hit.tie) > (group.best_score, -group.best.tie):
+				others[hit.group] += group.best_score
 				group.best, group.best_score = hit, hit.score
 			else:
-				others[hit.article_id] += hit.score
-	for article_id, group in groups.items():
-		group.bonus = min(sum_weight * others[article_id], sum_cap * group.best_score)
-	return sorted(groups.values(), key=lambda g: -g.text_score)
+				others[hit.group] += hit.score
+	for key, group in groups.items():
+		group.bonus = min(sum_weight * others[key], sum_cap * group.best_score)
+	return sorted(groups.values(), key=lambda g: (-g.text_score, g.best.tie))
+
+
+_WORDS_RE = re.compile(rf"[^\W_{CJK_CHARS}]+")
+_CJK_RE = re.compile(f"[{CJK_CHARS}]")
 
 
 def _mark_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+	"""(start, end) of each word whose index term is in `terms`, and of each run of Chinese
+	characters covered by a term (a character or a pair), in text order."""
+	norm = normalize(text)
+	if len(norm) != len(text):
+		return _mark_spans_by_run(text, terms)
+	spans = []
+	words = [t for t in terms if not is_cjk_term(t)]
+	if words:
+		wanted = set(words)
+		found = {w for w in set(_WORDS_RE.findall(norm)) if word_term(w) in wanted}
+		if found:
+			spans.extend(m.span() for m in _WORDS_RE.finditer(norm) if m.group() in found)
+	chars = "".join(t for t in terms if len(t) == 1 and is_cjk_term(t))
+	pairs = [t for t in terms if len(t) == 2 and _CJK_RE.fullmatch(t[0]) and _CJK_RE.fullmatch(t[1])]
+	if chars or pairs:
+		covered = set()
+		if chars:
+			covered.update(m.start() for m in re.finditer(f"[{re.escape(chars)}]", norm))
+		if pairs:
+			pattern = "(?=(?:" + "|".join(re.escape(p) for p in pairs) + "))"
+			for m in re.finditer(pattern, norm):
+				covered.update((m.start(), m.start() + 1))
+		start = previous = None
+		for i in sorted(covered):
+			if start is None:
+				start = previous = i
+			elif i == previous + 1:
+				previous = i
+			else:
+				spans.append((start, previous + 1))
+				start = previous = i
+		if start is not None:
+			spans.append((start, previous + 1))
+		spans.sort()
+	return spans
+
+
+def _mark_spans_by_run(text: str, terms: set[str]) -> list[tuple[int, int]]:
+	"""_mark_spans for text whose normalised form has another length (each run normalised apart)."""
 	spans: list[tuple[int, int]] = []
 	for start, end, kind, norm in tokens_with_offsets(text):
 		if kind == "word":
@@ -197,9 +258,10 @@ def _window(text: str, spans: list[tuple[int, int]], max_chars: int) -> tuple[in
 		return 0, len(text)
 	if not spans:
 		return 0, max_chars
+	ends = [e for _, e in spans]  # spans do not overlap, so their ends are in order too
 	best_start, best_count = spans[0][0], 0
 	for i, (s, _) in enumerate(spans):
-		n = sum(1 for s2, e2 in spans[i:] if e2 <= s + max_chars)
+		n = bisect.bisect_right(ends, s + max_chars, lo=i) - i
 		if n > best_count:
 			best_start, best_count = s, n
 	start = max(0, best_start - max_chars // 6)
@@ -230,29 +292,65 @@ def highlight(text: str, terms: set[str], max_chars: int = SNIPPET_CHARS) -> str
 	return "".join(out).strip()
 
 
+PriorsSource = Mapping[str, UsagePriors] | Callable[[list[str]], Mapping[str, UsagePriors]] | None
+
+
 def rank_articles(
 	hits: list[Hit],
 	query_terms: list[QueryTerm],
-	priors: Mapping[str, UsagePriors] | None = None,
+	priors: PriorsSource = None,
 	limit: int = 10,
 	weights: PriorWeights = PriorWeights(),
 	sum_weight: float = PASSAGE_SUM_WEIGHT,
 	query_units: list[str] | None = None,
 	title_weight: float = TITLE_ORDER_WEIGHT,
-) -> list[ArticleResult]:
+	more_below: tuple[float, int | None] | None = None,
+) -> list[ArticleResult] | None:
 	"""Group passage hits per article, blend title order and bounded priors, highlight the best passage.
 
 	query_units: title_match.chinese_query_units(query text); empty or None leaves titles out.
+	priors: {article_id: UsagePriors}, or a loader called once with the candidate article ids.
+	Only candidates that can still reach the top `limit` are read (Hit.load): an article whose best
+	score, lifted by the most its title and priors could add, stays below `limit` others' least
+	possible final score cannot change the answer.
+	more_below: (score, title units) bounding passages the engine holds beyond `hits`; None when
+	`hits` are all the candidates. Returns None when one of those could still reach the top `limit`
+	(then ask the engine for more).
 	"""
+	max_boost = weights.max_total if priors else 0.0
+	sum_factor = 1.0 + (PASSAGE_SUM_CAP if sum_weight else 0.0)
+	floor: list[float] = []  # the `limit` largest least-possible final scores so far (a min-heap)
+	candidates = []
+	for group in group_hits(hits, sum_weight):
+		best_possible = group.best_score * sum_factor * (1.0 + max_boost)
+		best_possible *= 1.0 + title_weight * overlap_bound(query_units or [], group.best.title_units)
+		if len(floor) >= limit and best_possible < floor[0]:
+			continue
+		hit = group.best.load()
+		title_match = ordered_overlap(query_units, hit.title) if query_units else 0.0
+		text_score = group.text_score * (1.0 + title_weight * title_match)
+		least = text_score * (1.0 - max_boost)
+		if len(floor) < limit:
+			heapq.heappush(floor, least)
+		elif least > floor[0]:
+			heapq.heapreplace(floor, least)
+		candidates.append((group, text_score, title_match))
+	if more_below is not None:
+		score, title_units = more_below
+		best_possible = score * sum_factor * (1.0 + max_boost)
+		best_possible *= 1.0 + title_weight * overlap_bound(query_units or [], title_units)
+		if len(floor) < limit or best_possible >= floor[0]:
+			return None
+	if callable(priors):  # read once, for the candidates only
+		priors = priors([group.best.article_id for group, _, _ in candidates])
 	priors = priors or {}
 	scored = []
-	for group in group_hits(hits, sum_weight):
-		title_match = ordered_overlap(query_units, group.best.title) if query_units else 0.0
-		text_score = group.text_score * (1.0 + title_weight * title_match)
-		boost, contributions = prior_boost(priors.get(group.article_id), weights) if priors else (0.0, {})
-		final = text_score * (1.0 + boost)
-		scored.append((final, boost, contributions, group, text_score, title_match))
-	scored.sort(key=lambda item: -item[0])
+	for group, text_score, title_match in candidates:
+		boost, contributions = (
+			prior_boost(priors.get(group.best.article_id), weights) if priors else (0.0, {})
+		)
+		scored.append((text_score * (1.0 + boost), boost, contributions, group, text_score, title_match))
+	scored.sort(key=lambda item: (-item[0], item[3].best.tie))
 	marks = highlight_terms(query_terms)
 	results = []
 	for final, boost, contributions, group, text_score, title_match in scored[:limit]:
@@ -262,7 +360,7 @@ def rank_articles(
 			other_passages_bonus=group.bonus,
 			text_score=text_score,
 			title_match=title_match,
-			prior_signals=prior_signals(priors.get(group.article_id), weights),
+			prior_signals=prior_signals(priors.get(hit.article_id), weights),
 			prior_contributions=contributions or prior_boost(None, weights)[1],
 			prior_boost=boost,
 			final_score=final,

@@ -6,18 +6,20 @@ engine query) -> ranking (per-article grouping, bounded usage priors, highlight)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from km_crm.search.analysis import analyze_query
 from km_crm.search.backend import SearchBackend, SearchQuery
 from km_crm.search.documents import article_to_passages, iso_modified
-from km_crm.search.ranking import ArticleResult, UsagePriors, rank_articles
+from km_crm.search.ranking import ArticleResult, PriorsSource, rank_articles
 from km_crm.search.spelling import with_corrections
 from km_crm.search.title_match import chinese_query_units
 
-PASSAGES_PER_RESULT = 5
+PASSAGES_PER_RESULT = 5  # candidates: the best max(MIN_PASSAGES, 5 x limit) passages
 MIN_PASSAGES = 50
+FIRST_ARTICLES_PER_RESULT = 2  # passages for about this many articles are asked for first
 MAX_LIMIT = 100
 
 
@@ -66,7 +68,7 @@ def search_articles(
 	roles: Iterable[str] = (),
 	lang: str | None = None,
 	synonyms=None,
-	priors: Mapping[str, UsagePriors] | Callable[[list[str]], Mapping[str, UsagePriors]] | None = None,
+	priors: PriorsSource = None,
 	category: Iterable[str] | None = None,
 	items: Iterable[str] | None = None,
 	scopes=None,
@@ -94,10 +96,22 @@ def search_articles(
 	if not query.terms or not query.limit:
 		return []
 	query = corrected(backend, query)
-	hits = backend.search(query)
-	if callable(priors):  # a loader given the candidate article ids, so usage is read once per search
-		priors = priors(list(dict.fromkeys(h.article_id for h in hits)))
-	return rank_articles(hits, query.terms, priors=priors, limit=limit, query_units=chinese_query_units(text))
+	units = chinese_query_units(text)
+	stats = backend.stats()
+	wanted = min(query.limit, math.ceil(FIRST_ARTICLES_PER_RESULT * limit * stats.passages_per_article))
+	while True:
+		# the engine scores fewer documents for a shorter list; the rest of the candidates is asked
+		# for only when a passage beyond the first ones could still reach the answer
+		hits = backend.search(replace(query, limit=wanted))
+		more = None
+		if len(hits) == wanted < query.limit:
+			more = (hits[-1].score, stats.max_title_units if units else 0)
+		results = rank_articles(
+			hits, query.terms, priors=priors, limit=limit, query_units=units, more_below=more
+		)
+		if results is not None:
+			return results
+		wanted = query.limit
 
 
 def count_articles(

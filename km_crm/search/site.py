@@ -66,7 +66,10 @@ def backend(index: str = ARTICLES) -> SearchBackend:
 		for old in [k for k in _backends if k.startswith(scope)]:
 			_backends.pop(old).close()
 		engine = get_backend(config)
-		engine.ensure_schema()
+		if not getattr(frappe.local, "request", None):
+			# writers (jobs, commands, tests) create the index; a web request only reads, and must not
+			# wait on an engine that is away (Elasticsearch: searches fail fast and fall back)
+			engine.ensure_schema()
 		_backends[key] = engine
 		if frappe.flags.in_test:
 			_throwaway.append(engine)

@@ -9,7 +9,13 @@
   exponential backoff for `lock_timeout` seconds, then IndexBusyError. Each index() call is one
   commit: either all its articles are replaced or none is (rollback on error).
 - Readers notice commits from any process by a cheap stat of meta.json before each search, and
-  reload their searcher when it changed.
+  then take a new searcher snapshot; until then every search uses the same snapshot.
+- Queries: a disjunction of boosted term queries (tantivy prunes it with block-max WAND) plus the
+  permission filters as single-term queries. A filter that every document of the snapshot passes
+  (counted once per snapshot) is left out: it cannot change the answer, and a pure disjunction is
+  several times faster.
+- Hits carry fast-field values (tie key, article key, Chinese title length) and read the stored
+  passage only when ranking asks (Hit.load), so a query decodes the few passages it shows.
 - Readers never write: before the first write, or while the folder holds an older layout, they see an
   empty index. The first writer (under a folder lock) wipes an older layout and creates the index;
   reconcile then refills it.
@@ -20,6 +26,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import random
@@ -31,18 +38,23 @@ from collections.abc import Iterable, Iterator
 import tantivy
 
 from km_crm.search.backend import (
+	COUNTED_FIELDS,
 	INDEX_SCHEMA,
 	ROLE_ANY,
 	TEXT_FIELDS,
 	Hit,
 	IndexBusyError,
+	IndexStats,
 	SearchBackend,
 	SearchBackendError,
 	SearchQuery,
+	best_first,
 	category_keys,
 	scope_key,
+	tie_key,
 )
 from km_crm.search.documents import Passage, passage_terms
+from km_crm.search.title_match import title_unit_count
 
 SCHEMA_VERSION = INDEX_SCHEMA
 _VERSION_FILE = "km_schema_version"
@@ -60,6 +72,8 @@ def _build_schema() -> tantivy.Schema:
 	for name in TEXT_FIELDS:
 		sb.add_text_field(f"{name}_t", tokenizer_name="whitespace", index_option="freq")
 	sb.add_bytes_field("data", stored=True, indexed=False)
+	for name in ("tie", "group", "title_units"):
+		sb.add_unsigned_field(name, fast=True)
 	return sb.build()
 
 
@@ -76,6 +90,56 @@ def _display_data(p: Passage) -> bytes:
 		"items": p.items,
 	}
 	return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class _Snapshot:
+	"""One searcher snapshot and what is known about it: which filters every document passes."""
+
+	def __init__(self, searcher: tantivy.Searcher, stamp: tuple | None) -> None:
+		self.searcher = searcher
+		self.stamp = stamp
+		self._passes_all: dict[tuple, bool] = {}
+		self._stats: IndexStats | None = None
+
+	def passes_all(self, key: tuple, query: tantivy.Query) -> bool:
+		known = self._passes_all.get(key)
+		if known is None:
+			total = self.searcher.num_docs
+			known = self.searcher.search(query, 1, count=True).count == total
+			self._passes_all[key] = known
+		return known
+
+	def stats(self) -> IndexStats:
+		if self._stats is None:
+			everything = tantivy.Query.all_query()
+			agg = self.searcher.aggregate(everything, {"m": {"max": {"field": "title_units"}}})
+			articles = self.searcher.cardinality(everything, "article_id") if self.searcher.num_docs else 0
+			self._stats = IndexStats(
+				passages_per_article=self.searcher.num_docs / articles if articles else 1.0,
+				max_title_units=int(agg["m"]["value"] or 0),
+			)
+		return self._stats
+
+
+def _top_with_ties(searcher: tantivy.Searcher, query: tantivy.Query, limit: int) -> list:
+	"""The best `limit` hits plus every hit tied with the last of them (for a stable cut)."""
+	n = limit + 1
+	while True:
+		found = searcher.search(query, n, count=False).hits
+		if len(found) < n or found[-1][0] != found[limit - 1][0]:
+			return found
+		n *= 4
+
+
+def _stored_fields(searcher: tantivy.Searcher, address) -> dict:
+	doc = searcher.doc(address)
+	data = json.loads(bytes(doc.get_first("data")))
+	data.update(
+		passage_id=doc.get_first("id"),
+		article_id=doc.get_first("article_id"),
+		modified=doc.get_first("modified") or "",
+	)
+	return data
 
 
 def _group_by_article(passages: Iterable[Passage]) -> dict[str, list[Passage]]:
@@ -102,7 +166,7 @@ class TantivyBackend(SearchBackend):
 		self.schema = _build_schema()
 		self._index: tantivy.Index | None = None
 		self._empty: tantivy.Index | None = None
-		self._meta_stamp: tuple | None = None
+		self._snapshot: _Snapshot | None = None
 		self._lock = threading.Lock()
 
 	# ---- opening and freshness -------------------------------------------------------------
@@ -164,14 +228,19 @@ class TantivyBackend(SearchBackend):
 		return (st.st_mtime_ns, st.st_ino, st.st_size)
 
 	def _searcher(self) -> tantivy.Searcher:
+		return self._current().searcher
+
+	def _current(self) -> _Snapshot:
+		"""The searcher snapshot of the last commit seen (a new one after any process commits)."""
 		index = self._open_for_read()
 		if index is None:
-			return self._empty_index().searcher()
+			return _Snapshot(self._empty_index().searcher(), None)
 		stamp = self._meta_state()
-		if stamp != self._meta_stamp:
+		snapshot = self._snapshot
+		if snapshot is None or snapshot.stamp != stamp:
 			index.reload()
-			self._meta_stamp = stamp
-		return index.searcher()
+			snapshot = self._snapshot = _Snapshot(index.searcher(), stamp)
+		return snapshot
 
 	# ---- writing ---------------------------------------------------------------------------
 	def _empty_index(self) -> tantivy.Index:
@@ -226,6 +295,9 @@ class TantivyBackend(SearchBackend):
 			**{f"{name}_t": terms[name] for name in TEXT_FIELDS},
 		)
 		doc.add_bytes("data", _display_data(p))
+		doc.add_unsigned("tie", tie_key(p.id))
+		doc.add_unsigned("group", tie_key(p.article_id))
+		doc.add_unsigned("title_units", title_unit_count(p.title))
 		return doc
 
 	def _add_articles(
@@ -273,11 +345,14 @@ class TantivyBackend(SearchBackend):
 		return tantivy.Query.term_query(self.schema, field, value)
 
 	def _any_of(self, field: str, values: Iterable[str]) -> tantivy.Query:
-		return tantivy.Query.term_set_query(self.schema, field, list(values))
+		terms = [self._term(field, v) for v in dict.fromkeys(values)]
+		if len(terms) == 1:
+			return terms[0]
+		return tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms])
 
-	def _filters(self, query: SearchQuery) -> list[tantivy.Query] | None:
-		"""Filter queries; None when the filters can match nothing."""
-		filters: list[tantivy.Query] = []
+	def _filters(self, query: SearchQuery) -> list[tuple[tuple, tantivy.Query]] | None:
+		"""(key, filter query) pairs; None when the filters can match nothing."""
+		filters: list[tuple[tuple, tantivy.Query]] = []
 		for field, values in (
 			("audience", query.audiences),
 			("status", query.statuses),
@@ -287,17 +362,20 @@ class TantivyBackend(SearchBackend):
 			if values is not None:
 				if not values:
 					return None
-				filters.append(self._any_of(field, values))
+				filters.append(((field, *sorted(values)), self._any_of(field, values)))
 		if query.roles is not None:
-			filters.append(self._any_of("roles", [ROLE_ANY, *query.roles]))
+			roles = [ROLE_ANY, *query.roles]
+			filters.append((("roles", *sorted(roles)), self._any_of("roles", roles)))
 		if query.lang:
-			filters.append(self._term("lang", query.lang))
+			filters.append((("lang", query.lang), self._term("lang", query.lang)))
 		if query.category:
-			filters.append(self._term("category", category_keys(query.category)[-1]))
+			key = category_keys(query.category)[-1]
+			filters.append((("category", key), self._term("category", key)))
 		if query.scopes is not None:
 			if not query.scopes:
 				return None
-			filters.append(self._any_scope(query.scopes))
+			key = ("scope", repr(sorted(sorted((f, sorted(v)) for f, v in s.items()) for s in query.scopes)))
+			filters.append((key, self._any_scope(query.scopes)))
 		return filters
 
 	def _any_scope(self, scopes) -> tantivy.Query:
@@ -311,10 +389,11 @@ class TantivyBackend(SearchBackend):
 			alternatives.append((tantivy.Occur.Should, tantivy.Query.boolean_query(musts)))
 		return tantivy.Query.boolean_query(alternatives)
 
-	def _build(self, query: SearchQuery, searcher: tantivy.Searcher) -> tantivy.Query | None:
+	def _build(self, query: SearchQuery, snapshot: _Snapshot) -> tantivy.Query | None:
 		filters = self._filters(query)
 		if filters is None or not query.terms:
 			return None
+		searcher = snapshot.searcher
 		weights = self.weights(query)
 		should = []
 		for qt in query.terms:
@@ -329,43 +408,54 @@ class TantivyBackend(SearchBackend):
 				)
 		if not should:
 			return None
-		clauses = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))]
-		clauses.extend((tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters)
+		terms = tantivy.Query.boolean_query(should)
+		needed = [f for key, f in filters if not snapshot.passes_all(key, f)]
+		if not needed:
+			return terms
+		clauses = [(tantivy.Occur.Must, terms)]
+		clauses.extend((tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in needed)
 		return tantivy.Query.boolean_query(clauses)
 
 	def search(self, query: SearchQuery) -> list[Hit]:
 		if query.limit <= 0:
 			return []
-		searcher = self._searcher()
-		q = self._build(query, searcher)
+		snapshot = self._current()
+		q = self._build(query, snapshot)
 		if q is None:
 			return []
-		result = searcher.search(q, query.limit, count=False)
-		hits = []
-		for score, address in result.hits:
-			doc = searcher.doc(address)
-			data = json.loads(bytes(doc.get_first("data")))
-			hits.append(
-				Hit(
-					passage_id=doc.get_first("id"),
-					article_id=doc.get_first("article_id"),
-					score=float(score),
-					modified=doc.get_first("modified") or "",
-					**data,
-				)
+		searcher = snapshot.searcher
+		found = _top_with_ties(searcher, q, query.limit)
+		if not found:
+			return []
+		addresses = [address for _, address in found]
+		ties = searcher.fast_field_values("tie", addresses)
+		groups = searcher.fast_field_values("group", addresses)
+		title_units = searcher.fast_field_values("title_units", addresses)
+		hits = [
+			Hit(
+				score=float(score),
+				tie=tie or 0,
+				group=group or 0,
+				title_units=units,
+				loader=functools.partial(_stored_fields, searcher, address),
 			)
-		return hits
+			for (score, address), tie, group, units in zip(found, ties, groups, title_units, strict=True)
+		]
+		return best_first(hits)[: query.limit]
+
+	def stats(self) -> IndexStats:
+		return self._current().stats()
 
 	def count(self, query: SearchQuery) -> int:
-		searcher = self._searcher()
-		q = self._build(query, searcher)
+		snapshot = self._current()
+		q = self._build(query, snapshot)
 		if q is None:
 			return 0
-		return int(round(searcher.cardinality(q, "article_id")))
+		return int(round(snapshot.searcher.cardinality(q, "article_id")))
 
 	def doc_freqs(self, terms: list[str]) -> dict[str, int]:
 		searcher = self._searcher()
-		return {t: max(searcher.doc_freq(f"{f}_t", t) for f in TEXT_FIELDS) for t in terms}
+		return {t: max(searcher.doc_freq(f"{f}_t", t) for f in COUNTED_FIELDS) for t in terms}
 
 	def indexed_versions(self) -> dict[str, str]:
 		# All passages of an article are committed together, so any passage tells its version.

@@ -2,6 +2,7 @@
 
 import random
 import string
+from unittest.mock import patch
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
@@ -9,6 +10,8 @@ from frappe.tests.utils import FrappeTestCase
 from km_crm import permissions
 from km_crm.api import search as api
 from km_crm.governance import review_round
+from km_crm.search import site
+from km_crm.search.backend import SearchBackendError
 from km_crm.search.report.knowledge_gaps import knowledge_gaps
 from km_crm.tests.factories import GovernanceFixture, as_user, make_user, override_settings, write_search_logs
 
@@ -106,6 +109,15 @@ class TestSearchInSite(FrappeTestCase):
 		self.assertEqual(self.found(self.term), [article])
 		self.assertEqual(self.found(new_word), [])
 
+	def test_with_the_engine_away_a_guest_gets_matching_public_titles_and_a_message(self):
+		public = self.published(title=f"Router {self.term} reboots")
+		self.published(audience="Internal", title=f"Router {self.term} admin password")
+		with patch.object(site, "backend", return_value=_EngineAway()), as_user("Guest"):
+			response = api.search(f"{self.term} router", channel="Portal")
+		self.assertEqual([r["article"] for r in response["results"]], [public])
+		self.assertNotIn("password", frappe.as_json(response))
+		self.assertIn("titles", response["message"])
+
 	def test_hostile_queries_do_not_fail(self):
 		for query in ['"unbalanced', "*", "-", "a:b", "AND OR NOT", "((", "x" * 10_000, "", "   ", "?!。"]:
 			with as_user("Guest"):
@@ -180,3 +192,13 @@ class TestSearchInSite(FrappeTestCase):
 		result = indexer.reconcile()
 		self.assertGreaterEqual(result["deleted"], 2)
 		self.assertEqual(self.found(self.term), [live])
+
+
+class _EngineAway:
+	"""A search backend whose server does not answer."""
+
+	def __getattr__(self, name):
+		def away(*args, **kwargs):
+			raise SearchBackendError("Elasticsearch did not answer")
+
+		return away

@@ -53,11 +53,12 @@ def enqueue_ticket(doctype: str, name: str, removed: bool = False) -> None:
 
 def index_ticket(doctype: str, name: str, removed: bool = False) -> None:
 	record = None if removed else load_ticket(doctype, name)
-	engine = site.ticket_backend()
-	if record:
-		service.index_articles(engine, [record])
-	else:
-		engine.delete([ticket_key(doctype, name)])
+	with indexer.retried_when_engine_away():
+		engine = site.ticket_backend()
+		if record:
+			service.index_articles(engine, [record])
+		else:
+			engine.delete([ticket_key(doctype, name)])
 
 
 def load_ticket(doctype: str, name: str) -> dict | None:

@@ -34,16 +34,22 @@ def units(text: str | None) -> list[str]:
 
 
 def common_subsequence(a: list[str], b: list[str]) -> int:
-	"""Length of the longest common subsequence of two unit lists."""
+	"""Length of the longest common subsequence of two unit lists.
+
+	Bit-parallel (Allison and Dix; Crochemore et al. 2001): one bit per unit of b, a few integer
+	operations per unit of a, instead of a len(a) x len(b) table.
+	"""
 	if not a or not b:
 		return 0
-	previous = [0] * (len(b) + 1)
-	for x in a:
-		current = [0]
-		for j, y in enumerate(b):
-			current.append(previous[j] + 1 if x == y else max(previous[j + 1], current[j]))
-		previous = current
-	return previous[-1]
+	masks: dict[str, int] = {}
+	for j, unit in enumerate(b):
+		masks[unit] = masks.get(unit, 0) | (1 << j)
+	full = (1 << len(b)) - 1
+	v = full
+	for unit in a:
+		u = v & masks.get(unit, 0)
+		v = ((v + u) | (v - u)) & full
+	return len(b) - v.bit_count()
 
 
 def ordered_overlap(query_units: list[str], title: str | None) -> float:
@@ -59,3 +65,21 @@ def ordered_overlap(query_units: list[str], title: str | None) -> float:
 def chinese_query_units(text: str | None) -> list[str]:
 	"""The query's units when the query is Chinese, else [] (the signal stays off)."""
 	return units(text) if detect_language(text) == "zh" else []
+
+
+def title_unit_count(title: str | None) -> int:
+	"""How many units a title brings to ordered_overlap: 0 for a title that is not Chinese."""
+	if not title or detect_language(title) != "zh":
+		return 0
+	return len(units(title))
+
+
+def overlap_bound(query_units: list[str], title_units: int | None) -> float:
+	"""The most ordered_overlap can give a title of `title_units` units (None: unknown, so 1.0)."""
+	if not query_units:
+		return 0.0
+	if title_units is None:
+		return 1.0
+	if not title_units:
+		return 0.0
+	return 2.0 * min(len(query_units), title_units) / (len(query_units) + title_units)

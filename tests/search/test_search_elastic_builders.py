@@ -12,12 +12,13 @@ from km_crm.search.elastic_backend import (
 	alias_name,
 	build_query_dsl,
 	build_search_body,
+	doc_freqs_from_term_vectors,
 	failed_ids,
 	index_body,
 	manifest_source,
 	outdated_indices,
 	passage_source,
-	term_count_filters,
+	term_statistics_body,
 )
 
 WEIGHTS = {"title": 2.0, "heading": 1.0, "text": 1.0}
@@ -94,8 +95,8 @@ class _FakeIndices:
 	def get_mapping(self, index):
 		return self.mappings
 
-	def put_mapping(self, index, properties, meta):
-		self.calls.append(("put_mapping", index, sorted(properties), meta))
+	def put_mapping(self, index, body):
+		self.calls.append(("put_mapping", index, sorted(body["properties"]), body["_meta"]))
 
 	def refresh(self, index):
 		self.calls.append(("refresh", index))
@@ -125,7 +126,7 @@ def test_partially_failed_bulk_removes_the_failed_articles_manifest_and_raises(m
 		backend.index(passages)
 	manifest_ops = {(a["_op_type"], a["_id"]) for a in bulk_calls[1]}
 	assert manifest_ops == {("index", "A#manifest"), ("delete", "B#manifest")}
-	stale_cleanup = backend.client.deleted_by_query[0]["query"]["bool"]
+	stale_cleanup = backend.client.deleted_by_query[0]["body"]["query"]["bool"]
 	assert stale_cleanup["filter"][0] == {"terms": {"article_id": ["A"]}}  # B's old passages stay untouched
 
 
@@ -144,29 +145,37 @@ def test_an_index_of_an_older_layout_is_upgraded_and_its_articles_reindexed():
 	assert manifest_source("A", "2024-01-01", "g")["schema"] == INDEX_SCHEMA
 
 
-def test_term_counts_are_one_named_filter_per_term_over_every_text_field():
-	filters = term_count_filters(["printer", "retriev"])
-	assert set(filters) == {"printer", "retriev"}
-	should = filters["printer"]["bool"]["should"]
-	assert {"term": {"lead_t": "printer"}} in should and {"term": {"title_t": "printer"}} in should
-	assert filters["printer"]["bool"]["minimum_should_match"] == 1
-
-
-def test_doc_freqs_reads_one_filters_aggregation():
-	client = _FakeClient()
-	seen = {}
-
-	def search(**kwargs):
-		seen.update(kwargs)
-		return {
-			"aggregations": {
-				"term_counts": {"buckets": {"printer": {"doc_count": 4}, "retriev": {"doc_count": 0}}}
-			}
-		}
-
-	client.search = search
-	assert ElasticBackend(client, "site1").doc_freqs(["printer", "retriev"]) == {"printer": 4, "retriev": 0}
-	assert seen["size"] == 0 and set(seen["aggs"]["term_counts"]["filters"]["filters"]) == {
-		"printer",
-		"retriev",
+def test_word_counts_are_term_statistics_of_an_artificial_document():
+	body = term_statistics_body(["printer", "retriev"])
+	assert body["doc"]["text_t"] == "printer retriev" and set(body["doc"]) == {
+		"title_t",
+		"heading_t",
+		"text_t",
 	}
+	assert body["term_statistics"] is True and body["positions"] is False
+	answer = {
+		"term_vectors": {
+			"title_t": {"terms": {"printer": {"doc_freq": 2, "term_freq": 1}, "retriev": {"term_freq": 1}}},
+			"text_t": {"terms": {"printer": {"doc_freq": 4, "term_freq": 1}, "retriev": {"term_freq": 1}}},
+		}
+	}
+	assert doc_freqs_from_term_vectors(answer, ["printer", "retriev"]) == {"printer": 4, "retriev": 0}
+
+
+def test_query_words_are_looked_up_once_a_minute():
+	client = _FakeClient()
+	asked = []
+
+	def termvectors(index, body):
+		words = body["doc"]["text_t"].split()
+		asked.append(words)
+		return {"term_vectors": {"text_t": {"terms": {w: {"doc_freq": 3} for w in words if w != "pasword"}}}}
+
+	client.termvectors = termvectors
+	backend = ElasticBackend(client, "site1")
+	assert backend.doc_freqs(["printer", "pasword"]) == {"printer": 3, "pasword": 0}
+	assert backend.doc_freqs(["pasword", "printer", "driver"]) == {"pasword": 0, "printer": 3, "driver": 3}
+	assert asked == [["printer", "pasword"], ["driver"]]
+	backend.delete(["KB-1"])  # a write in this process forgets them
+	backend.doc_freqs(["printer"])
+	assert asked[-1] == ["printer"]
