@@ -11,7 +11,9 @@ def prepare(context) -> None:
 	context.no_cache = 1
 	chosen = frappe.form_dict.get("lang")
 	if chosen in dict(LANGUAGES):
-		frappe.local.cookie_manager.set_cookie("preferred_language", chosen)
+		cookies = getattr(frappe.local, "cookie_manager", None)
+		if cookies:
+			cookies.set_cookie("preferred_language", chosen)
 		frappe.local.lang = chosen
 	context.km_lang = frappe.local.lang if frappe.local.lang in dict(LANGUAGES) else "en"
 	context.km_languages = LANGUAGES

@@ -1,4 +1,5 @@
 import frappe
+from frappe.utils import escape_html
 
 from km_crm.portal import context as portal
 from km_crm.portal import reader
@@ -9,5 +10,5 @@ def get_context(context):
 	category = frappe.form_dict.get("category") or ""
 	context.category = category
 	context.articles = reader.in_category(category, frappe.session.user)
-	context.title = category
+	context.title = escape_html(category)  # Frappe's breadcrumbs show the title as HTML
 	context.metatags = {"title": category}
