@@ -243,6 +243,20 @@ def build_search_body(query: SearchQuery, weights: dict[str, float], size: int |
 	}
 
 
+REBUILD_BATCH = 5000  # bulk actions read ahead, then sent by the parallel helper
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+	batch = []
+	for item in items:
+		batch.append(item)
+		if len(batch) >= size:
+			yield batch
+			batch = []
+	if batch:
+		yield batch
+
+
 def _article_of(passage_id: str) -> str:
 	return passage_id.rsplit("#", 1)[0]
 
@@ -512,7 +526,11 @@ class ElasticBackend(SearchBackend):
 				}
 
 		try:
-			failed = self._bulk(actions(), threads=2)
+			failed: set[str] = set()
+			# the passages are read on the calling thread (they may come from the site's database,
+			# which the bulk helper's sending threads cannot use); each batch is sent in parallel
+			for batch in _batches(actions(), REBUILD_BATCH):
+				failed |= self._bulk(batch, threads=2)
 			if failed:
 				raise SearchBackendError(f"rebuild failed for {len(failed)} documents; alias left unchanged")
 			settings = index_body()["settings"]

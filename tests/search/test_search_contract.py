@@ -411,3 +411,20 @@ def test_a_guest_never_sees_an_internal_article_added_after_the_first_search(bac
 	assert ids(search_articles(backend, "modem password", audiences=PUBLIC)) == ["PUB-1"]
 	assert count_articles(backend, "modem", audiences=PUBLIC) == 1
 	assert ids(search_articles(backend, "modem password", audiences=EVERYONE))[0] == "INT-1"
+
+
+def test_rebuild_reads_the_passages_on_the_calling_thread(backend):
+	# the site's articles come from its database, which only the calling thread may use
+	import threading
+
+	caller = threading.get_ident()
+	seen = []
+
+	def passages():
+		for p in passages_of(make_article("T-1", "Thread bound", "<p>Kingfisher.</p>")):
+			seen.append(threading.get_ident())
+			yield p
+
+	assert backend.rebuild(passages()) == 1
+	assert seen == [caller]
+	assert ids(search_articles(backend, "kingfisher", audiences=PUBLIC)) == ["T-1"]
