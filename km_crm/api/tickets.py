@@ -18,6 +18,7 @@ from km_crm.integrations.ticket_text import strip_noise, suggestion_query
 from km_crm.knowledge import article_links
 from km_crm.knowledge.sanitize import html_to_text, sanitize_html
 from km_crm.search import service, site
+from km_crm.search.backend import SearchBackendError
 from km_crm.search.ticket_indexer import parse_key, ticket_key
 
 SIMILAR_TICKETS = 5
@@ -110,14 +111,17 @@ def similar_tickets(text: str, exclude: str | None = None, limit: int = SIMILAR_
 	scopes = ticket_access.scopes_for()
 	if not scopes:
 		return []
-	hits = service.search_articles(
-		site.ticket_backend(),
-		text,
-		audiences=(C.INTERNAL,),
-		statuses=("Resolved",),
-		scopes=scopes,
-		limit=limit + 1,
-	)
+	try:
+		hits = service.search_articles(
+			site.ticket_backend(),
+			text,
+			audiences=(C.INTERNAL,),
+			statuses=("Resolved",),
+			scopes=scopes,
+			limit=limit + 1,
+		)
+	except SearchBackendError:
+		return []  # the engine is away: the panel still shows its articles (from the title fallback)
 	out = []
 	for hit in hits:
 		if hit.article_id == exclude:

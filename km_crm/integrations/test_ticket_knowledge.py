@@ -2,9 +2,6 @@
 gets suggestions, links, inserts and captures; a customer's contact never receives what they may not
 read; similar tickets follow the reader's ticket permissions."""
 
-import random
-import string
-
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
@@ -17,13 +14,10 @@ from km_crm.tests.factories import (
 	make_portal_user,
 	make_user,
 	published,
+	word,
 )
 
 test_ignore = ["Item"]
-
-
-def word() -> str:
-	return "".join(random.choices(string.ascii_lowercase, k=10))
 
 
 class TestTicketKnowledge(FrappeTestCase):
@@ -207,6 +201,27 @@ class TestTicketKnowledge(FrappeTestCase):
 			self.assertNotIn(
 				solved.name, [t["ticket"] for t in api.similar_tickets(f"printer {self.term} blank")]
 			)
+
+	def test_the_panel_keeps_working_while_the_search_engine_is_away(self):
+		from unittest.mock import patch
+
+		from km_crm.search import site
+		from km_crm.search.backend import SearchBackendError
+
+		class Away:
+			def __getattr__(self, name):
+				def away(*args, **kwargs):
+					raise SearchBackendError("the engine did not answer")
+
+				return away
+
+		with (
+			patch.object(site, "backend", return_value=Away()),
+			patch.object(site, "ticket_backend", return_value=Away()),
+		):
+			data = self.suggest()
+		self.assertIn(self.customer_article, [r["article"] for r in data["results"]])  # title match
+		self.assertEqual(data["similar"], [])
 
 	def test_a_customer_cannot_use_the_ticket_panel(self):
 		portal = make_portal_user("panelcustomer", "Customer")

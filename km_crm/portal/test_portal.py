@@ -1,30 +1,28 @@
 """The knowledge portal as guests, customers and partners see it: every route enforces the audience
 on the server, and nothing of an article a visitor may not read reaches them."""
 
-import random
-import string
-
 import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import set_request
 from frappe.website.serve import get_response
 
-from km_crm.tests.factories import GovernanceFixture, as_user, make_portal_user, override_settings, published
+from km_crm.tests.factories import (
+	PARTNER_ROLE,
+	GovernanceFixture,
+	as_user,
+	make_portal_user,
+	published,
+	use_partner_role,
+	word,
+)
 
 test_ignore = ["Item"]
-PARTNER_ROLE = "KM Test Channel Partner"
-
-
-def word() -> str:
-	return "".join(random.choices(string.ascii_lowercase, k=10))
 
 
 class TestKnowledgePortal(FrappeTestCase):
 	def setUp(self):
 		frappe.set_user("Administrator")
-		if not frappe.db.exists("Role", PARTNER_ROLE):
-			frappe.get_doc({"doctype": "Role", "role_name": PARTNER_ROLE, "desk_access": 0}).insert()
-		override_settings(self, "KM Settings", partner_role=PARTNER_ROLE)
+		use_partner_role(self)
 		self.f = GovernanceFixture()
 		self.term = word()
 		self.titles = {
@@ -69,13 +67,13 @@ class TestKnowledgePortal(FrappeTestCase):
 			status, body = self.page(path, "Guest", **query)
 			self.assertEqual(status, 200)
 			for audience in ("Customer", "Partner", "Internal"):
-				self.assertNotIn(f"/knowledge/{self.live[audience]}\"", body, (path, audience))
+				self.assertNotIn(f'/knowledge/{self.live[audience]}"', body, (path, audience))
 				self.assertNotIn(f"{audience} <mark>{self.term}", body, (path, audience))
 		status, body = self.page("/knowledge/search", "Guest", q=f"printer {self.term}")
-		self.assertIn(f"/knowledge/{self.live['Public']}\"", body)
+		self.assertIn(f'/knowledge/{self.live["Public"]}"', body)
 		status, body = self.page("/knowledge/search", self.customer, q=f"printer {self.term}")
-		self.assertIn(f"/knowledge/{self.live['Customer']}\"", body)
-		self.assertNotIn(f"/knowledge/{self.live['Internal']}\"", body)
+		self.assertIn(f'/knowledge/{self.live["Customer"]}"', body)
+		self.assertNotIn(f'/knowledge/{self.live["Internal"]}"', body)
 		category = frappe.db.get_value("KM Article", self.live["Public"], "category")
 		status, body = self.page(f"/knowledge/category/{category}", "Guest")
 		self.assertIn(self.titles["Public"], body)

@@ -1,7 +1,6 @@
 """Search inside a real site: indexing follows governance, permissions hold for guests and portal users."""
 
 import random
-import string
 from unittest.mock import patch
 
 import frappe
@@ -13,13 +12,16 @@ from km_crm.governance import review_round
 from km_crm.search import site
 from km_crm.search.backend import SearchBackendError
 from km_crm.search.report.knowledge_gaps import knowledge_gaps
-from km_crm.tests.factories import GovernanceFixture, as_user, make_user, override_settings, write_search_logs
+from km_crm.tests.factories import (
+	GovernanceFixture,
+	as_user,
+	make_user,
+	override_settings,
+	word,
+	write_search_logs,
+)
 
 test_ignore = ["Item"]
-
-
-def word() -> str:
-	return "".join(random.choices(string.ascii_lowercase, k=10))
 
 
 class TestSearchInSite(FrappeTestCase):

@@ -234,3 +234,22 @@ def write_search_logs() -> None:
 
 	with patch.object(frappe.db, "commit"):
 		save_to_db()
+
+
+def word() -> str:
+	"""A random lowercase word that no other article holds: makes a test's searches its own."""
+	import random
+	import string
+
+	return "".join(random.choices(string.ascii_lowercase, k=10))
+
+
+PARTNER_ROLE = "KM Test Channel Partner"
+
+
+def use_partner_role(test) -> str:
+	"""Make PARTNER_ROLE the partner role (KM Settings) for one test."""
+	if not frappe.db.exists("Role", PARTNER_ROLE):
+		frappe.get_doc({"doctype": "Role", "role_name": PARTNER_ROLE, "desk_access": 0}).insert()
+	override_settings(test, "KM Settings", partner_role=PARTNER_ROLE)
+	return PARTNER_ROLE

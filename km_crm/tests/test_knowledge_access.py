@@ -1,37 +1,29 @@
 """Who reads which knowledge, asked through every door as the real users: REST (frappe.client), lists,
 link search, the search endpoint. Search and REST must agree."""
 
-import random
-import string
-
 import frappe
 from frappe.desk.search import search_link
 from frappe.tests.utils import FrappeTestCase
 
 from km_crm.api import search as search_api
 from km_crm.tests.factories import (
+	PARTNER_ROLE,
 	GovernanceFixture,
 	as_user,
 	make_portal_user,
 	make_user,
-	override_settings,
 	published,
+	use_partner_role,
+	word,
 )
 
 test_ignore = ["Item"]
-PARTNER_ROLE = "KM Test Channel Partner"
-
-
-def word() -> str:
-	return "".join(random.choices(string.ascii_lowercase, k=10))
 
 
 class TestKnowledgeAccess(FrappeTestCase):
 	def setUp(self):
 		frappe.set_user("Administrator")
-		if not frappe.db.exists("Role", PARTNER_ROLE):
-			frappe.get_doc({"doctype": "Role", "role_name": PARTNER_ROLE, "desk_access": 0}).insert()
-		override_settings(self, "KM Settings", partner_role=PARTNER_ROLE)
+		use_partner_role(self)
 		self.f = GovernanceFixture()
 		self.term = word()
 		self.live = {
