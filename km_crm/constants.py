@@ -91,3 +91,12 @@ LINK_SOLVED = "Solved"
 LINK_REFERENCED = "Referenced"
 LINK_CREATED_FROM = "Created From"
 LINK_TYPES = (LINK_SOLVED, LINK_REFERENCED, LINK_CREATED_FROM)
+
+# --- Reader feedback ---------------------------------------------------------------------------------
+FEEDBACK_OUTDATED = "Outdated"
+FEEDBACK_INCORRECT = "Incorrect"
+FEEDBACK_UNCLEAR = "Unclear"
+FEEDBACK_DID_NOT_SOLVE = "Did not solve my problem"
+FEEDBACK_REASONS = (FEEDBACK_OUTDATED, FEEDBACK_INCORRECT, FEEDBACK_UNCLEAR, FEEDBACK_DID_NOT_SOLVE)
+#: reasons that, often enough on the live version, send an article back to review
+FEEDBACK_REVIEW_REASONS = (FEEDBACK_OUTDATED, FEEDBACK_INCORRECT)

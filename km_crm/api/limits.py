@@ -8,6 +8,8 @@ client cannot choose its own.
 import frappe
 from frappe import _
 
+from km_crm.visitors import rate_key
+
 WINDOW_SECONDS = 60
 
 
@@ -15,33 +17,27 @@ def _search_settings():
 	return frappe.get_cached_doc("KM Search Settings")
 
 
-def visitor_key() -> str:
-	"""Who is asking: the user, or for guests their address (hashed; never stored in clear)."""
-	import hashlib
-
-	user = frappe.session.user
-	if user != "Guest":
-		return f"user:{user}"
-	address = frappe.local.request_ip or ""
-	return "guest:" + hashlib.sha256(address.encode()).hexdigest()[:16]
-
-
 def check_search_rate() -> None:
 	"""Count one search against the caller's minute; refuse with HTTP 429 over the limit."""
-	if frappe.flags.in_test and not frappe.flags.km_enforce_rate_limit:
-		return
 	settings = _search_settings()
 	guest = frappe.session.user == "Guest"
 	limit = (settings.guest_searches_per_minute if guest else settings.get("user_searches_per_minute")) or (
 		60 if guest else 120
 	)
-	key = frappe.cache.make_key(f"km_crm:search_rate:{visitor_key()}")
+	check_rate("search", limit)
+
+
+def check_rate(kind: str, limit: int) -> None:
+	"""Count one request of `kind` against the caller's minute; refuse with HTTP 429 over `limit`."""
+	if frappe.flags.in_test and not frappe.flags.km_enforce_rate_limit:
+		return
+	key = frappe.cache.make_key(f"km_crm:{kind}_rate:{rate_key()}")
 	count = frappe.cache.incr(key)
 	if count == 1:
 		frappe.cache.expire(key, WINDOW_SECONDS)
 	if count > limit:
 		frappe.throw(
-			_("Too many searches in a minute. Wait a moment and try again."),
+			_("Too many requests in a minute. Wait a moment and try again."),
 			frappe.RateLimitExceededError,
 			title=_("Slow down"),
 		)

@@ -52,18 +52,23 @@ def flag_articles_due_for_review() -> None:
 		_in_own_transaction(flag_article, row.name)
 
 
-def flag_article(name: str) -> None:
+def flag_article(name: str, reason: str | None = None) -> None:
+	"""Send a published article to Needs Review, with a ToDo for its owner: for its dates, or for the
+	`reason` given (readers' votes)."""
 	article = frappe.get_doc("KM Article", name)
 	if article.status != lifecycle.PUBLISHED:
 		return
 	expired = lifecycle.expired(article.expires_on, getdate(today()))
 	article.set_status(lifecycle.MARK_REVIEW_DUE)
 	article.save(ignore_permissions=True)
-	reason = (
-		_("The article expired on {0}.").format(frappe.utils.formatdate(article.expires_on))
-		if expired
-		else _("The article was due for review on {0}.").format(frappe.utils.formatdate(article.review_by))
-	)
+	if reason:
+		pass
+	elif expired:
+		reason = _("The article expired on {0}.").format(frappe.utils.formatdate(article.expires_on))
+	else:
+		reason = _("The article was due for review on {0}.").format(
+			frappe.utils.formatdate(article.review_by)
+		)
 	audit.record("Review Due", article.name, version=article.version, details=reason, actor="Administrator")
 	if article.article_owner:
 		assign_to.add(

@@ -4,11 +4,14 @@
 import frappe
 from frappe import _
 
+from km_crm.visitors import ensure_visitor_cookie
+
 LANGUAGES = (("en", "English"), ("zh", "中文"))
 
 
 def prepare(context) -> None:
 	context.no_cache = 1
+	ensure_visitor_cookie()
 	chosen = frappe.form_dict.get("lang")
 	if chosen in dict(LANGUAGES):
 		cookies = getattr(frappe.local, "cookie_manager", None)

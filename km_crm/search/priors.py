@@ -1,8 +1,10 @@
-"""Usage signals for ranking, read from the site: ticket links and click-through on the same query."""
+"""Usage signals for ranking, read from the site: readers' votes, ticket links and click-through on the
+same query."""
 
 import frappe
 from frappe.query_builder.functions import Count
 
+from km_crm.knowledge import article_feedback
 from km_crm.knowledge.article_links import reuse_counts
 from km_crm.search.analysis import query_key
 from km_crm.search.ranking import UsagePriors
@@ -17,9 +19,16 @@ def for_query(query: str):
 		if not ids:
 			return {}
 		links = reuse_counts(ids)
+		votes = article_feedback.counts(ids)
 		clicks, impressions = _clicks(key, ids)
 		return {
-			a: UsagePriors(ticket_links=links.get(a, 0), clicks=clicks.get(a, 0), impressions=impressions)
+			a: UsagePriors(
+				helpful=votes.get(a, (0, 0))[0],
+				not_helpful=votes.get(a, (0, 0))[1],
+				ticket_links=links.get(a, 0),
+				clicks=clicks.get(a, 0),
+				impressions=impressions,
+			)
 			for a in ids
 		}
 

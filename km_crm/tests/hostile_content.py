@@ -63,6 +63,10 @@ def _seed() -> dict:
 		with as_user(f.author):
 			review = review_round.submit_for_review(article, f"Note {hostile}")
 		f.vote(f.members[0], review, "Request Changes", f"Comment {hostile}")
+	if not frappe.db.exists("KM Article Feedback", {"comment": ("like", f"%{MARK}%")}):
+		from km_crm.knowledge import article_feedback
+
+		article_feedback.submit(article, False, "Unclear", f"{MARK} {' '.join(PAYLOADS)}")
 	issue = (
 		frappe.db.get_value("Issue", {"subject": ("like", f"%{MARK}%")}, "name")
 		or make_issue(TITLE, PAYLOADS[1]).name
@@ -85,6 +89,7 @@ def _seed() -> dict:
 			"/app/km-review-vote",
 			"/app/km-audit-event",
 			"/app/km-search-log",
+			"/app/km-article-feedback",
 			"/app/query-report/Knowledge Gaps",
 			f"/app/knowledge-search?q={MARK}",
 			f"/app/issue/{issue}",

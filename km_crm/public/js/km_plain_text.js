@@ -10,6 +10,7 @@ km_crm.PLAIN_TEXT_FIELDS = {
 	"KM Review Vote": ["comment"],
 	"KM Audit Event": ["details"],
 	"KM Search Log": ["query"],
+	"KM Article Feedback": ["comment"],
 };
 
 km_crm.is_plain_text_field = (df) =>

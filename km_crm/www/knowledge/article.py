@@ -1,6 +1,7 @@
 import frappe
 from frappe.utils import escape_html, strip_html
 
+from km_crm import constants as C
 from km_crm.portal import context as portal
 from km_crm.portal import reader
 
@@ -13,6 +14,7 @@ def get_context(context):
 	except frappe.PermissionError:
 		portal.not_permitted()
 	context.article = article
+	context.reasons = C.FEEDBACK_REASONS
 	context.title = escape_html(article["title"])  # Frappe's breadcrumbs show the title as HTML
 	description = article["summary"] or strip_html(
 		article["sections"][0]["html"] if article["sections"] else ""

@@ -1,0 +1,47 @@
+"""Who is asking. A signed-in user is their user. A guest is known by an anonymous key the portal
+keeps in a cookie (one browser, one key: one vote per article, one deflection session), or, when
+there is none, by a hash of their address; limits always count guests per address, which a client
+cannot shed by dropping a cookie."""
+
+import hashlib
+import re
+
+import frappe
+
+COOKIE = "km_visitor"
+_KEY_RE = re.compile(r"^[0-9a-f]{16,32}$")
+
+
+def _address_key() -> str:
+	return (
+		"guest:" + hashlib.sha256((getattr(frappe.local, "request_ip", None) or "").encode()).hexdigest()[:16]
+	)
+
+
+def rate_key() -> str:
+	"""What request limits count: the user, or the guest's address."""
+	user = frappe.session.user
+	return f"user:{user}" if user != "Guest" else _address_key()
+
+
+def visitor_key() -> str:
+	"""Who the visitor is: the user, or the guest's anonymous portal key (else their address)."""
+	user = frappe.session.user
+	if user != "Guest":
+		return f"user:{user}"
+	request = getattr(frappe.local, "request", None)
+	key = request.cookies.get(COOKIE, "") if request else ""
+	return f"visitor:{key}" if _KEY_RE.match(key) else _address_key()
+
+
+def ensure_visitor_cookie() -> None:
+	"""Give a guest on the portal their anonymous key (no personal data in it)."""
+	request = getattr(frappe.local, "request", None)
+	cookies = getattr(frappe.local, "cookie_manager", None)
+	if (
+		frappe.session.user != "Guest"
+		or not cookies
+		or (request and _KEY_RE.match(request.cookies.get(COOKIE, "")))
+	):
+		return
+	cookies.set_cookie(COOKIE, frappe.generate_hash(length=24), max_age=365 * 24 * 3600, httponly=True)
