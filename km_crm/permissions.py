@@ -34,10 +34,6 @@ def audiences_for(user: str | None = None) -> tuple[str, ...]:
 	return rules.audiences(reader(user))
 
 
-def is_editor(user: str | None = None) -> bool:
-	return reader(user).is_editor
-
-
 # -- KM Article ------------------------------------------------------------------------------------
 
 

@@ -75,48 +75,32 @@ def route(doctype: str, name: str) -> str:
 	return f"{t.agent_route or t.desk_route}{name}"
 
 
-def messages(doc, direction: str, limit: int = 1) -> list[str]:
-	"""Latest emails on the ticket, newest first: direction "Received" (customer) or "Sent" (agent)."""
-	return [
-		html_to_text(content)
-		for content in frappe.get_all(
-			"Communication",
-			filters={
-				"reference_doctype": doc.doctype,
-				"reference_name": doc.name,
-				"communication_type": "Communication",
-				"sent_or_received": direction,
-			},
-			order_by="creation desc",
-			limit=limit,
-			pluck="content",
-		)
-		if content
-	]
-
-
-def latest_customer_message(doc) -> str:
-	found = messages(doc, "Received")
-	return found[0] if found else ""
-
-
-def solving_reply(doc) -> str:
-	"""The text that solved the ticket: its resolution details, else the agent's last reply (HTML)."""
-	if html_to_text(doc.get("resolution_details")):
-		return doc.get("resolution_details")
+def _latest_email(doc, direction: str) -> str:
+	"""The newest email on the ticket (HTML): direction "Received" (customer) or "Sent" (agent)."""
 	found = frappe.get_all(
 		"Communication",
 		filters={
 			"reference_doctype": doc.doctype,
 			"reference_name": doc.name,
 			"communication_type": "Communication",
-			"sent_or_received": "Sent",
+			"sent_or_received": direction,
 		},
 		order_by="creation desc",
 		limit=1,
 		pluck="content",
 	)
-	return found[0] if found else ""
+	return (found[0] or "") if found else ""
+
+
+def latest_customer_message(doc) -> str:
+	return html_to_text(_latest_email(doc, "Received"))
+
+
+def solving_reply(doc) -> str:
+	"""The text that solved the ticket: its resolution details, else the agent's last reply (HTML)."""
+	if html_to_text(doc.get("resolution_details")):
+		return doc.get("resolution_details")
+	return _latest_email(doc, "Sent")
 
 
 def contact_email(doc) -> str | None:
