@@ -30,6 +30,7 @@ fixtures = [
 
 scheduler_events = {
 	"hourly": [
+		"km_crm.knowledge.deflection.settle_sessions",
 		"km_crm.governance.tasks.close_expired_reviews",
 		"km_crm.governance.tasks.remind_pending_voters",
 	],
@@ -66,13 +67,19 @@ doctype_js = {
 	"Issue": "integrations/erpnext/issue.js",
 	"HD Ticket": "integrations/helpdesk/hd_ticket_desk.js",
 }
-# Resolved tickets are indexed for "similar tickets" after the save commits (never in the request)
+# Self-service: suggestions on ERPNext's portal issue form (Helpdesk's new-ticket page: HD Form Script)
+webform_include_js = {"Issue": "integrations/erpnext/issue_webform.js"}
+
+# Resolved tickets are indexed for "similar tickets" after the save commits (never in the request);
+# a new ticket ends the customer's deflection session ("submitted anyway")
 doc_events = {
 	"Issue": {
+		"after_insert": "km_crm.integrations.ticket_events.on_ticket_insert",
 		"on_update": "km_crm.integrations.ticket_events.on_ticket_update",
 		"on_trash": "km_crm.integrations.ticket_events.on_ticket_trash",
 	},
 	"HD Ticket": {
+		"after_insert": "km_crm.integrations.ticket_events.on_ticket_insert",
 		"on_update": "km_crm.integrations.ticket_events.on_ticket_update",
 		"on_trash": "km_crm.integrations.ticket_events.on_ticket_trash",
 	},

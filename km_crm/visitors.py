@@ -29,19 +29,23 @@ def visitor_key() -> str:
 	user = frappe.session.user
 	if user != "Guest":
 		return f"user:{user}"
+	key = _cookie_key()
+	return f"visitor:{key}" if key else _address_key()
+
+
+def _cookie_key() -> str:
+	"""The guest's anonymous key: from their cookie, or the one this response is giving them."""
 	request = getattr(frappe.local, "request", None)
-	key = request.cookies.get(COOKIE, "") if request else ""
-	return f"visitor:{key}" if _KEY_RE.match(key) else _address_key()
+	key = (request.cookies.get(COOKIE, "") if request else "") or (
+		getattr(frappe.local, "km_visitor_key", None) or ""
+	)
+	return key if _KEY_RE.match(key) else ""
 
 
 def ensure_visitor_cookie() -> None:
 	"""Give a guest on the portal their anonymous key (no personal data in it)."""
-	request = getattr(frappe.local, "request", None)
 	cookies = getattr(frappe.local, "cookie_manager", None)
-	if (
-		frappe.session.user != "Guest"
-		or not cookies
-		or (request and _KEY_RE.match(request.cookies.get(COOKIE, "")))
-	):
+	if frappe.session.user != "Guest" or not cookies or _cookie_key():
 		return
-	cookies.set_cookie(COOKIE, frappe.generate_hash(length=24), max_age=365 * 24 * 3600, httponly=True)
+	frappe.local.km_visitor_key = frappe.generate_hash(length=24)
+	cookies.set_cookie(COOKIE, frappe.local.km_visitor_key, max_age=365 * 24 * 3600, httponly=True)

@@ -314,9 +314,7 @@ class TestHelpdeskTicketKnowledge(FrappeTestCase):
 		)
 
 	def test_the_agent_ui_gets_the_panel_as_an_hd_form_script(self):
-		from km_crm.integrations.helpdesk.form_script import SCRIPT_NAME
-
-		script = frappe.get_doc("HD Form Script", SCRIPT_NAME)
+		script = frappe.get_doc("HD Form Script", "km_crm Knowledge Panel")
 		self.assertEqual((script.dt, script.apply_to, script.enabled), ("HD Ticket", "Form", 1))
 		self.assertIn("function setupForm", script.script)
 		self.assertIn("km_crm.api.tickets.", script.script)

@@ -1,7 +1,11 @@
 """doc_events of the ticket doctypes (Issue, HD Ticket): light, and never failing the save."""
 
-from km_crm.knowledge import article_links
+from km_crm.knowledge import article_links, deflection
 from km_crm.search import ticket_indexer
+
+
+def on_ticket_insert(doc, method=None) -> None:
+	deflection.ticket_submitted(doc)
 
 
 def on_ticket_update(doc, method=None) -> None:
