@@ -5,7 +5,9 @@ import pytest
 from km_crm import constants as C
 from km_crm.knowledge.deflection_rules import (
 	DEFAULT_WINDOW_MINUTES,
+	article_figures,
 	outcome,
+	self_service_rate,
 	shown_changed,
 	window,
 )
@@ -61,3 +63,61 @@ def test_only_a_different_list_is_shown_again():
 	assert not shown_changed(["KB-1", "KB-2"], ["KB-1", "KB-2"])
 	assert shown_changed(["KB-1", "KB-2"], ["KB-2", "KB-1"])
 	assert shown_changed([], ["KB-1"])
+
+
+def test_article_figures_count_sessions_once_and_credit_what_each_session_did():
+	outcomes = {
+		"s1": C.OUTCOME_DEFLECTED,
+		"s2": C.OUTCOME_POTENTIAL,
+		"s3": C.OUTCOME_SUBMITTED,
+		"s4": C.OUTCOME_NOTHING_OPENED,
+	}
+	events = [
+		("s1", C.EVENT_SHOWN, None, ["KB-1", "KB-2"]),
+		("s1", C.EVENT_SHOWN, None, ["KB-1"]),  # the same session again: counted once
+		("s1", C.EVENT_OPENED, "KB-1", []),
+		("s1", C.EVENT_SOLVED, "KB-1", []),
+		("s2", C.EVENT_SHOWN, None, ["KB-1", "KB-2"]),
+		("s2", C.EVENT_OPENED, "KB-1", []),
+		("s2", C.EVENT_OPENED, "KB-2", []),
+		("s3", C.EVENT_SHOWN, None, ["KB-2"]),
+		("s3", C.EVENT_OPENED, "KB-2", []),
+		("s3", C.EVENT_SUBMITTED, None, []),
+		("s4", C.EVENT_SHOWN, None, ["KB-3"]),
+	]
+	by_article = {f.article: f for f in article_figures(outcomes, events)}
+	assert [f.article for f in article_figures(outcomes, events)] == ["KB-1", "KB-2", "KB-3"]
+	one, two, three = by_article["KB-1"], by_article["KB-2"], by_article["KB-3"]
+	assert (one.suggested, one.opened, one.confirmed, one.potential, one.submitted_after_opening) == (
+		2,
+		2,
+		1,
+		1,
+		0,
+	)
+	assert (two.suggested, two.opened, two.confirmed, two.potential, two.submitted_after_opening) == (
+		3,
+		2,
+		0,
+		1,
+		1,
+	)
+	assert (three.suggested, three.opened, three.confirmed, three.potential) == (1, 0, 0, 0)
+
+
+def test_a_solved_click_before_a_ticket_is_no_confirmed_deflection():
+	events = [("s1", C.EVENT_SHOWN, None, ["KB-1"]), ("s1", C.EVENT_SOLVED, "KB-1", [])]
+	assert article_figures({"s1": C.OUTCOME_SUBMITTED}, events)[0].confirmed == 0
+
+
+def test_the_self_service_rate_counts_settled_sessions_only():
+	assert self_service_rate([]) is None
+	assert self_service_rate([C.OUTCOME_OPEN]) is None
+	outcomes = [
+		C.OUTCOME_DEFLECTED,
+		C.OUTCOME_POTENTIAL,
+		C.OUTCOME_SUBMITTED,
+		C.OUTCOME_NOTHING_OPENED,
+		C.OUTCOME_OPEN,
+	]
+	assert self_service_rate(outcomes) == 0.5

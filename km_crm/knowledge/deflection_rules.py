@@ -16,6 +16,7 @@ The outcome is final once the window after the last event has passed.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -63,3 +64,61 @@ def outcome(events: Iterable[tuple[str, datetime]], now: datetime, minutes: int 
 def shown_changed(previous: Iterable[str], current: Iterable[str]) -> bool:
 	"""A new "shown" event only when the customer sees a different list (not on every keystroke)."""
 	return list(current)[:MAX_SHOWN] != list(previous)[:MAX_SHOWN]
+
+
+@dataclass
+class ArticleFigures:
+	"""What one article did on the ticket forms, counted in sessions (a session counts once)."""
+
+	article: str
+	suggested: int = 0
+	opened: int = 0
+	confirmed: int = 0  # "this solved my problem" with this article, no ticket after
+	potential: int = 0  # opened, no ticket within the window (each article the session opened)
+	submitted_after_opening: int = 0
+
+
+def article_figures(
+	outcomes: dict[str, str], events: Iterable[tuple[str, str, str | None, list[str]]]
+) -> list[ArticleFigures]:
+	"""Per article, from session outcomes {session: outcome} and events (session, event, article,
+	articles shown); most deflections first."""
+	touched: dict[str, dict[str, set[str]]] = {}
+
+	def mark(article: str, kind: str, session: str) -> None:
+		touched.setdefault(article, {}).setdefault(kind, set()).add(session)
+
+	for session, event, article, shown in events:
+		if event == C.EVENT_SHOWN:
+			for a in shown:
+				mark(a, "suggested", session)
+		elif event == C.EVENT_OPENED and article:
+			mark(article, "opened", session)
+		elif event == C.EVENT_SOLVED and article:
+			mark(article, "solved", session)
+	figures = []
+	for article, sessions in touched.items():
+		opened = sessions.get("opened", set())
+		figures.append(
+			ArticleFigures(
+				article=article,
+				suggested=len(sessions.get("suggested", set())),
+				opened=len(opened),
+				confirmed=sum(
+					1 for s in sessions.get("solved", ()) if outcomes.get(s) == C.OUTCOME_DEFLECTED
+				),
+				potential=sum(1 for s in opened if outcomes.get(s) == C.OUTCOME_POTENTIAL),
+				submitted_after_opening=sum(1 for s in opened if outcomes.get(s) == C.OUTCOME_SUBMITTED),
+			)
+		)
+	figures.sort(key=lambda f: (-(f.confirmed + f.potential), -f.opened, -f.suggested, f.article))
+	return figures
+
+
+def self_service_rate(outcomes: Iterable[str]) -> float | None:
+	"""Share of settled sessions that ended without a ticket after the customer opened an article
+	(confirmed or potential deflections); None when no session has settled."""
+	settled = [o for o in outcomes if o != C.OUTCOME_OPEN]
+	if not settled:
+		return None
+	return sum(1 for o in settled if o in (C.OUTCOME_DEFLECTED, C.OUTCOME_POTENTIAL)) / len(settled)

@@ -234,3 +234,25 @@ class TestDeflection(FrappeTestCase):
 			script = frappe.get_doc("HD Form Script", "km_crm Self-Service Suggestions")
 			self.assertEqual((script.dt, script.enabled, script.apply_on_new_page), ("HD Ticket", 1, 1))
 			self.assertIn("km_deflection.js", script.script)
+
+	def test_the_deflection_report_counts_what_customers_did(self):
+		from km_crm.knowledge.report.self_service_deflection import self_service_deflection as report
+
+		solved = self.suggest(self.customer)["session"]
+		with as_user(self.customer):
+			deflection.opened(solved, self.public)
+			api.solved(solved, self.public)
+		other = make_portal_user("deflectreport", "Customer")
+		submitted = self.suggest(other)["session"]
+		with as_user(other):
+			deflection.opened(submitted, self.public)
+			make_issue(self.subject, raised_by=other)
+		_columns, rows, _message, _chart, cards = report.execute({"channel": C.CHANNEL_ERPNEXT_PORTAL})
+		row = next(r for r in rows if r["article"] == self.public)
+		self.assertEqual(
+			(row["suggested"], row["opened"], row["confirmed"], row["submitted_after_opening"]), (2, 2, 1, 1)
+		)
+		self.assertEqual(row["title"], frappe.db.get_value("KM Article", self.public, "title"))
+		by_label = {c["label"]: c["value"] for c in cards}
+		self.assertGreaterEqual(by_label["Confirmed Deflections"], 1)
+		self.assertGreaterEqual(by_label["Tickets Submitted Anyway"], 1)

@@ -1,0 +1,117 @@
+"""Self-Service Deflection: per article, how often it was suggested on customers' ticket forms,
+opened, confirmed as the answer, and left customers without the need for a ticket.
+
+Counted in deflection sessions started in the period (deflection_rules.py): confirmed deflections
+are "this solved my problem" with no ticket after it; a potential deflection counts for each article
+the session opened; sessions still inside their window are not yet counted as either."""
+
+import json
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, flt, getdate, today
+
+from km_crm import constants as C
+from km_crm.knowledge import deflection_rules
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	outcomes, events = _sessions_and_events(filters)
+	figures = deflection_rules.article_figures(outcomes, events)
+	titles = dict(
+		frappe.get_all(
+			"KM Article",
+			filters={"name": ("in", [f.article for f in figures])},
+			fields=["name", "title"],
+			as_list=True,
+		)
+	)
+	rows = [{**vars(f), "title": titles.get(f.article, "")} for f in figures]
+	return columns(), rows, None, None, summary(outcomes.values())
+
+
+def columns():
+	return [
+		{
+			"fieldname": "article",
+			"label": _("Article"),
+			"fieldtype": "Link",
+			"options": "KM Article",
+			"width": 120,
+		},
+		{"fieldname": "title", "label": _("Title"), "fieldtype": "Data", "width": 300},
+		{"fieldname": "suggested", "label": _("Suggested"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "opened", "label": _("Opened"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "confirmed", "label": _("Confirmed Deflections"), "fieldtype": "Int", "width": 170},
+		{"fieldname": "potential", "label": _("Potential Deflections"), "fieldtype": "Int", "width": 160},
+		{
+			"fieldname": "submitted_after_opening",
+			"label": _("Ticket Submitted After Opening"),
+			"fieldtype": "Int",
+			"width": 210,
+		},
+	]
+
+
+def summary(outcomes) -> list[dict]:
+	outcomes = list(outcomes)
+	count = {o: outcomes.count(o) for o in C.DEFLECTION_OUTCOMES}
+	rate = deflection_rules.self_service_rate(outcomes)
+	cards = [
+		{"value": len(outcomes), "label": _("Sessions"), "datatype": "Int", "indicator": "Blue"},
+		{
+			"value": count[C.OUTCOME_DEFLECTED],
+			"label": _("Confirmed Deflections"),
+			"datatype": "Int",
+			"indicator": "Green",
+		},
+		{
+			"value": count[C.OUTCOME_POTENTIAL],
+			"label": _("Potential Deflections"),
+			"datatype": "Int",
+			"indicator": "Green",
+		},
+		{
+			"value": count[C.OUTCOME_SUBMITTED],
+			"label": _("Tickets Submitted Anyway"),
+			"datatype": "Int",
+			"indicator": "Orange",
+		},
+		{
+			"value": count[C.OUTCOME_OPEN],
+			"label": _("Still in Their Window"),
+			"datatype": "Int",
+			"indicator": "Grey",
+		},
+	]
+	if rate is not None:
+		cards.append(
+			{
+				"value": flt(rate * 100, 1),
+				"label": _("Self-Service Success Rate (%)"),
+				"datatype": "Float",
+				"indicator": "Blue",
+			}
+		)
+	return cards
+
+
+def _sessions_and_events(filters):
+	session, event = frappe.qb.DocType("KM Deflection Session"), frappe.qb.DocType("KM Deflection Event")
+	since = getdate(filters.from_date or add_days(today(), -30))
+	until = add_days(getdate(filters.to_date or today()), 1)
+	in_period = (session.started_on >= since) & (session.started_on < until)
+	if filters.channel:
+		in_period &= session.channel == filters.channel
+	outcomes = dict(frappe.qb.from_(session).select(session.name, session.outcome).where(in_period).run())
+	rows = (
+		frappe.qb.from_(event)
+		.join(session)
+		.on(session.name == event.session)
+		.select(event.session, event.event, event.article, event.articles)
+		.where(in_period)
+		.run()
+	)
+	events = [(s, e, a, json.loads(shown or "[]")) for s, e, a, shown in rows]
+	return outcomes, events
