@@ -40,16 +40,16 @@ def columns():
 			"options": "KM Article",
 			"width": 120,
 		},
-		{"fieldname": "title", "label": _("Title"), "fieldtype": "Data", "width": 300},
+		{"fieldname": "title", "label": _("Title"), "fieldtype": "Data", "width": 280},
 		{"fieldname": "suggested", "label": _("Suggested"), "fieldtype": "Int", "width": 100},
 		{"fieldname": "opened", "label": _("Opened"), "fieldtype": "Int", "width": 90},
-		{"fieldname": "confirmed", "label": _("Confirmed Deflections"), "fieldtype": "Int", "width": 170},
-		{"fieldname": "potential", "label": _("Potential Deflections"), "fieldtype": "Int", "width": 160},
+		{"fieldname": "confirmed", "label": _("Confirmed Deflections"), "fieldtype": "Int", "width": 190},
+		{"fieldname": "potential", "label": _("Potential Deflections"), "fieldtype": "Int", "width": 180},
 		{
 			"fieldname": "submitted_after_opening",
 			"label": _("Ticket Submitted After Opening"),
 			"fieldtype": "Int",
-			"width": 210,
+			"width": 240,
 		},
 	]
 
