@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from html.parser import HTMLParser
 
-from km_crm.knowledge.sanitize import html_to_text
 from km_crm.search.analysis import analyze_to_string, detect_language
 
 SECTIONS = ("summary", "issue", "environment", "cause", "resolution")
@@ -221,7 +220,7 @@ def article_to_passages(
 ) -> list[Passage]:
 	"""All passages of one article; always at least one (so the title alone is findable)."""
 	article_id = str(article["name"])
-	title = html_to_text(article.get("title")) if article.get("title") else ""
+	title = " ".join(str(article.get("title") or "").split())  # plain text, as typed (never markup)
 	lang = article.get("language") or detect_language(
 		" ".join(str(article.get(k) or "") for k in ("title", *SECTIONS))
 	)

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from km_search_testutil import make_article
 
+from km_crm.knowledge.sanitize import html_to_text
 from km_crm.search.documents import (
 	article_to_passages,
-	html_to_text,
 	lead_sentence,
 	passage_terms,
 	split_sentences,
@@ -84,6 +84,12 @@ def test_plain_text_has_no_markup_scripts_or_entities():
 	assert "<" not in text and "alert" not in text and "evil" not in text and "p{}" not in text
 	assert "Ctrl + P & print" in text
 	assert "one" in text and "two" in text
+
+
+def test_the_title_is_the_text_the_author_typed_not_markup():
+	# titles are plain fields: "<b>" typed into one is text to show, not a tag to drop
+	article = make_article("KB-7", "Use <b>bold</b> &amp; <img src=x>\n in  titles", resolution="<p>x</p>")
+	assert {p.title for p in article_to_passages(article)} == {"Use <b>bold</b> &amp; <img src=x> in titles"}
 
 
 def test_metadata_travels_with_every_passage():
