@@ -5,8 +5,8 @@ frappe.ready(() => {
 	if (!form || !frappe.web_form_doc || frappe.web_form_doc.is_list || !frappe.web_form_doc.is_new) return;
 	const script = document.createElement("script");
 	script.src = "/assets/km_crm/js/km_deflection.js";
-	script.onload = () =>
-		window.kmDeflection.attach({
+	script.onload = () => {
+		const widget = window.kmDeflection.attach({
 			channel: "ERPNext Portal",
 			read: () => ({ subject: form.get_value("subject"), description: form.get_value("description") }),
 			place: (box) => {
@@ -14,5 +14,7 @@ frappe.ready(() => {
 				if (subject) subject.$wrapper.get(0).after(box);
 			},
 		});
+		form.events.on("after_save", () => widget.stop());
+	};
 	document.head.appendChild(script);
 });

@@ -123,7 +123,16 @@
 		document.addEventListener("input", schedule, true);
 		document.addEventListener("keyup", schedule, true); // rich-text editors do not always fire input
 		schedule();
-		attached[channel] = { options, refresh: schedule };
+		// once the ticket is submitted the visit is over: no more suggestions, no new session
+		const stop = () => {
+			clearTimeout(timer);
+			seq++;
+			document.removeEventListener("input", schedule, true);
+			document.removeEventListener("keyup", schedule, true);
+			document.getElementById(BOX_ID)?.remove();
+			delete attached[channel];
+		};
+		attached[channel] = { options, refresh: schedule, stop };
 		return attached[channel];
 	}
 
