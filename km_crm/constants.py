@@ -46,6 +46,9 @@ DEFAULT_READER_ROLES = (
 	ROLE_SYSTEM_MANAGER,
 )
 
+#: Roles of the people who work tickets (KCS participation counts them; roles a site lacks are skipped)
+AGENT_ROLES = ("Support Team", "Agent", "Agent Manager")
+
 # --- Article statuses --------------------------------------------------------------------------------
 DRAFT = "Draft"
 IN_REVIEW = "In Review"
@@ -122,3 +125,10 @@ DEFLECTION_OUTCOMES = (
 	OUTCOME_SUBMITTED,
 	OUTCOME_NOTHING_OPENED,
 )
+
+# --- Recognition (Frappe Energy Point Rules shipped as fixtures; admins tune points, they stay) --------
+RULE_PUBLISHED = "Knowledge: article published"
+RULE_REUSED = "Knowledge: article reused on a ticket"
+RULE_HELPFUL = "Knowledge: readers found an article helpful"
+RULE_VOTE = "Knowledge: review vote cast"
+ENERGY_POINT_RULES = (RULE_PUBLISHED, RULE_REUSED, RULE_HELPFUL, RULE_VOTE)

@@ -1,4 +1,4 @@
-from km_crm.constants import KM_ROLES
+from km_crm.constants import ENERGY_POINT_RULES, KM_ROLES
 
 app_name = "km_crm"
 app_title = "Knowledge"
@@ -24,6 +24,10 @@ fixtures = [
 	{
 		"dt": "Role",
 		"filters": [["name", "in", list(KM_ROLES)]],
+	},
+	{
+		"dt": "Energy Point Rule",
+		"filters": [["name", "in", list(ENERGY_POINT_RULES)]],
 	},
 ]
 

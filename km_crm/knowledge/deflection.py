@@ -144,6 +144,34 @@ def _settle(key: str, minutes: int) -> None:
 	)
 
 
+def sessions_and_events(since, until, channel: str | None = None) -> tuple[dict, dict, list]:
+	"""The sessions started in [since, until), as deflection_rules counts them: ({session: outcome},
+	{session: "YYYY-MM" started}, [(session, event, article, articles shown)])."""
+	session, event = frappe.qb.DocType(SESSION), frappe.qb.DocType(EVENT)
+	in_period = (session.started_on >= since) & (session.started_on < until)
+	if channel:
+		in_period &= session.channel == channel
+	rows = (
+		frappe.qb.from_(session)
+		.select(session.name, session.outcome, session.started_on)
+		.where(in_period)
+		.run()
+	)
+	events = (
+		frappe.qb.from_(event)
+		.join(session)
+		.on(session.name == event.session)
+		.select(event.session, event.event, event.article, event.articles)
+		.where(in_period)
+		.run()
+	)
+	return (
+		{name: outcome for name, outcome, _started in rows},
+		{name: f"{started:%Y-%m}" for name, _outcome, started in rows},
+		[(s, e, a, json.loads(shown or "[]")) for s, e, a, shown in events],
+	)
+
+
 def _own_session(key: str | None):
 	if not key or not isinstance(key, str):
 		return None

@@ -116,8 +116,9 @@ def article_figures(
 
 
 def self_service_rate(outcomes: Iterable[str]) -> float | None:
-	"""Share of settled sessions that ended without a ticket after the customer opened an article
-	(confirmed or potential deflections); None when no session has settled."""
+	"""Self-service success rate: visits to a ticket form that ended without a ticket after the
+	customer opened a suggested article (confirmed or potential deflections) / visits settled."""
+	# None, not 0, when no visit has settled yet
 	settled = [o for o in outcomes if o != C.OUTCOME_OPEN]
 	if not settled:
 		return None

@@ -79,6 +79,7 @@ def _freeze(article, snapshot: dict, digest: str, review: str | None) -> str:
 			"audience": article.audience,
 			"published_on": now_datetime(),
 			"published_by": frappe.session.user,
+			"author": article.article_owner,
 			"review": review,
 			"content_hash": digest,
 			"snapshot": json.dumps(snapshot, sort_keys=True, ensure_ascii=False, indent=1),

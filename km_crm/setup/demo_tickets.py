@@ -1,13 +1,15 @@
 """Demo support history, loaded by `km_crm.setup.demo.load`: a support agent, a sales user, two customers
 with contacts and addresses (one contact also a portal user), and tickets, open and resolved, as
-ERPNext Issues and, when Helpdesk is installed, as HD Tickets, with the articles that solved them.
-Running it again adds nothing twice."""
+ERPNext Issues and, when Helpdesk is installed, as HD Tickets, with the articles that solved them;
+then months of history for the ROI and KCS reports (demo_history.py). Running it again adds nothing
+twice."""
 
 import frappe
 
 from km_crm import constants as C
 from km_crm.integrations import tickets
 from km_crm.knowledge import article_links
+from km_crm.setup import demo_history
 from km_crm.setup.demo_ticket_content import AGENTS, CUSTOMERS, TICKETS
 from km_crm.setup.demo_users import ensure_user
 
@@ -31,6 +33,9 @@ def load(article_names: dict[str, str], password: str) -> int:
 			if solved_by:
 				article_links.add_link(solved_by, doctype, name, C.LINK_SOLVED, user=agent)
 			created += 1
+	frappe.set_user("Administrator")
+	portal = next(c for c in CUSTOMERS if c["portal_user"])
+	demo_history.load(article_names, agent, {**contacts[portal["customer_name"]], "user": PORTAL_USER})
 	frappe.set_user("Administrator")
 	return created
 

@@ -5,19 +5,19 @@ Counted in deflection sessions started in the period (deflection_rules.py): conf
 are "this solved my problem" with no ticket after it; a potential deflection counts for each article
 the session opened; sessions still inside their window are not yet counted as either."""
 
-import json
-
 import frappe
 from frappe import _
 from frappe.utils import add_days, flt, getdate, today
 
 from km_crm import constants as C
-from km_crm.knowledge import deflection_rules
+from km_crm.knowledge import deflection, deflection_rules
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	outcomes, events = _sessions_and_events(filters)
+	since = getdate(filters.from_date or add_days(today(), -30))
+	until = add_days(getdate(filters.to_date or today()), 1)
+	outcomes, _months, events = deflection.sessions_and_events(since, until, filters.channel)
 	figures = deflection_rules.article_figures(outcomes, events)
 	titles = dict(
 		frappe.get_all(
@@ -88,30 +88,10 @@ def summary(outcomes) -> list[dict]:
 	if rate is not None:
 		cards.append(
 			{
-				"value": flt(rate * 100, 1),
-				"label": _("Self-Service Success Rate (%)"),
-				"datatype": "Float",
+				"value": f"{flt(rate * 100, 1)}%",
+				"label": _("Self-Service Success Rate"),
+				"datatype": "Data",
 				"indicator": "Blue",
 			}
 		)
 	return cards
-
-
-def _sessions_and_events(filters):
-	session, event = frappe.qb.DocType("KM Deflection Session"), frappe.qb.DocType("KM Deflection Event")
-	since = getdate(filters.from_date or add_days(today(), -30))
-	until = add_days(getdate(filters.to_date or today()), 1)
-	in_period = (session.started_on >= since) & (session.started_on < until)
-	if filters.channel:
-		in_period &= session.channel == filters.channel
-	outcomes = dict(frappe.qb.from_(session).select(session.name, session.outcome).where(in_period).run())
-	rows = (
-		frappe.qb.from_(event)
-		.join(session)
-		.on(session.name == event.session)
-		.select(event.session, event.event, event.article, event.articles)
-		.where(in_period)
-		.run()
-	)
-	events = [(s, e, a, json.loads(shown or "[]")) for s, e, a, shown in rows]
-	return outcomes, events

@@ -1,0 +1,108 @@
+"""KCS health metrics (pure: no Frappe). Each function's docstring is the definition the KCS Metrics
+report prints beside the figure.
+
+Inputs are plain records the report reads from the site:
+* ClosedTicket: a resolved or closed ticket of the period, when it was opened, and its article links
+  as (link type, article, when the article was first published or None);
+* PublishedArticle: an article first published in the period, when its draft began, and when the
+  ticket it was captured from was closed (if it was);
+* reuse counts of the live articles, and the people who linked or wrote against the agents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from km_crm import constants as C
+
+OFTEN = 3  # reused on this many tickets or more: "used often"
+DAY_HOURS = 24
+
+
+@dataclass(frozen=True)
+class ClosedTicket:
+	ticket: str
+	opened_on: datetime
+	links: tuple[tuple[str, str, datetime | None], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class PublishedArticle:
+	article: str
+	draft_on: datetime
+	published_on: datetime
+	ticket_closed_on: datetime | None = None
+
+
+def ratio(part: int, whole: int) -> float | None:
+	return part / whole if whole else None
+
+
+def link_rate(tickets: Sequence[ClosedTicket]) -> float | None:
+	"""Link rate: closed tickets with at least one linked article / closed tickets."""
+	return ratio(sum(1 for t in tickets if t.links), len(tickets))
+
+
+def reuse_and_create(tickets: Iterable[ClosedTicket]) -> tuple[int, int]:
+	"""Reuse against create: tickets linked to an article that solved or was referenced on them
+	(reuse), and tickets an article was created from (create)."""
+	reuse = create = 0
+	for t in tickets:
+		types = {link_type for link_type, _article, _published in t.links}
+		reuse += bool(types & {C.LINK_SOLVED, C.LINK_REFERENCED})
+		create += C.LINK_CREATED_FROM in types
+	return reuse, create
+
+
+def new_and_known(tickets: Iterable[ClosedTicket]) -> tuple[int, int]:
+	"""New against known: a ticket is "known" when an article published before the ticket was opened
+	is linked to it; "new" when it needed new knowledge (an article created from it, or published only
+	after it was opened). Tickets without links count as neither."""
+	new = known = 0
+	for t in tickets:
+		if not t.links:
+			continue
+		if any(
+			link_type != C.LINK_CREATED_FROM and published and published <= t.opened_on
+			for link_type, _article, published in t.links
+		):
+			known += 1
+		else:
+			new += 1
+	return new, known
+
+
+def participation(contributors: Iterable[str], agents: Iterable[str]) -> float | None:
+	"""Participation: agents who linked an article to a ticket or wrote one in the period / agents."""
+	agents = set(agents)
+	return ratio(len(set(contributors) & agents), len(agents))
+
+
+def hours_to_publish(article: PublishedArticle) -> float:
+	"""Time to publish: from the ticket's close when the article was captured from one, else from the
+	start of its draft, to its first publication, in hours."""
+	start = article.ticket_closed_on or article.draft_on
+	return max(0.0, (article.published_on - start).total_seconds() / 3600)
+
+
+def time_to_publish(articles: Sequence[PublishedArticle]) -> tuple[float | None, float | None]:
+	"""Published within a day: articles first published in the period within 24 hours of their
+	start (ticket close or draft) / articles first published in the period."""
+	# returns (median hours to publish, that share)
+	hours = sorted(hours_to_publish(a) for a in articles)
+	if not hours:
+		return None, None
+	mid = len(hours) // 2
+	median = hours[mid] if len(hours) % 2 else (hours[mid - 1] + hours[mid]) / 2
+	return median, ratio(sum(1 for h in hours if h <= DAY_HOURS), len(hours))
+
+
+def reuse_buckets(reuse_counts: Iterable[int]) -> dict[str, int]:
+	"""Articles by reuse: live articles linked to tickets three times or more ("often"), once or twice
+	("rarely"), or never."""
+	buckets = {"often": 0, "rarely": 0, "never": 0}
+	for count in reuse_counts:
+		buckets["often" if count >= OFTEN else "rarely" if count > 0 else "never"] += 1
+	return buckets

@@ -1,0 +1,105 @@
+"""KCS Metrics: the health of the knowledge practice; the definition of each figure is written above it.
+Figures come from km_crm.roi.figures (what the site holds) and km_crm.roi.kcs_metrics (the formulas)."""
+
+import frappe
+from frappe import _
+from frappe.utils import flt
+
+from km_crm.knowledge import deflection, deflection_rules
+from km_crm.roi import figures
+from km_crm.roi import kcs_metrics as m
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	since, until = figures.period(filters)
+	tickets = figures.closed_tickets(since, until)
+	published = figures.first_published_articles(since, until)
+	reuse, create = m.reuse_and_create(tickets)
+	new, known = m.new_and_known(tickets)
+	median, within_day = m.time_to_publish(published)
+	agents = figures.agents()
+	buckets = m.reuse_buckets(figures.live_reuse_counts())
+	outcomes, _months, _events = deflection.sessions_and_events(since, until)
+	linked = sum(1 for t in tickets if t.links)
+	rows = [
+		_row(
+			_("Link rate"),
+			_percent(m.link_rate(tickets)),
+			_("{0} of {1} closed tickets").format(linked, len(tickets)),
+			m.link_rate,
+		),
+		_row(
+			_("Reuse against create"),
+			f"{reuse} : {create}",
+			_("{0} reused, {1} created").format(reuse, create),
+			m.reuse_and_create,
+		),
+		_row(
+			_("New against known"),
+			f"{new} : {known}",
+			_("{0} new, {1} known").format(new, known),
+			m.new_and_known,
+		),
+		_row(
+			_("Participation"),
+			_percent(m.participation(figures.contributors(since, until), agents)),
+			_("{0} agents").format(len(agents)),
+			m.participation,
+		),
+		_row(
+			_("Time to publish (median)"),
+			_("{0} h").format(flt(median, 1)) if median is not None else "",
+			_("{0} articles first published").format(len(published)),
+			m.hours_to_publish,
+		),
+		_row(_("Published within a day"), _percent(within_day), "", m.time_to_publish),
+		_row(
+			_("Articles by reuse"),
+			_("{0} often, {1} rarely, {2} never").format(
+				buckets["often"], buckets["rarely"], buckets["never"]
+			),
+			_("live articles"),
+			m.reuse_buckets,
+		),
+		_row(
+			_("Self-service success rate"),
+			_percent(deflection_rules.self_service_rate(outcomes.values())),
+			_("{0} ticket form sessions").format(len(outcomes)),
+			deflection_rules.self_service_rate,
+		),
+	]
+	chart = {
+		"data": {
+			"labels": [_("Used often"), _("Used rarely"), _("Never used")],
+			"datasets": [
+				{"name": _("Articles"), "values": [buckets["often"], buckets["rarely"], buckets["never"]]}
+			],
+		},
+		"type": "bar",
+	}
+	message = (
+		"<ul>" + "".join(f"<li>{frappe.utils.escape_html(r.pop('definition'))}</li>" for r in rows) + "</ul>"
+	)
+	return _columns(), rows, message, chart
+
+
+def _columns():
+	return [
+		{"fieldname": "metric", "label": _("Metric"), "fieldtype": "Data", "width": 220},
+		{"fieldname": "value", "label": _("Value"), "fieldtype": "Data", "width": 200},
+		{"fieldname": "basis", "label": _("Out of"), "fieldtype": "Data", "width": 240},
+	]
+
+
+def _row(metric: str, value: str, basis: str, formula) -> dict:
+	"""A metric with its definition: the first sentence of the formula's docstring, translated."""
+	return {"metric": metric, "value": value, "basis": basis, "definition": _(_definition(formula))}
+
+
+def _definition(formula) -> str:
+	return " ".join((formula.__doc__ or "").split())
+
+
+def _percent(value: float | None) -> str:
+	return "" if value is None else f"{flt(value * 100, 1)}%"

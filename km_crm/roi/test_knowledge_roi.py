@@ -1,0 +1,224 @@
+"""The Knowledge ROI report against a hand-made history: two resolved tickets solved with an article,
+two comparable tickets without one, a confirmed deflection and a programme cost; the figures on the
+report are the worked example's."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import flt, today
+
+from km_crm import constants as C
+from km_crm.api import deflection as deflection_api
+from km_crm.knowledge import article_links, deflection
+from km_crm.roi import calc
+from km_crm.roi.report.knowledge_roi import knowledge_roi as report
+from km_crm.tests.factories import (
+	GovernanceFixture,
+	as_user,
+	make_issue,
+	make_portal_user,
+	override_settings,
+	published,
+	word,
+)
+
+test_ignore = ["Item"]
+
+
+class TestKnowledgeROI(FrappeTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		self.company = frappe.db.get_value("Company", {}, "name")
+		override_settings(
+			self,
+			"KM ROI Settings",
+			company=self.company,
+			currency=frappe.db.get_value("Company", self.company, "default_currency"),
+			assisted_ticket_cost=30,
+			agent_hourly_cost=None,
+			handling_hours=None,
+			self_service_cost=2,
+			potential_deflection_weight=50,
+		)
+		override_settings(self, "KM Settings", suggest_on_ticket_forms=1)
+		self.term = word()
+		self.article = published(
+			GovernanceFixture(), audience="Public", title=f"Router {self.term} keeps rebooting"
+		)
+		self.issue_type = (
+			frappe.get_doc({"doctype": "Issue Type", "__newname": f"KM ROI {self.term}"}).insert().name
+		)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def resolved_issue(self, hours: float, solved_with: str | None = None) -> str:
+		issue = make_issue(f"Router {self.term} reboots", issue_type=self.issue_type, status="Closed")
+		frappe.db.set_value("Issue", issue.name, {"resolution_time": hours * 3600, "opening_date": today()})
+		if solved_with:
+			article_links.add_link(solved_with, "Issue", issue.name, C.LINK_SOLVED)
+		return issue.name
+
+	def test_the_report_shows_the_worked_example(self):
+		for hours in (10, 14):
+			self.resolved_issue(hours)
+		for hours in (4, 8):
+			self.resolved_issue(hours, solved_with=self.article)
+		customer = make_portal_user("roicustomer", "Customer")
+		with as_user(customer):
+			session = deflection_api.suggest(C.CHANNEL_ERPNEXT_PORTAL, f"Router {self.term} keeps rebooting")[
+				"session"
+			]
+			deflection.opened(session, self.article)
+			deflection_api.solved(session, self.article)
+		frappe.get_doc(
+			{
+				"doctype": "KM Program Cost",
+				"posting_date": today(),
+				"category": "People",
+				"company": self.company,
+				"hours": 10,
+				"hourly_rate": 5,
+			}
+		).insert()
+
+		columns, rows, message, chart, summary = report.execute({"view": "Articles"})
+		row = next(r for r in rows if r["article"] == self.article)
+		# baseline 12 h; savings 8 h and 4 h: 6 h per ticket, half the ticket's time, so half its cost
+		self.assertEqual((row["tickets_solved"], row["compared"], row["comparable"]), (2, 2, 2))
+		self.assertAlmostEqual(row["hours_saved"], 6.0)
+		self.assertEqual(row["interval"], "-19.4 to 31.4 h")  # 6 ± 12.706 x 2 (n = 2)
+		self.assertEqual((row["confirmed"], row["potential"]), (1, 0))
+		self.assertAlmostEqual(row["deflection_value"], 28.0)  # 30 - 2 for one confirmed deflection
+		self.assertAlmostEqual(row["resolution_value"], 30.0)  # 2 tickets x 30 x 0.5
+		self.assertAlmostEqual(row["total_value"], 58.0)
+		self.assertIn("Currency", {c["fieldtype"] for c in columns})
+		self.assertIn("An assisted ticket costs", message)
+
+		_columns, months, _message, _chart, summary = report.execute(
+			{"view": "Months", "company": self.company}
+		)
+		month = next(m for m in months if m["month"] == today()[:7])
+		self.assertGreaterEqual(month["costs"], 50.0)  # 10 h x 5
+		self.assertEqual(month["roi"], flt(calc.roi(month["savings"], month["costs"]) * 100, 1))  # in %
+		cards = {c["label"]: c["value"] for c in summary}
+		self.assertAlmostEqual(cards["Savings"], sum(m["savings"] for m in months))
+		self.assertEqual(chart["data"]["labels"], [m["month"] for m in months])
+
+	def test_without_a_ticket_cost_the_report_says_so_and_shows_no_money(self):
+		override_settings(self, "KM ROI Settings", assisted_ticket_cost=None, agent_hourly_cost=None)
+		self.resolved_issue(10)
+		self.resolved_issue(14)
+		self.resolved_issue(4, solved_with=self.article)
+		_columns, rows, message, _chart, summary = report.execute({})
+		row = next(r for r in rows if r["article"] == self.article)
+		self.assertAlmostEqual(row["hours_saved"], 8.0)
+		self.assertIsNone(row["total_value"])
+		self.assertIn("not set in KM ROI Settings", message)
+		self.assertNotIn("Savings", {c["label"] for c in summary})
+
+	def test_a_programme_cost_from_hours_is_hours_times_rate(self):
+		cost = frappe.get_doc(
+			{
+				"doctype": "KM Program Cost",
+				"posting_date": today(),
+				"category": "Training",
+				"company": self.company,
+				"hours": 3,
+				"hourly_rate": 40,
+				"amount": 1,
+			}
+		).insert()
+		self.assertEqual(cost.amount, 120)
+		with self.assertRaises(frappe.ValidationError):
+			frappe.get_doc(
+				{
+					"doctype": "KM Program Cost",
+					"posting_date": today(),
+					"category": "Tooling",
+					"company": self.company,
+					"amount": -5,
+				}
+			).insert()
+
+
+class TestKCSMetrics(FrappeTestCase):
+	"""KCS Metrics on a month of its own (March 2019) that holds only the tickets seeded here."""
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+		self.f = GovernanceFixture()
+		self.article = published(self.f, audience="Customer", title=f"Modem {word()} drops calls")
+
+	def closed_issue(self, day: int, link_type: str | None = None) -> str:
+		issue = make_issue(f"Modem {word()} drops calls", status="Closed")
+		frappe.db.set_value(
+			"Issue", issue.name, {"opening_date": f"2019-03-{day:02d}", "resolution_time": 7200}
+		)
+		if link_type:
+			article_links.add_link(self.article, "Issue", issue.name, link_type)
+		return issue.name
+
+	def test_the_link_rate_is_the_hand_count(self):
+		from km_crm.roi.report.kcs_metrics import kcs_metrics as report
+
+		self.closed_issue(4, C.LINK_SOLVED)
+		self.closed_issue(5, C.LINK_REFERENCED)
+		self.closed_issue(6, C.LINK_SOLVED)
+		self.closed_issue(7)
+		_columns, rows, message, chart = report.execute({"from_date": "2019-03-01", "to_date": "2019-03-31"})
+		by_metric = {r["metric"]: r for r in rows}
+		# hand count: 3 of the 4 closed tickets have a linked article; the article was live before all
+		self.assertEqual(by_metric["Link rate"]["value"], "75.0%")
+		self.assertEqual(by_metric["Link rate"]["basis"], "3 of 4 closed tickets")
+		self.assertEqual(by_metric["Reuse against create"]["value"], "3 : 0")
+		self.assertEqual(
+			by_metric["New against known"]["value"], "3 : 0"
+		)  # the article went live after March 2019
+		self.assertIn("Link rate: closed tickets with at least one linked article / closed tickets.", message)
+		self.assertEqual(message.count("<li>"), len(rows))  # every figure's definition is on the page
+		self.assertEqual(len(chart["data"]["datasets"][0]["values"]), 3)
+
+
+class TestRecognition(FrappeTestCase):
+	"""Energy points (Frappe's Energy Point Rules, shipped as fixtures) for the work of knowledge."""
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+		override_settings(self, "Energy Point Settings", enabled=1)
+
+	def points_on(self, doctype: str, name: str) -> list[tuple]:
+		return [
+			(r.user, r.rule, r.points)
+			for r in frappe.get_all(
+				"Energy Point Log",
+				filters={"reference_doctype": doctype, "reference_name": name},
+				fields=["user", "rule", "points"],
+			)
+		]
+
+	def test_points_for_a_published_article_a_reuse_and_the_votes(self):
+		f = GovernanceFixture()
+		article = published(f, audience="Customer", title=f"Scanner {word()} jams")
+		points = dict(frappe.get_all("Energy Point Rule", fields=["name", "points"], as_list=True))
+		version = frappe.db.get_value("KM Article", article, "published_version")
+		self.assertEqual(
+			self.points_on("KM Article Version", version),
+			[(f.author, C.RULE_PUBLISHED, points[C.RULE_PUBLISHED])],
+		)
+		review = frappe.db.get_value("KM Article Version", version, "review")
+		for vote, voter in frappe.get_all(
+			"KM Review Vote", filters={"review": review}, fields=["name", "voter"], as_list=True
+		):
+			self.assertEqual(
+				self.points_on("KM Review Vote", vote), [(voter, C.RULE_VOTE, points[C.RULE_VOTE])]
+			)
+		link = article_links.add_link(
+			article, "Issue", make_issue(f"Scanner {word()} jams").name, C.LINK_SOLVED
+		)
+		self.assertEqual(
+			self.points_on("KM Article Link", link), [(f.author, C.RULE_REUSED, points[C.RULE_REUSED])]
+		)
+
+	def test_the_rules_ship_enabled(self):
+		for name in C.ENERGY_POINT_RULES:
+			self.assertTrue(frappe.db.get_value("Energy Point Rule", name, "enabled"), name)
