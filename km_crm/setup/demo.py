@@ -23,6 +23,8 @@ VOTERS = ("km.chair@example.com", "km.reviewer1@example.com")
 
 def load() -> dict:
 	ensure_roots()
+	# recognition shows in the demo: km_crm's Energy Point Rules need Frappe's energy points switched on
+	frappe.db.set_single_value("Energy Point Settings", "enabled", 1)
 	_users()
 	_categories()
 	_committee()
