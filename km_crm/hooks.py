@@ -38,6 +38,7 @@ scheduler_events = {
 		"km_crm.governance.tasks.close_expired_reviews",
 		"km_crm.governance.tasks.remind_pending_voters",
 	],
+	"monthly": ["km_crm.roi.quality_sampling.sample_last_month"],
 	"daily": [
 		"km_crm.governance.tasks.flag_articles_due_for_review",
 		"km_crm.search.indexer.reconcile",
@@ -50,11 +51,13 @@ permission_query_conditions = {
 	"KM Article": "km_crm.permissions.article_query_conditions",
 	"KM Article Version": "km_crm.permissions.version_query_conditions",
 	"KM Article Link": "km_crm.permissions.link_query_conditions",
+	"KM Quality Check": "km_crm.permissions.quality_check_query_conditions",
 }
 has_permission = {
 	"KM Article": "km_crm.permissions.article_has_permission",
 	"KM Article Version": "km_crm.permissions.version_has_permission",
 	"KM Article Link": "km_crm.permissions.link_has_permission",
+	"KM Quality Check": "km_crm.permissions.quality_check_has_permission",
 }
 
 # The knowledge portal (/knowledge): server-rendered pages in km_crm/www/knowledge

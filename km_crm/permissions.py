@@ -174,5 +174,24 @@ def link_has_permission(doc, ptype: str = "read", user: str | None = None) -> bo
 	return None if link_query_conditions(user) == "" else False
 
 
+# -- KM Quality Check ------------------------------------------------------------------------------
+QUALITY_REVIEWERS = frozenset({C.ROLE_COACH, C.ROLE_MANAGER, C.ROLE_SYSTEM_MANAGER})
+
+
+def quality_check_query_conditions(user: str | None = None) -> str:
+	"""Coaches and managers see every quality check; a contributor sees the checks of their own work."""
+	user = user or frappe.session.user
+	if user == C.ADMINISTRATOR or QUALITY_REVIEWERS & set(frappe.get_roles(user)):
+		return ""
+	return f"`tabKM Quality Check`.`contributor` = {frappe.db.escape(user)}"
+
+
+def quality_check_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
+	user = user or frappe.session.user
+	if user == C.ADMINISTRATOR or QUALITY_REVIEWERS & set(frappe.get_roles(user)):
+		return None
+	return ptype == "read" and doc.contributor == user
+
+
 def _sql_list(values) -> str:
 	return ", ".join(frappe.db.escape(v) for v in values) or "''"

@@ -228,6 +228,7 @@ def article_rows(filters) -> list[dict]:
 	deflected = {f.article: f for f in deflection_rules.article_figures(outcomes, events)}
 	solved = solved_tickets_by_article()
 	articles = {name for name, keys in solved.items() if keys & by_key.keys()} | set(deflected)
+	articles &= _articles_matching(filters)
 	titles = dict(
 		frappe.get_all(
 			"KM Article", filters={"name": ("in", list(articles))}, fields=["name", "title"], as_list=True
@@ -305,6 +306,21 @@ def programme_by_month(filters) -> list[dict]:
 			}
 		)
 	return out
+
+
+def _articles_matching(filters) -> set[str]:
+	"""Articles of the category (and its subcategories) and language the filters name."""
+	conditions = {}
+	if filters.get("language"):
+		conditions["language"] = filters["language"]
+	if filters.get("category"):
+		lft, rgt = frappe.db.get_value("KM Category", filters["category"], ["lft", "rgt"]) or (0, 0)
+		conditions["category"] = (
+			"in",
+			frappe.get_all("KM Category", filters={"lft": (">=", lft), "rgt": ("<=", rgt)}, pluck="name")
+			or [""],
+		)
+	return set(frappe.get_all("KM Article", filters=conditions, pluck="name"))
 
 
 def _interval(saved: calc.TimeSaved) -> str:

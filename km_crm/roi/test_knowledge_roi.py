@@ -93,6 +93,13 @@ class TestKnowledgeROI(FrappeTestCase):
 		self.assertAlmostEqual(row["total_value"], 58.0)
 		self.assertIn("Currency", {c["fieldtype"] for c in columns})
 		self.assertIn("An assisted ticket costs", message)
+		category = frappe.db.get_value("KM Article", self.article, "category")
+		for filters, listed in (
+			({"language": "zh"}, False),
+			({"language": "en", "category": category}, True),
+		):
+			_c, filtered, *_rest = report.execute({"view": "Articles", **filters})
+			self.assertEqual(self.article in [r["article"] for r in filtered], listed, filters)
 
 		_columns, months, _message, _chart, summary = report.execute(
 			{"view": "Months", "company": self.company}

@@ -17,6 +17,17 @@ frappe.query_reports["Knowledge ROI"] = {
 			],
 			default: "Articles",
 		},
+		{ fieldname: "category", label: __("Category"), fieldtype: "Link", options: "KM Category" },
+		{
+			fieldname: "language",
+			label: __("Language"),
+			fieldtype: "Select",
+			options: [
+				{ value: "", label: "" },
+				{ value: "en", label: __("English") },
+				{ value: "zh", label: __("Chinese") },
+			],
+		},
 		{ fieldname: "company", label: __("Company (Costs)"), fieldtype: "Link", options: "Company" },
 	],
 };
