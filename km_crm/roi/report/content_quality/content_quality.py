@@ -29,7 +29,7 @@ def execute(filters=None):
 				"labels": [m for m, _a, _n in overall],
 				"datasets": [{"name": _("Average Score"), "values": [a for _m, a, _n in overall]}],
 			},
-			"type": "line",
+			"type": "bar",
 		}
 		if overall
 		else None
