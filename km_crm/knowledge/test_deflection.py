@@ -247,12 +247,16 @@ class TestDeflection(FrappeTestCase):
 		with as_user(other):
 			deflection.opened(submitted, self.public)
 			make_issue(self.subject, raised_by=other)
-		_columns, rows, _message, _chart, cards = report.execute({"channel": C.CHANNEL_ERPNEXT_PORTAL})
+		_columns, rows, _message, chart, cards = report.execute({"channel": C.CHANNEL_ERPNEXT_PORTAL})
 		row = next(r for r in rows if r["article"] == self.public)
 		self.assertEqual(
 			(row["suggested"], row["opened"], row["confirmed"], row["submitted_after_opening"]), (2, 2, 1, 1)
 		)
 		self.assertEqual(row["title"], frappe.db.get_value("KM Article", self.public, "title"))
+		self.assertEqual(
+			len(chart["data"]["labels"]), min(10, sum(1 for r in rows if r["confirmed"] or r["potential"]))
+		)
+		self.assertEqual([d["values"] for d in report.chart([row])["data"]["datasets"]], [[1], [0]])
 		by_label = {c["label"]: c["value"] for c in cards}
 		self.assertGreaterEqual(by_label["Confirmed Deflections"], 1)
 		self.assertGreaterEqual(by_label["Tickets Submitted Anyway"], 1)

@@ -28,7 +28,25 @@ def execute(filters=None):
 		)
 	)
 	rows = [{**vars(f), "title": titles.get(f.article, "")} for f in figures]
-	return columns(), rows, None, None, summary(outcomes.values())
+	return columns(), rows, None, chart(rows), summary(outcomes.values())
+
+
+def chart(rows: list[dict], top: int = 10) -> dict | None:
+	"""Confirmed and potential deflections of the articles that deflected most."""
+	rows = [r for r in rows if r["confirmed"] or r["potential"]][:top]
+	if not rows:
+		return None
+	return {
+		"data": {
+			"labels": [r["article"] for r in rows],
+			"datasets": [
+				{"name": _("Confirmed Deflections"), "values": [r["confirmed"] for r in rows]},
+				{"name": _("Potential Deflections"), "values": [r["potential"] for r in rows]},
+			],
+		},
+		"type": "bar",
+		"barOptions": {"stacked": 1},
+	}
 
 
 def columns():
