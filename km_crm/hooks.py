@@ -69,7 +69,11 @@ website_route_rules = [
 page_renderer = ["km_crm.portal.sitemap.KnowledgeSitemap"]
 
 # Knowledge inside the ticket: the panel on the desk forms (Helpdesk's agent UI gets an HD Form Script)
-app_include_js = ["/assets/km_crm/js/km_plain_text.js", "/assets/km_crm/js/km_ticket_panel.js"]
+app_include_js = [
+	"/assets/km_crm/js/km_plain_text.js",
+	"/assets/km_crm/js/km_ticket_panel.js",
+	"/assets/km_crm/js/km_report_filters.js",
+]
 doctype_js = {
 	"Issue": "integrations/erpnext/issue.js",
 	"HD Ticket": "integrations/helpdesk/hd_ticket_desk.js",

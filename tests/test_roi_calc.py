@@ -4,6 +4,7 @@ from km_crm.roi.calc import (
 	Resolved,
 	assisted_ticket_cost,
 	deflection_value,
+	mean,
 	mean_interval,
 	resolution_value,
 	roi,
@@ -103,3 +104,9 @@ def test_t_quantiles_and_intervals():
 	assert mean_interval([3.0]) == (None, None)
 	low, high = mean_interval([2.0, 4.0])
 	assert low == pytest.approx(3 - 12.706 * 2**0.5 / 2**0.5) and high == pytest.approx(3 + 12.706)
+
+
+def test_measured_handling_hours_are_the_mean_and_none_without_any():
+	assert mean([1.5, 0.5]) == 1.0
+	assert mean([]) is None
+	assert assisted_ticket_cost(None, 40, mean([1.5, 0.5])) == 40.0

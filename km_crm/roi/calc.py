@@ -3,7 +3,8 @@
 The reports call these and nothing else computes money, so what a manager reads and what is tested
 here are the same numbers.
 
-* Cost of an assisted ticket: given, or the agent's hourly cost x the average handling hours.
+* Cost of an assisted ticket: given, or the agent's hourly cost x the average handling hours (given, or
+  measured from the time logged on tickets: km_crm.roi.figures).
 * A deflection saves an assisted ticket less the cost of the self-service session; a potential
   deflection counts at the configured weight (a confirmed one in full).
 * Resolution time saved by an article: each ticket solved with it is compared with the mean
@@ -68,6 +69,11 @@ def deflection_value(
 		return None
 	per_deflection = ticket_cost - (self_service_cost or 0.0)
 	return (confirmed + potential * max(0.0, min(1.0, potential_weight))) * per_deflection
+
+
+def mean(values: Sequence[float]) -> float | None:
+	"""The mean; None for no values."""
+	return sum(values) / len(values) if values else None
 
 
 @dataclass(frozen=True)

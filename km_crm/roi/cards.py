@@ -21,8 +21,8 @@ def _may_read(doctype: str) -> None:
 def link_rate(filters=None) -> dict:
 	"""Link rate of the tickets opened in the last 30 days."""
 	_may_read("KM Article Link")
-	since, until = figures.period({"from_date": frappe.utils.add_days(today(), -30), "to_date": today()})
-	rate = kcs_metrics.link_rate(figures.closed_tickets(since, until))
+	scope = figures.scope({"from_date": frappe.utils.add_days(today(), -30), "to_date": today()})
+	rate = kcs_metrics.link_rate(figures.closed_tickets(scope))
 	return {"value": round((rate or 0) * 100, 1), "fieldtype": "Percent", "precision": 1}
 
 

@@ -5,23 +5,30 @@ Tickets: resolved or closed ERPNext Issues (and Helpdesk HD Tickets when install
 period, with a resolution time; grouped for comparison by ticket type, priority and month. A ticket
 "has an article" when any article is linked to it; an article's tickets are those it is linked to
 as "Solved". Deflections: the self-service sessions started in the period (deflection_rules.py).
-Costs: KM Program Cost entries dated in the period."""
+Costs: KM Program Cost entries dated in the period.
+
+Filters (a Scope): a team narrows the tickets to those the team handled (integrations.teams) and the
+people to its members; category and language narrow the articles. Figures of articles alone
+(deflections, first publications, reuse, quality) count the team's articles: those its members own."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Min
+from frappe.query_builder.functions import Min, Sum
 from frappe.utils import add_days, flt, get_datetime, getdate, today
 
 from km_crm import constants as C
+from km_crm.integrations import teams
 from km_crm.knowledge import deflection, deflection_rules
 from km_crm.roi import calc, kcs_metrics
 
 RESOLVED_STATUSES = ("Resolved", "Closed")
 TICKET_TYPE_FIELD = {C.ISSUE: "issue_type", C.HD_TICKET: "ticket_type"}
+HANDLING_MEASURED = "Measured from Timesheets"
+HANDLING_WINDOW_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -38,13 +45,20 @@ def assumptions() -> Assumptions:
 	currency = s.currency or (
 		frappe.db.get_value("Company", s.company, "default_currency") if s.company else None
 	)
-	cost = calc.assisted_ticket_cost(s.assisted_ticket_cost, s.agent_hourly_cost, s.handling_hours)
+	hours, measured_on = flt(s.handling_hours), 0
+	if s.handling_time_source == HANDLING_MEASURED:
+		measured, measured_on = measured_handling_hours()
+		hours = measured if measured is not None else hours
+	cost = calc.assisted_ticket_cost(s.assisted_ticket_cost, s.agent_hourly_cost, hours)
 	if s.assisted_ticket_cost:
 		basis = _("given in KM ROI Settings")
+	elif cost is not None and measured_on:
+		basis = _(
+			"agent hourly cost {0} x {1} hours of handling, the mean logged in Timesheets on {2} Issues resolved in the last {3} days"
+		).format(_money(s.agent_hourly_cost, currency), flt(hours, 2), measured_on, HANDLING_WINDOW_DAYS)
 	elif cost is not None:
 		basis = _("agent hourly cost {0} x {1} hours of handling").format(
-			frappe.format_value(s.agent_hourly_cost, {"fieldtype": "Currency"}, currency=currency),
-			flt(s.handling_hours, 2),
+			_money(s.agent_hourly_cost, currency), flt(hours, 2)
 		)
 	else:
 		basis = _("not set")
@@ -58,39 +72,132 @@ def assumptions() -> Assumptions:
 	)
 
 
+def measured_handling_hours() -> tuple[float | None, int]:
+	"""(mean hours logged in Timesheets on the Tasks of Issues resolved in the last
+	HANDLING_WINDOW_DAYS days, how many Issues had time logged); (None, 0) without any."""
+	if not frappe.db.exists("DocType", "Timesheet Detail"):
+		return None, 0
+	detail, sheet = frappe.qb.DocType("Timesheet Detail"), frappe.qb.DocType("Timesheet")
+	task, issue = frappe.qb.DocType("Task"), frappe.qb.DocType("Issue")
+	per_issue = (
+		frappe.qb.from_(detail)
+		.join(sheet)
+		.on(sheet.name == detail.parent)
+		.join(task)
+		.on(task.name == detail.task)
+		.join(issue)
+		.on(issue.name == task.issue)
+		.select(issue.name, Sum(detail.hours))
+		.where(sheet.docstatus < 2)
+		.where(issue.status.isin(RESOLVED_STATUSES))
+		.where(issue.opening_date >= add_days(today(), -HANDLING_WINDOW_DAYS))
+		.groupby(issue.name)
+		.run()
+	)
+	hours = [flt(h) for _name, h in per_issue if flt(h) > 0]
+	return calc.mean(hours), len(hours)
+
+
+def _money(value, currency) -> str:
+	return frappe.format_value(value, {"fieldtype": "Currency"}, currency=currency)
+
+
 def period(filters) -> tuple:
 	since = getdate(filters.get("from_date") or add_days(today(), -90))
 	until = add_days(getdate(filters.get("to_date") or today()), 1)
 	return since, until
 
 
-def _resolved_rows(since, until) -> list:
-	"""Resolved or closed tickets opened in [since, until), both ticket doctypes, with their type."""
+@dataclass(frozen=True)
+class Scope:
+	"""What a report's filters ask for: the period [since, until), a team and an article subset."""
+
+	since: date
+	until: date
+	team: str | None = None
+	members: frozenset | None = None  # the team's users; None: everybody
+	articles: frozenset | None = None  # of the category and language asked; None: all
+
+	def owned(self, articles) -> set[str]:
+		"""Of `articles`, those in the scope: matching the article filters and owned by the team."""
+		out = set(articles) if self.articles is None else set(articles) & self.articles
+		if self.members is not None and out:
+			owners = dict(
+				frappe.get_all(
+					"KM Article",
+					filters={"name": ("in", list(out))},
+					fields=["name", "article_owner"],
+					as_list=True,
+				)
+			)
+			out = {a for a in out if owners.get(a) in self.members}
+		return out
+
+
+def scope(filters) -> Scope:
+	filters = frappe._dict(filters or {})
+	since, until = period(filters)
+	people = teams.members(filters.get("team"))
+	narrowed = filters.get("category") or filters.get("language")
+	return Scope(
+		since,
+		until,
+		filters.get("team") or None,
+		None if people is None else frozenset(people),
+		frozenset(_articles_matching(filters)) if narrowed else None,
+	)
+
+
+def scope_note(s: Scope) -> str:
+	"""What the filters mean, for the report's page (HTML); empty without filters."""
+	lines = []
+	if s.team:
+		lines.append(
+			_(
+				"Team {0}: tickets assigned to its members (or of its Helpdesk team), its members as agents, and the articles they own for deflections, publications and reuse."
+			).format(frappe.utils.escape_html(s.team))
+		)
+	if s.articles is not None:
+		lines.append(
+			_(
+				"Category and language: only links to, deflections by and figures of {0} matching articles."
+			).format(len(s.articles))
+		)
+	return "".join(f"<p>{line}</p>" for line in lines)
+
+
+def _resolved_rows(s: Scope) -> list:
+	"""Resolved or closed tickets opened in the period (the team's when one is asked for), both
+	ticket doctypes, with their type."""
 	rows = []
 	for doctype, type_field in TICKET_TYPE_FIELD.items():
 		if not frappe.db.exists("DocType", doctype):
 			continue
-		for row in frappe.get_all(
+		found = frappe.get_all(
 			doctype,
 			filters={
 				"status": ("in", RESOLVED_STATUSES),
-				"opening_date": ("between", (since, add_days(until, -1))),
+				"opening_date": ("between", (s.since, add_days(s.until, -1))),
 			},
 			fields=["name", "opening_date", "opening_time", "priority", "resolution_time", type_field],
-		):
-			row.key, row.ticket_type = f"{doctype}/{row.name}", row.get(type_field) or ""
-			rows.append(row)
+		)
+		team = teams.team_tickets(s.team, doctype, [r.name for r in found]) if s.team else None
+		for row in found:
+			if team is None or row.name in team:
+				row.key, row.ticket_type = f"{doctype}/{row.name}", row.get(type_field) or ""
+				rows.append(row)
 	return rows
 
 
-def resolved_tickets(since, until) -> tuple[list[calc.Resolved], dict[str, str]]:
-	"""(tickets with a resolution time, {ticket key: month}) for the resolved tickets opened in the period."""
+def resolved_tickets(s: Scope) -> tuple[list[calc.Resolved], dict[str, str]]:
+	"""(tickets with a resolution time, {ticket key: month}) for the resolved tickets opened in the
+	period. A ticket "has an article" when any article is linked to it, whatever the filters."""
 	linked = {
 		f"{d}/{n}"
 		for d, n in frappe.get_all("KM Article Link", fields=["ticket_doctype", "ticket"], as_list=True)
 	}
 	tickets, months = [], {}
-	for row in _resolved_rows(since, until):
+	for row in _resolved_rows(s):
 		if not flt(row.resolution_time) > 0:
 			continue
 		month = f"{row.opening_date:%Y-%m}"
@@ -106,27 +213,31 @@ def resolved_tickets(since, until) -> tuple[list[calc.Resolved], dict[str, str]]
 	return tickets, months
 
 
-def closed_tickets(since, until) -> list[kcs_metrics.ClosedTicket]:
-	"""The period's resolved tickets with their article links (and when each article first went live)."""
+def closed_tickets(s: Scope) -> list[kcs_metrics.ClosedTicket]:
+	"""The period's resolved tickets with their links to articles of the scope (and when each article
+	first went live)."""
 	first_live = _first_published()
 	links = defaultdict(list)
 	for doctype, name, link_type, article in frappe.get_all(
 		"KM Article Link", fields=["ticket_doctype", "ticket", "link_type", "article"], as_list=True
 	):
-		links[f"{doctype}/{name}"].append((link_type, article, first_live.get(article)))
+		if s.articles is None or article in s.articles:
+			links[f"{doctype}/{name}"].append((link_type, article, first_live.get(article)))
 	return [
 		kcs_metrics.ClosedTicket(
 			row.key,
 			get_datetime(f"{row.opening_date} {row.opening_time or '00:00:00'}"),
 			tuple(links[row.key]),
 		)
-		for row in _resolved_rows(since, until)
+		for row in _resolved_rows(s)
 	]
 
 
-def first_published_articles(since, until) -> list[kcs_metrics.PublishedArticle]:
-	"""Articles whose first version went live in the period, with where their clock started."""
-	first_live = {a: on for a, on in _first_published().items() if since <= getdate(on) < getdate(until)}
+def first_published_articles(s: Scope) -> list[kcs_metrics.PublishedArticle]:
+	"""Articles of the scope whose first version went live in the period, with where their clock
+	started."""
+	in_period = {a: on for a, on in _first_published().items() if s.since <= getdate(on) < getdate(s.until)}
+	first_live = {a: on for a, on in in_period.items() if a in s.owned(in_period)}
 	created = dict(
 		frappe.get_all(
 			"KM Article",
@@ -155,32 +266,44 @@ def first_published_articles(since, until) -> list[kcs_metrics.PublishedArticle]
 	]
 
 
-def contributors(since, until) -> set[str]:
-	"""People who linked an article to a ticket or had an article published in the period."""
+def contributors(s: Scope) -> set[str]:
+	"""People who linked an article of the scope to a ticket, or had one published, in the period."""
 	linkers = frappe.get_all(
 		"KM Article Link",
-		filters=[["linked_on", ">=", since], ["linked_on", "<", until]],
-		pluck="linked_by",
+		filters=[["linked_on", ">=", s.since], ["linked_on", "<", s.until]],
+		fields=["linked_by", "article"],
 	)
 	authors = frappe.get_all(
 		"KM Article",
-		filters={"name": ("in", [a.article for a in first_published_articles(since, until)] or [""])},
+		filters={"name": ("in", [a.article for a in first_published_articles(s)] or [""])},
 		pluck="article_owner",
 	)
-	return {u for u in (*linkers, *authors) if u}
+	return {
+		u
+		for u in (*(r.linked_by for r in linkers if s.articles is None or r.article in s.articles), *authors)
+		if u
+	}
 
 
-def agents() -> set[str]:
-	"""Enabled desk users holding one of the agent roles."""
+def agents(s: Scope | None = None) -> set[str]:
+	"""Enabled desk users holding one of the agent roles (the team's, when one is asked for)."""
 	roles = [r for r in C.AGENT_ROLES if frappe.db.exists("Role", r)]
 	users = frappe.get_all("Has Role", filters={"role": ("in", roles), "parenttype": "User"}, pluck="parent")
-	return set(frappe.get_all("User", filters={"name": ("in", users or [""]), "enabled": 1}, pluck="name"))
+	found = set(frappe.get_all("User", filters={"name": ("in", users or [""]), "enabled": 1}, pluck="name"))
+	return found if s is None or s.members is None else found & s.members
 
 
-def live_reuse_counts() -> list[int]:
-	return frappe.get_all(
-		"KM Article", filters={"status": ("in", C.LIVE_WORKING_COPY_STATUSES)}, pluck="reuse_count"
+def live_reuse_counts(s: Scope) -> list[int]:
+	"""Reuse counts of the live articles of the scope."""
+	live = dict(
+		frappe.get_all(
+			"KM Article",
+			filters={"status": ("in", C.LIVE_WORKING_COPY_STATUSES)},
+			fields=["name", "reuse_count"],
+			as_list=True,
+		)
 	)
+	return [live[a] or 0 for a in s.owned(live)]
 
 
 def _first_published() -> dict[str, str]:
@@ -220,15 +343,18 @@ def costs_by_month(since, until, company: str | None = None) -> dict[str, float]
 
 def article_rows(filters) -> list[dict]:
 	"""Per article: tickets solved with it and the time saved, deflections, and their value."""
-	a = assumptions()
-	since, until = period(filters)
-	tickets, _months = resolved_tickets(since, until)
+	a, s = assumptions(), scope(filters)
+	tickets, _months = resolved_tickets(s)
 	by_key = {t.ticket: t for t in tickets}
-	outcomes, _session_months, events = deflection.sessions_and_events(since, until)
-	deflected = {f.article: f for f in deflection_rules.article_figures(outcomes, events)}
+	outcomes, _session_months, events = deflection.sessions_and_events(s.since, s.until)
+	figures = deflection_rules.article_figures(outcomes, events)
+	deflecting = s.owned(f.article for f in figures)
+	deflected = {f.article: f for f in figures if f.article in deflecting}
 	solved = solved_tickets_by_article()
-	articles = {name for name, keys in solved.items() if keys & by_key.keys()} | set(deflected)
-	articles &= _articles_matching(filters)
+	articles = {name for name, keys in solved.items() if keys & by_key.keys()}
+	if s.articles is not None:
+		articles &= s.articles
+	articles |= set(deflected)
 	titles = dict(
 		frappe.get_all(
 			"KM Article", filters={"name": ("in", list(articles))}, fields=["name", "title"], as_list=True
@@ -266,26 +392,28 @@ def article_rows(filters) -> list[dict]:
 
 
 def programme_by_month(filters) -> list[dict]:
-	"""Per month: savings from deflections and from faster resolutions, costs, and ROI."""
-	a = assumptions()
-	since, until = period(filters)
-	tickets, ticket_months = resolved_tickets(since, until)
+	"""Per month: savings from deflections and from faster resolutions, costs, and ROI. With a team or
+	article filter, the sessions counted are those that opened or confirmed an article of the scope."""
+	a, s = assumptions(), scope(filters)
+	tickets, ticket_months = resolved_tickets(s)
 	solved = solved_tickets_by_article()
-	outcomes, session_months, _events = deflection.sessions_and_events(since, until)
-	costs = costs_by_month(since, until, filters.get("company"))
-	months = sorted(set(ticket_months.values()) | set(session_months.values()) | set(costs))
+	if s.articles is not None:
+		solved = {article: keys for article, keys in solved.items() if article in s.articles}
+	outcomes, session_months = self_service_outcomes(s, with_months=True)
+	costs = costs_by_month(s.since, s.until, filters.get("company"))
+	months = sorted(set(ticket_months.values()) | {session_months[x] for x in outcomes} | set(costs))
 	out = []
 	for month in months:
 		in_month = [t for t in tickets if ticket_months[t.ticket] == month]
 		keys = {t.ticket for t in in_month}
 		resolution = calc.total(
 			calc.resolution_value(
-				calc.time_saved([t for t in in_month if t.ticket in s], tickets), a.ticket_cost
+				calc.time_saved([t for t in in_month if t.ticket in keys_of], tickets), a.ticket_cost
 			)
-			for s in solved.values()
-			if s & keys
+			for keys_of in solved.values()
+			if keys_of & keys
 		)
-		month_outcomes = [o for s, o in outcomes.items() if session_months[s] == month]
+		month_outcomes = [o for x, o in outcomes.items() if session_months[x] == month]
 		deflected = calc.deflection_value(
 			month_outcomes.count(C.OUTCOME_DEFLECTED),
 			month_outcomes.count(C.OUTCOME_POTENTIAL),
@@ -306,6 +434,18 @@ def programme_by_month(filters) -> list[dict]:
 			}
 		)
 	return out
+
+
+def self_service_outcomes(s: Scope, with_months: bool = False):
+	"""{session: outcome} of the ticket-form sessions started in the period; with a team or article
+	filter, only the sessions that opened or confirmed an article of the scope. With `with_months`,
+	also {session: "YYYY-MM"}."""
+	outcomes, months, events = deflection.sessions_and_events(s.since, s.until)
+	if s.articles is not None or s.members is not None:
+		in_scope = s.owned(article for _s, _e, article, _shown in events if article)
+		sessions = {session for session, _e, article, _shown in events if article in in_scope}
+		outcomes = {session: o for session, o in outcomes.items() if session in sessions}
+	return (outcomes, months) if with_months else outcomes
 
 
 def _articles_matching(filters) -> set[str]:

@@ -2,20 +2,26 @@
 two comparable tickets without one, a confirmed deflection and a programme cost; the figures on the
 report are the worked example's."""
 
+import random
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import flt, today
+from frappe.utils import add_to_date, flt, now_datetime, today
 
 from km_crm import constants as C
 from km_crm.api import deflection as deflection_api
 from km_crm.knowledge import article_links, deflection
-from km_crm.roi import calc
+from km_crm.roi import calc, figures
 from km_crm.roi.report.knowledge_roi import knowledge_roi as report
 from km_crm.tests.factories import (
 	GovernanceFixture,
+	activity_type,
 	as_user,
+	make_department_team,
+	make_employee,
 	make_issue,
 	make_portal_user,
+	make_user,
 	override_settings,
 	published,
 	word,
@@ -156,11 +162,11 @@ class TestKCSMetrics(FrappeTestCase):
 		self.f = GovernanceFixture()
 		self.article = published(self.f, audience="Customer", title=f"Modem {word()} drops calls")
 
-	def closed_issue(self, day: int, link_type: str | None = None) -> str:
+	def closed_issue(self, day: int | str, link_type: str | None = None) -> str:
+		"""A closed Issue opened on `day` of March 2019 (or on the date given)."""
 		issue = make_issue(f"Modem {word()} drops calls", status="Closed")
-		frappe.db.set_value(
-			"Issue", issue.name, {"opening_date": f"2019-03-{day:02d}", "resolution_time": 7200}
-		)
+		opened = day if isinstance(day, str) else f"2019-03-{day:02d}"
+		frappe.db.set_value("Issue", issue.name, {"opening_date": opened, "resolution_time": 7200})
 		if link_type:
 			article_links.add_link(self.article, "Issue", issue.name, link_type)
 		return issue.name
@@ -184,6 +190,88 @@ class TestKCSMetrics(FrappeTestCase):
 		self.assertIn("Link rate: closed tickets with at least one linked article / closed tickets.", message)
 		self.assertEqual(message.count("<li>"), len(rows))  # every figure's definition is on the page
 		self.assertEqual(len(chart["data"]["datasets"][0]["values"]), 3)
+
+	def test_a_team_counts_the_tickets_its_members_handled(self):
+		from frappe.desk.form import assign_to
+
+		from km_crm.roi.report.kcs_metrics import kcs_metrics as report
+
+		member, outsider = (
+			make_user(f"km-team-{word()}", "Support Team"),
+			make_user(f"km-out-{word()}", "Support Team"),
+		)
+		team = make_department_team(member)
+		day = f"20{random.randint(0, 15):02d}-04-09"  # a day of its own: the class's tests share data
+		for user, link_type in ((member, C.LINK_SOLVED), (member, None), (outsider, C.LINK_SOLVED)):
+			issue = self.closed_issue(day, link_type)
+			assign_to.add({"assign_to": [user], "doctype": "Issue", "name": issue}, ignore_permissions=True)
+			with as_user(user):  # the agent finishes the assignment: a closed assignment still counts
+				assign_to.close("Issue", issue, user, ignore_permissions=True)
+		period = {"from_date": day, "to_date": day}
+		_columns, rows, message, _chart = report.execute({**period, "team": team})
+		by_metric = {r["metric"]: r for r in rows}
+		# hand count: the member handled two tickets, one with a linked article
+		self.assertEqual(by_metric["Link rate"]["basis"], "1 of 2 closed tickets")
+		self.assertEqual(by_metric["Link rate"]["value"], "50.0%")
+		self.assertEqual(by_metric["Participation"]["basis"], "1 agents")
+		self.assertIn(f"Team {team}", message)
+		_columns, everyone, _message, _chart = report.execute(period)
+		self.assertEqual({r["metric"]: r for r in everyone}["Link rate"]["basis"], "2 of 3 closed tickets")
+
+
+class TestHandlingTime(FrappeTestCase):
+	"""The cost of an assisted ticket from the time agents logged on Issues (Timesheets on Tasks)."""
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+		override_settings(
+			self,
+			"KM ROI Settings",
+			assisted_ticket_cost=None,
+			agent_hourly_cost=40,
+			handling_hours=0.5,
+			handling_time_source=figures.HANDLING_MEASURED,
+		)
+		self.logged = []
+
+	def log_hours(self, *hours: float) -> None:
+		issue = make_issue(f"Printer {word()} offline", status="Closed")
+		task = frappe.get_doc(
+			{"doctype": "Task", "subject": f"Work on {issue.name}", "issue": issue.name}
+		).insert()
+		employee = make_employee()
+		frappe.get_doc(
+			{
+				"doctype": "Timesheet",
+				"employee": employee,
+				"time_logs": [
+					{
+						"activity_type": activity_type(),
+						"hours": h,
+						"task": task.name,
+						"from_time": add_to_date(now_datetime(), hours=-3 * (i + 1)),
+					}
+					for i, h in enumerate(hours)
+				],
+			}
+		).insert()
+		self.logged.append(sum(hours))
+
+	def test_measured_handling_time_prices_the_ticket(self):
+		before, count_before = figures.measured_handling_hours()
+		self.log_hours(1.0, 0.5)
+		self.log_hours(0.5)
+		measured, count = figures.measured_handling_hours()
+		self.assertEqual(count, count_before + 2)
+		total_before = (before or 0) * count_before
+		self.assertAlmostEqual(measured, (total_before + 2.0) / count)
+		a = figures.assumptions()
+		self.assertAlmostEqual(a.ticket_cost, 40 * measured)
+		self.assertIn("logged in Timesheets", a.ticket_cost_basis)
+
+	def test_given_hours_count_until_time_is_logged(self):
+		override_settings(self, "KM ROI Settings", handling_time_source="Given")
+		self.assertAlmostEqual(figures.assumptions().ticket_cost, 20.0)  # 40 x 0.5 h
 
 
 class TestRecognition(FrappeTestCase):

@@ -12,6 +12,7 @@ from km_crm.roi.report.content_quality import content_quality as report
 from km_crm.tests.factories import (
 	GovernanceFixture,
 	as_user,
+	make_department_team,
 	make_user,
 	override_settings,
 	published,
@@ -88,3 +89,9 @@ class TestQualityChecks(FrappeTestCase):
 		this_month = next(r for r in rows if r["month"] == today()[:7])
 		self.assertEqual((this_month["checks"], this_month["score"]), (1, 60.0))
 		self.assertIn(today()[:7], chart["data"]["labels"])
+		# the team's trend: the contributor's team shows the score, with the team filter too
+		team = make_department_team(self.other)
+		_columns, rows, _message, _chart = report.execute({"group_by": "Team", "team": team})
+		self.assertEqual(
+			[(r["who"], r["month"], r["checks"], r["score"]) for r in rows], [(team, today()[:7], 1, 60.0)]
+		)

@@ -10,7 +10,7 @@ import frappe
 
 from km_crm.governance import review_round, tasks
 from km_crm.knowledge.doctype.km_category.km_category import ROOT_CATEGORY
-from km_crm.setup import demo_tickets
+from km_crm.setup import demo_teams, demo_tickets
 from km_crm.setup.demo_content import ARTICLES, CATEGORIES, COMMITTEE, USERS
 from km_crm.setup.demo_users import ensure_user
 from km_crm.setup.install import ensure_roots
@@ -42,6 +42,7 @@ def load() -> dict:
 	print(f"km_crm demo: {len(created)} articles created, {len(ARTICLES) - len(created)} already there.")
 	print(f"km_crm demo: {tickets_created} tickets created.")
 	users = [u for u, _n, _r in USERS] + [u for u, *_rest in demo_tickets.AGENTS]
+	users += [u for u, *_rest in demo_teams.SPECIALISTS]
 	print(f"Demo users log in with password {DEMO_PASSWORD!r}: " + ", ".join(users))
 	print(f"Customer portal user: {demo_tickets.PORTAL_USER} (same password)")
 	return created

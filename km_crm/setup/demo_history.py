@@ -38,9 +38,7 @@ def load(article_names: dict[str, str], agent: str, customer: dict) -> bool:
 	if frappe.db.exists("KM Program Cost", {"description": ("like", f"%{MARK}%")}):
 		return False
 	rng = random.Random(7)
-	company = frappe.db.get_single_value("Global Defaults", "default_company") or frappe.db.get_value(
-		"Company", {}, "name"
-	)
+	company = default_company()
 	_settings(company)
 	start = get_first_day(add_months(today(), -(MONTHS - 1)))
 	for month in range(MONTHS):
@@ -54,6 +52,12 @@ def load(article_names: dict[str, str], agent: str, customer: dict) -> bool:
 		_visits(first, rng, article_names, customer)
 		_costs(first, company)
 	return True
+
+
+def default_company() -> str | None:
+	return frappe.db.get_single_value("Global Defaults", "default_company") or frappe.db.get_value(
+		"Company", {}, "name"
+	)
 
 
 def _settings(company: str | None) -> None:

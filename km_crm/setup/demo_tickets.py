@@ -1,7 +1,8 @@
 """Demo support history, loaded by `km_crm.setup.demo.load`: a support agent, a sales user, two customers
 with contacts and addresses (one contact also a portal user), and tickets, open and resolved, as
 ERPNext Issues and, when Helpdesk is installed, as HD Tickets, with the articles that solved them;
-then months of history for the ROI and KCS reports (demo_history.py). Running it again adds nothing
+then months of history for the ROI and KCS reports (demo_history.py) and the teams that handled it
+(demo_teams.py). Running it again adds nothing
 twice."""
 
 import frappe
@@ -9,7 +10,7 @@ import frappe
 from km_crm import constants as C
 from km_crm.integrations import tickets
 from km_crm.knowledge import article_links
-from km_crm.setup import demo_history
+from km_crm.setup import demo_history, demo_teams
 from km_crm.setup.demo_ticket_content import AGENTS, CUSTOMERS, TICKETS
 from km_crm.setup.demo_users import ensure_user
 
@@ -36,6 +37,7 @@ def load(article_names: dict[str, str], password: str) -> int:
 	frappe.set_user("Administrator")
 	portal = next(c for c in CUSTOMERS if c["portal_user"])
 	demo_history.load(article_names, agent, {**contacts[portal["customer_name"]], "user": PORTAL_USER})
+	demo_teams.load(password, demo_history.default_company())
 	frappe.set_user("Administrator")
 	return created
 

@@ -253,3 +253,51 @@ def use_partner_role(test) -> str:
 		frappe.get_doc({"doctype": "Role", "role_name": PARTNER_ROLE, "desk_access": 0}).insert()
 	override_settings(test, "KM Settings", partner_role=PARTNER_ROLE)
 	return PARTNER_ROLE
+
+
+def make_employee(user: str | None = None, department: str | None = None) -> str:
+	"""An active Employee of the first Company (for the user, when given)."""
+	company = frappe.db.get_value("Company", {}, "name")
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Employee",
+				"first_name": unique("Employee"),
+				"gender": frappe.db.get_value("Gender", {}, "name"),
+				"date_of_birth": "1990-01-01",
+				"date_of_joining": "2020-01-01",
+				"company": company,
+				"department": department,
+				"user_id": user,
+				"status": "Active",
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def make_department_team(*members: str) -> str:
+	"""An ERPNext Department whose Employees are these users: a team km_crm reports filter by."""
+	department = (
+		frappe.get_doc(
+			{
+				"doctype": "Department",
+				"department_name": unique("KM Desk"),
+				"company": frappe.db.get_value("Company", {}, "name"),
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+	for user in members:
+		make_employee(user, department)
+	return department
+
+
+def activity_type() -> str:
+	if not frappe.db.exists("Activity Type", "KM Support"):
+		frappe.get_doc({"doctype": "Activity Type", "activity_type": "KM Support"}).insert(
+			ignore_permissions=True
+		)
+	return "KM Support"

@@ -1,12 +1,18 @@
 frappe.query_reports["Content Quality"] = {
 	filters: [
+		...km_crm.report_filters.period(6),
 		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.add_months(frappe.datetime.get_today(), -6),
+			fieldname: "group_by",
+			label: __("Trend of"),
+			fieldtype: "Select",
+			options: [
+				{ value: "Contributor", label: __("Contributor") },
+				{ value: "Team", label: __("Team") },
+			],
+			default: "Contributor",
 		},
-		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date", default: frappe.datetime.get_today() },
+		km_crm.report_filters.team(),
 		{ fieldname: "contributor", label: __("Contributor"), fieldtype: "Link", options: "User" },
 	],
+	onload: km_crm.report_filters.load_teams,
 };

@@ -1,11 +1,8 @@
 frappe.query_reports["KCS Metrics"] = {
 	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.add_months(frappe.datetime.get_today(), -1),
-		},
-		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date", default: frappe.datetime.get_today() },
+		...km_crm.report_filters.period(1),
+		km_crm.report_filters.team(),
+		...km_crm.report_filters.articles(),
 	],
+	onload: km_crm.report_filters.load_teams,
 };

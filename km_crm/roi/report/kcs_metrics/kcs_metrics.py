@@ -5,22 +5,22 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from km_crm.knowledge import deflection, deflection_rules
+from km_crm.knowledge import deflection_rules
 from km_crm.roi import figures
 from km_crm.roi import kcs_metrics as m
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	since, until = figures.period(filters)
-	tickets = figures.closed_tickets(since, until)
-	published = figures.first_published_articles(since, until)
+	scope = figures.scope(filters)
+	tickets = figures.closed_tickets(scope)
+	published = figures.first_published_articles(scope)
 	reuse, create = m.reuse_and_create(tickets)
 	new, known = m.new_and_known(tickets)
 	median, within_day = m.time_to_publish(published)
-	agents = figures.agents()
-	buckets = m.reuse_buckets(figures.live_reuse_counts())
-	outcomes, _months, _events = deflection.sessions_and_events(since, until)
+	agents = figures.agents(scope)
+	buckets = m.reuse_buckets(figures.live_reuse_counts(scope))
+	outcomes = figures.self_service_outcomes(scope)
 	linked = sum(1 for t in tickets if t.links)
 	rows = [
 		_row(
@@ -43,7 +43,7 @@ def execute(filters=None):
 		),
 		_row(
 			_("Participation"),
-			_percent(m.participation(figures.contributors(since, until), agents)),
+			_percent(m.participation(figures.contributors(scope), agents)),
 			_("{0} agents").format(len(agents)),
 			m.participation,
 		),
@@ -79,7 +79,10 @@ def execute(filters=None):
 		"type": "bar",
 	}
 	message = (
-		"<ul>" + "".join(f"<li>{frappe.utils.escape_html(r.pop('definition'))}</li>" for r in rows) + "</ul>"
+		"<ul>"
+		+ "".join(f"<li>{frappe.utils.escape_html(r.pop('definition'))}</li>" for r in rows)
+		+ "</ul>"
+		+ figures.scope_note(scope)
 	)
 	return _columns(), rows, message, chart
 

@@ -1,12 +1,6 @@
 frappe.query_reports["Knowledge ROI"] = {
 	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.add_months(frappe.datetime.get_today(), -3),
-		},
-		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date", default: frappe.datetime.get_today() },
+		...km_crm.report_filters.period(3),
 		{
 			fieldname: "view",
 			label: __("Show"),
@@ -17,17 +11,9 @@ frappe.query_reports["Knowledge ROI"] = {
 			],
 			default: "Articles",
 		},
-		{ fieldname: "category", label: __("Category"), fieldtype: "Link", options: "KM Category" },
-		{
-			fieldname: "language",
-			label: __("Language"),
-			fieldtype: "Select",
-			options: [
-				{ value: "", label: "" },
-				{ value: "en", label: __("English") },
-				{ value: "zh", label: __("Chinese") },
-			],
-		},
+		km_crm.report_filters.team(),
+		...km_crm.report_filters.articles(),
 		{ fieldname: "company", label: __("Company (Costs)"), fieldtype: "Link", options: "Company" },
 	],
+	onload: km_crm.report_filters.load_teams,
 };

@@ -16,7 +16,7 @@ def execute(filters=None):
 	savings = calc.total(m["savings"] for m in months) if a.ticket_cost is not None else None
 	costs = calc.total(m["costs"] for m in months)
 	summary = _summary(savings, costs, a)
-	message = _method(a)
+	message = _method(a) + figures.scope_note(figures.scope(filters))
 	if filters.view == "Months":
 		shown = [{**m, "roi": None if m["roi"] is None else flt(m["roi"] * 100, 1)} for m in months]
 		return _month_columns(), shown, message, _chart(months), summary
