@@ -11,6 +11,7 @@ from collections import defaultdict
 
 import frappe
 
+from km_crm import constants as C
 from km_crm.integrations import tickets
 
 HANDLED_TODO_STATUSES = ("Open", "Closed")
@@ -37,6 +38,31 @@ def teams() -> dict[str, set[str]]:
 		):
 			out[department].add(user)
 	return dict(out)
+
+
+def agents() -> set[str]:
+	"""Enabled desk users holding one of the agent roles: who handles tickets."""
+	roles = [r for r in C.AGENT_ROLES if frappe.db.exists("Role", r)]
+	users = frappe.get_all("Has Role", filters={"role": ("in", roles), "parenttype": "User"}, pluck="parent")
+	return set(frappe.get_all("User", filters={"name": ("in", users or [""]), "enabled": 1}, pluck="name"))
+
+
+def open_tickets(users) -> dict[str, int]:
+	"""{user: tickets of either doctype assigned to them and still open (an open ToDo)}."""
+	counts: dict[str, int] = {}
+	for user, count in frappe.get_all(
+		"ToDo",
+		filters={
+			"status": "Open",
+			"allocated_to": ("in", list(users) or [""]),
+			"reference_type": ("in", tickets.installed()),
+		},
+		fields=["allocated_to", "count(name) as n"],
+		group_by="allocated_to",
+		as_list=True,
+	):
+		counts[user] = count
+	return counts
 
 
 def team_names() -> list[str]:

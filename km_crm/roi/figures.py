@@ -287,9 +287,7 @@ def contributors(s: Scope) -> set[str]:
 
 def agents(s: Scope | None = None) -> set[str]:
 	"""Enabled desk users holding one of the agent roles (the team's, when one is asked for)."""
-	roles = [r for r in C.AGENT_ROLES if frappe.db.exists("Role", r)]
-	users = frappe.get_all("Has Role", filters={"role": ("in", roles), "parenttype": "User"}, pluck="parent")
-	found = set(frappe.get_all("User", filters={"name": ("in", users or [""]), "enabled": 1}, pluck="name"))
+	found = teams.agents()
 	return found if s is None or s.members is None else found & s.members
 
 

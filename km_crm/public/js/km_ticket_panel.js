@@ -29,6 +29,7 @@ km_crm.TicketPanel = class TicketPanel {
 						placeholder="${__("Search the knowledge base")}">
 				</div>
 				<div class="km-panel-body"><div class="text-muted small">${__("Loading suggestions…")}</div></div>
+				<div class="km-panel-experts"></div>
 			</div>`);
 		this.$wrapper.find(".km-panel-query").on(
 			"input",
@@ -38,6 +39,67 @@ km_crm.TicketPanel = class TicketPanel {
 			}, 400)
 		);
 		this.$wrapper.on("click", "[data-km-action]", (e) => this.act($(e.currentTarget)));
+	}
+
+	// Who has solved tickets like this one (saved tickets only; does not follow the typing)
+	load_experts() {
+		const $experts = this.$wrapper && this.$wrapper.find(".km-panel-experts");
+		if (!$experts || this.frm.is_new()) return $experts && $experts.empty();
+		frappe
+			.xcall("km_crm.api.experts.for_ticket", { ticket_doctype: this.frm.doctype, ticket: this.frm.doc.name })
+			.then((experts) => {
+				this.experts = experts;
+				$experts.html(
+					this.section(__("Experts"), experts.map((x, i) => this.expert_row(x, i)), __("No one else has solved a ticket like this yet."))
+				);
+			});
+	}
+
+	expert_row(x, i) {
+		const e = frappe.utils.escape_html;
+		const evidence = [...x.tickets, ...x.articles]
+			.map((t) => `<a href="${encodeURI(t.route)}">${e(t.name)}</a>`)
+			.join(", ");
+		return `<div class="km-panel-item km-panel-expert">
+			<div class="km-panel-item-head">
+				<span class="km-panel-item-title">${frappe.avatar(x.user, "avatar-xs")} ${e(x.full_name)}</span>
+				<span class="text-muted small">${__("{0} open", [x.open_tickets])}</span>
+			</div>
+			<div class="km-panel-snippet">${e(x.reason)}</div>
+			${evidence ? `<div class="text-muted small">${evidence}</div>` : ""}
+			<div class="km-panel-actions">
+				<button class="btn btn-xs btn-default" data-km-action="ask" data-index="${i}">${__("Ask to help")}</button>
+			</div>
+		</div>`;
+	}
+
+	ask(x) {
+		const dialog = new frappe.ui.Dialog({
+			title: __("Ask {0} to help", [x.full_name]),
+			fields: [
+				{
+					fieldname: "note",
+					fieldtype: "Small Text",
+					label: __("Note"),
+					description: __("The ticket is assigned to them as well, with this note."),
+				},
+			],
+			primary_action_label: __("Ask"),
+			primary_action: ({ note }) =>
+				frappe
+					.xcall("km_crm.api.experts.ask", {
+						ticket_doctype: this.frm.doctype,
+						ticket: this.frm.doc.name,
+						user: x.user,
+						note: note || "",
+					})
+					.then((r) => {
+						dialog.hide();
+						frappe.show_alert({ message: __("Assigned to {0}", [r.full_name]), indicator: "green" });
+						this.frm.reload_doc();
+					}),
+		});
+		dialog.show();
 	}
 
 	refresh_soon() {
@@ -137,6 +199,7 @@ km_crm.TicketPanel = class TicketPanel {
 
 	act($el) {
 		const action = $el.data("km-action");
+		if (action === "ask") return this.ask(this.experts[$el.data("index")]);
 		const r = (this.data.results || [])[$el.data("index")];
 		if (action === "open") return this.open(r);
 		if (action === "solved") return this.link(r, "Solved");
@@ -249,6 +312,7 @@ km_crm.ticket_panel = {
 			frm.km_panel = new km_crm.TicketPanel(frm);
 		}
 		frm.km_panel.refresh();
+		frm.km_panel.load_experts();
 	},
 
 	changed(frm) {
