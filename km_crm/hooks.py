@@ -43,6 +43,7 @@ scheduler_events = {
 		"km_crm.governance.tasks.flag_articles_due_for_review",
 		"km_crm.search.indexer.reconcile",
 		"km_crm.search.ticket_indexer.reconcile",
+		"km_crm.experts.profiles.nightly",
 	],
 }
 
@@ -73,6 +74,7 @@ app_include_js = [
 	"/assets/km_crm/js/km_plain_text.js",
 	"/assets/km_crm/js/km_ticket_panel.js",
 	"/assets/km_crm/js/km_report_filters.js",
+	"/assets/km_crm/js/km_org_panel.js",  # who knows them, knowledge for them: Customer, Lead, ...
 ]
 doctype_js = {
 	"Issue": "integrations/erpnext/issue.js",
@@ -94,6 +96,9 @@ doc_events = {
 		"on_update": "km_crm.integrations.ticket_events.on_ticket_update",
 		"on_trash": "km_crm.integrations.ticket_events.on_ticket_trash",
 	},
+	# experts: the evidence index is read again after what changes it (resolutions teach it directly)
+	"KM Article": {"on_update": "km_crm.experts.evidence.on_article_update"},
+	"KM Review Vote": {"after_insert": "km_crm.experts.evidence.on_change"},
 }
 
 export_python_type_annotations = True

@@ -90,3 +90,23 @@ def test_new_evidence_counts_once_added_and_nobody_knows_an_empty_site():
 	assert index.rank(analyze("printer jams")) == []
 	index.add(ticket("eve", "Issue/9", "printer jams on duplex"))
 	assert [s.user for s in index.rank(analyze("printer jams"))] == ["eve"]
+
+
+def test_someone_who_declared_other_languages_counts_half_and_anyone_else_speaks_all():
+	index = ExpertIndex(HISTORY, TODAY)
+	question = analyze("VPN cannot connect")
+	english_only = {"ann": Person(languages=("en",))}
+	plain = index.rank(question, language="zh")[0]
+	assert plain.user == "ann"
+	in_chinese = {s.user: s.score for s in index.rank(question, people=english_only, language="zh")}
+	assert in_chinese["ann"] == pytest.approx(plain.score * 0.5)
+	in_english = index.rank(question, people=english_only, language="en")[0]
+	assert in_english.score == pytest.approx(plain.score)
+	assert Person(languages=("zh-TW",)).speaks("zh") and Person().speaks("zh")
+
+
+def test_a_hidden_skill_no_longer_suggests_its_holder_but_stays_in_their_skills():
+	evidence = [Evidence("dee", ASKED, "Issue/7", TODAY, (), ("item_group:Routers",))]
+	hidden = ExpertIndex(evidence, TODAY, hidden={"dee": ["item_group:Routers"]})
+	assert hidden.rank(analyze("blinking light"), skills=["item_group:Routers"]) == []
+	assert [s.key for s in hidden.skills["dee"]] == ["item_group:Routers"]

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from km_crm.experts.relationships import (
+	ACCOUNT_MANAGER,
 	EMAIL_RECEIVED,
 	EMAIL_SENT,
 	MEETING,
@@ -20,6 +21,9 @@ def test_touches_fade_with_a_half_life_but_a_sales_team_role_does_not():
 	assert fade(date(2026, 6, 4), TODAY) == pytest.approx(0.5)  # 180 days
 	old_role = strength([Touch("sam", SALES_TEAM, date(2020, 1, 1), "Customer/Globex")], TODAY)
 	assert old_role[0].score == 4.0
+	manager = strength([Touch("sally", ACCOUNT_MANAGER, TODAY, "Customer/Globex")], TODAY)
+	assert manager[0].score == 4.0
+	assert manager[0].last is None  # a role is not a contact: "last in touch" stays empty
 
 
 def test_a_conversation_both_ways_counts_more_than_mail_sent_alone():

@@ -8,11 +8,11 @@ from frappe import _
 from frappe.desk.form import assign_to
 
 from km_crm import permissions
-from km_crm.experts import evidence
+from km_crm.experts import evidence, profiles, requests
 from km_crm.experts import expertise as X
 from km_crm.integrations import teams, tickets
 from km_crm.knowledge.sanitize import html_to_text
-from km_crm.search.analysis import analyze
+from km_crm.search.analysis import analyze, detect_language
 
 MAX_EXPERTS = 5
 
@@ -46,7 +46,7 @@ def ask(ticket_doctype: str, ticket: str, user: str, note: str | None = None) ->
 	assign_to.add(
 		{"assign_to": [user], "doctype": ticket_doctype, "name": ticket, "description": description}
 	)
-	evidence.clear()
+	requests.record(ticket_doctype, ticket, user, description)
 	return {"assigned": user, "full_name": frappe.utils.get_fullname(user)}
 
 
@@ -54,9 +54,14 @@ def _suggest(text: str, skills, limit, exclude=(), ticket=None) -> list[dict]:
 	limit = max(1, min(int(limit or 3), MAX_EXPERTS))
 	candidates = teams.agents()
 	load = teams.open_tickets(candidates)
-	people = {u: X.Person(open_tickets=load.get(u, 0)) for u in candidates}
 	found = evidence.index().rank(
-		analyze(text), skills, people=people, candidates=candidates, limit=limit, exclude=exclude
+		analyze(text),
+		skills,
+		people=profiles.people(candidates, load),
+		candidates=candidates,
+		limit=limit,
+		exclude=exclude,
+		language=detect_language(text),
 	)
 	return [_row(s, load.get(s.user, 0)) for s in found]
 
@@ -86,6 +91,9 @@ def _row(s: X.Suggestion, open_tickets: int) -> dict:
 		)
 	if articles:
 		reasons.append(_("wrote {0}").format(", ".join(a["name"] for a in articles)))
+	declared = [evidence.parse_ref(e.ref)[1] for e in s.similar if e.kind == X.DECLARED]
+	if declared:
+		reasons.append(_("declares {0}").format(", ".join(declared[:3])))
 	if not reasons:
 		reasons.append(_("works on tickets of this kind"))
 	return {
@@ -98,3 +106,90 @@ def _row(s: X.Suggestion, open_tickets: int) -> dict:
 		"open_tickets": open_tickets,
 		"score": round(s.score, 3),
 	}
+
+
+@frappe.whitelist()
+def profile_skills(profile: str) -> list[dict]:
+	"""The skills a profile's work shows, strongest first, with the evidence the caller may open;
+	skills the person hid are shown to them and to managers only."""
+	doc = frappe.get_doc("KM Expert Profile", profile)
+	doc.check_permission("read")
+	may_edit = frappe.has_permission("KM Expert Profile", "write", doc=doc)
+	hidden = {row.skill_key for row in doc.hidden_skills}
+	index = evidence.index()
+	out = []
+	for skill in index.skills.get(doc.user, [])[:20]:
+		if skill.key in hidden and not may_edit:
+			continue
+		kind, _sep, value = skill.key.partition(":")
+		pieces = sorted(
+			(e for e in index.pieces if e.user == doc.user and skill.key in e.skills),
+			key=lambda e: e.on,
+			reverse=True,
+		)
+		out.append(
+			{
+				"key": skill.key,
+				"kind": _SKILL_KIND_LABEL.get(kind, kind),
+				"skill": value,
+				"score": round(skill.score, 2),
+				"pieces": skill.pieces,
+				"last": str(skill.last),
+				"hidden": skill.key in hidden,
+				"evidence": _visible_evidence(pieces)[:5],
+			}
+		)
+	return out
+
+
+_SKILL_KIND_LABEL = {
+	"category": "Category",
+	"ticket_type": "Ticket Type",
+	"item_group": "Item Group",
+	"item": "Item",
+}
+
+
+def _visible_evidence(pieces) -> list[dict]:
+	"""The tickets and live articles among `pieces` that the caller may open."""
+	shown, articles = [], []
+	for e in pieces:
+		if e.kind in (X.RESOLVED, X.ASKED):
+			doctype, name = evidence.parse_ref(e.ref)
+			if frappe.has_permission(doctype, "read", doc=name):
+				shown.append({"name": name, "route": tickets.route(doctype, name), "on": str(e.on)})
+		elif e.kind in (X.AUTHORED, X.SOLVED_WITH, X.VOTE):
+			articles.append(e)
+	routes = permissions.live_routes([e.ref for e in articles])
+	shown += [{"name": e.ref, "route": routes[e.ref], "on": str(e.on)} for e in articles if e.ref in routes]
+	seen, out = set(), []
+	for row in sorted(shown, key=lambda r: r["on"], reverse=True):
+		if row["name"] not in seen:
+			seen.add(row["name"])
+			out.append(row)
+	return out
+
+
+@frappe.whitelist(methods=["POST"])
+def set_skill_hidden(profile: str, skill_key: str, hidden: int | bool = 1) -> list[str]:
+	"""Hide an inferred skill from others and from suggestions, or show it again."""
+	doc = frappe.get_doc("KM Expert Profile", profile)
+	doc.check_permission("write")
+	keys = [row.skill_key for row in doc.hidden_skills]
+	if frappe.utils.cint(hidden) and skill_key not in keys:
+		doc.append("hidden_skills", {"skill_key": skill_key})
+	elif not frappe.utils.cint(hidden):
+		doc.hidden_skills = [row for row in doc.hidden_skills if row.skill_key != skill_key]
+	doc.save()
+	return [row.skill_key for row in doc.hidden_skills]
+
+
+@frappe.whitelist()
+def my_profile() -> str:
+	"""The session user's profile (created when missing), for "My Expert Profile"."""
+	if (
+		frappe.session.user == "Guest"
+		or frappe.get_cached_value("User", frappe.session.user, "user_type") != "System User"
+	):
+		frappe.throw(_("Only desk users have an expert profile."), frappe.PermissionError)
+	return profiles.ensure(frappe.session.user)

@@ -101,6 +101,13 @@ def panel_labels() -> dict[str, str]:
 		"open_reply": _("Open the reply editor first."),
 		"created": _("Draft article created."),
 		"removed": _("Removed from the text:"),
+		"experts": _("Experts"),
+		"no_experts": _("No one else has solved a ticket like this yet."),
+		"ask": _("Ask to help"),
+		"ask_note": _("Note (the ticket is assigned to them as well, with this note)"),
+		"ask_send": _("Ask"),
+		"asked": _("Assigned. They will see your note."),
+		"open_count": _("open"),
 	}
 
 

@@ -7,8 +7,13 @@
   with its category as a skill;
 * solved_with: an article linked as "Solved" on a ticket, for the article's owner when somebody
   else handled the ticket;
-* vote: a review vote, for the voter, about the article's title and category.
-The index is cached for a few minutes (CACHE_SECONDS): a new resolution shows within that time.
+* vote: a review vote, for the voter, about the article's title and category;
+* asked: a ticket resolved by an expert who was asked to help (KM Expert Request), in place of
+  "resolved" for them;
+* declared: a skill on the person's KM Expert Profile, about the category's, item group's or item's
+  name and description (low weight).
+The index is cached (CACHE_SECONDS) and learns each resolved ticket as it happens (add_resolved);
+profile changes, publications and votes clear it, and a nightly job rebuilds it (rebuild).
 """
 
 import frappe
@@ -21,7 +26,7 @@ from km_crm.knowledge.sanitize import html_to_text
 from km_crm.search.analysis import analyze
 
 CACHE_KEY = "km_crm:expert_index"
-CACHE_SECONDS = 300
+CACHE_SECONDS = 6 * 3600
 TEXT_CHARS = 1500  # of a ticket's or article's text: enough to say what it was about
 TYPE_FIELD = {C.ISSUE: "issue_type", C.HD_TICKET: "ticket_type"}
 
@@ -43,23 +48,82 @@ def _terms(*parts) -> tuple[str, ...]:
 	return tuple(analyze(" ".join(html_to_text(p or "") for p in parts)[:TEXT_CHARS]))
 
 
+def _asked() -> set[tuple[str, str, str]]:
+	"""(ticket doctype, ticket, expert) of requests to help that the expert resolved."""
+	return {
+		(r.ticket_doctype, r.ticket, r.expert)
+		for r in frappe.get_all(
+			"KM Expert Request",
+			filters={"status": "Resolved", "resolved_by_expert": 1},
+			fields=["ticket_doctype", "ticket", "expert"],
+		)
+	}
+
+
+def _ticket_evidence(doctype: str, rows, asked) -> tuple[list[X.Evidence], dict[str, set[str]]]:
+	out, handled_by = [], {}
+	people = teams.handlers(doctype, [r.name for r in rows])
+	for row in rows:
+		ref = ticket_ref(doctype, row.name)
+		handled_by[ref] = people.get(row.name, set())
+		terms = _terms(row.subject, row.description)
+		skills = ticket_skills(doctype, row.get(TYPE_FIELD[doctype]))
+		for user in sorted(handled_by[ref]):
+			kind = X.ASKED if (doctype, row.name, user) in asked else X.RESOLVED
+			out.append(X.Evidence(user, kind, ref, getdate(row.modified), terms, skills))
+	return out, handled_by
+
+
+def _resolved_tickets(doctype: str, names: list[str] | None = None) -> list:
+	filters = {"status": ("in", tickets.TYPES[doctype].resolved_statuses)}
+	if names is not None:
+		filters["name"] = ("in", names)
+	return frappe.get_all(
+		doctype, filters=filters, fields=["name", "subject", "description", "modified", TYPE_FIELD[doctype]]
+	)
+
+
+def _declared() -> list[X.Evidence]:
+	"""Declared skills: about the name and description of what is declared, dated today."""
+	out = []
+	described = {"KM Category": "description", "Item Group": "description", "Item": "description"}
+	rows = frappe.get_all(
+		"KM Expert Skill",
+		filters={"parenttype": "KM Expert Profile"},
+		fields=["parent", "skill_type", "skill"],
+	)
+	for row in rows:
+		if not row.skill or not frappe.db.exists(row.skill_type, row.skill):
+			continue
+		about = frappe.db.get_value(row.skill_type, row.skill, described[row.skill_type]) or ""
+		title = row.skill
+		if row.skill_type == "Item":
+			title = f"{row.skill} {frappe.db.get_value('Item', row.skill, 'item_name') or ''}"
+		out.append(
+			X.Evidence(
+				row.parent,
+				X.DECLARED,
+				f"{row.skill_type}/{row.skill}",
+				getdate(today()),
+				_terms(title, about),
+				(skill_key(row.skill_type, row.skill),),
+			)
+		)
+	return out
+
+
+def skill_key(skill_type: str, skill: str) -> str:
+	return {"KM Category": "category", "Item Group": "item_group", "Item": "item"}[skill_type] + f":{skill}"
+
+
 def collect() -> list[X.Evidence]:
 	out: list[X.Evidence] = []
 	handled_by: dict[str, set[str]] = {}
+	asked = _asked()
 	for doctype in tickets.installed():
-		rows = frappe.get_all(
-			doctype,
-			filters={"status": ("in", tickets.TYPES[doctype].resolved_statuses)},
-			fields=["name", "subject", "description", "modified", TYPE_FIELD[doctype]],
-		)
-		people = teams.handlers(doctype, [r.name for r in rows])
-		for row in rows:
-			ref = ticket_ref(doctype, row.name)
-			handled_by[ref] = people.get(row.name, set())
-			terms = _terms(row.subject, row.description)
-			skills = ticket_skills(doctype, row.get(TYPE_FIELD[doctype]))
-			for user in handled_by[ref]:
-				out.append(X.Evidence(user, X.RESOLVED, ref, getdate(row.modified), terms, skills))
+		pieces, handlers = _ticket_evidence(doctype, _resolved_tickets(doctype), asked)
+		out += pieces
+		handled_by.update(handlers)
 	articles = {
 		a.name: a
 		for a in frappe.get_all(
@@ -111,18 +175,60 @@ def collect() -> list[X.Evidence]:
 					(f"category:{a.category}",) if a.category else (),
 				)
 			)
-	return out
+	return out + _declared()
+
+
+def hidden_skills() -> dict[str, set[str]]:
+	hidden: dict[str, set[str]] = {}
+	for row in frappe.get_all(
+		"KM Expert Hidden Skill",
+		filters={"parenttype": "KM Expert Profile"},
+		fields=["parent", "skill_key"],
+	):
+		hidden.setdefault(row.parent, set()).add(row.skill_key)
+	return hidden
 
 
 def index() -> X.ExpertIndex:
-	"""The site's expert index (cached for CACHE_SECONDS)."""
-	cache = frappe.cache()
-	found = cache.get_value(CACHE_KEY)
+	"""The site's expert index (cached for CACHE_SECONDS, rebuilt when the day changes)."""
+	found = frappe.cache().get_value(CACHE_KEY)
 	if found is None or found.today != getdate(today()):
-		found = X.ExpertIndex(collect(), getdate(today()))
-		cache.set_value(CACHE_KEY, found, expires_in_sec=CACHE_SECONDS)
+		found = rebuild()
 	return found
+
+
+def rebuild() -> X.ExpertIndex:
+	"""Read all the evidence again (the nightly job; the first request after a clear)."""
+	found = X.ExpertIndex(collect(), getdate(today()), hidden=hidden_skills())
+	frappe.cache().set_value(CACHE_KEY, found, expires_in_sec=CACHE_SECONDS)
+	return found
+
+
+def add_resolved(doctype: str, name: str) -> None:
+	"""Teach the cached index a ticket just resolved (its handlers' evidence), without a rebuild."""
+	found = frappe.cache().get_value(CACHE_KEY)
+	if found is None or doctype not in tickets.installed():
+		return
+	rows = _resolved_tickets(doctype, [name])
+	ref = ticket_ref(doctype, name)
+	if not rows or any(e.ref == ref for e in found.pieces):
+		return
+	pieces, _handlers = _ticket_evidence(doctype, rows, _asked())
+	for piece in pieces:
+		found.add(piece)
+	found.refresh(getdate(today()))
+	frappe.cache().set_value(CACHE_KEY, found, expires_in_sec=CACHE_SECONDS)
 
 
 def clear() -> None:
 	frappe.cache().delete_value(CACHE_KEY)
+
+
+def on_change(doc, method=None) -> None:
+	"""doc_events: a review vote, a declared skill: read the evidence again on the next request."""
+	clear()
+
+
+def on_article_update(doc, method=None) -> None:
+	if doc.has_value_changed("status") or doc.has_value_changed("article_owner"):
+		clear()

@@ -10,8 +10,11 @@ skill keys ("category:Billing", "ticket_type:Access", "item:SKU-1", "item_group:
 * Finding an expert for a question (text and skill keys): the evidence most like the question (by
   BM25 over the analysed terms, the NEIGHBOURS best pieces) votes for its owner, weighted by kind
   and decay; matching skill keys add their inferred score. Then availability and load: a person
-  away is left out, a busy one counts half, and the score shrinks with the share of their capacity
-  in use (a person at capacity is listed last). Each suggestion says why, in figures.
+  away is left out, a busy one counts half, so does one who declared languages other than the
+  question's, and the score shrinks with the share of their capacity in use (a person at capacity
+  is listed last). Each suggestion says why, in figures.
+* Declared skills are evidence too, of low weight; skills a person hides are not used to suggest
+  them (the work behind them still counts as text evidence: hidden, not erased).
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ ASKED = "asked"  # a ticket they resolved after being asked as the expert
 AUTHORED = "authored"  # an article they own that went live
 SOLVED_WITH = "solved_with"  # their article solved someone else's ticket
 VOTE = "vote"  # a review vote on an article
-KIND_WEIGHT = {RESOLVED: 1.0, ASKED: 1.5, AUTHORED: 2.0, SOLVED_WITH: 0.75, VOTE: 0.3}
+DECLARED = "declared"  # a skill the person declares on their profile (what it is about)
+KIND_WEIGHT = {RESOLVED: 1.0, ASKED: 1.5, AUTHORED: 2.0, SOLVED_WITH: 0.75, VOTE: 0.3, DECLARED: 0.5}
+OTHER_LANGUAGE_FACTOR = 0.5  # someone who declared languages, none of them the question's
 
 AVAILABLE, BUSY, AWAY = "Available", "Busy", "Away"
 
@@ -66,6 +71,12 @@ class Person:
 	availability: str = AVAILABLE
 	open_tickets: int = 0
 	capacity: int = 0  # 0: no limit
+	languages: tuple[str, ...] = ()  # declared ("en", "zh"); empty: any
+
+	def speaks(self, language: str | None) -> bool:
+		return not (language and self.languages) or language in {
+			lang.split("-")[0] for lang in self.languages
+		}
 
 
 @dataclass
@@ -127,15 +138,18 @@ def inferred_skills(evidence: Iterable[Evidence], today: date) -> dict[str, list
 class ExpertIndex:
 	"""The evidence of a site, ready to answer "who knows this" quickly."""
 
-	def __init__(self, evidence: Iterable[Evidence], today: date):
+	def __init__(
+		self, evidence: Iterable[Evidence], today: date, hidden: Mapping[str, Iterable[str]] | None = None
+	):
+		"""`hidden`: skill keys each person chose to hide; they are not used to suggest them."""
 		self.today = today
+		self.hidden = {user: set(keys) for user, keys in (hidden or {}).items()}
 		self.pieces: list[Evidence] = []
 		self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
 		self.lengths: list[int] = []
 		for e in evidence:
 			self.add(e)
-		self.skills = inferred_skills(self.pieces, today)
-		self._skill_of = {u: {s.key: s.score for s in skills} for u, skills in self.skills.items()}
+		self.refresh()
 
 	def add(self, e: Evidence) -> None:
 		"""Add one piece (the outcome of a ticket just resolved); skills follow on refresh()."""
@@ -148,7 +162,10 @@ class ExpertIndex:
 	def refresh(self, today: date | None = None) -> None:
 		self.today = today or self.today
 		self.skills = inferred_skills(self.pieces, self.today)
-		self._skill_of = {u: {s.key: s.score for s in skills} for u, skills in self.skills.items()}
+		self._skill_of = {
+			u: {s.key: s.score for s in skills if s.key not in self.hidden.get(u, ())}
+			for u, skills in self.skills.items()
+		}
 
 	def similar(self, terms: Sequence[str], limit: int | None = None) -> list[tuple[float, int]]:
 		"""(BM25 score, piece index) of the pieces most like `terms`, best first."""
@@ -176,11 +193,13 @@ class ExpertIndex:
 		candidates: Iterable[str] | None = None,
 		limit: int = 5,
 		exclude: Iterable[str] = (),
+		language: str | None = None,
 	) -> list[Suggestion]:
 		"""People best placed to solve a question, with the evidence that says so.
 
-		`people` holds availability and load (someone missing from it is available, unloaded);
-		`candidates`, when given, is who may be suggested at all (those allowed to take tickets)."""
+		`people` holds availability, load and languages (someone missing from it is available,
+		unloaded, speaks any language); `candidates`, when given, is who may be suggested at all
+		(those allowed to take tickets); `language` is the question's."""
 		people = people or {}
 		allowed = None if candidates is None else set(candidates)
 		excluded = set(exclude)
@@ -209,6 +228,8 @@ class ExpertIndex:
 				continue
 			base = text.get(user, 0.0) / votes + SKILL_WEIGHT * skill.get(user, 0.0)
 			factor = BUSY_FACTOR if p.availability == BUSY else 1.0
+			if not p.speaks(language):
+				factor *= OTHER_LANGUAGE_FACTOR
 			full = bool(p.capacity) and p.open_tickets >= p.capacity
 			if p.capacity and not full:
 				factor *= max(LOAD_FLOOR, 1 - LOAD_WEIGHT * p.open_tickets / p.capacity)

@@ -2,11 +2,11 @@
 
 Touches are dated, checkable contacts between an internal user and the organisation: emails they
 sent to or received from its contacts, meetings (Events with its contacts), ToDos on its records,
-Opportunities and Quotations they own, and a place in the Customer's Sales Team (a standing role:
-it does not fade). Each counts by kind and fades with a half-life of HALF_LIFE_DAYS. Emails both
-ways with the same person (a conversation, not a mailing) multiply the user's strength by
-RECIPROCITY. The result names the people they know there, when they were last in touch and what
-the strength rests on.
+Opportunities and Quotations they own, and standing roles that do not fade: a place in the
+Customer's Sales Team, its account manager, the Lead's owner. Each touch counts by kind and fades
+with a half-life of HALF_LIFE_DAYS. Emails both ways with the same person (a conversation, not a
+mailing) multiply the user's strength by RECIPROCITY. The result names the people they know there,
+when they were last in touch and what the strength rests on.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ TODO = "todo"
 OPPORTUNITY = "opportunity"
 QUOTATION = "quotation"
 SALES_TEAM = "sales_team"
+ACCOUNT_MANAGER = "account_manager"  # the Customer's account manager, the Lead's owner
 KIND_WEIGHT = {
 	EMAIL_SENT: 1.0,
 	EMAIL_RECEIVED: 1.5,  # they wrote to this user: they know whom to ask
@@ -34,8 +35,9 @@ KIND_WEIGHT = {
 	OPPORTUNITY: 2.0,
 	QUOTATION: 1.5,
 	SALES_TEAM: 4.0,
+	ACCOUNT_MANAGER: 4.0,
 }
-STANDING = {SALES_TEAM}
+STANDING = {SALES_TEAM, ACCOUNT_MANAGER}
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class Relationship:
 	user: str
 	score: float
 	contacts: list[str]
-	last: date
+	last: date | None  # the newest contact (a standing role is not one); None with roles only
 	kinds: dict[str, int]
 	evidence: list[str] = field(default_factory=list)  # newest first
 	reciprocal: bool = False
@@ -82,12 +84,13 @@ def strength(touches: Iterable[Touch], today: date, limit: int = 5) -> list[Rela
 			score *= RECIPROCITY
 		contacts = Counter(t.contact for t in mine if t.contact)
 		newest = sorted(mine, key=lambda t: _day(t.on), reverse=True)
+		contacts_made = [t for t in newest if t.kind not in STANDING]
 		out.append(
 			Relationship(
 				user=user,
 				score=round(score, 4),
 				contacts=[c for c, _n in contacts.most_common()],
-				last=_day(newest[0].on),
+				last=_day(contacts_made[0].on) if contacts_made else None,
 				kinds=dict(Counter(t.kind for t in mine)),
 				evidence=[t.ref for t in newest[:5]],
 				reciprocal=reciprocal,

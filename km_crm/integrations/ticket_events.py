@@ -1,5 +1,8 @@
 """doc_events of the ticket doctypes (Issue, HD Ticket): light, and never failing the save."""
 
+import frappe
+
+from km_crm.integrations import tickets
 from km_crm.knowledge import article_links, deflection
 from km_crm.search import ticket_indexer
 
@@ -12,6 +15,15 @@ def on_ticket_update(doc, method=None) -> None:
 	before = doc.get_doc_before_save()
 	if before is None or _indexed_fields_changed(before, doc):
 		ticket_indexer.enqueue_ticket(doc.doctype, doc.name)
+	if tickets.is_resolved(doc) and not (before and tickets.is_resolved(before)):
+		# experts asked to help: record the outcome; the expert index learns who resolved it
+		frappe.enqueue(
+			"km_crm.experts.requests.ticket_resolved",
+			queue="short",
+			enqueue_after_commit=True,
+			ticket_doctype=doc.doctype,
+			ticket=doc.name,
+		)
 
 
 def on_ticket_trash(doc, method=None) -> None:

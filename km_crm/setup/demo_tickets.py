@@ -2,15 +2,15 @@
 with contacts and addresses (one contact also a portal user), and tickets, open and resolved, as
 ERPNext Issues and, when Helpdesk is installed, as HD Tickets, with the articles that solved them;
 then months of history for the ROI and KCS reports (demo_history.py) and the teams that handled it
-(demo_teams.py). Running it again adds nothing
-twice."""
+(demo_teams.py), and who in the company knows the customers (demo_relationships.py). Running it
+again adds nothing twice."""
 
 import frappe
 
 from km_crm import constants as C
 from km_crm.integrations import tickets
 from km_crm.knowledge import article_links
-from km_crm.setup import demo_history, demo_teams
+from km_crm.setup import demo_history, demo_relationships, demo_teams
 from km_crm.setup.demo_ticket_content import AGENTS, CUSTOMERS, TICKETS
 from km_crm.setup.demo_users import ensure_user
 
@@ -38,6 +38,7 @@ def load(article_names: dict[str, str], password: str) -> int:
 	portal = next(c for c in CUSTOMERS if c["portal_user"])
 	demo_history.load(article_names, agent, {**contacts[portal["customer_name"]], "user": PORTAL_USER})
 	demo_teams.load(password, demo_history.default_company())
+	demo_relationships.load(demo_history.default_company())
 	frappe.set_user("Administrator")
 	return created
 

@@ -1,8 +1,9 @@
 // km_crm knowledge panel for Helpdesk's agent ticket page, installed as an HD Form Script
 // (km_crm/integrations/helpdesk/form_script.py). Helpdesk runs setupForm() when the ticket loads; it
 // returns a "Knowledge" header action that opens a side panel of suggested articles (following the
-// reply the agent types), links, insert into the reply, similar resolved tickets and, on a solved
-// ticket, "Create Article". All data comes from km_crm.api.tickets, which checks permissions.
+// reply the agent types), links, insert into the reply, similar resolved tickets, the experts who
+// solved tickets like it (ask one to help) and, on a solved ticket, "Create Article". All data comes
+// from km_crm.api.tickets and km_crm.api.experts, which check permissions.
 function setupForm({ doc, call, toast, createToast }) {
 	const API = "km_crm.api.tickets.";
 	const PANEL_ID = "km-crm-knowledge-panel";
@@ -25,6 +26,7 @@ function setupForm({ doc, call, toast, createToast }) {
 	if (state.ticket !== doc.name) {
 		state.query = "";
 		state.reply = "";
+		state.asking = null;
 	}
 	state.ticket = doc.name;
 
@@ -100,6 +102,17 @@ function setupForm({ doc, call, toast, createToast }) {
 		})
 			.then((data) => token === state.token && render(data))
 			.catch((e) => notify(errorText(e), "error"));
+		if (state.expertsFor !== state.ticket) {
+			// experts follow the saved ticket, not the typing: once per ticket
+			state.expertsFor = state.ticket;
+			state.experts = null;
+			call("km_crm.api.experts.for_ticket", { ticket_doctype: "HD Ticket", ticket: state.ticket })
+				.then((experts) => {
+					state.experts = experts;
+					if (state.data) render(state.data);
+				})
+				.catch((e) => notify(errorText(e), "error"));
+		}
 	}
 
 	function render(data) {
@@ -151,6 +164,23 @@ function setupForm({ doc, call, toast, createToast }) {
 				}`
 			)
 		);
+		const experts = (state.experts || []).map((x, i) =>
+			item(
+				`<div style="display:flex;justify-content:space-between;gap:8px"><strong>${esc(x.full_name)}</strong><span style="color:#7c7c7c">${esc(
+					x.open_tickets
+				)} ${esc(L.open_count)}</span></div>
+				<div style="color:#525252;margin:2px 0">${esc(x.reason)}</div>
+				<div style="margin-bottom:4px">${[...x.tickets, ...x.articles]
+					.map((t) => `<a href="${esc(t.route)}" target="_blank" rel="noopener">${esc(t.name)}</a>`)
+					.join(", ")}</div>
+				${
+					state.asking === i
+						? `<textarea data-km-note rows="2" placeholder="${esc(L.ask_note)}" style="width:100%;padding:4px 6px;border:1px solid #d8d8d8;border-radius:6px"></textarea>
+						${button(L.ask_send, "ask-send", i)}`
+						: button(L.ask, "ask", i)
+				}`
+			)
+		);
 		const capture = data.can_capture
 			? `<button data-km-action="capture" style="margin-top:10px;width:100%;padding:6px;border-radius:6px;border:1px solid #d8d8d8;background:#f7f7f7">${esc(
 					L.create_article
@@ -166,6 +196,7 @@ function setupForm({ doc, call, toast, createToast }) {
 			${section(L.linked, links)}
 			${section(state.query ? L.results : L.suggested, results, state.query ? L.no_results : L.no_suggestions)}
 			${section(L.similar, similar)}
+			${state.experts ? section(L.experts, experts, L.no_experts) : ""}
 			${capture}`;
 	}
 
@@ -177,6 +208,11 @@ function setupForm({ doc, call, toast, createToast }) {
 		const r = ((state.data && state.data.results) || [])[Number(el.dataset.index)];
 		if (action === "close") return show(false);
 		if (action === "capture") return captureArticle();
+		if (action === "ask") {
+			state.asking = Number(el.dataset.index);
+			return render(state.data);
+		}
+		if (action === "ask-send") return askExpert(state.experts[Number(el.dataset.index)]);
 		if (!r) return;
 		if (action === "open") {
 			if (state.data.search_id)
@@ -202,6 +238,18 @@ function setupForm({ doc, call, toast, createToast }) {
 				.then((m) => insertIntoReply(m.html))
 				.catch((err) => notify(errorText(err), "error"));
 		}
+	}
+
+	function askExpert(x) {
+		const note = (panel().querySelector("[data-km-note]") || {}).value || "";
+		call("km_crm.api.experts.ask", { ticket_doctype: "HD Ticket", ticket: state.ticket, user: x.user, note })
+			.then(() => {
+				notify(state.data.labels.asked);
+				state.asking = null;
+				state.expertsFor = null; // the expert is assigned now: read the list again
+				refresh();
+			})
+			.catch((err) => notify(errorText(err), "error"));
 	}
 
 	// Helpdesk's reply editor is a TipTap editor: insert at the cursor when it is open, else copy.
