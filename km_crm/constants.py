@@ -90,6 +90,11 @@ AUDIENCES = (INTERNAL, CUSTOMER, PARTNER, PUBLIC)
 ISSUE = "Issue"
 HD_TICKET = "HD Ticket"
 TICKET_DOCTYPES = (ISSUE, HD_TICKET)
+
+# --- Routing to experts (KM Settings > Experts) ------------------------------------------------------
+ROUTE_ALWAYS = "Every ticket nobody took"
+ROUTE_NO_ARTICLE = "Only when no article matches the ticket"
+
 LINK_SOLVED = "Solved"
 LINK_REFERENCED = "Referenced"
 LINK_CREATED_FROM = "Created From"

@@ -10,7 +10,8 @@ from km_crm.integrations import teams
 ASKED, RESOLVED = "Asked", "Resolved"
 
 
-def record(ticket_doctype: str, ticket: str, expert: str, note: str) -> str:
+def record(ticket_doctype: str, ticket: str, expert: str, note: str, routed: bool = False) -> str:
+	"""An expert asked by the session user, or `routed` by the rule (nobody asked)."""
 	return (
 		frappe.get_doc(
 			{
@@ -18,7 +19,8 @@ def record(ticket_doctype: str, ticket: str, expert: str, note: str) -> str:
 				"ticket_doctype": ticket_doctype,
 				"ticket": ticket,
 				"expert": expert,
-				"asked_by": frappe.session.user,
+				"asked_by": None if routed else frappe.session.user,
+				"routed": int(routed),
 				"asked_on": now_datetime(),
 				"note": note,
 				"status": ASKED,

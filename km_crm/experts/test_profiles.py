@@ -6,10 +6,18 @@ from frappe.desk.form import assign_to
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
 
+from km_crm import constants as C
 from km_crm.api import experts as api
-from km_crm.experts import evidence, profiles, requests
+from km_crm.experts import evidence, profiles, requests, routing
 from km_crm.experts import expertise as X
-from km_crm.tests.factories import as_user, make_category, make_issue, make_user, word
+from km_crm.tests.factories import (
+	as_user,
+	make_category,
+	make_issue,
+	make_user,
+	override_settings,
+	word,
+)
 
 test_ignore = ["Item"]
 
@@ -119,6 +127,9 @@ class TestAskingAnExpert(ExpertsCase):
 		self.assertEqual(
 			(request.status, request.expert, request.asked_by), ("Asked", self.expert, self.agent)
 		)
+		cached = evidence.index()
+		ref = f"Issue/{ticket.name}"
+		self.assertFalse([e for e in cached.pieces if e.ref == ref])
 		ticket.reload()
 		ticket.status = "Closed"
 		ticket.save(ignore_permissions=True)
@@ -127,5 +138,38 @@ class TestAskingAnExpert(ExpertsCase):
 		self.assertEqual(request.status, "Resolved")
 		self.assertTrue(request.resolved_by_expert)
 		self.assertGreaterEqual(request.hours_to_resolution, 0)
-		kinds = {e.kind for e in evidence.rebuild().pieces if e.ref == f"Issue/{ticket.name}"}
-		self.assertEqual(kinds, {X.ASKED})
+		# the cached index learnt it without a rebuild, as the expert's "asked" evidence
+		learnt = {(e.user, e.kind) for e in evidence.index().pieces if e.ref == ref}
+		self.assertEqual(learnt, {(self.expert, X.ASKED)})
+		self.assertEqual(evidence.index().skills.keys(), evidence.rebuild().skills.keys())
+
+
+class TestRoutingToExperts(ExpertsCase):
+	def assignees(self, ticket: str) -> set[str]:
+		return set(
+			frappe.get_all(
+				"ToDo",
+				filters={"reference_type": "Issue", "reference_name": ticket, "status": "Open"},
+				pluck="allocated_to",
+			)
+		)
+
+	def test_a_ticket_nobody_took_goes_to_the_available_expert_within_capacity(self):
+		override_settings(self, "KM Settings", route_to_experts=0)
+		self.resolved_by(self.expert, 2)
+		ticket = make_issue(f"{self.thing} {self.term} error again").name
+		self.assertIsNone(routing.route_new_ticket("Issue", ticket))  # the rule is off
+		override_settings(self, "KM Settings", route_to_experts=1, route_when=C.ROUTE_ALWAYS)
+		evidence.clear()
+		self.assertEqual(routing.route_new_ticket("Issue", ticket), self.expert)
+		self.assertEqual(self.assignees(ticket), {self.expert})
+		request = frappe.get_last_doc("KM Expert Request", filters={"ticket": ticket})
+		self.assertTrue(request.routed)
+		self.assertIn("resolved 2 tickets like this", request.note)
+		taken = make_issue(f"{self.thing} {self.term} error once more").name
+		assign_to.add({"assign_to": [self.agent], "doctype": "Issue", "name": taken}, ignore_permissions=True)
+		self.assertIsNone(routing.route_new_ticket("Issue", taken))  # somebody took it
+		self.assertEqual(self.assignees(taken), {self.agent})
+		self.profile(self.expert, capacity=1)  # the routed ticket fills their capacity
+		third = make_issue(f"{self.thing} {self.term} error a third time").name
+		self.assertNotEqual(routing.route_new_ticket("Issue", third), self.expert)

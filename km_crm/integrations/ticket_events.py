@@ -2,6 +2,7 @@
 
 import frappe
 
+from km_crm.experts import routing
 from km_crm.integrations import tickets
 from km_crm.knowledge import article_links, deflection
 from km_crm.search import ticket_indexer
@@ -9,6 +10,7 @@ from km_crm.search import ticket_indexer
 
 def on_ticket_insert(doc, method=None) -> None:
 	deflection.ticket_submitted(doc)
+	routing.enqueue(doc)
 
 
 def on_ticket_update(doc, method=None) -> None:
