@@ -19,12 +19,18 @@ MAX_EXPERTS = 5
 
 @frappe.whitelist()
 def for_ticket(ticket_doctype: str, ticket: str, limit: int = 3) -> list[dict]:
-	"""People best placed to solve this ticket, with why; those already assigned are left out."""
+	"""People best placed to solve this ticket, with why: `limit` people not on it yet, and those of
+	the best who are already assigned (marked, so the agent sees the expert is on it)."""
 	doc = tickets.get_ticket(ticket_doctype, ticket)
 	text = f"{doc.subject or ''} {html_to_text(doc.get('description') or '')}"
 	skills = evidence.ticket_skills(ticket_doctype, doc.get(evidence.TYPE_FIELD[ticket_doctype]))
 	assigned = teams.handlers(ticket_doctype, [ticket]).get(ticket, set())
-	return _suggest(text, skills, limit, exclude=assigned | {frappe.session.user}, ticket=doc)
+	limit = max(1, min(int(limit or 3), MAX_EXPERTS))
+	rows = _suggest(text, skills, limit + len(assigned), exclude={frappe.session.user}, ticket=doc)
+	for row in rows:
+		row["assigned"] = row["user"] in assigned
+	free = [row["user"] for row in rows if not row["assigned"]][:limit]
+	return [row for row in rows if row["assigned"] or row["user"] in free]
 
 
 @frappe.whitelist()
@@ -51,7 +57,7 @@ def ask(ticket_doctype: str, ticket: str, user: str, note: str | None = None) ->
 
 
 def _suggest(text: str, skills, limit, exclude=(), ticket=None) -> list[dict]:
-	limit = max(1, min(int(limit or 3), MAX_EXPERTS))
+	limit = max(1, min(int(limit or 3), 2 * MAX_EXPERTS))
 	candidates = teams.agents()
 	load = teams.open_tickets(candidates)
 	found = evidence.index().rank(

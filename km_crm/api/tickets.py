@@ -108,6 +108,7 @@ def panel_labels() -> dict[str, str]:
 		"ask_send": _("Ask"),
 		"asked": _("Assigned. They will see your note."),
 		"open_count": _("open"),
+		"assigned": _("Assigned"),
 	}
 
 

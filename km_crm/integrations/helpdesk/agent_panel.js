@@ -174,7 +174,9 @@ function setupForm({ doc, call, toast, createToast }) {
 					.map((t) => `<a href="${esc(t.route)}" target="_blank" rel="noopener">${esc(t.name)}</a>`)
 					.join(", ")}</div>
 				${
-					state.asking === i
+					x.assigned
+						? badge(L.assigned, "#e4f5e9")
+						: state.asking === i
 						? `<textarea data-km-note rows="2" placeholder="${esc(L.ask_note)}" style="width:100%;padding:4px 6px;border:1px solid #d8d8d8;border-radius:6px"></textarea>
 						${button(L.ask_send, "ask-send", i)}`
 						: button(L.ask, "ask", i)

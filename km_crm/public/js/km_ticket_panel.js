@@ -67,9 +67,11 @@ km_crm.TicketPanel = class TicketPanel {
 			</div>
 			<div class="km-panel-snippet">${e(x.reason)}</div>
 			${evidence ? `<div class="text-muted small">${evidence}</div>` : ""}
-			<div class="km-panel-actions">
-				<button class="btn btn-xs btn-default" data-km-action="ask" data-index="${i}">${__("Ask to help")}</button>
-			</div>
+			<div class="km-panel-actions">${
+				x.assigned
+					? `<span class="indicator-pill green">${__("Assigned")}</span>`
+					: `<button class="btn btn-xs btn-default" data-km-action="ask" data-index="${i}">${__("Ask to help")}</button>`
+			}</div>
 		</div>`;
 	}
 
