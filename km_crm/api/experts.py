@@ -35,7 +35,8 @@ def for_ticket(ticket_doctype: str, ticket: str, limit: int = 3) -> list[dict]:
 
 @frappe.whitelist()
 def for_question(question: str, limit: int = 5) -> list[dict]:
-	"""People best placed to answer a free question."""
+	"""People best placed to answer a free question (for desk users)."""
+	_desk_user_only()
 	if not (question or "").strip():
 		frappe.throw(_("Describe the problem to find who has solved it before."))
 	return _suggest(question, (), limit)
@@ -75,7 +76,7 @@ def _suggest(text: str, skills, limit, exclude=(), ticket=None) -> list[dict]:
 def _row(s: X.Suggestion, open_tickets: int) -> dict:
 	"""A suggestion as the panel shows it: the reasons name what the caller may open, nothing else."""
 	today = evidence.index().today
-	visible_tickets, articles = [], []
+	visible_tickets, articles, published = [], [], []
 	for e in s.similar:
 		if e.kind in (X.RESOLVED, X.ASKED):
 			doctype, name = evidence.parse_ref(e.ref)
@@ -86,7 +87,10 @@ def _row(s: X.Suggestion, open_tickets: int) -> dict:
 					)
 		elif e.kind in (X.AUTHORED, X.SOLVED_WITH) and e.ref not in articles:
 			articles.append(e.ref)
-	routes = permissions.live_routes(articles)
+		elif e.kind == X.PUBLISHED and e.ref not in published:
+			published.append(e.ref)
+	routes = permissions.live_routes(articles + published)
+	published = [a for a in published if a in routes and a not in articles][:3]
 	articles = [{"name": a, "route": routes[a]} for a in articles if a in routes][:3]
 	reasons = []
 	if visible_tickets:
@@ -97,6 +101,8 @@ def _row(s: X.Suggestion, open_tickets: int) -> dict:
 		)
 	if articles:
 		reasons.append(_("wrote {0}").format(", ".join(a["name"] for a in articles)))
+	if published:
+		reasons.append(_("published {0}").format(", ".join(published)))
 	declared = [evidence.parse_ref(e.ref)[1] for e in s.similar if e.kind == X.DECLARED]
 	if declared:
 		reasons.append(_("declares {0}").format(", ".join(declared[:3])))
@@ -164,7 +170,7 @@ def _visible_evidence(pieces) -> list[dict]:
 			doctype, name = evidence.parse_ref(e.ref)
 			if frappe.has_permission(doctype, "read", doc=name):
 				shown.append({"name": name, "route": tickets.route(doctype, name), "on": str(e.on)})
-		elif e.kind in (X.AUTHORED, X.SOLVED_WITH, X.VOTE):
+		elif e.kind in (X.AUTHORED, X.PUBLISHED, X.SOLVED_WITH, X.VOTE):
 			articles.append(e)
 	routes = permissions.live_routes([e.ref for e in articles])
 	shown += [{"name": e.ref, "route": routes[e.ref], "on": str(e.on)} for e in articles if e.ref in routes]
@@ -193,9 +199,11 @@ def set_skill_hidden(profile: str, skill_key: str, hidden: int | bool = 1) -> li
 @frappe.whitelist()
 def my_profile() -> str:
 	"""The session user's profile (created when missing), for "My Expert Profile"."""
-	if (
-		frappe.session.user == "Guest"
-		or frappe.get_cached_value("User", frappe.session.user, "user_type") != "System User"
-	):
-		frappe.throw(_("Only desk users have an expert profile."), frappe.PermissionError)
+	_desk_user_only()
 	return profiles.ensure(frappe.session.user)
+
+
+def _desk_user_only() -> None:
+	user = frappe.session.user
+	if user == "Guest" or frappe.get_cached_value("User", user, "user_type") != "System User":
+		frappe.throw(_("Experts and expert profiles are for desk users."), frappe.PermissionError)

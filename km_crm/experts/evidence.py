@@ -4,7 +4,8 @@
   (a closed assignment counts: integrations.teams.handlers), about its subject and description,
   with its ticket type as a skill;
 * authored: every article that went live, for its owner, about its title, issue and resolution,
-  with its category as a skill;
+  with its category as a skill; published: the same for the person who published it (when that is
+  not the owner);
 * solved_with: an article linked as "Solved" on a ticket, for the article's owner when somebody
   else handled the ticket;
 * vote: a review vote, for the voter, about the article's title and category;
@@ -129,21 +130,26 @@ def collect() -> list[X.Evidence]:
 		for a in frappe.get_all(
 			"KM Article",
 			filters={"status": ("in", C.LIVE_WORKING_COPY_STATUSES)},
-			fields=["name", "title", "issue", "resolution", "category", "article_owner", "last_published_on"],
+			fields=[
+				"name",
+				"title",
+				"issue",
+				"resolution",
+				"category",
+				"article_owner",
+				"published_by",
+				"last_published_on",
+			],
 		)
 	}
 	for a in articles.values():
+		terms = _terms(a.title, a.issue, a.resolution)
+		skills = (f"category:{a.category}",) if a.category else ()
+		on = getdate(a.last_published_on or today())
 		if a.article_owner:
-			out.append(
-				X.Evidence(
-					a.article_owner,
-					X.AUTHORED,
-					a.name,
-					getdate(a.last_published_on or today()),
-					_terms(a.title, a.issue, a.resolution),
-					(f"category:{a.category}",) if a.category else (),
-				)
-			)
+			out.append(X.Evidence(a.article_owner, X.AUTHORED, a.name, on, terms, skills))
+		if a.published_by and a.published_by != a.article_owner:
+			out.append(X.Evidence(a.published_by, X.PUBLISHED, a.name, on, terms, skills))
 	for link in frappe.get_all(
 		"KM Article Link",
 		filters={"link_type": C.LINK_SOLVED},

@@ -1,7 +1,7 @@
 """Expertise from the work (pure: no Frappe): who has really solved problems like this one.
 
 Evidence is what people did, each piece dated and checkable: a ticket they resolved, an article
-they wrote, an article of theirs that solved someone else's ticket, a review vote, a ticket they
+they wrote or published, an article of theirs that solved someone else's ticket, a review vote, a ticket they
 resolved when asked as the expert. Each piece carries the analysed text of what it was about and
 skill keys ("category:Billing", "ticket_type:Access", "item:SKU-1", "item_group:Routers").
 
@@ -37,10 +37,19 @@ K1, B = 1.2, 0.75
 RESOLVED = "resolved"  # a ticket the person resolved (assigned to it when it closed)
 ASKED = "asked"  # a ticket they resolved after being asked as the expert
 AUTHORED = "authored"  # an article they own that went live
+PUBLISHED = "published"  # an article someone else wrote that they published
 SOLVED_WITH = "solved_with"  # their article solved someone else's ticket
 VOTE = "vote"  # a review vote on an article
 DECLARED = "declared"  # a skill the person declares on their profile (what it is about)
-KIND_WEIGHT = {RESOLVED: 1.0, ASKED: 1.5, AUTHORED: 2.0, SOLVED_WITH: 0.75, VOTE: 0.3, DECLARED: 0.5}
+KIND_WEIGHT = {
+	RESOLVED: 1.0,
+	ASKED: 1.5,
+	AUTHORED: 2.0,
+	PUBLISHED: 0.5,
+	SOLVED_WITH: 0.75,
+	VOTE: 0.3,
+	DECLARED: 0.5,
+}
 OTHER_LANGUAGE_FACTOR = 0.5  # someone who declared languages, none of them the question's
 
 AVAILABLE, BUSY, AWAY = "Available", "Busy", "Away"

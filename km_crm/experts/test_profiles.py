@@ -107,6 +107,16 @@ class TestExpertProfiles(ExpertsCase):
 				api.set_skill_hidden(name, key, 0)
 		self.assertEqual(evidence.index().rank((), [key], limit=5), [])  # hidden: not used to suggest
 
+	def test_my_profile_is_made_for_desk_users_only(self):
+		with as_user(self.expert):
+			self.assertEqual(api.my_profile(), self.expert)
+		customer = make_user(f"customer-{word()}", website=True)
+		with as_user(customer):
+			with self.assertRaises(frappe.PermissionError):
+				api.my_profile()
+			with self.assertRaises(frappe.PermissionError):
+				api.for_question("printer offline")
+
 	def test_a_profile_refuses_what_makes_no_sense(self):
 		name = profiles.ensure(self.expert)
 		doc = frappe.get_doc("KM Expert Profile", name)

@@ -30,7 +30,7 @@ km_crm.org_panel.render = function (frm) {
 				.join(", ");
 			const knows = p.knows.length ? __("knows {0}", [p.knows.map(e).join(", ")]) : "";
 			return `<div class="km-org-person" style="margin-bottom: var(--margin-sm)">
-				<div>${frappe.avatar(p.user, "avatar-xs")} <b>${e(p.full_name)}</b>
+				<div>${frappe.avatar(p.user, "avatar-xs", p.full_name)} <b>${e(p.full_name)}</b>
 					${knows ? `<span class="text-muted"> · ${knows}</span>` : ""}</div>
 				<div class="text-muted small">${e(p.reason)}${p.conversation ? " · " + __("emails both ways") : ""}${
 					p.last ? " · " + __("last in touch {0}", [frappe.datetime.str_to_user(p.last)]) : ""

@@ -62,7 +62,7 @@ km_crm.TicketPanel = class TicketPanel {
 			.join(", ");
 		return `<div class="km-panel-item km-panel-expert">
 			<div class="km-panel-item-head">
-				<span class="km-panel-item-title">${frappe.avatar(x.user, "avatar-xs")} ${e(x.full_name)}</span>
+				<span class="km-panel-item-title">${frappe.avatar(x.user, "avatar-xs", x.full_name)} ${e(x.full_name)}</span>
 				<span class="text-muted small">${__("{0} open", [x.open_tickets])}</span>
 			</div>
 			<div class="km-panel-snippet">${e(x.reason)}</div>
