@@ -186,6 +186,7 @@ def group_hits(
 
 _WORDS_RE = re.compile(rf"[^\W_{CJK_CHARS}]+")
 _CJK_RE = re.compile(f"[{CJK_CHARS}]")
+_WORD_CHAR_RE = re.compile(rf"[^\W_{CJK_CHARS}]")  # a character _WORDS_RE takes into a word
 
 
 def _mark_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
@@ -198,9 +199,19 @@ def _mark_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
 	words = [t for t in terms if not is_cjk_term(t)]
 	if words:
 		wanted = set(words)
-		found = {w for w in set(_WORDS_RE.findall(norm)) if word_term(w) in wanted}
-		if found:
-			spans.extend(m.span() for m in _WORDS_RE.finditer(norm) if m.group() in found)
+		initials = {t[0] for t in wanted}  # a word's term (its stem) starts with the word's letter
+		found = {w for w in set(_WORDS_RE.findall(norm)) if w[0] in initials and word_term(w) in wanted}
+		for w in found:  # each occurrence that is a whole word, found with str.find (no per-word loop)
+			start = norm.find(w)
+			while start != -1:
+				end = start + len(w)
+				if not (
+					(start and _WORD_CHAR_RE.match(norm, start - 1))
+					or (end < len(norm) and _WORD_CHAR_RE.match(norm, end))
+				):
+					spans.append((start, end))
+				start = norm.find(w, end)
+		spans.sort()
 	chars = "".join(t for t in terms if len(t) == 1 and is_cjk_term(t))
 	pairs = [t for t in terms if len(t) == 2 and _CJK_RE.fullmatch(t[0]) and _CJK_RE.fullmatch(t[1])]
 	if chars or pairs:

@@ -106,6 +106,16 @@ def test_highlight_marks_stemmed_words_and_escapes_html():
 	assert out == "&lt;b&gt;<mark>Configure</mark>&lt;/b&gt; the <mark>printer</mark> &amp; scanner"
 
 
+def test_highlight_marks_whole_words_only_every_time_they_occur():
+	terms = {t.term for t in analyze_query("cat")}
+	out = highlight("Cats: concatenate the cat files, cat_2 and cat.", terms)
+	# "_" ends a word as the index splits it: "cat_2" holds the word "cat"
+	assert (
+		out
+		== "<mark>Cats</mark>: concatenate the <mark>cat</mark> files, <mark>cat</mark>_2 and <mark>cat</mark>."
+	)
+
+
 def test_highlight_marks_chinese_words_not_scattered_characters():
 	terms = {t.term for t in analyze_query("检索") if t.highlight}
 	assert highlight("检查之后开启全文检索", terms) == "检查之后开启全文<mark>检索</mark>"
