@@ -12,7 +12,8 @@ from km_crm.api.limits import check_search_rate
 from km_crm.search import indexer, priors, service, site
 from km_crm.search.analysis import STOP_WORDS, analyze_query, normalize, query_key
 from km_crm.search.backend import SearchBackendError
-from km_crm.search.ranking import ArticleResult, highlight
+from km_crm.search.highlight import highlight
+from km_crm.search.ranking import ArticleResult
 from km_crm.visitors import visitor_key
 
 CHANNELS = ("Desk", "Portal", "Ticket", "API")

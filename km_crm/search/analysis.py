@@ -65,6 +65,8 @@ def normalize(text: str | None) -> str:
 	"""NFKC + case folding + simplified Chinese characters. Lengths of CJK text are unchanged."""
 	if not text:
 		return ""
+	if text.isascii():  # the common case, and the same result: NFKC and the table leave ASCII alone
+		return text.lower()
 	return unicodedata.normalize("NFKC", text).casefold().translate(_T2S)
 
 

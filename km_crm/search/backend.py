@@ -212,6 +212,10 @@ class SearchBackend(abc.ABC):
 	def doc_freqs(self, terms: list[str]) -> dict[str, int]:
 		"""{term: how many passages hold it in their text fields} for each of `terms` (0 when none)."""
 
+	def neighbour_freqs(self, word: str, neighbours: list[str]) -> dict[str, int]:
+		"""doc_freqs(neighbours), where neighbours are the strings one edit from `word` (spelling.py)."""
+		return self.doc_freqs(neighbours)
+
 	def stats(self) -> IndexStats:
 		"""What the index looks like, for sizing requests (may be up to a minute old)."""
 		return IndexStats()

@@ -12,31 +12,23 @@ another's can never be overtaken because of usage alone.
 
 from __future__ import annotations
 
-import bisect
 import heapq
-import html
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from km_crm.search.analysis import (
-	CJK_CHARS,
 	QueryTerm,
 	highlight_terms,
-	is_cjk_term,
-	normalize,
-	tokens_with_offsets,
-	word_term,
 )
 from km_crm.search.backend import Hit
+from km_crm.search.highlight import highlight
 from km_crm.search.title_match import TITLE_ORDER_WEIGHT, ordered_overlap, overlap_bound
 
 # Other matching passages of an article add PASSAGE_SUM_WEIGHT x their scores. Measured, any bonus lost
 # relevance (every passage repeats the title, so a sum counts a title match several times): 0 = max.
 PASSAGE_SUM_WEIGHT = 0.0
 PASSAGE_SUM_CAP = 0.5
-SNIPPET_CHARS = 240
 
 
 @dataclass(frozen=True)
@@ -182,125 +174,6 @@ def group_hits(
 	for key, group in groups.items():
 		group.bonus = min(sum_weight * others[key], sum_cap * group.best_score)
 	return sorted(groups.values(), key=lambda g: (-g.text_score, g.best.tie))
-
-
-_WORDS_RE = re.compile(rf"[^\W_{CJK_CHARS}]+")
-_CJK_RE = re.compile(f"[{CJK_CHARS}]")
-_WORD_CHAR_RE = re.compile(rf"[^\W_{CJK_CHARS}]")  # a character _WORDS_RE takes into a word
-
-
-def _mark_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
-	"""(start, end) of each word whose index term is in `terms`, and of each run of Chinese
-	characters covered by a term (a character or a pair), in text order."""
-	norm = normalize(text)
-	if len(norm) != len(text):
-		return _mark_spans_by_run(text, terms)
-	spans = []
-	words = [t for t in terms if not is_cjk_term(t)]
-	if words:
-		wanted = set(words)
-		initials = {t[0] for t in wanted}  # a word's term (its stem) starts with the word's letter
-		found = {w for w in set(_WORDS_RE.findall(norm)) if w[0] in initials and word_term(w) in wanted}
-		for w in found:  # each occurrence that is a whole word, found with str.find (no per-word loop)
-			start = norm.find(w)
-			while start != -1:
-				end = start + len(w)
-				if not (
-					(start and _WORD_CHAR_RE.match(norm, start - 1))
-					or (end < len(norm) and _WORD_CHAR_RE.match(norm, end))
-				):
-					spans.append((start, end))
-				start = norm.find(w, end)
-		spans.sort()
-	chars = "".join(t for t in terms if len(t) == 1 and is_cjk_term(t))
-	pairs = [t for t in terms if len(t) == 2 and _CJK_RE.fullmatch(t[0]) and _CJK_RE.fullmatch(t[1])]
-	if chars or pairs:
-		covered = set()
-		if chars:
-			covered.update(m.start() for m in re.finditer(f"[{re.escape(chars)}]", norm))
-		if pairs:
-			pattern = "(?=(?:" + "|".join(re.escape(p) for p in pairs) + "))"
-			for m in re.finditer(pattern, norm):
-				covered.update((m.start(), m.start() + 1))
-		start = previous = None
-		for i in sorted(covered):
-			if start is None:
-				start = previous = i
-			elif i == previous + 1:
-				previous = i
-			else:
-				spans.append((start, previous + 1))
-				start = previous = i
-		if start is not None:
-			spans.append((start, previous + 1))
-		spans.sort()
-	return spans
-
-
-def _mark_spans_by_run(text: str, terms: set[str]) -> list[tuple[int, int]]:
-	"""_mark_spans for text whose normalised form has another length (each run normalised apart)."""
-	spans: list[tuple[int, int]] = []
-	for start, end, kind, norm in tokens_with_offsets(text):
-		if kind == "word":
-			if word_term(norm) in terms:
-				spans.append((start, end))
-		elif len(norm) == end - start:
-			covered = [False] * len(norm)
-			for i in range(len(norm)):
-				if i + 1 < len(norm) and norm[i : i + 2] in terms:
-					covered[i] = covered[i + 1] = True
-				if norm[i] in terms:
-					covered[i] = True
-			i = 0
-			while i < len(norm):
-				if covered[i]:
-					j = i
-					while j < len(norm) and covered[j]:
-						j += 1
-					spans.append((start + i, start + j))
-					i = j
-				else:
-					i += 1
-	return spans
-
-
-def _window(text: str, spans: list[tuple[int, int]], max_chars: int) -> tuple[int, int]:
-	if len(text) <= max_chars:
-		return 0, len(text)
-	if not spans:
-		return 0, max_chars
-	ends = [e for _, e in spans]  # spans do not overlap, so their ends are in order too
-	best_start, best_count = spans[0][0], 0
-	for i, (s, _) in enumerate(spans):
-		n = bisect.bisect_right(ends, s + max_chars, lo=i) - i
-		if n > best_count:
-			best_start, best_count = s, n
-	start = max(0, best_start - max_chars // 6)
-	for j in range(best_start - 1, start - 1, -1):  # prefer starting after a sentence end
-		if text[j] in ".!?。！？\n":
-			start = j + 1
-			break
-	end = min(len(text), start + max_chars)
-	return start, end
-
-
-def highlight(text: str, terms: set[str], max_chars: int = SNIPPET_CHARS) -> str:
-	"""HTML-escaped excerpt of `text` around the matched terms, each wrapped in <mark>."""
-	text = text or ""
-	spans = _mark_spans(text, terms) if terms else []
-	start, end = _window(text, spans, max_chars)
-	out = ["…" if start > 0 else ""]
-	pos = start
-	for s, e in spans:
-		if s < start or e > end:
-			continue
-		out.append(html.escape(text[pos:s]))
-		out.append(f"<mark>{html.escape(text[s:e])}</mark>")
-		pos = e
-	out.append(html.escape(text[pos:end]))
-	if end < len(text):
-		out.append("…")
-	return "".join(out).strip()
 
 
 PriorsSource = Mapping[str, UsagePriors] | Callable[[list[str]], Mapping[str, UsagePriors]] | None

@@ -144,7 +144,7 @@ def count_articles(
 
 def corrected(backend: SearchBackend, query: SearchQuery) -> SearchQuery:
 	"""The query plus corrections of misspelt words the index has never seen (see spelling.py)."""
-	terms = with_corrections(query.terms, backend.doc_freqs)
+	terms = with_corrections(query.terms, backend.doc_freqs, backend.neighbour_freqs)
 	return query if terms is query.terms else replace(query, terms=terms)
 
 

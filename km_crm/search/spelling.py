@@ -56,12 +56,17 @@ def best_correction(word: str, doc_freqs: Mapping[str, int]) -> str | None:
 
 
 def with_corrections(
-	terms: list[QueryTerm], doc_freqs: Callable[[list[str]], Mapping[str, int]]
+	terms: list[QueryTerm],
+	doc_freqs: Callable[[list[str]], Mapping[str, int]],
+	neighbour_freqs: Callable[[str, list[str]], Mapping[str, int]] | None = None,
 ) -> list[QueryTerm]:
 	"""terms plus a correction for each correctable word the index lacks.
 
 	doc_freqs(words) -> {word: passages containing it}, from the search backend.
+	neighbour_freqs(word, neighbours) -> the same for the neighbours of one unknown word; a backend
+	may answer it faster than doc_freqs (e.g. skip fields that hold no term near the word).
 	"""
+	neighbour_freqs = neighbour_freqs or (lambda _word, neighbours: doc_freqs(neighbours))
 	words = [t for t in terms if not t.synonym and correctable(t.term)]
 	if not words:
 		return terms
@@ -70,7 +75,7 @@ def with_corrections(
 	extra: list[QueryTerm] = []
 	for qt in [t for t in words if not counts.get(t.term)][:MAX_CORRECTED]:
 		neighbours = sorted(one_edit_away(qt.term))
-		fix = best_correction(qt.term, doc_freqs(neighbours))
+		fix = best_correction(qt.term, neighbour_freqs(qt.term, neighbours))
 		if fix and fix not in present:
 			present.add(fix)
 			extra.append(QueryTerm(fix, qt.weight * CORRECTION_WEIGHT, synonym=True, highlight=True))

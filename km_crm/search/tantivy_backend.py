@@ -457,6 +457,26 @@ class TantivyBackend(SearchBackend):
 		searcher = self._searcher()
 		return {t: max(searcher.doc_freq(f"{f}_t", t) for f in COUNTED_FIELDS) for t in terms}
 
+	def neighbour_freqs(self, word: str, neighbours: list[str]) -> dict[str, int]:
+		"""Looks the neighbours up only in fields where tantivy's own fuzzy automaton (one edit,
+		swaps included: the same neighbourhood) finds any term near `word`; most unknown words have
+		none in most fields, and a fuzzy look-up costs about what 100 single ones do."""
+		searcher = self._searcher()
+		counts = dict.fromkeys(neighbours, 0)
+		for field in COUNTED_FIELDS:
+			name = f"{field}_t"
+			near = tantivy.Query.fuzzy_term_query(
+				self.schema, name, word, distance=1, transposition_cost_one=True
+			)
+			if not searcher.search(near, 1, count=False).hits:
+				continue
+			doc_freq = searcher.doc_freq
+			for term in neighbours:
+				n = doc_freq(name, term)
+				if n > counts[term]:
+					counts[term] = n
+		return counts
+
 	def indexed_versions(self) -> dict[str, str]:
 		# All passages of an article are committed together, so any passage tells its version.
 		searcher = self._searcher()

@@ -14,6 +14,9 @@ keep few words in order), so it applies only when both the query and the title a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
+
 from km_crm.search.analysis import detect_language, tokens_with_offsets, word_term
 
 TITLE_ORDER_WEIGHT = 2.0
@@ -33,7 +36,7 @@ def units(text: str | None) -> list[str]:
 	return out[:MAX_UNITS]
 
 
-def common_subsequence(a: list[str], b: list[str]) -> int:
+def common_subsequence(a: Sequence[str], b: Sequence[str]) -> int:
 	"""Length of the longest common subsequence of two unit lists.
 
 	Bit-parallel (Allison and Dix; Crochemore et al. 2001): one bit per unit of b, a few integer
@@ -52,11 +55,18 @@ def common_subsequence(a: list[str], b: list[str]) -> int:
 	return len(b) - v.bit_count()
 
 
+@lru_cache(maxsize=8192)
+def _chinese_title_units(title: str) -> tuple[str, ...]:
+	"""units(title) for a Chinese title, () for any other (cached: ranking asks for the same titles
+	query after query)."""
+	return tuple(units(title)) if detect_language(title) == "zh" else ()
+
+
 def ordered_overlap(query_units: list[str], title: str | None) -> float:
 	"""2 x LCS / (len(query) + len(title)) for a Chinese title; 0.0 for any other title."""
-	if not query_units or not title or detect_language(title) != "zh":
+	if not query_units or not title:
 		return 0.0
-	title_units = units(title)
+	title_units = _chinese_title_units(title)
 	if not title_units:
 		return 0.0
 	return 2.0 * common_subsequence(query_units, title_units) / (len(query_units) + len(title_units))

@@ -73,6 +73,20 @@ def test_misspelt_words_still_find_the_article(backend):
 	assert count_articles(backend, "retreive mesage", audiences=PUBLIC) == 1
 
 
+def test_a_misspelt_word_is_corrected_from_whichever_field_holds_its_neighbour(backend):
+	index_articles(
+		backend,
+		[
+			make_article("KB-BODY", "Office equipment", "<p>Reinstall the scanner driver after updates.</p>"),
+			make_article("KB-HEAD", "Office network", "<h2>Firewall exceptions</h2><p>Ask IT.</p>"),
+			make_article("KB-TITLE", "Shredder jams", "<p>Remove the paper slowly.</p>"),
+		],
+	)
+	for query, expected in (("scaner", "KB-BODY"), ("firwall", "KB-HEAD"), ("shreder", "KB-TITLE")):
+		assert ids(search_articles(backend, query, audiences=PUBLIC)) == [expected], query
+	assert search_articles(backend, "zqxwvj", audiences=PUBLIC) == []  # nothing near: no answer, no error
+
+
 def test_reindexing_replaces_all_passages_of_the_article(backend):
 	long_body = "".join(
 		f"<h2>Step {i}</h2><p>{'Obsolete flamingo instructions. ' * 30}</p>" for i in range(4)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from km_crm.search.analysis import analyze_query
 from km_crm.search.backend import Hit
 from km_crm.search.ranking import (
 	PriorWeights,
 	UsagePriors,
 	group_hits,
-	highlight,
 	prior_boost,
 	prior_signals,
 	rank_articles,
@@ -98,32 +96,3 @@ def test_explain_adds_up():
 	assert e.prior_boost == pytest.approx(sum(e.prior_contributions.values()))
 	assert e.final_score == pytest.approx(e.text_score * (1 + e.prior_boost)) == pytest.approx(r.score)
 	assert set(e.as_dict()) >= {"text_score", "prior_boost", "final_score", "prior_signals"}
-
-
-def test_highlight_marks_stemmed_words_and_escapes_html():
-	terms = {t.term for t in analyze_query("configuring printers")}
-	out = highlight("<b>Configure</b> the printer & scanner", terms)
-	assert out == "&lt;b&gt;<mark>Configure</mark>&lt;/b&gt; the <mark>printer</mark> &amp; scanner"
-
-
-def test_highlight_marks_whole_words_only_every_time_they_occur():
-	terms = {t.term for t in analyze_query("cat")}
-	out = highlight("Cats: concatenate the cat files, cat_2 and cat.", terms)
-	# "_" ends a word as the index splits it: "cat_2" holds the word "cat"
-	assert (
-		out
-		== "<mark>Cats</mark>: concatenate the <mark>cat</mark> files, <mark>cat</mark>_2 and <mark>cat</mark>."
-	)
-
-
-def test_highlight_marks_chinese_words_not_scattered_characters():
-	terms = {t.term for t in analyze_query("检索") if t.highlight}
-	assert highlight("检查之后开启全文检索", terms) == "检查之后开启全文<mark>检索</mark>"
-
-
-def test_snippet_window_centres_on_matches_in_long_text():
-	text = "Intro sentence. " * 50 + "Here the kingfisher appears. " + "Outro sentence. " * 50
-	out = highlight(text, {"kingfish"}, max_chars=120)
-	assert "<mark>kingfisher</mark>" in out
-	assert out.startswith("…") and out.endswith("…")
-	assert len(out) < 200

@@ -1,0 +1,164 @@
+"""Snippets (pure): an HTML-escaped excerpt of a passage around the query's words, each in <mark>.
+
+A word is marked when its index term (analysis.word_term: its stem) is one of the query's terms, and
+a run of Chinese characters when a query character or character pair covers it, so a snippet marks
+exactly what matched. Called for the title and best passage of every result, so it is on every
+search's path: what depends only on the query's terms is prepared once per term set (`_marker`,
+cached), each text is split into words by one precompiled regular expression, and only words that
+can match are stemmed:
+- English and other words: a Porter2 stem differs from its word only in the last two letters
+  ("possibility" -> "possibl", "dying" -> "die"; checked on every word of the evaluation sets), so
+  only words that start with a term minus its last two letters are stemmed (cached) and checked;
+  their occurrences are found with str.find.
+- Chinese: the positions each query character or pair covers (str.find), joined into runs.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from functools import lru_cache
+
+from km_crm.search.analysis import CJK_CHARS, is_cjk_term, normalize, tokens_with_offsets, word_term
+
+SNIPPET_CHARS = 240
+
+_CJK_RE = re.compile(f"[{CJK_CHARS}]")
+_WORD_CHAR_RE = re.compile(rf"[^\W_{CJK_CHARS}]")  # a character of a word (analysis._RUN_RE)
+_WORD_RE = re.compile(rf"[^\W_{CJK_CHARS}]+")
+_ASCII_WORD_RE = re.compile(r"[a-z0-9]+")  # the same words in lower-case ASCII text
+
+
+def _stem_prefix(term: str) -> str:
+	"""What every word whose index term is `term` starts with (at least its first letter)."""
+	return term[: max(1, len(term) - 2)]
+
+
+class _Marker:
+	"""What one set of highlight terms looks for (built once per query; no regular expression is
+	compiled per query: Python's compiler costs more than scanning all of a query's snippets)."""
+
+	def __init__(self, terms: frozenset[str]) -> None:
+		self.terms = terms
+		words = [t for t in terms if _WORD_RE.fullmatch(t)]  # not word pairs ("a_b") or Chinese
+		self.prefixes = tuple(sorted({_stem_prefix(t) for t in words}))
+		self.chars = sorted(t for t in terms if len(t) == 1 and is_cjk_term(t))
+		self.pairs = sorted(
+			t for t in terms if len(t) == 2 and _CJK_RE.fullmatch(t[0]) and _CJK_RE.fullmatch(t[1])
+		)
+
+	def spans(self, text: str) -> list[tuple[int, int]]:
+		"""(start, end) of each marked word and Chinese run of `text`, in text order."""
+		norm = normalize(text)
+		if len(norm) != len(text):
+			return self._spans_by_run(text)
+		spans = self._word_spans(norm) if self.prefixes else []
+		if self.chars or self.pairs:
+			spans.extend(self._cjk_spans(norm))
+			spans.sort()
+		return spans
+
+	def _word_spans(self, norm: str) -> list[tuple[int, int]]:
+		terms, prefixes = self.terms, self.prefixes
+		words = _ASCII_WORD_RE.findall(norm) if norm.isascii() else _WORD_RE.findall(norm)
+		found = {w for w in set(words) if w.startswith(prefixes) and word_term(w) in terms}
+		spans = []
+		boundary = _WORD_CHAR_RE.match
+		for w in found:  # each whole-word occurrence, found with str.find
+			start = norm.find(w)
+			while start != -1:
+				end = start + len(w)
+				if not ((start and boundary(norm, start - 1)) or (end < len(norm) and boundary(norm, end))):
+					spans.append((start, end))
+				start = norm.find(w, end)
+		spans.sort()
+		return spans
+
+	def _cjk_spans(self, norm: str) -> list[tuple[int, int]]:
+		covered = set()
+		for chunk, width in ((self.chars, 1), (self.pairs, 2)):
+			for needle in chunk:
+				start = norm.find(needle)
+				while start != -1:
+					covered.update(range(start, start + width))
+					start = norm.find(needle, start + 1)
+		return _runs(sorted(covered))
+
+	def _spans_by_run(self, text: str) -> list[tuple[int, int]]:
+		"""spans() for text whose normalised form has another length (each run normalised apart)."""
+		spans: list[tuple[int, int]] = []
+		terms = self.terms
+		for start, end, kind, norm in tokens_with_offsets(text):
+			if kind == "word":
+				if word_term(norm) in terms:
+					spans.append((start, end))
+			elif len(norm) == end - start:
+				covered = [
+					i
+					for i in range(len(norm))
+					if norm[i] in terms or norm[i : i + 2] in terms or (i and norm[i - 1 : i + 1] in terms)
+				]
+				spans.extend((start + s, start + e) for s, e in _runs(covered))
+		return spans
+
+
+def _runs(positions: list[int]) -> list[tuple[int, int]]:
+	"""Sorted positions -> (start, end) of each run of consecutive ones."""
+	runs = []
+	start = previous = None
+	for i in positions:
+		if start is None:
+			start = previous = i
+		elif i == previous + 1:
+			previous = i
+		else:
+			runs.append((start, previous + 1))
+			start = previous = i
+	if start is not None:
+		runs.append((start, previous + 1))
+	return runs
+
+
+@lru_cache(maxsize=64)
+def _marker(terms: frozenset[str]) -> _Marker:
+	return _Marker(terms)
+
+
+def _window(text: str, spans: list[tuple[int, int]], max_chars: int) -> tuple[int, int]:
+	if len(text) <= max_chars:
+		return 0, len(text)
+	if not spans:
+		return 0, max_chars
+	ends = [e for _, e in spans]  # spans do not overlap, so their ends are in order too
+	best_start, best_count = spans[0][0], 0
+	for i, (s, _) in enumerate(spans):
+		n = bisect.bisect_right(ends, s + max_chars, lo=i) - i
+		if n > best_count:
+			best_start, best_count = s, n
+	start = max(0, best_start - max_chars // 6)
+	for j in range(best_start - 1, start - 1, -1):  # prefer starting after a sentence end
+		if text[j] in ".!?。！？\n":
+			start = j + 1
+			break
+	end = min(len(text), start + max_chars)
+	return start, end
+
+
+def highlight(text: str, terms: set[str] | frozenset[str], max_chars: int = SNIPPET_CHARS) -> str:
+	"""HTML-escaped excerpt of `text` around the matched terms, each wrapped in <mark>."""
+	text = text or ""
+	spans = _marker(frozenset(terms)).spans(text) if terms and text else []
+	start, end = _window(text, spans, max_chars)
+	out = ["…" if start > 0 else ""]
+	pos = start
+	for s, e in spans:
+		if s < start or e > end:
+			continue
+		out.append(html.escape(text[pos:s]))
+		out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+		pos = e
+	out.append(html.escape(text[pos:end]))
+	if end < len(text):
+		out.append("…")
+	return "".join(out).strip()
