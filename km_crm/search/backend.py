@@ -138,9 +138,14 @@ def tie_key(value: str) -> int:
 	return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "big") >> 1
 
 
+def best_first_order(hits: list[Hit]) -> list[int]:
+	"""Positions of hits by score, equal scores by their stable tie key."""
+	return sorted(range(len(hits)), key=lambda i: (-hits[i].score, hits[i].tie))
+
+
 def best_first(hits: list[Hit]) -> list[Hit]:
 	"""Hits by score, equal scores by their stable tie key."""
-	return sorted(hits, key=lambda h: (-h.score, h.tie))
+	return [hits[i] for i in best_first_order(hits)]
 
 
 def scope_key(field: str, value: str) -> str:

@@ -27,10 +27,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 
 from km_crm.search import es_compat
@@ -44,9 +46,10 @@ from km_crm.search.backend import (
 	SearchBackend,
 	SearchBackendError,
 	SearchQuery,
-	best_first,
+	best_first_order,
 	category_keys,
 	scope_key,
+	tie_key,
 )
 from km_crm.search.documents import Passage, passage_terms
 from km_crm.search.title_match import title_unit_count
@@ -66,7 +69,9 @@ _KEYWORDS = (
 	"items",
 	"scope",
 )
-_SOURCE_FIELDS = ["id", "article_id", "modified", "title_units", "data"]
+_HIT_FIELDS = ("id", "article_id", "modified", "title_units")
+DISPLAY_BATCH = 12  # display data read per request: the best passages of this many articles
+DISPLAY_CACHE = 4096  # passages whose display data a process keeps, by id and version
 
 
 def alias_name(prefix: str | None) -> str:
@@ -156,19 +161,41 @@ def manifest_source(article_id: str, modified: str, gen: str) -> dict:
 	}
 
 
-def term_statistics_body(terms: list[str]) -> dict:
+def term_statistics_body(terms: list[str], fields: Iterable[str] = COUNTED_FIELDS) -> dict:
 	"""A _termvectors request for an artificial document holding `terms` in every text field: the
 	answer gives each term's document frequency per field (absent when no document has it)."""
 	text = " ".join(terms)
+	fields = list(fields)
 	return {
-		"doc": {f"{name}_t": text for name in COUNTED_FIELDS},
-		"fields": [f"{name}_t" for name in COUNTED_FIELDS],
+		"doc": {f"{name}_t": text for name in fields},
+		"fields": [f"{name}_t" for name in fields],
 		"term_statistics": True,
 		"field_statistics": False,
 		"positions": False,
 		"offsets": False,
 		"payloads": False,
 	}
+
+
+def near_word_aggs(word: str) -> dict:
+	"""Aggregations counting, per text field, the passages holding any term one edit from `word`
+	(a letter inserted, deleted or replaced, or two neighbours swapped: spelling.one_edit_away)."""
+	return {
+		name: {
+			"filter": {
+				"fuzzy": {
+					f"{name}_t": {"value": word, "fuzziness": 1, "transpositions": True, "prefix_length": 0}
+				}
+			}
+		}
+		for name in COUNTED_FIELDS
+	}
+
+
+def fields_with_neighbours(response: dict) -> list[str]:
+	"""The text fields in which near_word_aggs found a neighbour."""
+	aggs = response.get("aggregations") or {}
+	return [name for name in COUNTED_FIELDS if (aggs.get(name) or {}).get("doc_count")]
 
 
 def doc_freqs_from_term_vectors(response: dict, terms: list[str]) -> dict[str, int]:
@@ -238,9 +265,23 @@ def build_search_body(query: SearchQuery, weights: dict[str, float], size: int |
 	return {
 		"query": dsl,
 		"size": query.limit + 1 if size is None else size,
-		"_source": _SOURCE_FIELDS,
+		# no stored fields: reading them costs Elasticsearch more per hit than scoring does, so the
+		# hits carry only doc values, and the display data of the few ranking shows is read apart
+		"stored_fields": "_none_",
+		"docvalue_fields": list(_HIT_FIELDS),
 		"track_total_hits": False,
 	}
+
+
+def display_body(passage_ids: list[str]) -> dict:
+	"""Keyword arguments of client.search reading the display data of these passages (their whole
+	stored source: small, and filtering it would cost Elasticsearch a parse per hit)."""
+	return {"query": {"terms": {"id": passage_ids}}, "size": len(passage_ids), "track_total_hits": False}
+
+
+def hit_values(hit: dict) -> dict:
+	"""{field: value} of a hit's doc values (build_search_body asks for _HIT_FIELDS)."""
+	return {name: (values[0] if values else None) for name, values in (hit.get("fields") or {}).items()}
 
 
 REBUILD_BATCH = 5000  # bulk actions read ahead, then sent by the parallel helper
@@ -291,6 +332,85 @@ def _stale_passages(article_ids: list[str], gen: str) -> dict:
 	}
 
 
+class _DisplayCache:
+	"""Display data of recently shown passages, by (passage id, modified): a new version of an
+	article is a new key, so nothing stale is ever shown; the oldest entries go first."""
+
+	def __init__(self, size: int = DISPLAY_CACHE) -> None:
+		self.size = size
+		self.entries: OrderedDict[tuple[str, str], dict] = OrderedDict()
+		self.lock = threading.Lock()
+
+	def get(self, key: tuple[str, str]) -> dict | None:
+		with self.lock:
+			data = self.entries.get(key)
+			if data is not None:
+				self.entries.move_to_end(key)
+			return data
+
+	def put(self, key: tuple[str, str], data: dict) -> None:
+		with self.lock:
+			self.entries[key] = data
+			self.entries.move_to_end(key)
+			while len(self.entries) > self.size:
+				self.entries.popitem(last=False)
+
+
+class _DisplayReader:
+	"""The display data of one search's hits, read when ranking first asks for one: from the
+	process's cache, else that passage and the best passages of the next articles in rank order,
+	DISPLAY_BATCH articles a request (ranking reads the best passage of each article it may show,
+	in this order)."""
+
+	def __init__(self, backend: ElasticBackend) -> None:
+		self.backend = backend
+		self.version: dict[str, str] = {}
+		self.position: dict[str, int] = {}
+		self.firsts: list[str] = []  # the best passage of each article, in rank order
+		self.asked: set[str] = set()
+		self.found: dict[str, dict] = {}  # read by this search, whichever version came
+
+	def rank(self, hits: list[dict]) -> None:
+		"""hits: doc values of the hits, in rank order."""
+		seen = set()
+		for i, values in enumerate(hits):
+			pid = values["id"]
+			self.position[pid] = i
+			self.version[pid] = values.get("modified") or ""
+			if values["article_id"] not in seen:
+				seen.add(values["article_id"])
+				self.firsts.append(pid)
+
+	def display(self, passage_id: str) -> dict:
+		cache = self.backend.display_cache
+		data = self.found.get(passage_id) or cache.get((passage_id, self.version.get(passage_id, "")))
+		if data is None and passage_id not in self.asked:
+			after = self.position.get(passage_id, -1)
+			later = [
+				p
+				for p in self.firsts
+				if self.position[p] > after
+				and p not in self.asked
+				and p != passage_id
+				and cache.get((p, self.version[p])) is None
+			]
+			wanted = [passage_id, *later[: DISPLAY_BATCH - 1]]
+			self.asked.update(wanted)
+			for h in self.backend._read("search", **display_body(wanted))["hits"]["hits"]:
+				source = h["_source"]
+				found = {
+					**source["data"],
+					"passage_id": source["id"],
+					"article_id": source["article_id"],
+					"modified": source.get("modified", ""),
+				}
+				cache.put((source["id"], found["modified"]), found)
+				self.found[source["id"]] = found
+			data = self.found.get(passage_id)
+		# a passage deleted since the search still names its article
+		return data or {"passage_id": passage_id, "article_id": _article_of(passage_id)}
+
+
 class ElasticBackend(SearchBackend):
 	def __init__(
 		self,
@@ -319,6 +439,7 @@ class ElasticBackend(SearchBackend):
 		self._known_words: dict[str, tuple[float, int]] = {}  # word -> (when looked up, passages)
 		self._stats: tuple[float, IndexStats] | None = None  # (when read, stats)
 		self._lock = threading.Lock()
+		self.display_cache = _DisplayCache()
 
 	@classmethod
 	def from_settings(cls, settings: dict) -> ElasticBackend:
@@ -566,18 +687,21 @@ class ElasticBackend(SearchBackend):
 		while len(found) == body["size"] and found[-1]["_score"] == found[query.limit - 1]["_score"]:
 			body["size"] *= 4
 			found = self._read("search", **body)["hits"]["hits"]
+		values = [hit_values(h) for h in found]
+		reader = _DisplayReader(self)
 		hits = [
 			Hit(
 				score=float(h["_score"] or 0.0),
-				passage_id=h["_source"]["id"],
-				article_id=h["_source"]["article_id"],
-				modified=h["_source"].get("modified", ""),
-				title_units=h["_source"].get("title_units"),
-				**h["_source"]["data"],
+				tie=tie_key(v["id"]),
+				group=tie_key(v["article_id"]),
+				title_units=v.get("title_units"),
+				loader=functools.partial(reader.display, v["id"]),
 			)
-			for h in found
+			for h, v in zip(found, values, strict=True)
 		]
-		return best_first(hits)[: query.limit]
+		order = best_first_order(hits)[: query.limit]
+		reader.rank([values[i] for i in order])
+		return [hits[i] for i in order]
 
 	def count(self, query: SearchQuery) -> int:
 		dsl = build_query_dsl(query, self.weights(query))
@@ -612,6 +736,18 @@ class ElasticBackend(SearchBackend):
 						self._known_words.clear()
 					self._known_words.update((t, (now, n)) for t, n in looked_up.items())
 		return {t: counts[t] for t in terms}
+
+	def neighbour_freqs(self, word: str, neighbours: list[str]) -> dict[str, int]:
+		"""A small request first finds which fields hold any term near `word` (Elasticsearch's fuzzy
+		query: the same neighbourhood); the neighbours are counted only there, and not at all when no
+		field has one (about half the unknown words of the measured sets)."""
+		fields = fields_with_neighbours(
+			self._read("search", size=0, track_total_hits=False, aggs=near_word_aggs(word))
+		)
+		if not fields:
+			return dict.fromkeys(neighbours, 0)
+		response = self._read("termvectors", body=term_statistics_body(neighbours, fields))
+		return doc_freqs_from_term_vectors(response, neighbours)
 
 	def stats(self) -> IndexStats:
 		"""Read at most once a minute (it sizes requests and bounds ranking: stale costs little)."""

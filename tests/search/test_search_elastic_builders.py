@@ -14,8 +14,10 @@ from km_crm.search.elastic_backend import (
 	build_search_body,
 	doc_freqs_from_term_vectors,
 	failed_ids,
+	fields_with_neighbours,
 	index_body,
 	manifest_source,
+	near_word_aggs,
 	outdated_indices,
 	passage_source,
 	term_statistics_body,
@@ -179,3 +181,79 @@ def test_query_words_are_looked_up_once_a_minute():
 	backend.delete(["KB-1"])  # a write in this process forgets them
 	backend.doc_freqs(["printer"])
 	assert asked[-1] == ["printer"]
+
+
+def test_typo_neighbours_are_counted_only_in_fields_that_hold_one():
+	fuzzy = near_word_aggs("printr")["heading"]["filter"]["fuzzy"]["heading_t"]
+	assert fuzzy == {"value": "printr", "fuzziness": 1, "transpositions": True, "prefix_length": 0}
+	client = _FakeClient()
+	asked = []
+	near = {"printr": {"title": {"doc_count": 0}, "text": {"doc_count": 2}}, "zqxwv": {}}
+
+	def search(index, **body):
+		value = body["aggs"]["text"]["filter"]["fuzzy"]["text_t"]["value"]
+		return {"aggregations": near[value]}
+
+	def termvectors(index, body):
+		asked.append(body["fields"])
+		return {"term_vectors": {"text_t": {"terms": {"printer": {"doc_freq": 2}}}}}
+
+	client.search, client.termvectors = search, termvectors
+	backend = ElasticBackend(client, "site1")
+	assert backend.neighbour_freqs("printr", ["printer", "print"]) == {"printer": 2, "print": 0}
+	assert backend.neighbour_freqs("zqxwv", ["zqxwva"]) == {"zqxwva": 0}
+	assert asked == [["text_t"]]  # only where a neighbour is, and nothing for a word with none
+	assert fields_with_neighbours({}) == []
+
+
+def test_hits_carry_doc_values_only_and_display_data_is_read_for_few_articles_at_a_time():
+	from km_crm.search.elastic_backend import DISPLAY_BATCH
+
+	client = _FakeClient()
+	requests = []
+	ranked = [(f"KB-{a}#{n}", 100.0 - a - n / 10) for a in range(30) for n in range(2)]
+	gone = "KB-3#0"  # deleted after the search
+	version = ["v1"]
+
+	def search(index, **body):
+		if "docvalue_fields" in body:  # the search itself
+			hits = [
+				{
+					"_score": score,
+					"fields": {"id": [pid], "article_id": [pid.split("#")[0]], "modified": [version[0]]},
+				}
+				for pid, score in ranked[: body["size"]]
+			]
+			return {"hits": {"hits": hits}}
+		ids = body["query"]["terms"]["id"]
+		requests.append(ids)
+		sources = [
+			{
+				"id": pid,
+				"article_id": pid.split("#")[0],
+				"modified": version[0],
+				"data": {"title": f"T {pid}"},
+			}
+			for pid in ids
+			if pid != gone
+		]
+		return {"hits": {"hits": [{"_source": src} for src in sources]}}
+
+	client.search = search
+	backend = ElasticBackend(client, "site1")
+	hits = backend.search(SearchQuery(terms=analyze_query("printer"), audiences=("Public",), limit=50))
+	assert len(hits) == 50 and requests == []  # nothing read yet
+	assert hits[0].title == "T KB-0#0" and hits[0].article_id == "KB-0"
+	assert requests == [[f"KB-{a}#0" for a in range(DISPLAY_BATCH)]]  # best passage of the next articles
+	assert hits[2].article_id == "KB-1" and hits[4].modified == "v1" and len(requests) == 1
+	assert hits[6].title == "" and hits[6].article_id == "KB-3"  # gone: its article is still known
+	assert hits[2 * DISPLAY_BATCH].article_id == f"KB-{DISPLAY_BATCH}"  # the next articles
+	assert requests[-1] == [f"KB-{a}#0" for a in range(DISPLAY_BATCH, 2 * DISPLAY_BATCH)]
+	hits[1].load()  # another passage of a read article: with the best passages of the articles after it
+	assert requests[-1] == ["KB-0#1", "KB-24#0"]  # 50 hits: 25 articles
+	assert hits[6].article_id == "KB-3" and len(requests) == 3  # a passage not found is not asked again
+	again = backend.search(SearchQuery(terms=analyze_query("printer"), audiences=("Public",), limit=50))
+	assert again[0].title == "T KB-0#0" and len(requests) == 3  # shown a moment ago: kept by version
+	version[0] = "v2"  # the articles changed: their new versions are read
+	changed = backend.search(SearchQuery(terms=analyze_query("printer"), audiences=("Public",), limit=50))
+	assert changed[0].modified == "v2" and len(requests) == 4

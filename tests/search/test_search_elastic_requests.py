@@ -27,6 +27,7 @@ from km_crm.search.backend import get_backend
 from km_crm.search.service import build_query
 backend = get_backend({"backend": "elasticsearch", "es_url": sys.argv[1], "index_prefix": "site1"})
 backend.ensure_schema()
+backend.neighbour_freqs("printr", ["printer"])
 backend.search(build_query("printer driver", audiences=["Public"]))
 backend.doc_freqs(["printer"])
 backend.delete(["KB-1"])
@@ -124,8 +125,11 @@ def test_each_client_major_sends_the_same_requests(major):
 	requests = _record(major, folder[major])
 
 	search = _one(requests, "POST", f"/{ALIAS}/_search")
-	assert set(search) == {"query", "size", "_source", "track_total_hits"} and search["size"] == 51
+	assert set(search) == {"query", "size", "stored_fields", "docvalue_fields", "track_total_hits"}
+	assert search["size"] == 51 and search["stored_fields"] == "_none_"
 	assert {"terms": {"audience": ["Public"]}} in search["query"]["bool"]["filter"]
+	near = [b for m, p, b in requests if p.split("?")[0] == f"/{ALIAS}/_search" and b and "aggs" in b]
+	assert near[0]["size"] == 0 and near[0]["aggs"]["text"]["filter"]["fuzzy"]["text_t"]["value"] == "printr"
 	assert _one(requests, "POST", f"/{ALIAS}/_termvectors")["doc"]["text_t"] == "printer"
 	mapping = _one(requests, "PUT", f"/{ALIAS}-000001/_mapping")
 	assert mapping["_meta"] == {"km_schema": "km-passages-5"} and "lead_t" in mapping["properties"]
