@@ -23,6 +23,8 @@ from functools import lru_cache
 from km_crm.search.analysis import CJK_CHARS, is_cjk_term, normalize, tokens_with_offsets, word_term
 
 SNIPPET_CHARS = 240
+TEXT_CACHE = 2048  # texts whose words a process keeps (about 5 kB each)
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: where <mark> goes, until escaping
 
 _CJK_RE = re.compile(f"[{CJK_CHARS}]")
 _WORD_CHAR_RE = re.compile(rf"[^\W_{CJK_CHARS}]")  # a character of a word (analysis._RUN_RE)
@@ -50,29 +52,27 @@ class _Marker:
 
 	def spans(self, text: str) -> list[tuple[int, int]]:
 		"""(start, end) of each marked word and Chinese run of `text`, in text order."""
-		norm = normalize(text)
-		if len(norm) != len(text):
-			return self._spans_by_run(text)
-		spans = self._word_spans(norm) if self.prefixes else []
+		prepared = _prepared(text)
+		if prepared.runs is not None:
+			return self._spans_by_run(prepared.runs)
+		spans = self._word_spans(prepared) if self.prefixes else []
 		if self.chars or self.pairs:
-			spans.extend(self._cjk_spans(norm))
-			spans.sort()
+			spans.extend(self._cjk_spans(prepared.norm))
+		spans.sort()
 		return spans
 
-	def _word_spans(self, norm: str) -> list[tuple[int, int]]:
-		terms, prefixes = self.terms, self.prefixes
-		words = _ASCII_WORD_RE.findall(norm) if norm.isascii() else _WORD_RE.findall(norm)
-		found = {w for w in set(words) if w.startswith(prefixes) and word_term(w) in terms}
-		spans = []
-		boundary = _WORD_CHAR_RE.match
-		for w in found:  # each whole-word occurrence, found with str.find
-			start = norm.find(w)
-			while start != -1:
-				end = start + len(w)
-				if not ((start and boundary(norm, start - 1)) or (end < len(norm) and boundary(norm, end))):
-					spans.append((start, end))
-				start = norm.find(w, end)
-		spans.sort()
+	def _word_spans(self, prepared: _Text) -> list[tuple[int, int]]:
+		terms, words = self.terms, prepared.words
+		spans: list[tuple[int, int]] = []
+		seen = set()
+		for prefix in self.prefixes:  # the words starting with it sit together in the sorted words
+			i = bisect.bisect_left(words, prefix)
+			while i < len(words) and words[i].startswith(prefix):
+				word = words[i]
+				if word not in seen and word_term(word) in terms:
+					seen.add(word)
+					spans.extend(prepared.occurrences(word))
+				i += 1
 		return spans
 
 	def _cjk_spans(self, norm: str) -> list[tuple[int, int]]:
@@ -85,11 +85,11 @@ class _Marker:
 					start = norm.find(needle, start + 1)
 		return _runs(sorted(covered))
 
-	def _spans_by_run(self, text: str) -> list[tuple[int, int]]:
+	def _spans_by_run(self, runs: list[tuple[int, int, str, str]]) -> list[tuple[int, int]]:
 		"""spans() for text whose normalised form has another length (each run normalised apart)."""
 		spans: list[tuple[int, int]] = []
 		terms = self.terms
-		for start, end, kind, norm in tokens_with_offsets(text):
+		for start, end, kind, norm in runs:
 			if kind == "word":
 				if word_term(norm) in terms:
 					spans.append((start, end))
@@ -118,6 +118,45 @@ def _runs(positions: list[int]) -> list[tuple[int, int]]:
 	if start is not None:
 		runs.append((start, previous + 1))
 	return runs
+
+
+class _Text:
+	"""A normalised text, its distinct words sorted, and where each word asked for occurs; or, when
+	normalising changes the text's length, its runs each normalised apart (`runs`)."""
+
+	__slots__ = ("norm", "words", "runs", "_occurrences")
+
+	def __init__(self, text: str) -> None:
+		norm = normalize(text)
+		self.runs = tokens_with_offsets(text) if len(norm) != len(text) else None
+		self.norm = norm
+		words = (
+			() if self.runs else _ASCII_WORD_RE.findall(norm) if norm.isascii() else _WORD_RE.findall(norm)
+		)
+		self.words = tuple(sorted(set(words)))
+		self._occurrences: dict[str, tuple[tuple[int, int], ...]] = {}
+
+	def occurrences(self, word: str) -> tuple[tuple[int, int], ...]:
+		"""(start, end) of each whole-word occurrence of `word` (str.find, then a boundary check)."""
+		found = self._occurrences.get(word)
+		if found is None:
+			norm, spans = self.norm, []
+			boundary = _WORD_CHAR_RE.match
+			start = norm.find(word)
+			while start != -1:
+				end = start + len(word)
+				if not ((start and boundary(norm, start - 1)) or (end < len(norm) and boundary(norm, end))):
+					spans.append((start, end))
+				start = norm.find(word, end)
+			found = self._occurrences[word] = tuple(spans)
+		return found
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _prepared(text: str) -> _Text:
+	"""The text prepared for marking. Cached by content: ranking shows the same titles and
+	passages query after query, and a changed text is another key."""
+	return _Text(text)
 
 
 @lru_cache(maxsize=64)
@@ -150,15 +189,17 @@ def highlight(text: str, terms: set[str] | frozenset[str], max_chars: int = SNIP
 	text = text or ""
 	spans = _marker(frozenset(terms)).spans(text) if terms and text else []
 	start, end = _window(text, spans, max_chars)
-	out = ["…" if start > 0 else ""]
-	pos = start
-	for s, e in spans:
-		if s < start or e > end:
-			continue
-		out.append(html.escape(text[pos:s]))
-		out.append(f"<mark>{html.escape(text[s:e])}</mark>")
-		pos = e
-	out.append(html.escape(text[pos:end]))
-	if end < len(text):
-		out.append("…")
-	return "".join(out).strip()
+	spans = [(s, e) for s, e in spans if start <= s and e <= end]
+	if _OPEN in text or _CLOSE in text:  # cannot stand in for the marks: escape piece by piece
+		out, pos = [], start
+		for s, e in spans:
+			out.append(f"{html.escape(text[pos:s])}<mark>{html.escape(text[s:e])}</mark>")
+			pos = e
+		body = "".join(out) + html.escape(text[pos:end])
+	else:  # one escape of the whole excerpt
+		out, pos = [], start
+		for s, e in spans:
+			out.append(f"{text[pos:s]}{_OPEN}{text[s:e]}{_CLOSE}")
+			pos = e
+		body = html.escape("".join(out) + text[pos:end]).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+	return (("…" if start > 0 else "") + body + ("…" if end < len(text) else "")).strip()
