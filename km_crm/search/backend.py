@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from km_crm.search.analysis import QueryTerm
 from km_crm.search.documents import Passage
+from km_crm.search.spelling import one_edit_away
 
 # The analysed text fields of a passage. "lead" is the passage's first sentence, indexed again on its
 # own: answers tend to restate the problem they solve in their opening sentence.
@@ -217,9 +218,10 @@ class SearchBackend(abc.ABC):
 	def doc_freqs(self, terms: list[str]) -> dict[str, int]:
 		"""{term: how many passages hold it in their text fields} for each of `terms` (0 when none)."""
 
-	def neighbour_freqs(self, word: str, neighbours: list[str]) -> dict[str, int]:
-		"""doc_freqs(neighbours), where neighbours are the strings one edit from `word` (spelling.py)."""
-		return self.doc_freqs(neighbours)
+	def neighbour_freqs(self, word: str) -> dict[str, int]:
+		"""doc_freqs of the strings one edit from `word` (spelling.one_edit_away); a backend may
+		leave out the ones no passage holds."""
+		return self.doc_freqs(sorted(one_edit_away(word)))
 
 	def stats(self) -> IndexStats:
 		"""What the index looks like, for sizing requests (may be up to a minute old)."""

@@ -52,6 +52,7 @@ from km_crm.search.backend import (
 	tie_key,
 )
 from km_crm.search.documents import Passage, passage_terms
+from km_crm.search.spelling import one_edit_away
 from km_crm.search.title_match import title_unit_count
 
 _KEYWORDS = (
@@ -737,7 +738,7 @@ class ElasticBackend(SearchBackend):
 					self._known_words.update((t, (now, n)) for t, n in looked_up.items())
 		return {t: counts[t] for t in terms}
 
-	def neighbour_freqs(self, word: str, neighbours: list[str]) -> dict[str, int]:
+	def neighbour_freqs(self, word: str) -> dict[str, int]:
 		"""A small request first finds which fields hold any term near `word` (Elasticsearch's fuzzy
 		query: the same neighbourhood); the neighbours are counted only there, and not at all when no
 		field has one (about half the unknown words of the measured sets)."""
@@ -745,7 +746,8 @@ class ElasticBackend(SearchBackend):
 			self._read("search", size=0, track_total_hits=False, aggs=near_word_aggs(word))
 		)
 		if not fields:
-			return dict.fromkeys(neighbours, 0)
+			return {}
+		neighbours = sorted(one_edit_away(word))
 		response = self._read("termvectors", body=term_statistics_body(neighbours, fields))
 		return doc_freqs_from_term_vectors(response, neighbours)
 

@@ -35,14 +35,34 @@ def correctable(term: str) -> bool:
 	)
 
 
-def one_edit_away(word: str) -> set[str]:
-	"""Every string one edit from word: a letter deleted, inserted or replaced, or two neighbours swapped."""
-	splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-	deletes = {a + b[1:] for a, b in splits if b}
-	swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-	replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
-	inserts = {a + c + b for a, b in splits for c in _LETTERS}
+def one_edit_away(word: str, within: int | None = None) -> set[str]:
+	"""Every string one edit from word: a letter deleted, inserted or replaced, or two neighbours swapped.
+
+	within=k: only the edits among the first k letters (every neighbour that does not start with
+	word[:k] is one of them; the rest keep those letters)."""
+	last = len(word) if within is None else min(within, len(word))
+	splits = [(word[:i], word[i:]) for i in range(last + 1)]
+	deletes = {a + b[1:] for a, b in splits[:last] if b}
+	swaps = {a + b[1] + b[0] + b[2:] for a, b in splits[:last] if len(b) > 1}
+	replaces = {a + c + b[1:] for a, b in splits[:last] if b for c in _LETTERS}
+	inserts = {a + c + b for a, b in (splits if within is None else splits[:last]) for c in _LETTERS}
 	return (deletes | swaps | replaces | inserts) - {word}
+
+
+def is_one_edit(word: str, other: str) -> bool:
+	"""Whether other is in one_edit_away(word) (letters only, as there)."""
+	if other == word or abs(len(other) - len(word)) > 1 or other.strip(_LETTERS):  # a-z only
+		return False
+	i = 0
+	while i < min(len(word), len(other)) and word[i] == other[i]:
+		i += 1
+	if len(word) == len(other):
+		return word[i + 1 :] == other[i + 1 :] or (
+			word[i + 2 :] == other[i + 2 :] and word[i : i + 2] == other[i : i + 2][::-1]
+		)
+	if len(other) > len(word):
+		return word[i:] == other[i + 1 :]
+	return word[i + 1 :] == other[i:]
 
 
 def best_correction(word: str, doc_freqs: Mapping[str, int]) -> str | None:
@@ -58,15 +78,15 @@ def best_correction(word: str, doc_freqs: Mapping[str, int]) -> str | None:
 def with_corrections(
 	terms: list[QueryTerm],
 	doc_freqs: Callable[[list[str]], Mapping[str, int]],
-	neighbour_freqs: Callable[[str, list[str]], Mapping[str, int]] | None = None,
+	neighbour_freqs: Callable[[str], Mapping[str, int]] | None = None,
 ) -> list[QueryTerm]:
 	"""terms plus a correction for each correctable word the index lacks.
 
 	doc_freqs(words) -> {word: passages containing it}, from the search backend.
-	neighbour_freqs(word, neighbours) -> the same for the neighbours of one unknown word; a backend
-	may answer it faster than doc_freqs (e.g. skip fields that hold no term near the word).
+	neighbour_freqs(word) -> the same for the index terms one edit from word (others may be left
+	out); a backend may find those faster than by asking doc_freqs for every neighbour.
 	"""
-	neighbour_freqs = neighbour_freqs or (lambda _word, neighbours: doc_freqs(neighbours))
+	neighbour_freqs = neighbour_freqs or (lambda word: doc_freqs(sorted(one_edit_away(word))))
 	words = [t for t in terms if not t.synonym and correctable(t.term)]
 	if not words:
 		return terms
@@ -74,8 +94,7 @@ def with_corrections(
 	present = {t.term for t in terms}
 	extra: list[QueryTerm] = []
 	for qt in [t for t in words if not counts.get(t.term)][:MAX_CORRECTED]:
-		neighbours = sorted(one_edit_away(qt.term))
-		fix = best_correction(qt.term, neighbour_freqs(qt.term, neighbours))
+		fix = best_correction(qt.term, neighbour_freqs(qt.term))
 		if fix and fix not in present:
 			present.add(fix)
 			extra.append(QueryTerm(fix, qt.weight * CORRECTION_WEIGHT, synonym=True, highlight=True))

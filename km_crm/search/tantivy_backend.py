@@ -54,6 +54,7 @@ from km_crm.search.backend import (
 	tie_key,
 )
 from km_crm.search.documents import Passage, passage_terms
+from km_crm.search.spelling import is_one_edit, one_edit_away
 from km_crm.search.title_match import title_unit_count
 
 SCHEMA_VERSION = INDEX_SCHEMA
@@ -458,30 +459,30 @@ class TantivyBackend(SearchBackend):
 		searcher = self._searcher()
 		return {t: max(searcher.doc_freq(f"{f}_t", t) for f in COUNTED_FIELDS) for t in terms}
 
-	def neighbour_freqs(self, word: str, neighbours: list[str]) -> dict[str, int]:
-		"""Looks the neighbours up only in fields where tantivy's own fuzzy automaton (one edit,
-		swaps included: the same neighbourhood) finds any term near `word`; most unknown words have
-		none in most fields. There, the neighbours that keep the word's first letters come from one
-		walk of the term dictionary under those letters, and only the others (an edit among the
-		first letters) are looked up one by one."""
+	def neighbour_freqs(self, word: str) -> dict[str, int]:
+		"""The neighbours that keep the word's first letters come from one walk of each field's term
+		dictionary under those letters; only the others (an edit among the first letters, about 160)
+		are looked up one by one, and in the title and heading fields only when tantivy's fuzzy
+		query finds any term near the word there (mostly it does not). The text field is not asked
+		that way: its dictionary is large, and in a Chinese index the fuzzy query walks much of it
+		(10 ms a word on insuranceqa_zh)."""
 		searcher = self._searcher()
-		counts = dict.fromkeys(neighbours, 0)
+		counts: dict[str, int] = {}
 		head = word[:_KEPT_LETTERS]
-		edited = [term for term in neighbours if not term.startswith(head)]
+		edited = sorted(one_edit_away(word, within=_KEPT_LETTERS))
+		doc_freq = searcher.doc_freq
 		for field in COUNTED_FIELDS:
 			name = f"{field}_t"
-			near = tantivy.Query.fuzzy_term_query(
-				self.schema, name, word, distance=1, transposition_cost_one=True
-			)
-			if not searcher.search(near, 1, count=False).hits:
-				continue
-			for term, n in searcher.terms_with_prefix(name, head):
-				if term in counts and n > counts[term]:
-					counts[term] = n
-			doc_freq = searcher.doc_freq
-			for term in edited:
-				n = doc_freq(name, term)
-				if n > counts[term]:
+			if field != "text":
+				near = tantivy.Query.fuzzy_term_query(
+					self.schema, name, word, distance=1, transposition_cost_one=True
+				)
+				if not searcher.search(near, 1, count=False).hits:
+					continue
+			found = [(t, n) for t, n in searcher.terms_with_prefix(name, head) if is_one_edit(word, t)]
+			found.extend((t, doc_freq(name, t)) for t in edited)
+			for term, n in found:
+				if n > counts.get(term, 0):
 					counts[term] = n
 		return counts
 

@@ -200,8 +200,9 @@ def test_typo_neighbours_are_counted_only_in_fields_that_hold_one():
 
 	client.search, client.termvectors = search, termvectors
 	backend = ElasticBackend(client, "site1")
-	assert backend.neighbour_freqs("printr", ["printer", "print"]) == {"printer": 2, "print": 0}
-	assert backend.neighbour_freqs("zqxwv", ["zqxwva"]) == {"zqxwva": 0}
+	counts = backend.neighbour_freqs("printr")
+	assert counts["printer"] == 2 and counts["print"] == 0 and len(counts) > 100
+	assert backend.neighbour_freqs("zqxwv") == {}
 	assert asked == [["text_t"]]  # only where a neighbour is, and nothing for a word with none
 	assert fields_with_neighbours({}) == []
 

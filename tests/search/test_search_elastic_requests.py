@@ -27,7 +27,7 @@ from km_crm.search.backend import get_backend
 from km_crm.search.service import build_query
 backend = get_backend({"backend": "elasticsearch", "es_url": sys.argv[1], "index_prefix": "site1"})
 backend.ensure_schema()
-backend.neighbour_freqs("printr", ["printer"])
+backend.neighbour_freqs("printr")
 backend.search(build_query("printer driver", audiences=["Public"]))
 backend.doc_freqs(["printer"])
 backend.delete(["KB-1"])

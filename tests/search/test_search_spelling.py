@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import random
+
 from km_crm.search.analysis import analyze_query
-from km_crm.search.spelling import CORRECTION_WEIGHT, best_correction, one_edit_away, with_corrections
+from km_crm.search.spelling import (
+	CORRECTION_WEIGHT,
+	best_correction,
+	is_one_edit,
+	one_edit_away,
+	with_corrections,
+)
 
 
 def test_one_edit_covers_swaps_deletions_insertions_and_replacements():
@@ -51,3 +59,24 @@ def test_lookups_stay_bounded_for_noise_queries():
 	with_corrections(analyze_query("qwert asdfg zxcvb poiuy lkjhg mnbvc " + "x" * 30), doc_freqs)
 	assert len(calls) == 1 + 3  # which words are known, then neighbours of the first three unknown
 	assert all("x" * 30 not in call for call in calls)
+
+
+def test_edits_among_the_first_letters_are_every_neighbour_that_changes_them():
+	for word in ("retreive", "colaborator", "adress", "abba"):
+		near = one_edit_away(word)
+		first = one_edit_away(word, within=3)
+		assert first <= near
+		assert {n for n in near if not n.startswith(word[:3])} <= first
+		assert len(first) < len(near) / 2 or len(word) < 6
+
+
+def test_is_one_edit_agrees_with_the_neighbour_list():
+	rng = random.Random(5)
+	for _ in range(300):
+		word = "".join(rng.choice("abcde") for _ in range(rng.randint(4, 7)))
+		near = one_edit_away(word)
+		others = list(near)[:40] + [
+			"".join(rng.choice("abcde") for _ in range(rng.randint(3, 8))) for _ in range(40)
+		]
+		for other in others + [word, word + "1", word[:-1] + "Z"]:
+			assert is_one_edit(word, other) == (other in near), (word, other)
