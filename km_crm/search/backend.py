@@ -100,7 +100,7 @@ class Hit:
 		loader: Callable[[], dict] | None = None,
 		**display,
 	) -> None:
-		unknown = set(display) - set(_DISPLAY_DEFAULTS)
+		unknown = display.keys() - _DISPLAY_DEFAULTS.keys() if display else None
 		if unknown:
 			raise TypeError(f"unknown Hit fields: {sorted(unknown)}")
 		self.score = score
@@ -112,9 +112,10 @@ class Hit:
 		self.group = group or tie_key(self.article_id)
 
 	def _fill(self, display: dict) -> None:
+		fields = self.__dict__
 		for name, default in _DISPLAY_DEFAULTS.items():
 			value = display.get(name)
-			setattr(self, name, (default() if callable(default) else default) if value is None else value)
+			fields[name] = (default() if callable(default) else default) if value is None else value
 
 	def __getattr__(self, name: str):
 		# only reached while a display field is not loaded yet

@@ -33,6 +33,7 @@ import random
 import shutil
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 
 import tantivy
@@ -60,6 +61,7 @@ from km_crm.search.title_match import title_unit_count
 SCHEMA_VERSION = INDEX_SCHEMA
 _VERSION_FILE = "km_schema_version"
 _KIND_PASSAGE = "p"
+STORED_CACHE = 2048  # passages whose stored fields a snapshot keeps (ranking shows the same ones often)
 _KEPT_LETTERS = 3  # typo neighbours keeping a word's first letters are read in one dictionary walk
 
 
@@ -95,13 +97,30 @@ def _display_data(p: Passage) -> bytes:
 
 
 class _Snapshot:
-	"""One searcher snapshot and what is known about it: which filters every document passes."""
+	"""One searcher snapshot and what is known about it: which filters every document passes, and
+	the stored fields of the passages read lately (a snapshot never changes, so they stay true)."""
 
 	def __init__(self, searcher: tantivy.Searcher, stamp: tuple | None) -> None:
 		self.searcher = searcher
 		self.stamp = stamp
 		self._passes_all: dict[tuple, bool] = {}
 		self._stats: IndexStats | None = None
+		self._stored: OrderedDict[tuple[int, int], dict] = OrderedDict()
+		self._lock = threading.Lock()
+
+	def stored_fields(self, address) -> dict:
+		key = (address.segment_ord, address.doc)
+		with self._lock:
+			data = self._stored.get(key)
+			if data is not None:
+				self._stored.move_to_end(key)
+				return data
+		data = _stored_fields(self.searcher, address)
+		with self._lock:
+			self._stored[key] = data
+			while len(self._stored) > STORED_CACHE:
+				self._stored.popitem(last=False)
+		return data
 
 	def passes_all(self, key: tuple, query: tantivy.Query) -> bool:
 		known = self._passes_all.get(key)
@@ -439,7 +458,7 @@ class TantivyBackend(SearchBackend):
 				tie=tie or 0,
 				group=group or 0,
 				title_units=units,
-				loader=functools.partial(_stored_fields, searcher, address),
+				loader=functools.partial(snapshot.stored_fields, address),
 			)
 			for (score, address), tie, group, units in zip(found, ties, groups, title_units, strict=True)
 		]

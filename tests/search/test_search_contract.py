@@ -103,6 +103,25 @@ def test_reindexing_replaces_all_passages_of_the_article(backend):
 	assert backend.indexed_versions() == {"KB-1": "2024-06-01 09:00:00"}
 
 
+def test_an_edited_article_shows_its_new_words_in_the_next_search(backend):
+	index_articles(backend, [make_article("KB-1", "Printer setup", "<p>Install the printer driver.</p>")])
+	first = search_articles(backend, "printer driver", audiences=PUBLIC)[0]
+	assert first.title == "Printer setup" and "vendor" not in first.snippet_html
+	index_articles(
+		backend,
+		[
+			make_article(
+				"KB-1",
+				"Printer installation",
+				"<p>Install the printer driver from the vendor site.</p>",
+				modified="2024-06-01 09:00:00",
+			)
+		],
+	)
+	again = search_articles(backend, "printer driver", audiences=PUBLIC)[0]
+	assert again.title == "Printer installation" and "vendor" in again.snippet_html
+
+
 def _query(text, audiences=PUBLIC):
 	from km_crm.search.service import build_query
 
