@@ -23,7 +23,7 @@ from km_crm.search.analysis import (
 )
 from km_crm.search.backend import Hit
 from km_crm.search.highlight import highlight
-from km_crm.search.title_match import TITLE_ORDER_WEIGHT, ordered_overlap, overlap_bound
+from km_crm.search.title_match import TITLE_ORDER_WEIGHT, ordered_overlap, overlap_bound, overlap_bound_up_to
 
 # Other matching passages of an article add PASSAGE_SUM_WEIGHT x their scores. Measured, any bonus lost
 # relevance (every passage repeats the title, so a sum counts a title match several times): 0 = max.
@@ -197,7 +197,8 @@ def rank_articles(
 	Only candidates that can still reach the top `limit` are read (Hit.load): an article whose best
 	score, lifted by the most its title and priors could add, stays below `limit` others' least
 	possible final score cannot change the answer.
-	more_below: (score, title units) bounding passages the engine holds beyond `hits`; None when
+	more_below: (score, most title units of any passage) bounding the passages the engine holds
+	beyond `hits` (any of them may have a title of any length up to that); None when
 	`hits` are all the candidates. Returns None when one of those could still reach the top `limit`
 	(then ask the engine for more).
 	"""
@@ -220,9 +221,9 @@ def rank_articles(
 			heapq.heapreplace(floor, least)
 		candidates.append((group, text_score, title_match))
 	if more_below is not None:
-		score, title_units = more_below
+		score, max_units = more_below
 		best_possible = score * sum_factor * (1.0 + max_boost)
-		best_possible *= 1.0 + title_weight * overlap_bound(query_units or [], title_units)
+		best_possible *= 1.0 + title_weight * overlap_bound_up_to(query_units or [], max_units or 0)
 		if len(floor) < limit or best_possible >= floor[0]:
 			return None
 	if callable(priors):  # read once, for the candidates only

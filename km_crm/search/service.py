@@ -99,6 +99,10 @@ def search_articles(
 	units = chinese_query_units(text)
 	stats = backend.stats()
 	wanted = min(query.limit, math.ceil(FIRST_ARTICLES_PER_RESULT * limit * stats.passages_per_article))
+	if units and stats.max_title_units:
+		# a Chinese title can lift any passage up to 1 + TITLE_ORDER_WEIGHT times: a short first
+		# list almost never settles the answer, so all candidates are asked for at once
+		wanted = query.limit
 	while True:
 		# the engine scores fewer documents for a shorter list; the rest of the candidates is asked
 		# for only when a passage beyond the first ones could still reach the answer

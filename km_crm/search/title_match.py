@@ -93,3 +93,11 @@ def overlap_bound(query_units: list[str], title_units: int | None) -> float:
 	if not title_units:
 		return 0.0
 	return 2.0 * min(len(query_units), title_units) / (len(query_units) + title_units)
+
+
+def overlap_bound_up_to(query_units: list[str], max_units: int) -> float:
+	"""The most ordered_overlap can give any title of at most `max_units` units: the overlap bound
+	grows with the title's length up to the query's and falls after it."""
+	if not query_units or not max_units:
+		return 0.0
+	return overlap_bound(query_units, min(len(query_units), max_units))

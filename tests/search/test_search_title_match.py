@@ -6,7 +6,13 @@ import pytest
 
 from km_crm.search.backend import Hit
 from km_crm.search.ranking import rank_articles
-from km_crm.search.title_match import chinese_query_units, common_subsequence, ordered_overlap, units
+from km_crm.search.title_match import (
+	chinese_query_units,
+	common_subsequence,
+	ordered_overlap,
+	overlap_bound_up_to,
+	units,
+)
 
 
 def hit(article: str, title: str, score: float) -> Hit:
@@ -50,3 +56,15 @@ def test_english_queries_and_titles_rank_on_text_alone():
 	results = rank_articles(hits, [], query_units=chinese_query_units("change the phone number"))
 	assert [r.article_id for r in results] == ["B", "A"]
 	assert results[0].explain.title_match == 0.0
+
+
+def test_a_passage_not_yet_read_may_have_a_short_title_that_reads_like_the_query():
+	q = chinese_query_units("怎么更改绑定手机号码")  # 10 units
+	assert overlap_bound_up_to(q, 50) == 1.0  # a 10-unit title may match it exactly
+	assert overlap_bound_up_to(q, 5) == pytest.approx(2 * 5 / 15)
+	assert overlap_bound_up_to(q, 0) == 0.0 and overlap_bound_up_to([], 50) == 0.0
+	# ten read articles with long titles sharing nothing; below them the engine holds more passages
+	# scoring 4.0, whose titles may have up to 50 units: one could score up to 4.0 x 3 = 12 > 10
+	hits = [hit(f"A{i}", "打印机脱机的处理方法" * 3, 10.0) for i in range(10)]
+	assert rank_articles(hits, [], limit=10, query_units=q, more_below=(4.0, 50)) is None
+	assert rank_articles(hits, [], limit=10, query_units=q, more_below=(3.0, 50)) is not None
