@@ -3,13 +3,15 @@
 A word is marked when its index term (analysis.word_term: its stem) is one of the query's terms, and
 a run of Chinese characters when a query character or character pair covers it, so a snippet marks
 exactly what matched. Called for the title and best passage of every result, so it is on every
-search's path: what depends only on the query's terms is prepared once per term set (`_marker`,
-cached), each text is split into words by one precompiled regular expression, and only words that
-can match are stemmed:
+search's path, and kept cheap:
+- What depends only on the query's terms is prepared once per term set (`_marker`, cached).
+- Each text is prepared once (`_prepared`, a small per-process cache keyed by the text itself, so a
+  changed text is simply another key): normalised, its distinct words sorted. Ranking shows the
+  same titles and passages query after query.
 - English and other words: a Porter2 stem differs from its word only in the last two letters
-  ("possibility" -> "possibl", "dying" -> "die"; checked on every word of the evaluation sets), so
-  only words that start with a term minus its last two letters are stemmed (cached) and checked;
-  their occurrences are found with str.find.
+  ("possibility" -> "possibl", "dying" -> "die"; checked on every word of the evaluation sets), so a
+  term's words are found by bisecting the sorted words for the term minus its last two letters and
+  stemming only those; their occurrences come from str.find. Both are remembered with the text.
 - Chinese: the positions each query character or pair covers (str.find), joined into runs.
 """
 
@@ -43,8 +45,8 @@ class _Marker:
 
 	def __init__(self, terms: frozenset[str]) -> None:
 		self.terms = terms
-		words = [t for t in terms if _WORD_RE.fullmatch(t)]  # not word pairs ("a_b") or Chinese
-		self.prefixes = tuple(sorted({_stem_prefix(t) for t in words}))
+		# (term, what its words start with): not word pairs ("a_b") or Chinese
+		self.words = sorted((t, _stem_prefix(t)) for t in terms if _WORD_RE.fullmatch(t))
 		self.chars = sorted(t for t in terms if len(t) == 1 and is_cjk_term(t))
 		self.pairs = sorted(
 			t for t in terms if len(t) == 2 and _CJK_RE.fullmatch(t[0]) and _CJK_RE.fullmatch(t[1])
@@ -55,24 +57,16 @@ class _Marker:
 		prepared = _prepared(text)
 		if prepared.runs is not None:
 			return self._spans_by_run(prepared.runs)
-		spans = self._word_spans(prepared) if self.prefixes else []
+		spans = self._word_spans(prepared) if self.words else []
 		if self.chars or self.pairs:
 			spans.extend(self._cjk_spans(prepared.norm))
 		spans.sort()
 		return spans
 
 	def _word_spans(self, prepared: _Text) -> list[tuple[int, int]]:
-		terms, words = self.terms, prepared.words
 		spans: list[tuple[int, int]] = []
-		seen = set()
-		for prefix in self.prefixes:  # the words starting with it sit together in the sorted words
-			i = bisect.bisect_left(words, prefix)
-			while i < len(words) and words[i].startswith(prefix):
-				word = words[i]
-				if word not in seen and word_term(word) in terms:
-					seen.add(word)
-					spans.extend(prepared.occurrences(word))
-				i += 1
+		for term, prefix in self.words:
+			spans.extend(prepared.term_spans(term, prefix))
 		return spans
 
 	def _cjk_spans(self, norm: str) -> list[tuple[int, int]]:
@@ -124,7 +118,7 @@ class _Text:
 	"""A normalised text, its distinct words sorted, and where each word asked for occurs; or, when
 	normalising changes the text's length, its runs each normalised apart (`runs`)."""
 
-	__slots__ = ("norm", "words", "runs", "_occurrences")
+	__slots__ = ("norm", "words", "runs", "_occurrences", "_terms")
 
 	def __init__(self, text: str) -> None:
 		norm = normalize(text)
@@ -135,6 +129,21 @@ class _Text:
 		)
 		self.words = tuple(sorted(set(words)))
 		self._occurrences: dict[str, tuple[tuple[int, int], ...]] = {}
+		self._terms: dict[str, tuple[tuple[int, int], ...]] = {}
+
+	def term_spans(self, term: str, prefix: str) -> tuple[tuple[int, int], ...]:
+		"""(start, end) of each word whose index term is `term`; its words all start with `prefix`
+		and sit together in the sorted words."""
+		found = self._terms.get(term)
+		if found is None:
+			words, spans = self.words, []
+			i = bisect.bisect_left(words, prefix)
+			while i < len(words) and words[i].startswith(prefix):
+				if word_term(words[i]) == term:
+					spans.extend(self.occurrences(words[i]))
+				i += 1
+			found = self._terms[term] = tuple(spans)
+		return found
 
 	def occurrences(self, word: str) -> tuple[tuple[int, int], ...]:
 		"""(start, end) of each whole-word occurrence of `word` (str.find, then a boundary check)."""
