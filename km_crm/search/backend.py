@@ -140,9 +140,14 @@ def tie_key(value: str) -> int:
 	return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "big") >> 1
 
 
+def rank_order(scores: list[float], ties: list[int]) -> list[int]:
+	"""Positions by score, equal scores by their stable tie key (the one order of hits everywhere)."""
+	return sorted(range(len(scores)), key=lambda i: (-scores[i], ties[i]))
+
+
 def best_first_order(hits: list[Hit]) -> list[int]:
 	"""Positions of hits by score, equal scores by their stable tie key."""
-	return sorted(range(len(hits)), key=lambda i: (-hits[i].score, hits[i].tie))
+	return rank_order([h.score for h in hits], [h.tie for h in hits])
 
 
 def best_first(hits: list[Hit]) -> list[Hit]:

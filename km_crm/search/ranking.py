@@ -206,9 +206,16 @@ def rank_articles(
 	sum_factor = 1.0 + (PASSAGE_SUM_CAP if sum_weight else 0.0)
 	floor: list[float] = []  # the `limit` largest least-possible final scores so far (a min-heap)
 	candidates = []
+	lift = {}  # title units -> the most that title can lift a score
+	most_lift = 1.0 + (title_weight if query_units else 0.0)
 	for group in group_hits(hits, sum_weight):
 		best_possible = group.best_score * sum_factor * (1.0 + max_boost)
-		best_possible *= 1.0 + title_weight * overlap_bound(query_units or [], group.best.title_units)
+		if len(floor) >= limit and group.text_score * sum_factor * (1.0 + max_boost) * most_lift < floor[0]:
+			break  # groups come by text score: no later one can reach the top either
+		units = group.best.title_units
+		if units not in lift:
+			lift[units] = 1.0 + title_weight * overlap_bound(query_units or [], units)
+		best_possible *= lift[units]
 		if len(floor) >= limit and best_possible < floor[0]:
 			continue
 		hit = group.best.load()

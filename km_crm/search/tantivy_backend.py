@@ -49,8 +49,8 @@ from km_crm.search.backend import (
 	SearchBackend,
 	SearchBackendError,
 	SearchQuery,
-	best_first,
 	category_keys,
+	rank_order,
 	scope_key,
 	tie_key,
 )
@@ -448,21 +448,22 @@ class TantivyBackend(SearchBackend):
 		found = _top_with_ties(searcher, q, query.limit)
 		if not found:
 			return []
-		addresses = [address for _, address in found]
-		ties = searcher.fast_field_values("tie", addresses)
+		ties = [t or 0 for t in searcher.fast_field_values("tie", [address for _, address in found])]
+		# the stable cut first (equal scores by tie key, as best_first), then Hits for the kept ones
+		kept = rank_order([score for score, _ in found], ties)[: query.limit]
+		addresses = [found[i][1] for i in kept]
 		groups = searcher.fast_field_values("group", addresses)
 		title_units = searcher.fast_field_values("title_units", addresses)
-		hits = [
+		return [
 			Hit(
-				score=float(score),
-				tie=tie or 0,
+				score=float(found[i][0]),
+				tie=ties[i],
 				group=group or 0,
 				title_units=units,
 				loader=functools.partial(snapshot.stored_fields, address),
 			)
-			for (score, address), tie, group, units in zip(found, ties, groups, title_units, strict=True)
+			for i, address, group, units in zip(kept, addresses, groups, title_units, strict=True)
 		]
-		return best_first(hits)[: query.limit]
 
 	def stats(self) -> IndexStats:
 		return self._current().stats()

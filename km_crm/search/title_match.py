@@ -40,19 +40,27 @@ def common_subsequence(a: Sequence[str], b: Sequence[str]) -> int:
 	"""Length of the longest common subsequence of two unit lists.
 
 	Bit-parallel (Allison and Dix; Crochemore et al. 2001): one bit per unit of b, a few integer
-	operations per unit of a, instead of a len(a) x len(b) table.
+	operations per unit of a, instead of a len(a) x len(b) table. The bits of b are kept for the
+	next call (ranking compares one query with many titles).
 	"""
 	if not a or not b:
 		return 0
-	masks: dict[str, int] = {}
-	for j, unit in enumerate(b):
-		masks[unit] = masks.get(unit, 0) | (1 << j)
+	masks = _unit_masks(tuple(b))
 	full = (1 << len(b)) - 1
 	v = full
+	get = masks.get
 	for unit in a:
-		u = v & masks.get(unit, 0)
+		u = v & get(unit, 0)
 		v = ((v + u) | (v - u)) & full
 	return len(b) - v.bit_count()
+
+
+@lru_cache(maxsize=256)
+def _unit_masks(units: tuple[str, ...]) -> dict[str, int]:
+	masks: dict[str, int] = {}
+	for j, unit in enumerate(units):
+		masks[unit] = masks.get(unit, 0) | (1 << j)
+	return masks
 
 
 @lru_cache(maxsize=8192)
@@ -69,7 +77,7 @@ def ordered_overlap(query_units: list[str], title: str | None) -> float:
 	title_units = _chinese_title_units(title)
 	if not title_units:
 		return 0.0
-	return 2.0 * common_subsequence(query_units, title_units) / (len(query_units) + len(title_units))
+	return 2.0 * common_subsequence(title_units, query_units) / (len(query_units) + len(title_units))
 
 
 def chinese_query_units(text: str | None) -> list[str]:
