@@ -11,6 +11,7 @@ import abc
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from km_crm.search.analysis import QueryTerm
 from km_crm.search.documents import Passage
@@ -135,6 +136,7 @@ class Hit:
 		return f"Hit(score={self.score!r}, tie={self.tie}, {self.__dict__.get('passage_id', '(not loaded)')})"
 
 
+@lru_cache(maxsize=65536)
 def tie_key(value: str) -> int:
 	"""A stable 63-bit number for an id: equal scores are ordered by it, on both engines."""
 	return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "big") >> 1
@@ -144,15 +146,6 @@ def rank_order(scores: list[float], ties: list[int]) -> list[int]:
 	"""Positions by score, equal scores by their stable tie key (the one order of hits everywhere)."""
 	return sorted(range(len(scores)), key=lambda i: (-scores[i], ties[i]))
 
-
-def best_first_order(hits: list[Hit]) -> list[int]:
-	"""Positions of hits by score, equal scores by their stable tie key."""
-	return rank_order([h.score for h in hits], [h.tie for h in hits])
-
-
-def best_first(hits: list[Hit]) -> list[Hit]:
-	"""Hits by score, equal scores by their stable tie key."""
-	return [hits[i] for i in best_first_order(hits)]
 
 
 def scope_key(field: str, value: str) -> str:

@@ -449,7 +449,7 @@ class TantivyBackend(SearchBackend):
 		if not found:
 			return []
 		ties = [t or 0 for t in searcher.fast_field_values("tie", [address for _, address in found])]
-		# the stable cut first (equal scores by tie key, as best_first), then Hits for the kept ones
+		# the stable cut first (equal scores by tie key), then Hits for the kept ones
 		kept = rank_order([score for score, _ in found], ties)[: query.limit]
 		addresses = [found[i][1] for i in kept]
 		groups = searcher.fast_field_values("group", addresses)

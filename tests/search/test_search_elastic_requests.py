@@ -126,7 +126,7 @@ def test_each_client_major_sends_the_same_requests(major):
 
 	search = _one(requests, "POST", f"/{ALIAS}/_search")
 	assert set(search) == {"query", "size", "stored_fields", "docvalue_fields", "track_total_hits"}
-	assert search["size"] == 51 and search["stored_fields"] == "_none_"
+	assert search["size"] == 100 and search["stored_fields"] == "_none_"
 	assert {"terms": {"audience": ["Public"]}} in search["query"]["bool"]["filter"]
 	near = [b for m, p, b in requests if p.split("?")[0] == f"/{ALIAS}/_search" and b and "aggs" in b]
 	assert near[0]["size"] == 0 and near[0]["aggs"]["text"]["filter"]["fuzzy"]["text_t"]["value"] == "printr"
