@@ -147,7 +147,6 @@ def rank_order(scores: list[float], ties: list[int]) -> list[int]:
 	return sorted(range(len(scores)), key=lambda i: (-scores[i], ties[i]))
 
 
-
 def scope_key(field: str, value: str) -> str:
 	"""The indexed form of one access scope value (documents.Passage.scope holds these)."""
 	return f"{field}={value}"
