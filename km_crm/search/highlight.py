@@ -6,12 +6,9 @@ exactly what matched. Called for the title and best passage of every result, so 
 search's path, and kept cheap:
 - What depends only on the query's terms is prepared once per term set (`_marker`, cached).
 - Each text is prepared once (`_prepared`, a small per-process cache keyed by the text itself, so a
-  changed text is simply another key): normalised, its distinct words sorted. Ranking shows the
-  same titles and passages query after query.
-- English and other words: a Porter2 stem differs from its word only in the last two letters
-  ("possibility" -> "possibl", "dying" -> "die"; checked on every word of the evaluation sets), so a
-  term's words are found by bisecting the sorted words for the term minus its last two letters and
-  stemming only those; their occurrences come from str.find. Both are remembered with the text.
+  changed text is simply another key): normalised, and its distinct words grouped by index term, so
+  a query marks a text it has shown before with a dictionary look-up per query word (ranking shows
+  the same titles and passages query after query). Occurrences of a word come from str.find, once.
 - Chinese: the positions each query character or pair covers (str.find), joined into runs.
 """
 
@@ -34,19 +31,13 @@ _WORD_RE = re.compile(rf"[^\W_{CJK_CHARS}]+")
 _ASCII_WORD_RE = re.compile(r"[a-z0-9]+")  # the same words in lower-case ASCII text
 
 
-def _stem_prefix(term: str) -> str:
-	"""What every word whose index term is `term` starts with (at least its first letter)."""
-	return term[: max(1, len(term) - 2)]
-
-
 class _Marker:
 	"""What one set of highlight terms looks for (built once per query; no regular expression is
 	compiled per query: Python's compiler costs more than scanning all of a query's snippets)."""
 
 	def __init__(self, terms: frozenset[str]) -> None:
 		self.terms = terms
-		# (term, what its words start with): not word pairs ("a_b") or Chinese
-		self.words = sorted((t, _stem_prefix(t)) for t in terms if _WORD_RE.fullmatch(t))
+		self.words = sorted(t for t in terms if _WORD_RE.fullmatch(t))  # not word pairs ("a_b") or Chinese
 		self.chars = sorted(t for t in terms if len(t) == 1 and is_cjk_term(t))
 		self.pairs = sorted(
 			t for t in terms if len(t) == 2 and _CJK_RE.fullmatch(t[0]) and _CJK_RE.fullmatch(t[1])
@@ -65,8 +56,12 @@ class _Marker:
 
 	def _word_spans(self, prepared: _Text) -> list[tuple[int, int]]:
 		spans: list[tuple[int, int]] = []
-		for term, prefix in self.words:
-			spans.extend(prepared.term_spans(term, prefix))
+		by_term = prepared.by_term
+		for term in self.words:
+			words = by_term.get(term)
+			if words:
+				for word in words:
+					spans.extend(prepared.occurrences(word))
 		return spans
 
 	def _cjk_spans(self, norm: str) -> list[tuple[int, int]]:
@@ -115,35 +110,25 @@ def _runs(positions: list[int]) -> list[tuple[int, int]]:
 
 
 class _Text:
-	"""A normalised text, its distinct words sorted, and where each word asked for occurs; or, when
-	normalising changes the text's length, its runs each normalised apart (`runs`)."""
+	"""A normalised text and its distinct words by index term (analysis.word_term), with where each
+	word asked for occurs; or, when normalising changes the text's length, its runs each normalised
+	apart (`runs`)."""
 
-	__slots__ = ("norm", "words", "runs", "_occurrences", "_terms")
+	__slots__ = ("norm", "by_term", "runs", "_occurrences")
 
 	def __init__(self, text: str) -> None:
 		norm = normalize(text)
 		self.runs = tokens_with_offsets(text) if len(norm) != len(text) else None
 		self.norm = norm
-		words = (
-			() if self.runs else _ASCII_WORD_RE.findall(norm) if norm.isascii() else _WORD_RE.findall(norm)
-		)
-		self.words = tuple(sorted(set(words)))
+		by_term: dict[str, list[str]] = {}
+		if self.runs is None:
+			words = _ASCII_WORD_RE.findall(norm) if norm.isascii() else _WORD_RE.findall(norm)
+			for word in set(words):
+				term = word_term(word)
+				if term:
+					by_term.setdefault(term, []).append(word)
+		self.by_term = by_term
 		self._occurrences: dict[str, tuple[tuple[int, int], ...]] = {}
-		self._terms: dict[str, tuple[tuple[int, int], ...]] = {}
-
-	def term_spans(self, term: str, prefix: str) -> tuple[tuple[int, int], ...]:
-		"""(start, end) of each word whose index term is `term`; its words all start with `prefix`
-		and sit together in the sorted words."""
-		found = self._terms.get(term)
-		if found is None:
-			words, spans = self.words, []
-			i = bisect.bisect_left(words, prefix)
-			while i < len(words) and words[i].startswith(prefix):
-				if word_term(words[i]) == term:
-					spans.extend(self.occurrences(words[i]))
-				i += 1
-			found = self._terms[term] = tuple(spans)
-		return found
 
 	def occurrences(self, word: str) -> tuple[tuple[int, int], ...]:
 		"""(start, end) of each whole-word occurrence of `word` (str.find, then a boundary check)."""
