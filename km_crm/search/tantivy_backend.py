@@ -62,6 +62,7 @@ SCHEMA_VERSION = INDEX_SCHEMA
 _VERSION_FILE = "km_schema_version"
 _KIND_PASSAGE = "p"
 STORED_CACHE = 2048  # passages whose stored fields a snapshot keeps (ranking shows the same ones often)
+TERM_CACHE = 65536  # words whose per-field document counts a snapshot keeps (queries repeat words)
 _KEPT_LETTERS = 3  # typo neighbours keeping a word's first letters are read in one dictionary walk
 
 
@@ -106,7 +107,20 @@ class _Snapshot:
 		self._passes_all: dict[tuple, bool] = {}
 		self._stats: IndexStats | None = None
 		self._stored: OrderedDict[tuple[int, int], dict] = OrderedDict()
+		self._freqs: dict[str, dict[str, int]] = {}
 		self._lock = threading.Lock()
+
+	def freqs(self, term: str) -> dict[str, int]:
+		"""{text field: passages holding `term` there} (every query asks this of each of its words,
+		twice: spelling, then query building; one call into tantivy per field)."""
+		found = self._freqs.get(term)
+		if found is None:
+			doc_freq = self.searcher.doc_freq
+			found = {name: doc_freq(f"{name}_t", term) for name in TEXT_FIELDS}
+			if len(self._freqs) >= TERM_CACHE:
+				self._freqs.clear()
+			self._freqs[term] = found
+		return found
 
 	def stored_fields(self, address) -> dict:
 		key = (address.segment_ord, address.doc)
@@ -414,15 +428,14 @@ class TantivyBackend(SearchBackend):
 		filters = self._filters(query)
 		if filters is None or not query.terms:
 			return None
-		searcher = snapshot.searcher
 		weights = self.weights(query)
 		should = []
 		for qt in query.terms:
+			freqs = snapshot.freqs(qt.term)
 			for field, fw in weights.items():
-				name = f"{field}_t"
-				if not searcher.doc_freq(name, qt.term):
+				if not freqs.get(field):
 					continue  # absent term: skipping it changes no score and saves a scorer
-				q = self._term(name, qt.term)
+				q = self._term(f"{field}_t", qt.term)
 				boost = qt.weight * fw
 				should.append(
 					(tantivy.Occur.Should, q if boost == 1.0 else tantivy.Query.boost_query(q, boost))
@@ -476,8 +489,8 @@ class TantivyBackend(SearchBackend):
 		return int(round(snapshot.searcher.cardinality(q, "article_id")))
 
 	def doc_freqs(self, terms: list[str]) -> dict[str, int]:
-		searcher = self._searcher()
-		return {t: max(searcher.doc_freq(f"{f}_t", t) for f in COUNTED_FIELDS) for t in terms}
+		snapshot = self._current()
+		return {t: max(snapshot.freqs(t)[f] for f in COUNTED_FIELDS) for t in terms}
 
 	def neighbour_freqs(self, word: str) -> dict[str, int]:
 		"""The neighbours that keep the word's first letters come from one walk of each field's term
