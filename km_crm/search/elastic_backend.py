@@ -15,7 +15,8 @@
   a failed article has its manifest removed, so reconcile sees it missing.
 - Word counts for typo correction come from the term statistics of an artificial document
   (_termvectors: dictionary look-ups, no query); the counts of query words are remembered for a
-  minute, so most searches are a single request.
+  minute, so most searches are a single request. The neighbours of a word no passage holds come
+  from the term suggester, all text fields in one request.
 - Snippet highlighting is done by ranking.highlight on the stored plain text (the engine's own
   highlighter would mark the analysed term strings, not the text a user reads); that keeps
   highlights identical on both backends.
@@ -52,7 +53,7 @@ from km_crm.search.backend import (
 	tie_key,
 )
 from km_crm.search.documents import Passage, passage_terms
-from km_crm.search.spelling import one_edit_away
+from km_crm.search.spelling import MIN_LENGTH, is_one_edit
 from km_crm.search.title_match import title_unit_count
 
 _KEYWORDS = (
@@ -73,6 +74,7 @@ _KEYWORDS = (
 _HIT_FIELDS = ("id", "article_id", "modified", "title_units")
 DISPLAY_BATCH = 12  # display data read per request: the best passages of this many articles
 DISPLAY_CACHE = 4096  # passages whose display data a process keeps, by id and version
+NEIGHBOURS = 20  # typo neighbours asked for per word and field, the most common first
 
 
 def alias_name(prefix: str | None) -> str:
@@ -178,25 +180,45 @@ def term_statistics_body(terms: list[str], fields: Iterable[str] = COUNTED_FIELD
 	}
 
 
-def near_word_aggs(word: str) -> dict:
-	"""Aggregations counting, per text field, the passages holding any term one edit from `word`
-	(a letter inserted, deleted or replaced, or two neighbours swapped: spelling.one_edit_away)."""
+def term_suggest_body(words: list[str], fields: Iterable[str] = COUNTED_FIELDS) -> dict:
+	"""A `suggest` section asking each text field for the index terms one edit from each word, the
+	most common first (Elasticsearch's term suggester: a letter inserted, deleted or replaced, or two
+	neighbours swapped, anywhere in the word, as in spelling.one_edit_away)."""
+	text = " ".join(words)
 	return {
 		name: {
-			"filter": {
-				"fuzzy": {
-					f"{name}_t": {"value": word, "fuzziness": 1, "transpositions": True, "prefix_length": 0}
-				}
-			}
+			"text": text,
+			"term": {
+				"field": f"{name}_t",
+				"suggest_mode": "always",
+				"max_edits": 1,
+				"prefix_length": 0,
+				"min_word_length": MIN_LENGTH,
+				"accuracy": 0.0,
+				"string_distance": "damerau_levenshtein",
+				"sort": "frequency",
+				"size": NEIGHBOURS,
+				"max_inspections": 50,  # candidates kept before sorting by frequency: all of them
+			},
 		}
-		for name in COUNTED_FIELDS
+		for name in fields
 	}
 
 
-def fields_with_neighbours(response: dict) -> list[str]:
-	"""The text fields in which near_word_aggs found a neighbour."""
-	aggs = response.get("aggregations") or {}
-	return [name for name in COUNTED_FIELDS if (aggs.get(name) or {}).get("doc_count")]
+def neighbours_from_suggest(response: dict, words: list[str]) -> dict[str, dict[str, int]]:
+	"""{word: {neighbour: most passages holding it in any one text field}} from a term_suggest_body
+	answer (only spelling's neighbours: letters a-z, one edit away)."""
+	found: dict[str, dict[str, int]] = {w: {} for w in words}
+	for entries in (response.get("suggest") or {}).values():
+		for entry in entries:
+			counts = found.get(entry.get("text"))
+			if counts is None:
+				continue
+			for option in entry.get("options") or ():
+				term, n = option.get("text"), int(option.get("freq") or 0)
+				if term and is_one_edit(entry["text"], term) and n > counts.get(term, 0):
+					counts[term] = n
+	return found
 
 
 def doc_freqs_from_term_vectors(response: dict, terms: list[str]) -> dict[str, int]:
@@ -744,17 +766,10 @@ class ElasticBackend(SearchBackend):
 		return {t: counts[t] for t in terms}
 
 	def neighbour_freqs(self, word: str) -> dict[str, int]:
-		"""A small request first finds which fields hold any term near `word` (Elasticsearch's fuzzy
-		query: the same neighbourhood); the neighbours are counted only there, and not at all when no
-		field has one (about half the unknown words of the measured sets)."""
-		fields = fields_with_neighbours(
-			self._read("search", size=0, track_total_hits=False, aggs=near_word_aggs(word))
-		)
-		if not fields:
-			return {}
-		neighbours = sorted(one_edit_away(word))
-		response = self._read("termvectors", body=term_statistics_body(neighbours, fields))
-		return doc_freqs_from_term_vectors(response, neighbours)
+		"""One request: Elasticsearch's term suggester lists, per text field, the most common terms
+		one edit from `word` with their counts."""
+		response = self._read("search", size=0, track_total_hits=False, suggest=term_suggest_body([word]))
+		return neighbours_from_suggest(response, [word])[word]
 
 	def stats(self) -> IndexStats:
 		"""Read at most once a minute (it sizes requests and bounds ranking: stale costs little)."""

@@ -14,13 +14,13 @@ from km_crm.search.elastic_backend import (
 	build_search_body,
 	doc_freqs_from_term_vectors,
 	failed_ids,
-	fields_with_neighbours,
 	index_body,
 	manifest_source,
-	near_word_aggs,
+	neighbours_from_suggest,
 	outdated_indices,
 	passage_source,
 	term_statistics_body,
+	term_suggest_body,
 )
 
 WEIGHTS = {"title": 2.0, "heading": 1.0, "text": 1.0}
@@ -183,28 +183,38 @@ def test_query_words_are_looked_up_once_a_minute():
 	assert asked[-1] == ["printer"]
 
 
-def test_typo_neighbours_are_counted_only_in_fields_that_hold_one():
-	fuzzy = near_word_aggs("printr")["heading"]["filter"]["fuzzy"]["heading_t"]
-	assert fuzzy == {"value": "printr", "fuzziness": 1, "transpositions": True, "prefix_length": 0}
+def test_typo_neighbours_come_from_the_term_suggester_of_every_text_field_in_one_request():
+	body = term_suggest_body(["printr"])
+	assert set(body) == {"title", "heading", "text"}
+	suggester = body["heading"]["term"]
+	assert body["heading"]["text"] == "printr" and suggester["field"] == "heading_t"
+	# the neighbourhood of spelling.one_edit_away: one edit anywhere, even in the first letter
+	assert suggester["max_edits"] == 1 and suggester["prefix_length"] == 0
+	assert suggester["sort"] == "frequency" and suggester["accuracy"] == 0.0
 	client = _FakeClient()
 	asked = []
-	near = {"printr": {"title": {"doc_count": 0}, "text": {"doc_count": 2}}, "zqxwv": {}}
+	options = {
+		"title": [{"text": "printer", "freq": 1}, {"text": "printers", "freq": 9}],  # two edits: not one
+		"text": [{"text": "printer", "freq": 4}, {"text": "print", "freq": 2}, {"text": "printé", "freq": 7}],
+	}
 
 	def search(index, **body):
-		value = body["aggs"]["text"]["filter"]["fuzzy"]["text_t"]["value"]
-		return {"aggregations": near[value]}
+		asked.append(body)
+		word = body["suggest"]["text"]["text"]
+		return {
+			"hits": {"hits": []},
+			"suggest": {
+				name: [{"text": word, "options": options.get(name, []) if word == "printr" else []}]
+				for name in body["suggest"]
+			},
+		}
 
-	def termvectors(index, body):
-		asked.append(body["fields"])
-		return {"term_vectors": {"text_t": {"terms": {"printer": {"doc_freq": 2}}}}}
-
-	client.search, client.termvectors = search, termvectors
+	client.search = search
 	backend = ElasticBackend(client, "site1")
-	counts = backend.neighbour_freqs("printr")
-	assert counts["printer"] == 2 and counts["print"] == 0 and len(counts) > 100
+	assert backend.neighbour_freqs("printr") == {"printer": 4, "print": 2}
 	assert backend.neighbour_freqs("zqxwv") == {}
-	assert asked == [["text_t"]]  # only where a neighbour is, and nothing for a word with none
-	assert fields_with_neighbours({}) == []
+	assert len(asked) == 2 and all(a["size"] == 0 for a in asked)
+	assert neighbours_from_suggest({}, ["printr"]) == {"printr": {}}
 
 
 def test_hits_carry_doc_values_only_and_display_data_is_read_for_few_articles_at_a_time():

@@ -128,8 +128,9 @@ def test_each_client_major_sends_the_same_requests(major):
 	assert set(search) == {"query", "size", "stored_fields", "docvalue_fields", "track_total_hits"}
 	assert search["size"] == 100 and search["stored_fields"] == "_none_"
 	assert {"terms": {"audience": ["Public"]}} in search["query"]["bool"]["filter"]
-	near = [b for m, p, b in requests if p.split("?")[0] == f"/{ALIAS}/_search" and b and "aggs" in b]
-	assert near[0]["size"] == 0 and near[0]["aggs"]["text"]["filter"]["fuzzy"]["text_t"]["value"] == "printr"
+	near = [b for m, p, b in requests if p.split("?")[0] == f"/{ALIAS}/_search" and b and "suggest" in b]
+	assert near[0]["size"] == 0 and near[0]["suggest"]["text"]["term"]["field"] == "text_t"
+	assert near[0]["suggest"]["text"]["text"] == "printr"
 	assert _one(requests, "POST", f"/{ALIAS}/_termvectors")["doc"]["text_t"] == "printer"
 	mapping = _one(requests, "PUT", f"/{ALIAS}-000001/_mapping")
 	assert mapping["_meta"] == {"km_schema": "km-passages-5"} and "lead_t" in mapping["properties"]
