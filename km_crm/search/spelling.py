@@ -99,3 +99,40 @@ def with_corrections(
 			present.add(fix)
 			extra.append(QueryTerm(fix, qt.weight * CORRECTION_WEIGHT, synonym=True, highlight=True))
 	return terms + extra if extra else terms
+
+
+def _candidate(term: str) -> bool:
+	"""An index term that can be a correction: letters a-z, as long as a neighbour of a
+	correctable word can be (best_correction keeps MIN_LENGTH - 1 and longer)."""
+	return MIN_LENGTH - 1 <= len(term) <= MAX_LENGTH + 1 and term.isascii() and term.isalpha()
+
+
+class NeighbourTable:
+	"""The correction candidates of an index by their one-letter deletions (a symmetric-delete
+	table): every term one edit from a word shares a key with it (the word itself, or the word or
+	the term with one letter taken out), so neighbour_freqs(word) costs a look-up per letter.
+
+	counts: (term, passages holding it) pairs, a term possibly more than once (one per field): the
+	largest count is kept."""
+
+	def __init__(self, counts) -> None:
+		self.counts: dict[str, int] = {}
+		for term, n in counts:
+			if n > self.counts.get(term, 0) and _candidate(term):
+				self.counts[term] = n
+		self.table: dict[str, list[str]] = {}
+		add = self.table.setdefault
+		for term in self.counts:
+			add(term, []).append(term)
+			for i in range(len(term)):
+				add(term[:i] + term[i + 1 :], []).append(term)
+
+	def neighbour_freqs(self, word: str) -> dict[str, int]:
+		"""{term: passages} for each index term one edit from word (spelling.is_one_edit)."""
+		found: dict[str, int] = {}
+		table, counts = self.table, self.counts
+		for key in (word, *(word[:i] + word[i + 1 :] for i in range(len(word)))):
+			for term in table.get(key, ()):
+				if term not in found and is_one_edit(word, term):
+					found[term] = counts[term]
+		return found

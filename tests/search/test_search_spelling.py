@@ -7,6 +7,8 @@ import random
 from km_crm.search.analysis import analyze_query
 from km_crm.search.spelling import (
 	CORRECTION_WEIGHT,
+	MIN_LENGTH,
+	NeighbourTable,
 	best_correction,
 	is_one_edit,
 	one_edit_away,
@@ -80,3 +82,16 @@ def test_is_one_edit_agrees_with_the_neighbour_list():
 		]
 		for other in others + [word, word + "1", word[:-1] + "Z"]:
 			assert is_one_edit(word, other) == (other in near), (word, other)
+
+
+def test_neighbour_table_finds_exactly_the_index_terms_one_edit_away():
+	rng = random.Random(7)
+	letters = "abcdeor"
+	terms = {"".join(rng.choice(letters) for _ in range(rng.randint(2, 7))) for _ in range(400)}
+	# one count per field: the largest is kept; words pairs, numbers and non-ASCII are never candidates
+	pairs = [(t, len(t)) for t in terms] + [(t, 1) for t in terms] + [("re_do", 5), ("2024", 5), ("café", 5)]
+	table = NeighbourTable(pairs)
+	for word in ["".join(rng.choice(letters) for _ in range(rng.randint(4, 8))) for _ in range(300)]:
+		expected = {t: len(t) for t in terms if len(t) >= MIN_LENGTH - 1 and is_one_edit(word, t)}
+		assert table.neighbour_freqs(word) == expected, word
+	assert NeighbourTable([]).neighbour_freqs("printr") == {}
