@@ -9,6 +9,8 @@ search's path, and kept cheap:
   changed text is simply another key): normalised, and its distinct words grouped by index term, so
   a query marks a text it has shown before with a dictionary look-up per query word (ranking shows
   the same titles and passages query after query). Occurrences of a word come from str.find, once.
+  An excerpt depends only on which query terms the text holds, so a text keeps its last excerpts by
+  those terms: the next query that marks the same words in it gets the same string back.
 - Chinese: the positions each query character or pair covers (str.find), joined into runs.
 """
 
@@ -23,6 +25,7 @@ from km_crm.search.analysis import CJK_CHARS, is_cjk_term, normalize, tokens_wit
 
 SNIPPET_CHARS = 240
 TEXT_CACHE = 2048  # texts whose words a process keeps (about 5 kB each)
+EXCERPTS_PER_TEXT = 16  # excerpts of one text kept (by the query terms in it), then forgotten
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: where <mark> goes, until escaping
 
 _CJK_RE = re.compile(f"[{CJK_CHARS}]")
@@ -43,9 +46,15 @@ class _Marker:
 			t for t in terms if len(t) == 2 and _CJK_RE.fullmatch(t[0]) and _CJK_RE.fullmatch(t[1])
 		)
 
-	def spans(self, text: str) -> list[tuple[int, int]]:
-		"""(start, end) of each marked word and Chinese run of `text`, in text order."""
-		prepared = _prepared(text)
+	def present(self, prepared: _Text) -> frozenset[str]:
+		"""The terms of this marker that occur in the text: all its marks depend on."""
+		found = frozenset(filter(prepared.by_term.__contains__, self.words))
+		if self.chars or self.pairs:
+			found |= frozenset(filter(prepared.norm.__contains__, self.chars + self.pairs))
+		return found
+
+	def spans(self, prepared: _Text) -> list[tuple[int, int]]:
+		"""(start, end) of each marked word and Chinese run of the text, in text order."""
 		if prepared.runs is not None:
 			return self._spans_by_run(prepared.runs)
 		spans = self._word_spans(prepared) if self.words else []
@@ -112,11 +121,14 @@ def _runs(positions: list[int]) -> list[tuple[int, int]]:
 class _Text:
 	"""A normalised text and its distinct words by index term (analysis.word_term), with where each
 	word asked for occurs; or, when normalising changes the text's length, its runs each normalised
-	apart (`runs`)."""
+	apart (`runs`). It keeps the last few excerpts made of it, by the query terms it holds and the
+	length asked for (all an excerpt depends on)."""
 
-	__slots__ = ("norm", "by_term", "runs", "_occurrences")
+	__slots__ = ("text", "norm", "by_term", "runs", "_occurrences", "_excerpts")
 
 	def __init__(self, text: str) -> None:
+		self.text = text
+		self._excerpts: dict[tuple[frozenset[str], int], str] = {}
 		norm = normalize(text)
 		self.runs = tokens_with_offsets(text) if len(norm) != len(text) else None
 		self.norm = norm
@@ -143,6 +155,18 @@ class _Text:
 					spans.append((start, end))
 				start = norm.find(word, end)
 			found = self._occurrences[word] = tuple(spans)
+		return found
+
+	def excerpt(self, marker: _Marker, max_chars: int) -> str:
+		if self.runs is not None:  # rare (NFKC changes the text's length): made every time
+			return _excerpt(self.text, marker.spans(self), max_chars)
+		key = (marker.present(self), max_chars)
+		found = self._excerpts.get(key)
+		if found is None:
+			found = _excerpt(self.text, marker.spans(self) if key[0] else [], max_chars)
+			if len(self._excerpts) >= EXCERPTS_PER_TEXT:
+				self._excerpts.clear()
+			self._excerpts[key] = found
 		return found
 
 
@@ -180,8 +204,13 @@ def _window(text: str, spans: list[tuple[int, int]], max_chars: int) -> tuple[in
 
 def highlight(text: str, terms: set[str] | frozenset[str], max_chars: int = SNIPPET_CHARS) -> str:
 	"""HTML-escaped excerpt of `text` around the matched terms, each wrapped in <mark>."""
-	text = text or ""
-	spans = _marker(frozenset(terms)).spans(text) if terms and text else []
+	if not (terms and text):
+		return _excerpt(text or "", [], max_chars)
+	marker = _marker(terms if isinstance(terms, frozenset) else frozenset(terms))
+	return _prepared(text).excerpt(marker, max_chars)
+
+
+def _excerpt(text: str, spans: list[tuple[int, int]], max_chars: int) -> str:
 	start, end = _window(text, spans, max_chars)
 	spans = [(s, e) for s, e in spans if start <= s and e <= end]
 	if _OPEN in text or _CLOSE in text:  # cannot stand in for the marks: escape piece by piece

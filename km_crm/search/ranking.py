@@ -243,7 +243,7 @@ def rank_articles(
 		)
 		scored.append((text_score * (1.0 + boost), boost, contributions, group, text_score, title_match))
 	scored.sort(key=lambda item: (-item[0], item[3].best.tie))
-	marks = highlight_terms(query_terms)
+	marks = frozenset(highlight_terms(query_terms))
 	results = []
 	for final, boost, contributions, group, text_score, title_match in scored[:limit]:
 		hit = group.best

@@ -65,3 +65,16 @@ def test_one_query_marks_alike_in_every_text_it_highlights():
 	highlight("驱动程序 printer", marks("驱动"))
 	assert highlight("Install the printer driver.", set(terms)) == first
 	assert highlight("", terms) == "" and highlight("Printer", set()) == "Printer"
+
+
+def test_a_text_marked_again_is_marked_for_the_words_of_each_query():
+	text = "Reset the printer, then the router. " * 12
+	printer = highlight(text, marks("printer"))
+	assert printer.count("<mark>printer</mark>") >= 5 and "<mark>router" not in printer
+	assert "<mark>router</mark>" in highlight(text, marks("router")) and "<mark>printer" not in highlight(
+		text, marks("router")
+	)
+	assert highlight(text, marks("printer scanner")) == printer  # words the text lacks change nothing
+	assert len(highlight(text, marks("printer"), max_chars=60)) < len(printer)
+	assert highlight("检索设置", marks("检索")) == "<mark>检索</mark>设置"
+	assert highlight("检索设置", marks("设置")) == "检索<mark>设置</mark>"
