@@ -244,16 +244,18 @@ def rank_articles(
 		scored.append((text_score * (1.0 + boost), boost, contributions, group, text_score, title_match))
 	scored.sort(key=lambda item: (-item[0], item[3].best.tie))
 	marks = frozenset(highlight_terms(query_terms))
+	neutral = prior_signals(None, weights), prior_boost(None, weights)[1]  # an article with no usage
 	results = []
 	for final, boost, contributions, group, text_score, title_match in scored[:limit]:
 		hit = group.best
+		usage = priors.get(hit.article_id)
 		explain = Explain(
 			best_passage_score=group.best_score,
 			other_passages_bonus=group.bonus,
 			text_score=text_score,
 			title_match=title_match,
-			prior_signals=prior_signals(priors.get(hit.article_id), weights),
-			prior_contributions=contributions or prior_boost(None, weights)[1],
+			prior_signals=prior_signals(usage, weights) if usage else dict(neutral[0]),
+			prior_contributions=contributions or dict(neutral[1]),
 			prior_boost=boost,
 			final_score=final,
 			matched_passages=group.count,

@@ -216,6 +216,7 @@ class TantivyBackend(SearchBackend):
 		self._index: tantivy.Index | None = None
 		self._empty: tantivy.Index | None = None
 		self._snapshot: _Snapshot | None = None
+		self._clauses: dict[tuple[str, str, float], tantivy.Query] = {}  # (field, term, boost)
 		self._lock = threading.Lock()
 
 	# ---- opening and freshness -------------------------------------------------------------
@@ -393,6 +394,20 @@ class TantivyBackend(SearchBackend):
 	def _term(self, field: str, value: str) -> tantivy.Query:
 		return tantivy.Query.term_query(self.schema, field, value)
 
+	def _clause(self, field: str, term: str, boost: float) -> tantivy.Query:
+		"""The boosted term query of one query word in one text field (queries repeat words, and
+		a query object is immutable: made once)."""
+		key = (field, term, boost)
+		q = self._clauses.get(key)
+		if q is None:
+			q = self._term(f"{field}_t", term)
+			if boost != 1.0:
+				q = tantivy.Query.boost_query(q, boost)
+			if len(self._clauses) >= TERM_CACHE:
+				self._clauses.clear()
+			self._clauses[key] = q
+		return q
+
 	def _any_of(self, field: str, values: Iterable[str]) -> tantivy.Query:
 		terms = [self._term(field, v) for v in dict.fromkeys(values)]
 		if len(terms) == 1:
@@ -447,13 +462,8 @@ class TantivyBackend(SearchBackend):
 		for qt in query.terms:
 			freqs = snapshot.freqs(qt.term)
 			for field, fw in weights.items():
-				if not freqs.get(field):
-					continue  # absent term: skipping it changes no score and saves a scorer
-				q = self._term(f"{field}_t", qt.term)
-				boost = qt.weight * fw
-				should.append(
-					(tantivy.Occur.Should, q if boost == 1.0 else tantivy.Query.boost_query(q, boost))
-				)
+				if freqs[field]:  # an absent term changes no score: leaving it out saves a scorer
+					should.append((tantivy.Occur.Should, self._clause(field, qt.term, qt.weight * fw)))
 		if not should:
 			return None
 		terms = tantivy.Query.boolean_query(should)
