@@ -140,10 +140,7 @@ class ArticleGroup:
 	best_score: float
 	bonus: float
 	count: int
-
-	@property
-	def text_score(self) -> float:
-		return self.best_score + self.bonus
+	text_score: float = 0.0  # best_score + bonus, set by group_hits
 
 	@property
 	def article_id(self) -> str:
@@ -172,7 +169,8 @@ def group_hits(
 			else:
 				others[hit.group] += hit.score
 	for key, group in groups.items():
-		group.bonus = min(sum_weight * others[key], sum_cap * group.best_score)
+		group.bonus = min(sum_weight * others[key], sum_cap * group.best_score) if sum_weight else 0.0
+		group.text_score = group.best_score + group.bonus
 	return sorted(groups.values(), key=lambda g: (-g.text_score, g.best.tie))
 
 
@@ -208,15 +206,16 @@ def rank_articles(
 	candidates = []
 	lift = {}  # title units -> the most that title can lift a score
 	most_lift = 1.0 + (title_weight if query_units else 0.0)
+	grow = sum_factor * (1.0 + max_boost)  # the most other passages and priors can add
 	for group in group_hits(hits, sum_weight):
-		best_possible = group.best_score * sum_factor * (1.0 + max_boost)
-		if len(floor) >= limit and group.text_score * sum_factor * (1.0 + max_boost) * most_lift < floor[0]:
+		full = len(floor) >= limit
+		if full and group.text_score * grow * most_lift < floor[0]:
 			break  # groups come by text score: no later one can reach the top either
 		units = group.best.title_units
-		if units not in lift:
-			lift[units] = 1.0 + title_weight * overlap_bound(query_units or [], units)
-		best_possible *= lift[units]
-		if len(floor) >= limit and best_possible < floor[0]:
+		bound = lift.get(units)
+		if bound is None:
+			bound = lift[units] = 1.0 + title_weight * overlap_bound(query_units or [], units)
+		if full and group.best_score * grow * bound < floor[0]:
 			continue
 		hit = group.best.load()
 		title_match = ordered_overlap(query_units, hit.title) if query_units else 0.0
