@@ -164,6 +164,41 @@ def manifest_source(article_id: str, modified: str, gen: str) -> dict:
 	}
 
 
+def client_major() -> int | None:
+	"""The major version of the installed `elasticsearch` client, None when none is installed."""
+	try:
+		import elasticsearch
+	except ImportError:
+		return None
+	return int(elasticsearch.VERSION[0])
+
+
+def server_version(settings: dict, timeout: float = 3.0) -> str:
+	"""The version number the server at settings["es_url"] reports. Read with a plain HTTP request,
+	not the client, which may be of the wrong major for the server. SearchBackendError when the
+	server does not answer as Elasticsearch (unreachable, refused credentials, another service).
+
+	settings: es_url, es_api_key or es_username/es_password, verify_certs (as backend.get_backend)."""
+	import base64
+	import json
+	import ssl
+	import urllib.request
+
+	headers = {"Accept": "application/json"}
+	if settings.get("es_api_key"):
+		headers["Authorization"] = f"ApiKey {settings['es_api_key']}"
+	elif settings.get("es_username"):
+		pair = f"{settings['es_username']}:{settings.get('es_password') or ''}".encode()
+		headers["Authorization"] = f"Basic {base64.b64encode(pair).decode()}"
+	context = ssl._create_unverified_context() if settings.get("verify_certs") is False else None
+	request = urllib.request.Request(settings["es_url"].rstrip("/") + "/", headers=headers)
+	try:
+		with urllib.request.urlopen(request, timeout=timeout, context=context) as answer:
+			return str(json.loads(answer.read())["version"]["number"])
+	except Exception as exc:  # any failure means: not an Elasticsearch we can use
+		raise SearchBackendError(f"no Elasticsearch answers at {settings['es_url']}: {exc}") from exc
+
+
 def term_statistics_body(terms: list[str], fields: Iterable[str] = COUNTED_FIELDS) -> dict:
 	"""A _termvectors request for an artificial document holding `terms` in every text field: the
 	answer gives each term's document frequency per field (absent when no document has it)."""

@@ -41,3 +41,14 @@ def client_kwargs(major: int, settings: dict, *, timeout: float, retries: int) -
 		auth = (settings["es_username"], settings.get("es_password") or "")
 		kwargs["basic_auth" if major >= 8 else "http_auth"] = auth
 	return kwargs
+
+
+def client_for(server_version: str) -> str:
+	"""The pip requirement of the client that talks to a server of this version."""
+	return "elasticsearch>=7.17,<8" if server_version.split(".")[0] == "7" else "elasticsearch>=8,<9"
+
+
+def client_matches(server_version: str, client_major: int | None) -> bool:
+	"""Whether a client of this major talks to the server (the 8.x client refuses 7.x servers, and
+	the 7.17 client speaks to 8.x servers only in a compatibility mode the backend does not use)."""
+	return client_major is not None and str(client_major) == server_version.split(".")[0]

@@ -121,6 +121,14 @@ class TestSearchInSite(FrappeTestCase):
 		self.assertNotIn("admin password", frappe.as_json(response))
 		self.assertIn("titles", response["message"])
 
+	def test_moving_search_to_an_elasticsearch_that_does_not_answer_is_refused_with_a_reason(self):
+		settings = frappe.get_single("KM Search Settings")
+		settings.backend, settings.es_url = "elasticsearch", "http://127.0.0.1:9"  # nothing listens there
+		with self.assertRaises(frappe.ValidationError) as raised:
+			settings.save()
+		self.assertIn("http://127.0.0.1:9", str(raised.exception))
+		self.assertNotEqual(frappe.db.get_single_value("KM Search Settings", "backend"), "elasticsearch")
+
 	def test_hostile_queries_do_not_fail(self):
 		for query in ['"unbalanced', "*", "-", "a:b", "AND OR NOT", "((", "x" * 10_000, "", "   ", "?!。"]:
 			with as_user("Guest"):

@@ -7,6 +7,53 @@ class KMSearchSettings(Document):
 	def validate(self):
 		if self.backend == "elasticsearch" and not (self.es_url or "").startswith(("http://", "https://")):
 			frappe.throw(_("The Elasticsearch URL must start with http:// or https://"))
+		if self.backend == "elasticsearch" and any(
+			self.has_value_changed(f)
+			for f in ("backend", "es_url", "es_username", "es_password", "es_api_key")
+		):
+			self.check_elasticsearch()
+
+	def check_elasticsearch(self):
+		"""Before the site's search moves to a server: it answers, and this bench's client can talk
+		to it (otherwise every search would run in reduced mode and the rebuild job would fail)."""
+		from km_crm.search import es_compat
+		from km_crm.search.backend import SearchBackendError
+		from km_crm.search.elastic_backend import client_major, server_version
+
+		settings = {
+			"es_url": self.es_url,
+			"es_username": self.es_username,
+			"es_password": self.get_password("es_password", raise_exception=False)
+			if self.es_password
+			else None,
+			"es_api_key": self.get_password("es_api_key", raise_exception=False) if self.es_api_key else None,
+			"verify_certs": bool(self.verify_certs),
+		}
+		try:
+			version = server_version(settings)
+		except SearchBackendError:
+			frappe.throw(
+				_(
+					"No Elasticsearch answers at {0} with these credentials. Check the URL, user and "
+					"password or API key, or keep the embedded search (tantivy)."
+				).format(self.es_url),
+				title=_("Elasticsearch"),
+			)
+		major = client_major()
+		if not es_compat.client_matches(version, major):
+			command = f"bench pip install '{es_compat.client_for(version)}'"
+			if major is None:
+				message = _(
+					"This bench has no Elasticsearch client. Install it with {0}, then restart the bench."
+				)
+				frappe.throw(message.format(command), title=_("Elasticsearch"))
+			frappe.throw(
+				_(
+					"Elasticsearch {0} needs the client of its own major version, and this bench has the "
+					"{1}.x client. Install the matching one with {2}, then restart the bench."
+				).format(version, major, command),
+				title=_("Elasticsearch"),
+			)
 
 	def on_update(self):
 		if (
