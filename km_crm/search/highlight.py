@@ -6,10 +6,15 @@ exactly what matched. Called for the title and best passage of every result, so 
 search's path, and kept cheap:
 - What depends only on the query's terms is prepared once per term set (`_marker`, cached).
 - Each text is prepared once (`_prepared`, a small per-process cache keyed by the text itself, so a
-  changed text is simply another key): normalised, and its distinct words grouped by index term, so
-  a query marks a text it has shown before with a dictionary look-up per query word (ranking shows
-  the same titles and passages query after query). Occurrences of a word come from str.find, once.
-  An excerpt depends only on which query terms the text holds, so a text keeps its last excerpts by
+  changed text is simply another key): normalised, its distinct words sorted. Ranking shows the
+  same titles and passages query after query.
+- English and other words: a Porter2 stem differs from its word only in the last two letters
+  ("possibility" -> "possibl", "dying" -> "die"; checked on every word of the evaluation sets), so a
+  term's words are found by bisecting the sorted words for the term minus its last two letters and
+  stemming only those; their occurrences come from str.find. Both are remembered with the text.
+  (Grouping every word of a text by its term up front cost more than it saved on the large sets,
+  where most texts are shown once.)
+- An excerpt depends only on which query terms the text holds, so a text keeps its last excerpts by
   those terms: the next query that marks the same words in it gets the same string back.
 - Chinese: the positions each query character or pair covers (str.find), joined into runs.
 """
@@ -34,13 +39,19 @@ _WORD_RE = re.compile(rf"[^\W_{CJK_CHARS}]+")
 _ASCII_WORD_RE = re.compile(r"[a-z0-9]+")  # the same words in lower-case ASCII text
 
 
+def _stem_prefix(term: str) -> str:
+	"""What every word whose index term is `term` starts with (at least its first letter)."""
+	return term[: max(1, len(term) - 2)]
+
+
 class _Marker:
 	"""What one set of highlight terms looks for (built once per query; no regular expression is
 	compiled per query: Python's compiler costs more than scanning all of a query's snippets)."""
 
 	def __init__(self, terms: frozenset[str]) -> None:
 		self.terms = terms
-		self.words = sorted(t for t in terms if _WORD_RE.fullmatch(t))  # not word pairs ("a_b") or Chinese
+		# (term, what its words start with): not word pairs ("a_b") or Chinese
+		self.words = sorted((t, _stem_prefix(t)) for t in terms if _WORD_RE.fullmatch(t))
 		self.chars = sorted(t for t in terms if len(t) == 1 and is_cjk_term(t))
 		self.pairs = sorted(
 			t for t in terms if len(t) == 2 and _CJK_RE.fullmatch(t[0]) and _CJK_RE.fullmatch(t[1])
@@ -48,7 +59,7 @@ class _Marker:
 
 	def present(self, prepared: _Text) -> frozenset[str]:
 		"""The terms of this marker that occur in the text: all its marks depend on."""
-		found = frozenset(filter(prepared.by_term.__contains__, self.words))
+		found = frozenset(t for t, prefix in self.words if prepared.term_spans(t, prefix))
 		if self.chars or self.pairs:
 			found |= frozenset(filter(prepared.norm.__contains__, self.chars + self.pairs))
 		return found
@@ -65,12 +76,8 @@ class _Marker:
 
 	def _word_spans(self, prepared: _Text) -> list[tuple[int, int]]:
 		spans: list[tuple[int, int]] = []
-		by_term = prepared.by_term
-		for term in self.words:
-			words = by_term.get(term)
-			if words:
-				for word in words:
-					spans.extend(prepared.occurrences(word))
+		for term, prefix in self.words:
+			spans.extend(prepared.term_spans(term, prefix))
 		return spans
 
 	def _cjk_spans(self, norm: str) -> list[tuple[int, int]]:
@@ -119,28 +126,39 @@ def _runs(positions: list[int]) -> list[tuple[int, int]]:
 
 
 class _Text:
-	"""A normalised text and its distinct words by index term (analysis.word_term), with where each
-	word asked for occurs; or, when normalising changes the text's length, its runs each normalised
-	apart (`runs`). It keeps the last few excerpts made of it, by the query terms it holds and the
-	length asked for (all an excerpt depends on)."""
+	"""A normalised text, its distinct words sorted, and where each query term asked for occurs; or,
+	when normalising changes the text's length, its runs each normalised apart (`runs`). It keeps
+	the last few excerpts made of it, by the query terms it holds and the length asked for (all an
+	excerpt depends on)."""
 
-	__slots__ = ("text", "norm", "by_term", "runs", "_occurrences", "_excerpts")
+	__slots__ = ("text", "norm", "words", "runs", "_occurrences", "_terms", "_excerpts")
 
 	def __init__(self, text: str) -> None:
 		self.text = text
-		self._excerpts: dict[tuple[frozenset[str], int], str] = {}
 		norm = normalize(text)
 		self.runs = tokens_with_offsets(text) if len(norm) != len(text) else None
 		self.norm = norm
-		by_term: dict[str, list[str]] = {}
-		if self.runs is None:
-			words = _ASCII_WORD_RE.findall(norm) if norm.isascii() else _WORD_RE.findall(norm)
-			for word in set(words):
-				term = word_term(word)
-				if term:
-					by_term.setdefault(term, []).append(word)
-		self.by_term = by_term
+		words = (
+			() if self.runs else _ASCII_WORD_RE.findall(norm) if norm.isascii() else _WORD_RE.findall(norm)
+		)
+		self.words = tuple(sorted(set(words)))
 		self._occurrences: dict[str, tuple[tuple[int, int], ...]] = {}
+		self._terms: dict[str, tuple[tuple[int, int], ...]] = {}
+		self._excerpts: dict[tuple[frozenset[str], int], str] = {}
+
+	def term_spans(self, term: str, prefix: str) -> tuple[tuple[int, int], ...]:
+		"""(start, end) of each word whose index term is `term`; its words all start with `prefix`
+		and sit together in the sorted words."""
+		found = self._terms.get(term)
+		if found is None:
+			words, spans = self.words, []
+			i = bisect.bisect_left(words, prefix)
+			while i < len(words) and words[i].startswith(prefix):
+				if word_term(words[i]) == term:
+					spans.extend(self.occurrences(words[i]))
+				i += 1
+			found = self._terms[term] = tuple(spans)
+		return found
 
 	def occurrences(self, word: str) -> tuple[tuple[int, int], ...]:
 		"""(start, end) of each whole-word occurrence of `word` (str.find, then a boundary check)."""
