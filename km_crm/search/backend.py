@@ -82,10 +82,6 @@ _DISPLAY_DEFAULTS = {
 }
 
 
-_SCALAR_DEFAULTS = {k: v for k, v in _DISPLAY_DEFAULTS.items() if not callable(v)}
-_FRESH_DEFAULTS = {k: v for k, v in _DISPLAY_DEFAULTS.items() if callable(v)}  # a new list per hit
-
-
 class Hit:
 	"""One retrieved passage. `tie` orders equal scores the same way on every build and engine.
 
@@ -118,12 +114,9 @@ class Hit:
 
 	def _fill(self, display: dict) -> None:
 		fields = self.__dict__
-		fields.update(_SCALAR_DEFAULTS)
-		for name, make in _FRESH_DEFAULTS.items():
-			fields[name] = make()
-		fields.update(
-			item for item in display.items() if item[1] is not None and item[0] in _DISPLAY_DEFAULTS
-		)
+		for name, default in _DISPLAY_DEFAULTS.items():
+			value = display.get(name)
+			fields[name] = (default() if callable(default) else default) if value is None else value
 
 	def __getattr__(self, name: str):
 		# only reached while a display field is not loaded yet
