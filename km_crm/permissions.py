@@ -3,7 +3,10 @@ tickets and the portal ask. The rules are km_crm/access/rules.py (pure); this mo
 user's roles and the settings, and answers Frappe's permission hooks and the search filters.
 """
 
+from dataclasses import dataclass
+
 import frappe
+from frappe import _
 
 from km_crm import constants as C
 from km_crm.access import rules
@@ -34,7 +37,9 @@ def audiences_for(user: str | None = None) -> tuple[str, ...]:
 	return rules.audiences(reader(user))
 
 
-# -- KM Article ------------------------------------------------------------------------------------
+# -- KM Article: the working copy -------------------------------------------------------------------
+# Only editors and the author read the record (no "All" role permission): it may hold the next
+# version's draft, its child rows and its tags belong to that draft. Readers read KM Article Version.
 
 
 def article_query_conditions(user: str | None = None) -> str:
@@ -42,24 +47,27 @@ def article_query_conditions(user: str | None = None) -> str:
 	r = reader(user)
 	if rules.reads_everything(r):
 		return ""
-	live = (
-		f"(`tabKM Article`.`status` in ({_sql_list(C.LIVE_WORKING_COPY_STATUSES)})"
-		f" and `tabKM Article`.`audience` in ({_sql_list(rules.audiences(r))}))"
-	)
 	if r.is_guest:
-		return live
-	return f"(`tabKM Article`.`article_owner` = {frappe.db.escape(r.user)} or {live})"
+		return "1=0"
+	return f"`tabKM Article`.`article_owner` = {frappe.db.escape(r.user)}"
 
 
 def article_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
 	"""Deny what the rules deny; None leaves the rest to the role permissions (which only KM roles
-	have for writing)."""
+	have)."""
 	r = reader(user)
 	if ptype in WRITE_PTYPES:
 		return _candidate_may_write(r, doc)
-	if not rules.can_read_article(r, status=doc.status, audience=doc.audience, owner=doc.article_owner):
+	if not rules.can_read_article(r, owner=doc.get("article_owner")):
 		return False
 	return None
+
+
+def may_read_working_copy(article: str, user: str | None = None) -> bool:
+	"""May `user` read the article record: its draft, its earlier versions, its committee history?"""
+	owner = frappe.db.get_value("KM Article", article, "article_owner")
+	exists = owner is not None or frappe.db.exists("KM Article", article)
+	return bool(exists) and rules.can_read_article(reader(user), owner=owner)
 
 
 def _candidate_may_write(r: rules.Reader, doc) -> bool | None:
@@ -112,42 +120,85 @@ def version_has_permission(doc, ptype: str = "read", user: str | None = None) ->
 	return None if allowed else False
 
 
-def live_routes(articles: list[str], user: str | None = None) -> dict[str, str]:
-	"""{article: desk route} for the articles this user may open: the record when they may read it,
-	else its live version; articles they may not open are left out."""
+# -- What one user may see of an article ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleView:
+	"""What a user may see of an article: the working copy (editors, the author) or its live version.
+	Every title, route and audience of an article shown to someone comes from here."""
+
+	article: str
+	title: str
+	audience: str
+	route: str
+	version: str | None  # the live version shown; None when the user reads the working copy
+
+
+def article_views(articles, user: str | None = None) -> dict[str, ArticleView]:
+	"""{article: what `user` may see of it}; articles they may see nothing of are left out."""
+	articles = [a for a in dict.fromkeys(articles or ()) if a]
 	if not articles:
 		return {}
 	r = reader(user)
 	rows = frappe.get_all(
 		"KM Article",
-		filters={"name": ("in", list(articles))},
-		fields=["name", "status", "audience", "article_owner", "published_version"],
+		filters={"name": ("in", articles)},
+		fields=["name", "title", "audience", "article_owner", "published_version"],
 		ignore_permissions=True,
 	)
-	versions = [row.published_version for row in rows if row.published_version]
-	version_audience = dict(
-		frappe.get_all(
+	live = _live_versions([row.published_version for row in rows if row.published_version])
+	views = {}
+	for row in rows:
+		if rules.can_read_article(r, owner=row.article_owner):
+			views[row.name] = ArticleView(
+				row.name, row.title, row.audience, f"/app/km-article/{row.name}", None
+			)
+			continue
+		version = live.get(row.published_version)
+		if version and rules.can_read_version(
+			r, is_live=True, audience=version.audience, article_owner=row.article_owner
+		):
+			views[row.name] = ArticleView(
+				row.name,
+				version.title,
+				version.audience,
+				f"/app/km-article-version/{version.name}",
+				version.name,
+			)
+	return views
+
+
+def live_routes(articles: list[str], user: str | None = None) -> dict[str, str]:
+	"""{article: desk route} for the articles this user may open (see article_views)."""
+	return {name: view.route for name, view in article_views(articles, user).items()}
+
+
+def live_titles(articles: list[str]) -> dict[str, str]:
+	"""{article: its live version's title}: the only title stored beside other records (ticket
+	links), since anyone who may read such a record may read the live article."""
+	rows = frappe.get_all(
+		"KM Article",
+		filters={"name": ("in", list(articles) or [""]), "published_version": ("is", "set")},
+		fields=["name", "published_version"],
+		ignore_permissions=True,
+	)
+	live = _live_versions([row.published_version for row in rows])
+	return {row.name: live[row.published_version].title for row in rows if row.published_version in live}
+
+
+def _live_versions(names: list[str]) -> dict:
+	if not names:
+		return {}
+	return {
+		v.name: v
+		for v in frappe.get_all(
 			"KM Article Version",
-			filters={"name": ("in", versions)},
-			fields=["name", "audience"],
-			as_list=True,
+			filters={"name": ("in", names)},
+			fields=["name", "title", "audience"],
 			ignore_permissions=True,
 		)
-		if versions
-		else []
-	)
-	routes = {}
-	for row in rows:
-		if rules.can_read_article(r, status=row.status, audience=row.audience, owner=row.article_owner):
-			routes[row.name] = f"/app/km-article/{row.name}"
-		elif row.published_version and rules.can_read_version(
-			r,
-			is_live=True,
-			audience=version_audience.get(row.published_version),
-			article_owner=row.article_owner,
-		):
-			routes[row.name] = f"/app/km-article-version/{row.published_version}"
-	return routes
+	}
 
 
 def contact_audiences(email: str | None, has_customer: bool) -> tuple[str, ...]:
@@ -163,15 +214,73 @@ def contact_audiences(email: str | None, has_customer: bool) -> tuple[str, ...]:
 
 
 def link_query_conditions(user: str | None = None) -> str:
-	"""Ticket links are work records of the desk: knowledge readers and editors see them."""
+	"""Ticket links are work records of the desk: editors see them all, knowledge readers the links
+	of live articles (which they may read); nobody else any."""
 	r = reader(user)
-	if r.is_editor or r.roles & r.reader_roles:
+	if rules.reads_everything(r):
 		return ""
+	if r.roles & r.reader_roles:
+		return (
+			"`tabKM Article Link`.`article` in (select `name` from `tabKM Article`"
+			" where `published_version` is not null)"
+		)
 	return "1=0"
 
 
 def link_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
-	return None if link_query_conditions(user) == "" else False
+	r = reader(user)
+	if rules.reads_everything(r):
+		return None
+	if r.roles & r.reader_roles and frappe.db.get_value("KM Article", doc.article, "published_version"):
+		return None
+	return False
+
+
+# -- Records of any doctype ------------------------------------------------------------------------
+
+
+def readable_refs(refs, user: str | None = None) -> set[str]:
+	"""The "Doctype/name" references among `refs` that `user` may read (Frappe's permissions: roles,
+	permission conditions, user permissions, shares), one list query per doctype."""
+	user = user or frappe.session.user
+	if user == C.ADMINISTRATOR:
+		return set(refs)  # opens every record (list conditions such as private events aside)
+	by_doctype: dict[str, set[str]] = {}
+	for ref in refs:
+		doctype, _sep, name = ref.partition("/")
+		if doctype and name:
+			by_doctype.setdefault(doctype, set()).add(name)
+	out = set()
+	for doctype, names in by_doctype.items():
+		try:
+			found = frappe.get_list(
+				doctype,
+				filters={"name": ("in", sorted(names))},
+				pluck="name",
+				limit_page_length=0,
+				user=user,
+			)
+		except frappe.PermissionError:
+			continue
+		out.update(f"{doctype}/{name}" for name in found)
+	return out
+
+
+# -- Desk-only endpoints -----------------------------------------------------------------------------
+
+
+def is_desk_user(user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	if user == C.ADMINISTRATOR:
+		return True
+	return user != C.GUEST and frappe.get_cached_value("User", user, "user_type") == "System User"
+
+
+def require_desk_user() -> None:
+	"""The ticket panel, experts and the CRM panels are for the company's desk users, never for
+	portal users (who may read their own tickets) or guests."""
+	if not is_desk_user():
+		frappe.throw(_("This is available to desk users only."), frappe.PermissionError)
 
 
 # -- KM Quality Check ------------------------------------------------------------------------------

@@ -1,21 +1,32 @@
 """Who is asking. A signed-in user is their user. A guest is known by an anonymous key the portal
 keeps in a cookie (one browser, one key: one vote per article, one deflection session), or, when
 there is none, by a hash of their address; limits always count guests per address, which a client
-cannot shed by dropping a cookie."""
+cannot shed by dropping a cookie, nor by writing its own X-Forwarded-For header."""
 
 import hashlib
 import re
 
 import frappe
 
+from km_crm.access.client_address import client_address as client_address_of
+from km_crm.access.client_address import parse_networks
+
 COOKIE = "km_visitor"
 _KEY_RE = re.compile(r"^[0-9a-f]{16,32}$")
 
 
+def client_address() -> str:
+	"""The guest's address: the request's peer, or what a trusted proxy says the client was (KM Search
+	Settings > Trusted Proxies); outside a request, the address Frappe recorded."""
+	request = getattr(frappe.local, "request", None)
+	if request is None:
+		return getattr(frappe.local, "request_ip", None) or ""
+	trusted, _invalid = parse_networks(frappe.get_cached_doc("KM Search Settings").get("trusted_proxies"))
+	return client_address_of(request.remote_addr, request.headers.get("X-Forwarded-For"), trusted)
+
+
 def _address_key() -> str:
-	return (
-		"guest:" + hashlib.sha256((getattr(frappe.local, "request_ip", None) or "").encode()).hexdigest()[:16]
-	)
+	return "guest:" + hashlib.sha256(client_address().encode()).hexdigest()[:16]
 
 
 def rate_key() -> str:

@@ -6,8 +6,9 @@
   desk users with a knowledge reader role (a setting): every audience;
   a customer's portal user: Public and Customer; the partner role adds Partner;
   anyone else, guests included: Public.
-- The article record itself is the working copy. While the next version is drafted or reviewed it
-  differs from what is live, so readers then read the live KM Article Version instead.
+- The article record itself is the working copy: only editors and the author open it (it may hold the
+  draft of the next version, and its history the text of earlier ones). Everyone else reads the live
+  KM Article Version, whatever state the working copy is in.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from km_crm.constants import (
 	CUSTOMER_ROLE,
 	EDITOR_ROLES,
 	GUEST,
-	LIVE_WORKING_COPY_STATUSES,
 	PARTNER,
 	PUBLIC,
 )
@@ -75,11 +75,9 @@ def reads_everything(reader: Reader) -> bool:
 	return reader.is_editor
 
 
-def can_read_article(reader: Reader, *, status: str | None, audience: str | None, owner: str | None) -> bool:
-	"""May this reader open the article record (the working copy)?"""
-	if reader.is_editor or (owner and owner == reader.user and not reader.is_guest):
-		return True
-	return status in LIVE_WORKING_COPY_STATUSES and audience in audiences(reader)
+def can_read_article(reader: Reader, *, owner: str | None) -> bool:
+	"""May this reader open the article record (the working copy, its drafts and its history)?"""
+	return reader.is_editor or bool(owner and owner == reader.user and not reader.is_guest)
 
 
 def can_read_version(

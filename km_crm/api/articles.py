@@ -5,6 +5,7 @@ import dataclasses
 import frappe
 from frappe import _
 
+from km_crm import permissions
 from km_crm.governance import audit, ownership, review_round
 from km_crm.knowledge import publishing, versioning
 
@@ -43,9 +44,9 @@ def restore_version(article: str, version: str) -> None:
 
 @frappe.whitelist()
 def compare_versions(article: str, from_version: str, to_version: str) -> str:
-	"""HTML comparison of two versions; `to_version` may be "working" for the current draft."""
-	doc = frappe.get_doc("KM Article", article)
-	doc.check_permission("read")
+	"""HTML comparison of two versions; `to_version` may be "working" for the current draft. Earlier
+	versions and drafts are for editors and the author: readers see the live version only."""
+	doc = _working_copy(article)
 	old = _version_or_working(doc, from_version)
 	new = _version_or_working(doc, to_version)
 	labels = (_label(from_version), _label(to_version))
@@ -55,19 +56,41 @@ def compare_versions(article: str, from_version: str, to_version: str) -> str:
 
 @frappe.whitelist()
 def get_versions(article: str) -> list[dict]:
-	frappe.get_doc("KM Article", article).check_permission("read")
-	return frappe.get_all(
-		"KM Article Version",
-		filters={"article": article},
-		fields=["name", "version", "title", "published_on", "published_by", "review"],
-		order_by="version desc",
-	)
+	"""The versions of an article the caller may read: all of them for editors and the author, the
+	live one for everyone else."""
+	try:
+		versions = frappe.get_list(
+			"KM Article Version",
+			filters={"article": article},
+			fields=["name", "version", "title", "published_on", "published_by", "review"],
+			order_by="version desc",
+		)
+	except frappe.PermissionError:
+		versions = []  # portal users read articles on the portal, not through the desk's records
+	if not versions and not permissions.may_read_working_copy(article):
+		_not_found(article)
+	return versions
 
 
 @frappe.whitelist()
 def get_history(article: str) -> dict:
-	frappe.get_doc("KM Article", article).check_permission("read")
+	"""The article's audit trail (submissions, votes with their comments, decisions): the
+	committee's deliberation, for editors and the author only."""
+	_working_copy(article)
 	return {"events": audit.history(article), "tampered": audit.verify_chain(article)}
+
+
+def _working_copy(article: str):
+	"""The article record, for those who may read it; anyone else is told it does not exist."""
+	if not permissions.may_read_working_copy(article):
+		_not_found(article)
+	doc = frappe.get_doc("KM Article", article)
+	doc.check_permission("read")
+	return doc
+
+
+def _not_found(article: str) -> None:
+	frappe.throw(_("Article {0} was not found.").format(article), frappe.DoesNotExistError)
 
 
 def _version_or_working(doc, version: str) -> dict:

@@ -16,6 +16,7 @@ MAX_ARTICLES = 5
 
 
 def _organisation(doctype: str, name: str) -> organisations.Organisation:
+	permissions.require_desk_user()
 	if doctype not in organisations.ORGANISATION_DOCTYPES or not frappe.db.exists("DocType", doctype):
 		frappe.throw(_("{0} is not a customer record km_crm knows.").format(doctype), frappe.ValidationError)
 	if not frappe.db.exists(doctype, name):
@@ -30,7 +31,10 @@ def who_knows(doctype: str, name: str, limit: int = MAX_PEOPLE) -> list[dict]:
 	"""The company's people who know this organisation best, with whom they know and why."""
 	org = _organisation(doctype, name)
 	limit = max(1, min(int(limit or MAX_PEOPLE), MAX_PEOPLE))
-	found = R.strength(organisations.touches(org), getdate(today()), limit=limit)
+	# only what the caller may open counts: no tally of emails or meetings they could not read
+	touches = organisations.touches(org)
+	visible = permissions.readable_refs({t.ref for t in touches})
+	found = R.strength([t for t in touches if t.ref in visible], getdate(today()), limit=limit)
 	contact_names = _contact_names({c for r in found for c in r.contacts})
 	return [_person(r, contact_names) for r in found]
 
@@ -53,7 +57,7 @@ def _person(r: R.Relationship, contact_names: dict[str, str]) -> dict:
 	evidence = []
 	for ref in r.evidence:
 		doctype, _sep, docname = ref.partition("/")
-		if doctype != "Customer" and frappe.has_permission(doctype, "read", doc=docname):
+		if doctype != "Customer":
 			evidence.append(
 				{
 					"doctype": doctype,
@@ -99,17 +103,8 @@ def knowledge(doctype: str, name: str, limit: int = MAX_ARTICLES) -> list[dict]:
 	org = _organisation(doctype, name)
 	limit = max(1, min(int(limit or MAX_ARTICLES), MAX_ARTICLES))
 	found = customer_knowledge.articles_for(org)
-	routes = permissions.live_routes([f.article for f in found])
-	found = [f for f in found if f.article in routes][:limit]
-	titles = dict(
-		frappe.get_all(
-			"KM Article",
-			filters={"name": ("in", [f.article for f in found] or [""])},
-			fields=["name", "title"],
-			as_list=True,
-			ignore_permissions=True,
-		)
-	)
+	views = permissions.article_views([f.article for f in found])
+	found = [f for f in found if f.article in views][:limit]
 	out = []
 	for f in found:
 		reasons = []
@@ -122,8 +117,8 @@ def knowledge(doctype: str, name: str, limit: int = MAX_ARTICLES) -> list[dict]:
 		out.append(
 			{
 				"name": f.article,
-				"title": titles.get(f.article),
-				"route": routes[f.article],
+				"title": views[f.article].title,
+				"route": views[f.article].route,
 				"reason": "; ".join(reasons),
 			}
 		)

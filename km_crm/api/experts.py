@@ -21,6 +21,7 @@ MAX_EXPERTS = 5
 def for_ticket(ticket_doctype: str, ticket: str, limit: int = 3) -> list[dict]:
 	"""People best placed to solve this ticket, with why: `limit` people not on it yet, and those of
 	the best who are already assigned (marked, so the agent sees the expert is on it)."""
+	permissions.require_desk_user()
 	doc = tickets.get_ticket(ticket_doctype, ticket)
 	text = f"{doc.subject or ''} {html_to_text(doc.get('description') or '')}"
 	skills = evidence.ticket_skills(ticket_doctype, doc.get(evidence.TYPE_FIELD[ticket_doctype]))
@@ -36,7 +37,7 @@ def for_ticket(ticket_doctype: str, ticket: str, limit: int = 3) -> list[dict]:
 @frappe.whitelist()
 def for_question(question: str, limit: int = 5) -> list[dict]:
 	"""People best placed to answer a free question (for desk users)."""
-	_desk_user_only()
+	permissions.require_desk_user()
 	if not (question or "").strip():
 		frappe.throw(_("Describe the problem to find who has solved it before."))
 	return _suggest(question, (), limit)
@@ -46,6 +47,7 @@ def for_question(question: str, limit: int = 5) -> list[dict]:
 def ask(ticket_doctype: str, ticket: str, user: str, note: str | None = None) -> dict:
 	"""Assign the ticket to the expert as well (Frappe's assignment, which Helpdesk shows too),
 	with the agent's note; when they resolve it, it counts as evidence of an expert's help."""
+	permissions.require_desk_user()
 	doc = tickets.get_ticket(ticket_doctype, ticket, "write")
 	if user not in teams.agents():
 		frappe.throw(_("{0} does not handle tickets.").format(user), frappe.ValidationError)
@@ -199,11 +201,5 @@ def set_skill_hidden(profile: str, skill_key: str, hidden: int | bool = 1) -> li
 @frappe.whitelist()
 def my_profile() -> str:
 	"""The session user's profile (created when missing), for "My Expert Profile"."""
-	_desk_user_only()
+	permissions.require_desk_user()
 	return profiles.ensure(frappe.session.user)
-
-
-def _desk_user_only() -> None:
-	user = frappe.session.user
-	if user == "Guest" or frappe.get_cached_value("User", user, "user_type") != "System User":
-		frappe.throw(_("Experts and expert profiles are for desk users."), frappe.PermissionError)

@@ -1,8 +1,8 @@
 """Request limits for knowledge search: per signed-in user, and per address for guests, counted apart.
 
-A guest's address is the request's client address as Frappe reads it (the first X-Forwarded-For
-entry): the reverse proxy must set that header to the client's address (bench's nginx does), so a
-client cannot choose its own.
+A guest's address is the request's peer, or, behind a reverse proxy listed in KM Search Settings >
+Trusted Proxies, the address that proxy added to X-Forwarded-For (km_crm.visitors.client_address):
+a client cannot choose its own.
 """
 
 import frappe

@@ -72,7 +72,11 @@ def search_answer(
 
 
 def _rows(results, user: str) -> list[dict]:
-	routes = permissions.live_routes([r.article_id for r in results], user) if _is_desk_user(user) else {}
+	routes = (
+		permissions.live_routes([r.article_id for r in results], user)
+		if permissions.is_desk_user(user)
+		else {}
+	)
 	return [
 		{
 			"article": r.article_id,
@@ -202,7 +206,3 @@ def _insert_log(record: dict) -> None:
 	)
 	# Written in batches by the scheduler (frappe.deferred_insert.save_to_db), never in the request.
 	deferred_insert("KM Search Log", [record])
-
-
-def _is_desk_user(user: str) -> bool:
-	return user != "Guest" and frappe.get_cached_value("User", user, "user_type") == "System User"

@@ -39,6 +39,7 @@ def suggest(
 	"""Articles for the ticket (or for the agent's own `query`), with what the agent may do with each,
 	plus similar resolved tickets. Unsaved form values (subject, description, reply) override the
 	stored ones, so suggestions follow what the agent types."""
+	permissions.require_desk_user()
 	check_search_rate()
 	limit = max(1, min(int(limit or 5), 20))
 	doc = tickets.get_ticket(ticket_doctype, ticket) if ticket else None
@@ -160,6 +161,7 @@ def similar_tickets(text: str, exclude: str | None = None, limit: int = SIMILAR_
 @frappe.whitelist(methods=["POST"])
 def link(ticket_doctype: str, ticket: str, article: str, link_type: str = C.LINK_SOLVED) -> list[dict]:
 	"""This article solved (or was referenced on) the ticket."""
+	permissions.require_desk_user()
 	doc = tickets.get_ticket(ticket_doctype, ticket, "write")
 	if link_type not in (C.LINK_SOLVED, C.LINK_REFERENCED):
 		frappe.throw(_("Unknown link type {0}.").format(link_type), frappe.ValidationError)
@@ -170,6 +172,7 @@ def link(ticket_doctype: str, ticket: str, article: str, link_type: str = C.LINK
 
 @frappe.whitelist(methods=["POST"])
 def unlink(ticket_doctype: str, ticket: str, link_name: str) -> list[dict]:
+	permissions.require_desk_user()
 	doc = tickets.get_ticket(ticket_doctype, ticket, "write")
 	row = frappe.db.get_value(
 		"KM Article Link", link_name, ["ticket_doctype", "ticket", "link_type"], as_dict=True
@@ -186,6 +189,7 @@ def unlink(ticket_doctype: str, ticket: str, link_name: str) -> list[dict]:
 def reply_text(ticket_doctype: str, ticket: str, article: str) -> dict:
 	"""The customer-visible text of the article's live version, to insert into the reply; refused with
 	the reason when the ticket's contact may not read the article's audience."""
+	permissions.require_desk_user()
 	doc = tickets.get_ticket(ticket_doctype, ticket, "write")
 	_require_readable(article)
 	live = frappe.db.get_value("KM Article", article, ["published_version", "title"], as_dict=True)
@@ -210,6 +214,7 @@ def reply_text(ticket_doctype: str, ticket: str, article: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def create_article(ticket_doctype: str, ticket: str) -> dict:
 	"""A draft article from a resolved ticket, personal data removed; linked as "Created From"."""
+	permissions.require_desk_user()
 	return capture.create_article(ticket_doctype, ticket)
 
 
@@ -222,8 +227,12 @@ def _links(doc) -> list[dict]:
 	if not doc:
 		return []
 	links = article_links.links_of_ticket(doc.doctype, doc.name)
-	routes = permissions.live_routes([row.article for row in links])
-	return [{**row, "route": routes.get(row.article)} for row in links if row.article in routes]
+	views = permissions.article_views([row.article for row in links])
+	return [
+		{**row, "article_title": views[row.article].title, "route": views[row.article].route}
+		for row in links
+		if row.article in views
+	]
 
 
 def _contact_audiences(doc) -> tuple[str, ...]:
@@ -243,5 +252,5 @@ def _insert_refusal(audience: str | None, contact_audiences) -> str | None:
 
 
 def _require_readable(article: str) -> None:
-	if not permissions.live_routes([article]):
+	if not permissions.article_views([article]):
 		frappe.throw(_("Article {0} was not found.").format(article), frappe.DoesNotExistError)

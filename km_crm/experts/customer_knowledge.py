@@ -1,6 +1,7 @@
 """Knowledge for a customer: the articles their tickets were solved with, and the articles about
 the items they bought (Frappe glue). Callers filter the result by what the user may open."""
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -99,21 +100,36 @@ def articles_for(org: Organisation) -> list[Found]:
 			f.solved += solved[article]
 	items = items_bought(org)
 	if items:
-		for row in frappe.get_all(
+		candidates = frappe.get_all(
 			"KM Article Item",
 			filters={"parenttype": "KM Article", "item": ("in", sorted(items))},
-			fields=["parent", "item"],
-			ignore_permissions=True,
-		):
-			found.setdefault(row.parent, Found(row.parent)).items.append(row.item)
-	live = {
-		a.name
-		for a in frappe.get_all(
-			"KM Article",
-			filters={"name": ("in", list(found) or [""])},
-			fields=["name", "status", "published_version"],
-			ignore_permissions=True,
+			pluck="parent",
+			distinct=True,
 		)
-		if a.status in C.LIVE_WORKING_COPY_STATUSES or (a.status == C.IN_REVIEW and a.published_version)
-	}
+		# what the live version is about, not what a draft of the next one says
+		for name, version in live_versions(candidates).items():
+			about = sorted(set(_snapshot_items(version)) & items)
+			if about:
+				found.setdefault(name, Found(name)).items.extend(about)
+	live = set(live_versions(list(found)))
 	return sorted((f for f in found.values() if f.article in live), key=lambda f: f.rank)
+
+
+def live_versions(articles: list[str]) -> dict[str, str]:
+	"""{article: its live version}: an article is live while it has a published version (whatever
+	its working copy's state; retiring it clears the published version)."""
+	filters = {"name": ("in", articles or [""]), "published_version": ("is", "set")}
+	return dict(
+		frappe.get_all("KM Article", filters=filters, fields=["name", "published_version"], as_list=True)
+	)
+
+
+def _snapshot_items(version: str) -> list[str]:
+	snapshot = frappe.cache.hget("km_crm:version_items", version)
+	if snapshot is None:
+		snapshot = (
+			json.loads(frappe.db.get_value("KM Article Version", version, "snapshot") or "{}").get("items")
+			or []
+		)
+		frappe.cache.hset("km_crm:version_items", version, snapshot)  # frozen: never changes
+	return snapshot

@@ -10,6 +10,7 @@ from frappe.utils import now_datetime
 
 from km_crm import constants as C
 from km_crm.exceptions import KMError
+from km_crm.permissions import live_titles
 
 LINK = "KM Article Link"
 REUSE_TYPES = (C.LINK_SOLVED, C.LINK_REFERENCED)
@@ -37,10 +38,10 @@ def add_link(article: str, ticket_doctype: str, ticket: str, link_type: str, use
 			"doctype": LINK,
 			"article": article,
 			"article_version": live_version,
+			"article_title": live_titles([article]).get(article),
 			"link_type": link_type,
 			"ticket_doctype": ticket_doctype,
 			"ticket": ticket,
-			"ticket_subject": (frappe.db.get_value(ticket_doctype, ticket, "subject") or "")[:140],
 			"linked_by": user or frappe.session.user,
 			"linked_on": now_datetime(),
 			"link_key": key,
@@ -50,6 +51,14 @@ def add_link(article: str, ticket_doctype: str, ticket: str, link_type: str, use
 	link.insert(ignore_permissions=True)
 	update_reuse_count(article)
 	return link.name
+
+
+def refresh_titles(article: str) -> None:
+	"""Links show the live version's title (readers of links may read it, never a draft's): set it
+	again when the article's live version changes, and clear it when there is none."""
+	title = live_titles([article]).get(article)
+	table = frappe.qb.DocType(LINK)
+	frappe.qb.update(table).set(table.article_title, title).where(table.article == article).run()
 
 
 def remove_link(name: str) -> None:

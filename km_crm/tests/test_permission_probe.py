@@ -6,8 +6,10 @@ test_ignore = ["Item"]
 
 
 class TestPermissionProbe(FrappeTestCase):
-	def test_no_door_leaks_knowledge_or_tickets_to_any_role(self):
-		# a few hundred randomized probes here; the script runs 10,000 (see permission_probe.py)
-		result = permission_probe.run(probes=400, seed=11)
-		self.assertEqual(result["probes"], 400)
-		self.assertEqual(result["leaks"], 0)
+	def test_no_door_leaks_knowledge_or_tickets_to_any_user(self):
+		# a sample here (every door asked by every user at least once); the script runs 10,000 probes
+		# for the note (see permission_probe.py)
+		result = permission_probe.run(probes=600, seed=11, verbose=False)
+		self.assertEqual(result["probes"], 600)
+		self.assertGreaterEqual(len(result["by_door"]), 20)
+		self.assertEqual(result["leaks"], 0, result)

@@ -5,7 +5,7 @@ frappe.provide("km_crm");
 km_crm.PLAIN_TEXT_FIELDS = {
 	"KM Article": ["title", "summary", "tags"],
 	"KM Article Version": ["title"],
-	"KM Article Link": ["article_title", "ticket_subject"],
+	"KM Article Link": ["article_title"],
 	"KM Review": ["article_title", "submission_note"],
 	"KM Review Vote": ["comment"],
 	"KM Audit Event": ["details"],

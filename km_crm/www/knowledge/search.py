@@ -2,6 +2,7 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html
 
+from km_crm.api.limits import check_search_rate
 from km_crm.api.search import MAX_QUERY_CHARS, log_search, search_rows
 from km_crm.portal import context as portal
 
@@ -12,6 +13,15 @@ def get_context(context):
 	context.query = query
 	# the visitor's own words: Frappe's breadcrumbs show the title as HTML
 	context.title = _("Search: {0}").format(escape_html(query)) if query else _("Search the knowledge base")
-	context.results = search_rows(query, limit=20) if query else []
-	if query:
-		log_search(query, "Portal", None, context.results)
+	context.results = []
+	if not query:
+		return
+	try:
+		check_search_rate()
+	except frappe.RateLimitExceededError:
+		frappe.clear_last_message()
+		context.rate_limited = True
+		context.http_status_code = 429
+		return
+	context.results = search_rows(query, limit=20)
+	log_search(query, "Portal", None, context.results)

@@ -6,7 +6,7 @@ from frappe.utils import getdate, today
 from km_crm import constants as C
 from km_crm.exceptions import KMError, LifecycleError, translated
 from km_crm.governance import lifecycle
-from km_crm.knowledge import kcs, versioning
+from km_crm.knowledge import article_links, kcs, versioning
 from km_crm.knowledge.publishing import versioned_dict
 from km_crm.knowledge.sanitize import sanitize_html
 from km_crm.search import indexer
@@ -56,6 +56,8 @@ class KMArticle(Document):
 		before = self.get_doc_before_save()
 		if self.published_version or (before and before.published_version):
 			indexer.enqueue_article(self.name)
+		if before and before.published_version != self.published_version:
+			article_links.refresh_titles(self.name)
 		if self.flags.km_new_version:
 			from km_crm.governance import audit
 

@@ -5,6 +5,7 @@ from frappe.model.document import Document
 
 class KMSearchSettings(Document):
 	def validate(self):
+		self.check_trusted_proxies()
 		if self.backend == "elasticsearch" and not (self.es_url or "").startswith(("http://", "https://")):
 			frappe.throw(_("The Elasticsearch URL must start with http:// or https://"))
 		if self.backend == "elasticsearch" and any(
@@ -12,6 +13,18 @@ class KMSearchSettings(Document):
 			for f in ("backend", "es_url", "es_username", "es_password", "es_api_key")
 		):
 			self.check_elasticsearch()
+
+	def check_trusted_proxies(self):
+		from km_crm.access.client_address import parse_networks
+
+		_networks, invalid = parse_networks(self.trusted_proxies)
+		if invalid:
+			frappe.throw(
+				_("Trusted Proxies takes IP addresses or ranges such as 10.0.0.0/8, not {0}.").format(
+					", ".join(invalid)
+				),
+				title=_("Trusted Proxies"),
+			)
 
 	def check_elasticsearch(self):
 		"""Before the site's search moves to a server: it answers, and this bench's client can talk
