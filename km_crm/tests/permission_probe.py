@@ -20,8 +20,11 @@ import inspect
 import json
 import random
 from collections import Counter
+from unittest.mock import patch
+from urllib.parse import quote, quote_plus
 
 import frappe
+from frappe.website.utils import clear_website_cache
 
 from km_crm import constants as C
 from km_crm.tests import probe_world
@@ -35,6 +38,9 @@ def run(probes: int = 10_000, seed: int = 7, verbose: bool = True) -> dict:
 	rng = random.Random(seed)
 	previous_flag = frappe.flags.in_test
 	frappe.flags.in_test = True  # throwaway search indexes, synchronous indexing
+	# nothing the probe does may stay: e-mail sent at once (as in tests) commits its queue rows
+	no_commit = patch.object(frappe.db, "commit")
+	no_commit.start()
 	try:
 		world = probe_world.build(rng)
 		result = Probe(world, rng).run(probes)
@@ -42,6 +48,8 @@ def run(probes: int = 10_000, seed: int = 7, verbose: bool = True) -> dict:
 		frappe.set_user("Administrator")
 		frappe.local.form_dict = frappe._dict()
 		frappe.db.rollback()
+		no_commit.stop()
+		clear_website_cache()  # pages and 404s of the world's articles, gone with it
 		frappe.flags.in_test = previous_flag
 		frappe.clear_document_cache("KM Settings", "KM Settings")
 	if verbose:
@@ -118,7 +126,9 @@ class Probe:
 				leaks_by_door[door] += 1
 				leaks_by_user[label] += 1
 				if len(examples) < 20:
-					examples.append((door, label, what, sorted(bad)[:3]))
+					examples.append(
+						(door, label, what, [probe_world.describe(self.world, b) for b in sorted(bad)[:3]])
+					)
 		return {
 			"probes": total,
 			"leaks": leaks,
@@ -323,6 +333,80 @@ class Probe:
 			),
 		)
 
+	def door_rest_read_expanded(self, s):
+		"""GET /api/resource/<doctype>/<name>?expand_links=1: REST's read, after the app's request hooks."""
+		from frappe.api.v1 import read_doc
+		from frappe.utils import set_request
+
+		a = self.world.articles[self.article()]
+		doctype, name = self.rng.choice(
+			[("KM Article Version", v) for v in a.versions or [a.name]]
+			+ [
+				("KM Article Link", n)
+				for n in frappe.get_all("KM Article Link", {"article": a.name}, pluck="name")
+			]
+		)
+		frappe.local.form_dict = frappe._dict(expand_links="1")
+		set_request(
+			method="GET",
+			path=f"/api/resource/{quote(doctype)}/{quote(name)}",
+			query_string={"expand_links": 1},
+		)
+		frappe.local.message_log = []
+		try:
+			for hook in frappe.get_hooks("before_request"):
+				frappe.call(hook)
+			text = frappe.as_json(read_doc(doctype, name))
+		except Exception as exc:
+			text = f"{type(exc).__name__}: {exc}"
+		finally:
+			del frappe.local.request
+		return probe_world.leaks(
+			s, text.replace(name, "")
+		), f"GET /api/resource/{doctype}/{name}?expand_links=1"
+
+	def door_charts(self, s):
+		"""Counts over filters the caller chooses: a heatmap chart, a goal graph, a form's open counts."""
+		doctype = self.rng.choice((*ARTICLE_DOCTYPES, "KM Review"))
+		field = "article_title" if doctype == "KM Review" else "title"
+		filters = [[doctype, field, "like", f"%{self.rng.choice(self.markers)}%"]]
+		kind = self.rng.randrange(3)
+		if kind == 0:
+			chart = {
+				"type": "Heatmap",
+				"chart_type": "Count",
+				"document_type": doctype,
+				"based_on": "creation",
+			}
+			args = {"chart": json.dumps(chart), "no_cache": 1, "filters": json.dumps(filters)}
+			cmd = "frappe.desk.doctype.dashboard_chart.dashboard_chart.get"
+		elif kind == 1:
+			version = self.rng.choice(self.world.versions)
+			args = {
+				"title": "x",
+				"doctype": "KM Article Version",
+				"docname": version,
+				"goal_value_field": "version",
+				"goal_total_field": "version",
+				"goal_history_field": "version",
+				"goal_doctype": doctype,
+				"goal_doctype_link": "name",
+				"goal_field": "name",
+				"date_field": "creation",
+				"aggregation": "count",
+				"filters": json.dumps(filters),
+			}
+			cmd = "frappe.utils.goal.get_monthly_goal_graph_data"
+		else:
+			issue = self.rng.choice([name for (_dt, name) in self.world.tickets])
+			args = {"doctype": "Issue", "name": issue, "items": json.dumps(["KM Article Link", "KM Article"])}
+			cmd = "frappe.desk.notifications.get_open_count"
+		bad, what = self.ask(s, cmd, **args)
+		answer = self._quiet(lambda: respond(cmd, **args))
+		if answer and not s.editor and _counts_something(answer, kind, filters, self, s, doctype):
+			bad.append(f"counts: {json.dumps(answer)[:120]}")
+		return bad, what
+
 	# -- doors: tags and history ------------------------------------------------------------------------
 
 	def door_tags(self, s):
@@ -416,18 +500,24 @@ class Probe:
 		return self.ask_page(s, path)
 
 	def ask_page(self, s, path: str):
-		from frappe.website.serve import get_response_content
+		"""A portal page as the visitor's browser gets it (the requested address taken out)."""
+		from frappe.utils import set_request
+		from frappe.website.serve import get_response
 
 		route, _sep, query = path.partition("?")
-		frappe.local.form_dict = frappe._dict(q=query[2:]) if query else frappe._dict()
+		args = {"q": query[2:]} if query else {}
+		frappe.local.form_dict = frappe._dict(args)
 		frappe.local.message_log = []
+		set_request(method="GET", path=f"/{route}", query_string=args)
 		try:
-			text = get_response_content(route)
+			text = frappe.safe_decode(get_response().get_data())
 		except Exception as exc:
 			text = f"{type(exc).__name__}: {exc}"
-		for value in (query[2:],) if query else ():
-			text = text.replace(value, "")
-			text = text.replace(frappe.utils.escape_html(value), "")
+		finally:
+			del frappe.local.request
+		for value in (route, *args.values()):
+			for form in {value, frappe.utils.escape_html(value), quote(value), quote_plus(value)}:
+				text = text.replace(form, "")
 		return probe_world.leaks(s, text), path
 
 	# -- oracle helpers ---------------------------------------------------------------------------------
@@ -473,7 +563,15 @@ class Probe:
 
 
 def _app_read_methods() -> list[tuple[str, list[str]]]:
-	"""km_crm's whitelisted methods a GET may call, with their required parameters."""
+	"""km_crm's whitelisted methods a GET may call, with their required parameters (every module
+	that whitelists one is imported first: Frappe learns of a method when its module is imported)."""
+	import importlib
+	from pathlib import Path
+
+	root = Path(frappe.get_app_path("km_crm"))
+	for path in root.rglob("*.py"):
+		if "tests" not in path.parts and "frappe.whitelist(" in path.read_text(encoding="utf-8"):
+			importlib.import_module(".".join(("km_crm", *path.relative_to(root).with_suffix("").parts)))
 	out = []
 	for fn in frappe.whitelisted:
 		module = getattr(fn, "__module__", "") or ""
@@ -488,6 +586,20 @@ def _app_read_methods() -> list[tuple[str, list[str]]]:
 		]
 		out.append((f"{module}.{fn.__name__}", params))
 	return sorted(out)
+
+
+def _counts_something(answer: dict, kind: int, filters, probe: "Probe", s, doctype: str) -> bool:
+	"""Does a chart's answer count more records than the user may list?"""
+	message = answer.get("message") or {}
+	if kind == 0:
+		counted = sum((message.get("dataPoints") or {}).values())
+		return counted > probe._may_list(s, doctype, filters)
+	if kind == 1:
+		values = [v for d in (message.get("data") or {}).get("datasets", []) for v in d.get("values", [])]
+		return sum(float(v or 0) for v in values) > probe._may_list(s, doctype, filters)
+	found = (message.get("count") or {}) if isinstance(message, dict) else {}
+	rows = [*found.get("external_links_found", []), *found.get("internal_links_found", [])]
+	return any(r.get("doctype") in ("KM Article", "KM Article Link") and r.get("count") for r in rows)
 
 
 def _live_versions(audiences, articles: bool = False) -> set[str]:

@@ -168,8 +168,9 @@ def _article(f: GovernanceFixture, rng: random.Random, audience: str, state: str
 		f.vote(f.members[1], review, comment=f"retire {m['committee']}")
 	if state in ("draft", "redrafted", "in review"):
 		add_tag(PROBE_TAG, "KM Article", name)
-		frappe.get_doc("KM Article", name).add_comment("Comment", f"working notes {m['draft']}")
-		_legacy_history(name, m["draft"], m["live"])
+	# every record has the desk's working notes and, as sites that tracked changes have it, history
+	frappe.get_doc("KM Article", name).add_comment("Comment", f"working notes {m['draft']}")
+	_legacy_history(name, m["draft"], m["old"])
 	row = frappe.db.get_value("KM Article", name, ["published_version", "status"], as_dict=True)
 	versions = frappe.get_all("KM Article Version", filters={"article": name}, pluck="name")
 	return Article(name, audience, state, f.author, m, row.published_version, versions)
@@ -190,14 +191,14 @@ def _edit(f: GovernanceFixture, name: str, values: dict) -> None:
 		doc.save()
 
 
-def _legacy_history(name: str, draft_marker: str, live_marker: str) -> None:
+def _legacy_history(name: str, draft_marker: str, old_marker: str) -> None:
 	"""Document history as sites that tracked changes on KM Article hold it."""
 	frappe.get_doc(
 		{
 			"doctype": "Version",
 			"ref_doctype": "KM Article",
 			"docname": name,
-			"data": json.dumps({"changed": [["title", f"{live_marker} old title", f"{draft_marker} new"]]}),
+			"data": json.dumps({"changed": [["title", f"{old_marker} old title", f"{draft_marker} new"]]}),
 		}
 	).insert(ignore_permissions=True)
 
@@ -227,7 +228,7 @@ def sight(world: World, user: str) -> Sight:
 	)
 	markers, names, readable = set(), set(), set()
 	for a in world.articles.values():
-		if rules.can_read_article(r, owner=a.owner):
+		if rules.reads_everything(r) or (a.owner == user and user != "Guest"):  # editors, the author
 			readable.add(a.name)
 			continue
 		live_audience = a.live_version and frappe.db.get_value(
@@ -257,6 +258,20 @@ def sight(world: World, user: str) -> Sight:
 		rules.audiences(r),
 		tickets,
 	)
+
+
+def describe(world: World, found: str) -> str:
+	"""Where a leaked marker or name comes from, for the report."""
+	for a in world.articles.values():
+		for kind, m in a.markers.items():
+			if m == found:
+				return f"{found} ({a.audience} {a.state} article {a.name}: {kind} text)"
+		if found == a.name or found in a.versions:
+			return f"{found} ({a.audience} {a.state} article)"
+	for (doctype, name), m in world.tickets.items():
+		if m == found:
+			return f"{found} (subject of {doctype} {name})"
+	return found
 
 
 def leaks(s: Sight, text: str) -> list[str]:
