@@ -111,25 +111,70 @@ def get_tagged_docs(doctype: str, tag: str):
 
 
 @frappe.whitelist()
-def search_link(doctype: str, txt: str, *args, ignore_user_permissions: bool = False, **kwargs):
-	if is_knowledge_doctype(doctype):
-		ignore_user_permissions = False
+def search_link(
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	filters: str | dict | list | None = None,
+	page_length: int = 10,
+	searchfield: str | None = None,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
+):
 	return frappe_search.search_link(
-		doctype, txt, *args, ignore_user_permissions=ignore_user_permissions, **kwargs
+		doctype,
+		txt,
+		query=query,
+		filters=filters,
+		page_length=page_length,
+		searchfield=searchfield,
+		reference_doctype=reference_doctype,
+		ignore_user_permissions=ignore_user_permissions and not is_knowledge_doctype(doctype),
 	)
 
 
 @frappe.whitelist()
-def search_widget(doctype: str, txt: str, *args, ignore_user_permissions: bool = False, **kwargs):
-	if is_knowledge_doctype(doctype):
-		ignore_user_permissions = False
+def search_widget(
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	searchfield: str | None = None,
+	start: int = 0,
+	page_length: int = 10,
+	filters: str | None | dict | list = None,
+	filter_fields=None,
+	as_dict: bool = False,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
+):
 	return frappe_search.search_widget(
-		doctype, txt, *args, ignore_user_permissions=ignore_user_permissions, **kwargs
+		doctype,
+		txt,
+		query=query,
+		searchfield=searchfield,
+		start=start,
+		page_length=page_length,
+		filters=filters,
+		filter_fields=filter_fields,
+		as_dict=as_dict,
+		reference_doctype=reference_doctype,
+		ignore_user_permissions=ignore_user_permissions and not is_knowledge_doctype(doctype),
 	)
 
 
 @frappe.whitelist()
-def dashboard_chart_get(chart_name=None, chart=None, **kwargs):
+def dashboard_chart_get(
+	chart_name=None,
+	chart=None,
+	no_cache=None,
+	filters=None,
+	from_date=None,
+	to_date=None,
+	timespan=None,
+	time_interval=None,
+	heatmap_year=None,
+	refresh=None,
+):
 	definition = (
 		frappe.db.get_value("Dashboard Chart", chart_name, ["document_type", "type"], as_dict=True)
 		if chart_name
@@ -137,15 +182,51 @@ def dashboard_chart_get(chart_name=None, chart=None, **kwargs):
 	) or frappe._dict()
 	if definition.get("type") == "Heatmap" and is_knowledge_doctype(definition.get("document_type")):
 		_editors_only()
-	return dashboard_chart.get(chart_name=chart_name, chart=chart, **kwargs)
+	return dashboard_chart.get(
+		chart_name=chart_name,
+		chart=chart,
+		no_cache=no_cache,
+		filters=filters,
+		from_date=from_date,
+		to_date=to_date,
+		timespan=timespan,
+		time_interval=time_interval,
+		heatmap_year=heatmap_year,
+		refresh=refresh,
+	)
 
 
 @frappe.whitelist()
-def get_monthly_goal_graph_data(*args, **kwargs):
-	goal_doctype = kwargs.get("goal_doctype") or (args[6] if len(args) > 6 else None)
+def get_monthly_goal_graph_data(
+	title: str,
+	doctype: str,
+	docname: str,
+	goal_value_field: str,
+	goal_total_field: str,
+	goal_history_field: str,
+	goal_doctype: str,
+	goal_doctype_link: str,
+	goal_field: str,
+	date_field: str,
+	aggregation: str = "sum",
+	filters: str | dict | None = None,
+) -> dict:
 	if is_knowledge_doctype(goal_doctype):
 		_editors_only()
-	return goal.get_monthly_goal_graph_data(*args, **kwargs)
+	return goal.get_monthly_goal_graph_data(
+		title,
+		doctype,
+		docname,
+		goal_value_field,
+		goal_total_field,
+		goal_history_field,
+		goal_doctype,
+		goal_doctype_link,
+		goal_field,
+		date_field,
+		aggregation=aggregation,
+		filters=filters,
+	)
 
 
 @frappe.whitelist()

@@ -38,9 +38,12 @@ def run(probes: int = 10_000, seed: int = 7, verbose: bool = True) -> dict:
 	rng = random.Random(seed)
 	previous_flag = frappe.flags.in_test
 	frappe.flags.in_test = True  # throwaway search indexes, synchronous indexing
-	# nothing the probe does may stay: e-mail sent at once (as in tests) commits its queue rows
+	# nothing the probe does may stay: e-mail sent at once (as in tests) commits its queue rows, and
+	# search logs wait in a queue outside the database
 	no_commit = patch.object(frappe.db, "commit")
 	no_commit.start()
+	no_logs = patch("frappe.deferred_insert.deferred_insert")
+	no_logs.start()
 	try:
 		world = probe_world.build(rng)
 		result = Probe(world, rng).run(probes)
@@ -49,6 +52,7 @@ def run(probes: int = 10_000, seed: int = 7, verbose: bool = True) -> dict:
 		frappe.local.form_dict = frappe._dict()
 		frappe.db.rollback()
 		no_commit.stop()
+		no_logs.stop()
 		clear_website_cache()  # pages and 404s of the world's articles, gone with it
 		frappe.flags.in_test = previous_flag
 		frappe.clear_document_cache("KM Settings", "KM Settings")
