@@ -56,7 +56,7 @@ PUBLISHED = "Published"
 NEEDS_REVIEW = "Needs Review"
 ARCHIVED = "Archived"
 STATUSES = (DRAFT, IN_REVIEW, PUBLISHED, NEEDS_REVIEW, ARCHIVED)
-#: Statuses in which the working copy is the live version (readers may open the article itself)
+#: Statuses in which the working copy is the live version (no next version is being drafted)
 LIVE_WORKING_COPY_STATUSES = (PUBLISHED, NEEDS_REVIEW)
 
 # --- Review rounds -----------------------------------------------------------------------------------
