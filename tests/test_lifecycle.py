@@ -2,8 +2,9 @@ from datetime import date, datetime
 
 import pytest
 
-from km_crm.governance import lifecycle as lc
-from km_crm.governance.lifecycle import TransitionError, allowed_actions, next_status
+from km_crm import constants as C
+from km_crm.knowledge import lifecycle as lc
+from km_crm.knowledge.lifecycle import TransitionError, allowed_actions, next_status
 
 EXPECTED = {
 	("Draft", "submit"): "In Review",
@@ -163,3 +164,21 @@ def test_can_submit():
 		assert lc.can_submit({role, "Employee"})
 	assert not lc.can_submit({"Employee", "Customer"})
 	assert not lc.can_submit(set())
+
+
+def test_the_live_article_query_agrees_with_is_live_on_every_reachable_state():
+	"""live_article_filters() is is_live() as a query (published version set, not archived)."""
+	filters = lc.live_article_filters()
+	reachable = [
+		(C.PUBLISHED, True),
+		(C.NEEDS_REVIEW, True),
+		(C.DRAFT, True),
+		(C.DRAFT, False),
+		(C.IN_REVIEW, True),
+		(C.IN_REVIEW, False),
+		(C.ARCHIVED, False),
+	]
+	for status, has_version in reachable:
+		matches = has_version and status != filters["status"][1]
+		assert filters["published_version"] == ("is", "set")
+		assert matches == lc.is_live(status, has_version), (status, has_version)

@@ -6,8 +6,8 @@ import frappe
 from frappe import _
 
 from km_crm import permissions
-from km_crm.governance import audit, ownership, review_round
-from km_crm.knowledge import publishing, versioning
+from km_crm.governance import ownership, review_round
+from km_crm.knowledge import audit, publishing, versioning
 
 
 @frappe.whitelist(methods=["POST"])

@@ -7,9 +7,10 @@ import frappe
 from frappe import _
 from frappe.utils import now
 
+from km_crm import constants as C
 from km_crm import permissions
 from km_crm.api.limits import check_search_rate
-from km_crm.search import indexer, priors, service, site
+from km_crm.search import priors, service, site
 from km_crm.search.analysis import STOP_WORDS, analyze_query, normalize, query_key
 from km_crm.search.backend import SearchBackendError
 from km_crm.search.highlight import highlight
@@ -112,7 +113,7 @@ def _title_matches(query: str, audiences: tuple[str, ...], lang: str | None, lim
 		.join(version)
 		.on(version.name == article.published_version)
 		.select(article.name, version.title, version.language, version.audience, article.modified)
-		.where(article.status.isin(indexer.LIVE_STATUSES))
+		.where(article.status != C.ARCHIVED)  # joined on the published version: lifecycle.is_live
 		.where(version.audience.isin(list(audiences)))
 		.where(matches)
 		.orderby(article.modified, order=frappe.qb.desc)

@@ -10,6 +10,7 @@ import frappe
 from km_crm import constants as C
 from km_crm.experts.organisations import Organisation
 from km_crm.integrations import tickets
+from km_crm.knowledge import lifecycle
 
 MAX_TICKETS = 500  # their newest tickets looked at
 SALES_DOCTYPES = ("Sales Invoice", "Sales Order", "Delivery Note")
@@ -116,9 +117,8 @@ def articles_for(org: Organisation) -> list[Found]:
 
 
 def live_versions(articles: list[str]) -> dict[str, str]:
-	"""{article: its live version}: an article is live while it has a published version (whatever
-	its working copy's state; retiring it clears the published version)."""
-	filters = {"name": ("in", articles or [""]), "published_version": ("is", "set")}
+	"""{article: its live version} (lifecycle.live_article_filters)."""
+	filters = {"name": ("in", articles or [""]), **lifecycle.live_article_filters()}
 	return dict(
 		frappe.get_all("KM Article", filters=filters, fields=["name", "published_version"], as_list=True)
 	)

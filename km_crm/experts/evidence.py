@@ -23,6 +23,7 @@ from frappe.utils import getdate, today
 from km_crm import constants as C
 from km_crm.experts import expertise as X
 from km_crm.integrations import teams, tickets
+from km_crm.knowledge import lifecycle
 from km_crm.knowledge.sanitize import html_to_text
 from km_crm.search.analysis import analyze
 
@@ -129,7 +130,7 @@ def collect() -> list[X.Evidence]:
 		a.name: a
 		for a in frappe.get_all(
 			"KM Article",
-			filters={"status": ("in", C.LIVE_WORKING_COPY_STATUSES)},
+			filters=lifecycle.live_article_filters(),
 			fields=[
 				"name",
 				"title",

@@ -9,7 +9,7 @@ from frappe import _
 
 from km_crm import constants as C
 from km_crm.exceptions import KMError, LifecycleError
-from km_crm.governance import audit, lifecycle
+from km_crm.knowledge import audit, lifecycle
 
 
 def change_owner(article_name: str, new_owner: str, reason: str = "") -> None:

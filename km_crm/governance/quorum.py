@@ -24,6 +24,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
 
+from km_crm.constants import (
+	REVIEW_APPROVED,
+	REVIEW_CHANGES_REQUESTED,
+	REVIEW_EXPIRED,
+	REVIEW_OPEN,
+	REVIEW_REJECTED,
+)
 from km_crm.rule_error import RuleError
 
 APPROVE = "Approve"
@@ -31,12 +38,6 @@ REQUEST_CHANGES = "Request Changes"
 REJECT = "Reject"
 DECISIONS = (APPROVE, REQUEST_CHANGES, REJECT)
 
-OPEN = "Open"
-APPROVED = "Approved"
-CHANGES_REQUESTED = "Changes Requested"
-REJECTED = "Rejected"
-EXPIRED = "Expired"
-OUTCOMES = (OPEN, APPROVED, CHANGES_REQUESTED, REJECTED, EXPIRED)
 
 #: Tolerance so that e.g. 2/3 of 3 members (2.0000000000000004 in floating point) needs 2 votes.
 FRACTION_EPSILON = 1e-9
@@ -146,7 +147,7 @@ class Decision:
 
 	@property
 	def is_final(self) -> bool:
-		return self.outcome not in (OPEN, EXPIRED)
+		return self.outcome not in (REVIEW_OPEN, REVIEW_EXPIRED)
 
 
 def required_approvals(rule: QuorumRule, eligible_count: int) -> int:
@@ -182,7 +183,7 @@ def validate_vote(
 	round_status: str,
 ) -> None:
 	"""Raise :class:`VoteError` if ``voter`` may not cast ``decision`` now."""
-	if round_status != OPEN:
+	if round_status != REVIEW_OPEN:
 		raise VoteError(MSG_ROUND_NOT_OPEN, "round_not_open", status=round_status)
 	if decision not in DECISIONS:
 		raise VoteError(MSG_UNKNOWN_DECISION, "unknown_decision", decision=decision)
@@ -237,18 +238,18 @@ def decide(
 	)
 
 	if approvals >= required:
-		outcome, template = APPROVED, REASON_APPROVED
+		outcome, template = REVIEW_APPROVED, REASON_APPROVED
 	elif rejects >= required:
-		outcome, template = REJECTED, REASON_REJECTED
+		outcome, template = REVIEW_REJECTED, REASON_REJECTED
 	elif rejects + changes >= required:
-		outcome, template = CHANGES_REQUESTED, REASON_CHANGES
+		outcome, template = REVIEW_CHANGES_REQUESTED, REASON_CHANGES
 	elif approvals + len(pending) < required:
-		outcome = REJECTED if rejects > changes else CHANGES_REQUESTED
+		outcome = REVIEW_REJECTED if rejects > changes else REVIEW_CHANGES_REQUESTED
 		template = REASON_IMPOSSIBLE
 	elif deadline is not None and now > deadline:
-		outcome, template = EXPIRED, REASON_EXPIRED
+		outcome, template = REVIEW_EXPIRED, REASON_EXPIRED
 	else:
-		outcome, template = OPEN, REASON_OPEN
+		outcome, template = REVIEW_OPEN, REASON_OPEN
 
 	return Decision(
 		outcome=outcome,

@@ -19,9 +19,9 @@ from km_crm.exceptions import (
 	VoteError,
 	translated,
 )
-from km_crm.governance import audit, lifecycle, notify, quorum
+from km_crm.governance import notify, quorum
 from km_crm.governance.doctype.km_committee.km_committee import committee_for
-from km_crm.knowledge import kcs, publishing
+from km_crm.knowledge import audit, kcs, lifecycle, publishing
 
 REVIEW = "KM Review"
 VOTE = "KM Review Vote"
@@ -48,7 +48,7 @@ def submit_for_review(article_name: str, note: str = "") -> str:
 def request_retirement(article_name: str, reason: str) -> str:
 	article = _locked_article(article_name)
 	_require_contributor(article)
-	if article.status not in (lifecycle.PUBLISHED, lifecycle.NEEDS_REVIEW):
+	if article.status not in (C.PUBLISHED, C.NEEDS_REVIEW):
 		frappe.throw(_("Only a published article can be retired."), LifecycleError)
 	if article.current_review:
 		frappe.throw(_("Article {0} already has an open review.").format(article.name), LifecycleError)
@@ -80,7 +80,7 @@ def publish_directly(article_name: str) -> str:
 			).format(_(article.audience)),
 			NotAllowedToPublish,
 		)
-	if article.status != lifecycle.DRAFT:
+	if article.status != C.DRAFT:
 		frappe.throw(_("Only a draft can be published directly."), LifecycleError)
 	return publishing.publish(article, note=_("Published directly by a KM Publisher."))
 
@@ -102,7 +102,7 @@ def _open_round(article, committee, review_type: str, note: str):
 			"review_type": review_type,
 			"version": article.version,
 			"committee": committee.name,
-			"status": quorum.OPEN,
+			"status": C.REVIEW_OPEN,
 			"submitted_by": frappe.session.user,
 			"opened_on": opened,
 			"deadline": add_days(opened, committee.review_window_days or 7),
@@ -225,9 +225,9 @@ def evaluate(review, committee=None, article=None) -> dict:
 			"pending_voters": "\n".join(decision.pending),
 		}
 	)
-	if decision.outcome == quorum.OPEN:
+	if decision.outcome == C.REVIEW_OPEN:
 		_save_round(review)
-	elif decision.outcome == quorum.EXPIRED:
+	elif decision.outcome == C.REVIEW_EXPIRED:
 		_expire(review, committee, article, decision)
 	else:
 		_decide(review, article, decision)
@@ -254,11 +254,11 @@ def _decide(review, article, decision) -> None:
 	assign_to.close_all_assignments(REVIEW, review.name, ignore_permissions=True)
 
 	if review.review_type == C.REVIEW_TYPE_RETIRE:
-		if decision.outcome == quorum.APPROVED:
+		if decision.outcome == C.REVIEW_APPROVED:
 			retire(article, review.name)
 		else:
 			_clear_current_review(article)
-	elif decision.outcome == quorum.APPROVED:
+	elif decision.outcome == C.REVIEW_APPROVED:
 		publishing.publish(article, review=review.name)
 	else:
 		article.set_status(lifecycle.action_for_review_outcome(decision.outcome))
@@ -268,7 +268,7 @@ def _decide(review, article, decision) -> None:
 
 
 def _expire(review, committee, article, decision) -> None:
-	review.status = quorum.EXPIRED
+	review.status = C.REVIEW_EXPIRED
 	review.decision_reason = translated_reason(decision)
 	review.escalated = 1
 	review.escalated_to = committee.escalation_user
@@ -312,7 +312,7 @@ def withdraw(article_name: str) -> None:
 	review = frappe.get_doc(REVIEW, review_name)
 	if frappe.session.user not in _authors(article, review) and not C.MANAGER_ROLES & set(frappe.get_roles()):
 		frappe.throw(_("Only the author or a KM Manager can withdraw this review."), frappe.PermissionError)
-	if review.status not in (quorum.OPEN, quorum.EXPIRED):
+	if review.status not in (C.REVIEW_OPEN, C.REVIEW_EXPIRED):
 		frappe.throw(_("This review is already closed."), LifecycleError)
 	review.status = C.REVIEW_CANCELLED
 	review.decided_on = now_datetime()

@@ -7,25 +7,27 @@ from frappe import _
 from frappe.desk.form import assign_to
 from frappe.utils import escape_html, get_datetime, getdate, now_datetime, today
 
-from km_crm.governance import audit, lifecycle, notify, quorum, review_round
+from km_crm import constants as C
+from km_crm.governance import notify, quorum, review_round
+from km_crm.knowledge import audit, lifecycle
 
 
 def close_expired_reviews() -> None:
 	for name in frappe.get_all(
-		"KM Review", filters={"status": quorum.OPEN, "deadline": ("<", now_datetime())}, pluck="name"
+		"KM Review", filters={"status": C.REVIEW_OPEN, "deadline": ("<", now_datetime())}, pluck="name"
 	):
 		_in_own_transaction(_close_one, name)
 
 
 def _close_one(name: str) -> None:
-	if frappe.db.get_value("KM Review", name, "status", for_update=True) != quorum.OPEN:
+	if frappe.db.get_value("KM Review", name, "status", for_update=True) != C.REVIEW_OPEN:
 		return
 	review_round.evaluate(frappe.get_doc("KM Review", name))
 
 
 def remind_pending_voters() -> None:
 	now = now_datetime()
-	for name in frappe.get_all("KM Review", filters={"status": quorum.OPEN}, pluck="name"):
+	for name in frappe.get_all("KM Review", filters={"status": C.REVIEW_OPEN}, pluck="name"):
 		review = frappe.get_doc("KM Review", name)
 		hours = frappe.db.get_value("KM Committee", review.committee, "reminder_interval_hours") or 0
 		due = quorum.reminder_due(
@@ -45,7 +47,7 @@ def flag_articles_due_for_review() -> None:
 	day = getdate(today())
 	for row in frappe.get_all(
 		"KM Article",
-		filters={"status": lifecycle.PUBLISHED},
+		filters={"status": C.PUBLISHED},
 		or_filters={"review_by": ("<=", day), "expires_on": ("<=", day)},
 		fields=["name", "review_by", "expires_on"],
 	):
@@ -56,7 +58,7 @@ def flag_article(name: str, reason: str | None = None) -> None:
 	"""Send a published article to Needs Review, with a ToDo for its owner: for its dates, or for the
 	`reason` given (readers' votes)."""
 	article = frappe.get_doc("KM Article", name)
-	if article.status != lifecycle.PUBLISHED:
+	if article.status != C.PUBLISHED:
 		return
 	expired = lifecycle.expired(article.expires_on, getdate(today()))
 	article.set_status(lifecycle.MARK_REVIEW_DUE)

@@ -9,7 +9,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import now_datetime
 
-from km_crm.governance import audit
+from km_crm.knowledge import audit
 from km_crm.tests.factories import GovernanceFixture, as_user, published
 
 test_ignore = ["Item"]

@@ -6,9 +6,9 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate, now_datetime, today
 
+from km_crm import constants as C
 from km_crm.exceptions import KMError
-from km_crm.governance import audit, lifecycle
-from km_crm.knowledge import versioning
+from km_crm.knowledge import audit, lifecycle, versioning
 
 DEFAULT_REVIEW_INTERVAL_DAYS = 365
 
@@ -34,7 +34,7 @@ def publish(article, *, review: str | None = None, note: str = "") -> str:
 	digest = versioning.content_hash(snapshot)
 	version_name = _existing_version_with_hash(article, digest) or _freeze(article, snapshot, digest, review)
 
-	article.set_status(lifecycle.APPROVE if article.status == lifecycle.IN_REVIEW else lifecycle.PUBLISH)
+	article.set_status(lifecycle.APPROVE if article.status == C.IN_REVIEW else lifecycle.PUBLISH)
 	article.published_version = version_name
 	article.version = frappe.db.get_value("KM Article Version", version_name, "version")
 	article.last_published_on = now_datetime()
@@ -103,7 +103,7 @@ def restore(article, version_name: str) -> None:
 		frappe.throw(
 			_("Version {0} does not belong to article {1}.").format(version_name, article.name), KMError
 		)
-	if article.status == lifecycle.IN_REVIEW:
+	if article.status == C.IN_REVIEW:
 		frappe.throw(
 			_("This article is being reviewed. Withdraw it from review before restoring a version."), KMError
 		)
@@ -111,11 +111,11 @@ def restore(article, version_name: str) -> None:
 	for scheduling_field in ("review_by", "expires_on"):  # dates are today's business, not the old version's
 		payload.pop(scheduling_field, None)
 	working_copy_is_frozen = article.status in (
-		lifecycle.PUBLISHED,
-		lifecycle.NEEDS_REVIEW,
-		lifecycle.ARCHIVED,
+		C.PUBLISHED,
+		C.NEEDS_REVIEW,
+		C.ARCHIVED,
 	)
-	if article.status == lifecycle.ARCHIVED:
+	if article.status == C.ARCHIVED:
 		article.set_status(lifecycle.RESTORE)
 	elif working_copy_is_frozen:
 		article.set_status(lifecycle.EDIT)

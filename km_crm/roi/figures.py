@@ -22,7 +22,7 @@ from frappe.utils import add_days, flt, get_datetime, getdate, today
 
 from km_crm import constants as C
 from km_crm.integrations import teams
-from km_crm.knowledge import deflection, deflection_rules
+from km_crm.knowledge import deflection, deflection_rules, lifecycle
 from km_crm.roi import calc, kcs_metrics
 
 RESOLVED_STATUSES = ("Resolved", "Closed")
@@ -292,11 +292,11 @@ def agents(s: Scope | None = None) -> set[str]:
 
 
 def live_reuse_counts(s: Scope) -> list[int]:
-	"""Reuse counts of the live articles of the scope."""
+	"""Reuse counts of the live articles of the scope (those whose next version is being drafted too)."""
 	live = dict(
 		frappe.get_all(
 			"KM Article",
-			filters={"status": ("in", C.LIVE_WORKING_COPY_STATUSES)},
+			filters=lifecycle.live_article_filters(),
 			fields=["name", "reuse_count"],
 			as_list=True,
 		)

@@ -325,3 +325,30 @@ class TestRecognition(FrappeTestCase):
 	def test_the_rules_ship_enabled(self):
 		for name in C.ENERGY_POINT_RULES:
 			self.assertTrue(frappe.db.get_value("Energy Point Rule", name, "enabled"), name)
+
+
+class TestLiveArticles(FrappeTestCase):
+	"""One notion of "live" (lifecycle.live_article_filters) for every figure."""
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+
+	def test_an_article_whose_next_version_is_drafted_keeps_its_reuse_in_the_figures(self):
+		f = GovernanceFixture()
+		article = published(f, audience="Internal", title=f"Reused {word()}")
+		for _ in range(2):
+			article_links.add_link(article, "Issue", make_issue(f"Solved {word()}").name, C.LINK_SOLVED)
+		with as_user(f.author):
+			doc = frappe.get_doc("KM Article", article)
+			doc.resolution = f"<p>Next version {word()}</p>"
+			doc.save()
+		self.assertEqual(frappe.db.get_value("KM Article", article, "status"), C.DRAFT)
+		scope = figures.Scope(
+			since=frappe.utils.getdate(today()),
+			until=frappe.utils.getdate(today()),
+			articles=frozenset({article}),
+		)
+		self.assertEqual(figures.live_reuse_counts(scope), [2])
+		# retired, it is no longer live
+		frappe.db.set_value("KM Article", article, {"status": C.ARCHIVED, "published_version": None})
+		self.assertEqual(figures.live_reuse_counts(scope), [])

@@ -11,13 +11,13 @@ from contextlib import contextmanager
 import frappe
 from frappe.utils import cstr
 
-from km_crm.governance import lifecycle
+from km_crm import constants as C
+from km_crm.knowledge import lifecycle
 from km_crm.knowledge.doctype.km_category.km_category import category_path
 from km_crm.search import service, site
 from km_crm.search.backend import SearchBackendError
 
-LIVE_STATUSES = (lifecycle.PUBLISHED, lifecycle.NEEDS_REVIEW, lifecycle.DRAFT, lifecycle.IN_REVIEW)
-INDEXED_STATUS = lifecycle.PUBLISHED  # every live version is indexed as published content
+INDEXED_STATUS = C.PUBLISHED  # every live version is indexed as published content
 
 
 def on_article_change(doc, method=None) -> None:
@@ -94,7 +94,7 @@ def live_article_names() -> dict[str, str]:
 	"""{article: modified} for every article that has a live version."""
 	rows = frappe.get_all(
 		"KM Article",
-		filters={"published_version": ("is", "set"), "status": ("in", LIVE_STATUSES)},
+		filters=lifecycle.live_article_filters(),
 		fields=["name", "modified"],
 	)
 	return {r.name: cstr(r.modified) for r in rows}
@@ -105,7 +105,7 @@ def load_article(name: str) -> dict | None:
 	row = frappe.db.get_value(
 		"KM Article", name, ["name", "status", "published_version", "modified"], as_dict=True
 	)
-	if not row or not row.published_version or row.status not in LIVE_STATUSES:
+	if not row or not lifecycle.is_live(row.status, bool(row.published_version)):
 		return None
 	snapshot = json.loads(
 		frappe.db.get_value("KM Article Version", row.published_version, "snapshot") or "{}"

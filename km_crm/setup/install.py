@@ -37,7 +37,7 @@ def after_app_install(app_name: str):
 
 
 def ensure_roots():
-	from km_crm.governance import audit
+	from km_crm.knowledge import audit
 
 	audit.site_key()  # the audit trail's key lives in site_config.json, outside the database
 	ensure_roles()

@@ -1,6 +1,6 @@
 """The audit trail's hashes became keyed with a per-site secret: re-sign the chains that are intact."""
 
-from km_crm.governance import audit
+from km_crm.knowledge import audit
 
 
 def execute():

@@ -10,7 +10,8 @@ from km_crm.exceptions import (
 	NotAllowedToPublish,
 	VoteError,
 )
-from km_crm.governance import audit, review_round, tasks
+from km_crm.governance import review_round, tasks
+from km_crm.knowledge import audit
 from km_crm.tests.factories import GovernanceFixture, as_user, make_article, make_category
 
 test_ignore = ["Item"]

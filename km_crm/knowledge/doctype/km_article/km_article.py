@@ -5,8 +5,7 @@ from frappe.utils import getdate, today
 
 from km_crm import constants as C
 from km_crm.exceptions import KMError, LifecycleError, translated
-from km_crm.governance import lifecycle
-from km_crm.knowledge import article_links, kcs, versioning
+from km_crm.knowledge import article_links, kcs, lifecycle, versioning
 from km_crm.knowledge.publishing import versioned_dict
 from km_crm.knowledge.sanitize import sanitize_html
 from km_crm.search import indexer
@@ -59,7 +58,7 @@ class KMArticle(Document):
 		if before and before.published_version != self.published_version:
 			article_links.refresh_titles(self.name)
 		if self.flags.km_new_version:
-			from km_crm.governance import audit
+			from km_crm.knowledge import audit
 
 			audit.record(
 				"New Version",
@@ -146,12 +145,12 @@ class KMArticle(Document):
 	def guard_frozen_states(self):
 		if self.is_new() or self.flags.km_transition or not self.content_changed():
 			return
-		if self.status == lifecycle.IN_REVIEW:
+		if self.status == C.IN_REVIEW:
 			frappe.throw(
 				_("This article is being reviewed. Withdraw it from review before changing its content."),
 				LifecycleError,
 			)
-		if self.status == lifecycle.ARCHIVED:
+		if self.status == C.ARCHIVED:
 			frappe.throw(
 				_("This article is retired. Restore a version as a new draft to edit it."), LifecycleError
 			)
@@ -160,7 +159,7 @@ class KMArticle(Document):
 		"""Editing a published article starts the draft of the next version; the published one stays live."""
 		if self.is_new() or self.flags.km_transition:
 			return
-		if self.status not in (lifecycle.PUBLISHED, lifecycle.NEEDS_REVIEW) or not self.content_changed():
+		if self.status not in (C.PUBLISHED, C.NEEDS_REVIEW) or not self.content_changed():
 			return
 		self.status = lifecycle.next_status(self.status, lifecycle.EDIT)
 		self.version = versioning.next_version_number(self.version or 1, published=True)

@@ -188,6 +188,14 @@ def is_live(status: str, has_published_version: bool) -> bool:
 	return False
 
 
+def live_article_filters() -> dict:
+	"""is_live as Frappe filters on KM Article, for every query that counts or lists live articles
+	(search indexing, knowledge for a customer, expert evidence, ROI reuse): a published version is
+	set (retiring clears it) and the article is not archived. An article whose next version is being
+	drafted or reviewed is live."""
+	return {"published_version": ("is", "set"), "status": ("!=", ARCHIVED)}
+
+
 def review_due(review_by: date | datetime | str | None, today: date) -> bool:
 	"""True when a review-by date is set and has been reached (the day itself is due)."""
 	review_by = as_date(review_by)
