@@ -1,8 +1,9 @@
 """The one error type of the pure rule modules (no frappe): a message template, its values and a code.
 
 The template stays untranslated English with named placeholders; `message` is the English text.
-Controllers show it with `km_crm.exceptions.throw_rule(error, ...)`, which translates the template
-first and fills in the values after, so Frappe finds the translation by its exact template.
+Controllers show it with `frappe.throw(km_crm.exceptions.translated(error), SomeError)`: the template
+is translated first and the values filled in after, so Frappe finds the translation by its exact
+template.
 """
 
 

@@ -4,10 +4,10 @@ import pytest
 
 from km_crm.governance.quorum import (
 	Decision,
-	QuorumError,
 	QuorumRule,
+	QuorumRuleError,
 	Vote,
-	VoteError,
+	VoteRuleError,
 	check_feasible,
 	decide,
 	eligible_voters,
@@ -63,7 +63,7 @@ def test_required_is_the_larger_of_count_and_fraction_and_at_least_one():
 
 @pytest.mark.parametrize("kwargs", [dict(min_approvals=-1), dict(min_fraction=-0.1), dict(min_fraction=1.01)])
 def test_invalid_rule_is_refused(kwargs):
-	with pytest.raises(QuorumError) as info:
+	with pytest.raises(QuorumRuleError) as info:
 		QuorumRule(**kwargs)
 	assert info.value.message
 
@@ -78,7 +78,7 @@ def test_rule_from_committee_percent():
 	assert required_approvals(QuorumRule.from_percent(0, 50), 5) == 3
 	assert required_approvals(QuorumRule.from_percent(0, 67), 3) == 3  # 67% is more than two thirds
 	assert QuorumRule.from_percent(None, None) == QuorumRule(min_approvals=0, min_fraction=0.0)
-	with pytest.raises(QuorumError):
+	with pytest.raises(QuorumRuleError):
 		QuorumRule.from_percent(1, 150)
 
 
@@ -89,7 +89,7 @@ def test_rule_is_frozen():
 
 
 def test_min_approvals_larger_than_committee_is_infeasible():
-	with pytest.raises(QuorumError) as info:
+	with pytest.raises(QuorumRuleError) as info:
 		check_feasible(QuorumRule(min_approvals=6), 5)
 	assert info.value.code == "infeasible"
 	assert "6" in info.value.message and "5" in info.value.message
@@ -97,7 +97,7 @@ def test_min_approvals_larger_than_committee_is_infeasible():
 
 
 def test_committee_with_nobody_eligible_is_infeasible():
-	with pytest.raises(QuorumError) as info:
+	with pytest.raises(QuorumRuleError) as info:
 		check_feasible(QuorumRule(), 0)
 	assert info.value.code == "no_eligible_voters"
 
@@ -157,19 +157,19 @@ def test_valid_vote_passes():
 	],
 )
 def test_invalid_votes_are_refused(kwargs, code):
-	with pytest.raises(VoteError) as info:
+	with pytest.raises(VoteRuleError) as info:
 		check(**kwargs)
 	assert info.value.code == code
 	assert info.value.message and isinstance(info.value, ValueError)
 
 
 def test_duplicate_vote_refused_even_with_same_decision():
-	with pytest.raises(VoteError, match="already voted"):
+	with pytest.raises(VoteRuleError, match="already voted"):
 		check(decision="Approve", existing=(vote("alice", "Approve"),))
 
 
 def test_author_message_is_clear_even_when_author_is_member():
-	with pytest.raises(VoteError, match="author"):
+	with pytest.raises(VoteRuleError, match="author"):
 		check(voter="alice", members=MEMBERS, author="alice")
 
 

@@ -80,13 +80,13 @@ REASON_OPEN = (
 )
 
 
-class QuorumError(RuleError):
+class QuorumRuleError(RuleError):
 	"""Base class; carries a plain English ``message`` and a machine ``code``."""
 
 	code = "quorum_error"
 
 
-class VoteError(QuorumError):
+class VoteRuleError(QuorumRuleError):
 	"""A vote that may not be cast."""
 
 	code = "vote_refused"
@@ -101,9 +101,9 @@ class QuorumRule:
 
 	def __post_init__(self):
 		if self.min_approvals is None or self.min_approvals < 0:
-			raise QuorumError(MSG_NEGATIVE_MIN, "negative_min_approvals")
+			raise QuorumRuleError(MSG_NEGATIVE_MIN, "negative_min_approvals")
 		if self.min_fraction is None or not (0.0 <= float(self.min_fraction) <= 1.0):
-			raise QuorumError(MSG_BAD_FRACTION, "bad_fraction")
+			raise QuorumRuleError(MSG_BAD_FRACTION, "bad_fraction")
 
 	@classmethod
 	def from_percent(cls, min_approvals: int | None, percent: float | None) -> QuorumRule:
@@ -113,7 +113,7 @@ class QuorumRule:
 		(66.67 -> 2/3, 33.33 -> 1/3), so that "two thirds of 3 members" needs 2 approvals, not 3.
 		"""
 		if percent is not None and not (0 <= float(percent) <= 100):
-			raise QuorumError(MSG_BAD_PERCENT, "bad_fraction")
+			raise QuorumRuleError(MSG_BAD_PERCENT, "bad_fraction")
 		fraction = float(percent or 0) / 100.0
 		simple = Fraction(fraction).limit_denominator(PERCENT_SNAP_DENOMINATOR)
 		if abs(float(simple) - fraction) < PERCENT_SNAP_TOLERANCE:
@@ -157,12 +157,12 @@ def required_approvals(rule: QuorumRule, eligible_count: int) -> int:
 
 
 def check_feasible(rule: QuorumRule, eligible_count: int) -> int:
-	"""Return the required approvals, or raise :class:`QuorumError` if the round could never pass."""
+	"""Return the required approvals, or raise :class:`QuorumRuleError` if the round could never pass."""
 	if eligible_count <= 0:
-		raise QuorumError(MSG_NO_ELIGIBLE, "no_eligible_voters")
+		raise QuorumRuleError(MSG_NO_ELIGIBLE, "no_eligible_voters")
 	required = required_approvals(rule, eligible_count)
 	if required > eligible_count:
-		raise QuorumError(MSG_INFEASIBLE, "infeasible", required=required, eligible=eligible_count)
+		raise QuorumRuleError(MSG_INFEASIBLE, "infeasible", required=required, eligible=eligible_count)
 	return required
 
 
@@ -182,19 +182,19 @@ def validate_vote(
 	deadline: datetime | None,
 	round_status: str,
 ) -> None:
-	"""Raise :class:`VoteError` if ``voter`` may not cast ``decision`` now."""
+	"""Raise :class:`VoteRuleError` if ``voter`` may not cast ``decision`` now."""
 	if round_status != REVIEW_OPEN:
-		raise VoteError(MSG_ROUND_NOT_OPEN, "round_not_open", status=round_status)
+		raise VoteRuleError(MSG_ROUND_NOT_OPEN, "round_not_open", status=round_status)
 	if decision not in DECISIONS:
-		raise VoteError(MSG_UNKNOWN_DECISION, "unknown_decision", decision=decision)
+		raise VoteRuleError(MSG_UNKNOWN_DECISION, "unknown_decision", decision=decision)
 	if author and voter == author:
-		raise VoteError(MSG_AUTHOR_VOTE, "author_vote")
+		raise VoteRuleError(MSG_AUTHOR_VOTE, "author_vote")
 	if voter not in set(members):
-		raise VoteError(MSG_NOT_MEMBER, "not_member", voter=voter)
+		raise VoteRuleError(MSG_NOT_MEMBER, "not_member", voter=voter)
 	if any(v.voter == voter for v in existing_votes):
-		raise VoteError(MSG_ALREADY_VOTED, "already_voted", voter=voter)
+		raise VoteRuleError(MSG_ALREADY_VOTED, "already_voted", voter=voter)
 	if deadline is not None and now > deadline:
-		raise VoteError(MSG_DEADLINE_PASSED, "deadline_passed")
+		raise VoteRuleError(MSG_DEADLINE_PASSED, "deadline_passed")
 
 
 def counted_votes(

@@ -38,7 +38,7 @@ def submit_for_review(article_name: str, note: str = "") -> str:
 		frappe.throw(_("Article {0} already has an open review.").format(article.name), LifecycleError)
 	committee = _committee_or_throw(article)
 	review = _open_round(article, committee, C.REVIEW_TYPE_PUBLISH, note)
-	article.set_status(lifecycle.SUBMIT)
+	article.set_status(lifecycle.ACTION_SUBMIT)
 	article.committee = committee.name
 	article.current_review = review.name
 	article.save(ignore_permissions=True)
@@ -89,7 +89,7 @@ def _open_round(article, committee, review_type: str, note: str):
 	eligible = eligible_voters(committee, article, frappe.session.user)
 	try:
 		required = quorum.check_feasible(committee.quorum_rule(), len(eligible))
-	except quorum.QuorumError as e:
+	except quorum.QuorumRuleError as e:
 		frappe.throw(
 			_("Committee {0} cannot review this article: {1}").format(committee.name, _(e.message)),
 			QuorumError,
@@ -173,7 +173,7 @@ def cast_vote(review_name: str, decision: str, comment: str = "") -> dict:
 			deadline=get_datetime(review.deadline),
 			round_status=review.status,
 		)
-	except quorum.VoteError as e:
+	except quorum.VoteRuleError as e:
 		frappe.throw(_translate_vote_error(e, review), VoteError)
 	_discard_unrecorded_vote(review, voter)
 
@@ -297,7 +297,7 @@ def _expire(review, committee, article, decision) -> None:
 
 
 def retire(article, review_name: str | None = None) -> None:
-	article.set_status(lifecycle.RETIRE)
+	article.set_status(lifecycle.ACTION_RETIRE)
 	article.published_version = None
 	article.current_review = None
 	article.save(ignore_permissions=True)
@@ -320,7 +320,7 @@ def withdraw(article_name: str) -> None:
 	assign_to.close_all_assignments(REVIEW, review.name, ignore_permissions=True)
 	audit.record("Withdrawn", article.name, review=review.name, version=review.version)
 	if review.review_type == C.REVIEW_TYPE_PUBLISH:
-		article.set_status(lifecycle.WITHDRAW)
+		article.set_status(lifecycle.ACTION_WITHDRAW)
 	_clear_current_review(article)
 
 
@@ -445,7 +445,7 @@ def _close_assignment(review_name: str, user: str) -> None:
 		pass
 
 
-def _translate_vote_error(error: quorum.VoteError, review) -> str:
+def _translate_vote_error(error: quorum.VoteRuleError, review) -> str:
 	messages = {
 		"round_not_open": _("Voting is closed: this review is {0}.").format(_(review.status)),
 		"already_voted": _("You have already voted on this review; a vote cannot be changed."),

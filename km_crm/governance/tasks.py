@@ -61,7 +61,7 @@ def flag_article(name: str, reason: str | None = None) -> None:
 	if article.status != C.PUBLISHED:
 		return
 	expired = lifecycle.expired(article.expires_on, getdate(today()))
-	article.set_status(lifecycle.MARK_REVIEW_DUE)
+	article.set_status(lifecycle.ACTION_MARK_REVIEW_DUE)
 	article.save(ignore_permissions=True)
 	if reason:
 		pass

@@ -1,7 +1,7 @@
 """Article life cycle: the state machine and the publishing policy.
 
 Pure Python, no ``import frappe``. Controllers call :func:`next_status` and turn a
-:class:`TransitionError` into ``km_crm.exceptions.throw_rule(err)``.
+:class:`TransitionError` into ``frappe.throw(km_crm.exceptions.translated(err), LifecycleError)``.
 
 Statuses::
 
@@ -40,59 +40,59 @@ from km_crm.dates import as_date
 from km_crm.rule_error import RuleError
 
 # --- Actions -----------------------------------------------------------------------------------
-SUBMIT = "submit"
-APPROVE = "approve"
-REQUEST_CHANGES = "request_changes"
-REJECT = "reject"
-WITHDRAW = "withdraw"
-EXPIRE = "expire"
-PUBLISH = "publish"
-EDIT = "edit"
-MARK_REVIEW_DUE = "mark_review_due"
-RETIRE = "retire"
-RESTORE = "restore"
+ACTION_SUBMIT = "submit"
+ACTION_APPROVE = "approve"
+ACTION_REQUEST_CHANGES = "request_changes"
+ACTION_REJECT = "reject"
+ACTION_WITHDRAW = "withdraw"
+ACTION_EXPIRE = "expire"
+ACTION_PUBLISH = "publish"
+ACTION_EDIT = "edit"
+ACTION_MARK_REVIEW_DUE = "mark_review_due"
+ACTION_RETIRE = "retire"
+ACTION_RESTORE = "restore"
 
 #: Human-readable verb phrase per action, used in messages ("Cannot <label> an article that is X").
 ACTION_LABELS = {
-	SUBMIT: "submit for review",
-	APPROVE: "approve",
-	REQUEST_CHANGES: "request changes to",
-	REJECT: "reject",
-	WITHDRAW: "withdraw from review",
-	EXPIRE: "expire the review of",
-	PUBLISH: "publish",
-	EDIT: "edit",
-	MARK_REVIEW_DUE: "mark as due for review",
-	RETIRE: "retire",
-	RESTORE: "restore",
+	ACTION_SUBMIT: "submit for review",
+	ACTION_APPROVE: "approve",
+	ACTION_REQUEST_CHANGES: "request changes to",
+	ACTION_REJECT: "reject",
+	ACTION_WITHDRAW: "withdraw from review",
+	ACTION_EXPIRE: "expire the review of",
+	ACTION_PUBLISH: "publish",
+	ACTION_EDIT: "edit",
+	ACTION_MARK_REVIEW_DUE: "mark as due for review",
+	ACTION_RETIRE: "retire",
+	ACTION_RESTORE: "restore",
 }
 ACTIONS = tuple(ACTION_LABELS)
 
 #: (current status, action) -> next status. Anything not listed is forbidden.
 TRANSITIONS: dict[tuple[str, str], str] = {
-	(DRAFT, SUBMIT): IN_REVIEW,
-	(NEEDS_REVIEW, SUBMIT): IN_REVIEW,
-	(IN_REVIEW, APPROVE): PUBLISHED,
-	(IN_REVIEW, REQUEST_CHANGES): DRAFT,
-	(IN_REVIEW, REJECT): DRAFT,
-	(IN_REVIEW, WITHDRAW): DRAFT,
-	(IN_REVIEW, EXPIRE): IN_REVIEW,
-	(DRAFT, PUBLISH): PUBLISHED,
-	(PUBLISHED, EDIT): DRAFT,
-	(NEEDS_REVIEW, EDIT): DRAFT,
-	(PUBLISHED, MARK_REVIEW_DUE): NEEDS_REVIEW,
-	(PUBLISHED, RETIRE): ARCHIVED,
-	(NEEDS_REVIEW, RETIRE): ARCHIVED,
-	(ARCHIVED, RESTORE): DRAFT,
+	(DRAFT, ACTION_SUBMIT): IN_REVIEW,
+	(NEEDS_REVIEW, ACTION_SUBMIT): IN_REVIEW,
+	(IN_REVIEW, ACTION_APPROVE): PUBLISHED,
+	(IN_REVIEW, ACTION_REQUEST_CHANGES): DRAFT,
+	(IN_REVIEW, ACTION_REJECT): DRAFT,
+	(IN_REVIEW, ACTION_WITHDRAW): DRAFT,
+	(IN_REVIEW, ACTION_EXPIRE): IN_REVIEW,
+	(DRAFT, ACTION_PUBLISH): PUBLISHED,
+	(PUBLISHED, ACTION_EDIT): DRAFT,
+	(NEEDS_REVIEW, ACTION_EDIT): DRAFT,
+	(PUBLISHED, ACTION_MARK_REVIEW_DUE): NEEDS_REVIEW,
+	(PUBLISHED, ACTION_RETIRE): ARCHIVED,
+	(NEEDS_REVIEW, ACTION_RETIRE): ARCHIVED,
+	(ARCHIVED, ACTION_RESTORE): DRAFT,
 }
 
 #: Review outcome -> article action that applies it.
 REVIEW_OUTCOME_ACTIONS = {
-	REVIEW_APPROVED: APPROVE,
-	REVIEW_CHANGES_REQUESTED: REQUEST_CHANGES,
-	REVIEW_REJECTED: REJECT,
-	REVIEW_EXPIRED: EXPIRE,
-	REVIEW_CANCELLED: WITHDRAW,
+	REVIEW_APPROVED: ACTION_APPROVE,
+	REVIEW_CHANGES_REQUESTED: ACTION_REQUEST_CHANGES,
+	REVIEW_REJECTED: ACTION_REJECT,
+	REVIEW_EXPIRED: ACTION_EXPIRE,
+	REVIEW_CANCELLED: ACTION_WITHDRAW,
 }
 
 # --- Publishing policy ---------------------------------------------------------------------------
@@ -104,13 +104,13 @@ MSG_UNKNOWN_ACTION = "Unknown article action: {action}"
 MSG_FORBIDDEN = "Cannot {action} an article that is {status}"
 
 
-class LifecycleError(RuleError):
+class LifecycleRuleError(RuleError):
 	"""Base class of life-cycle errors; carries a plain English ``message`` and a ``code``."""
 
 	code = "lifecycle_error"
 
 
-class TransitionError(LifecycleError):
+class TransitionError(LifecycleRuleError):
 	"""An action that the article's current status does not allow."""
 
 	code = "transition_not_allowed"

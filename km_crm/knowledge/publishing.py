@@ -34,7 +34,9 @@ def publish(article, *, review: str | None = None, note: str = "") -> str:
 	digest = versioning.content_hash(snapshot)
 	version_name = _existing_version_with_hash(article, digest) or _freeze(article, snapshot, digest, review)
 
-	article.set_status(lifecycle.APPROVE if article.status == C.IN_REVIEW else lifecycle.PUBLISH)
+	article.set_status(
+		lifecycle.ACTION_APPROVE if article.status == C.IN_REVIEW else lifecycle.ACTION_PUBLISH
+	)
 	article.published_version = version_name
 	article.version = frappe.db.get_value("KM Article Version", version_name, "version")
 	article.last_published_on = now_datetime()
@@ -116,9 +118,9 @@ def restore(article, version_name: str) -> None:
 		C.ARCHIVED,
 	)
 	if article.status == C.ARCHIVED:
-		article.set_status(lifecycle.RESTORE)
+		article.set_status(lifecycle.ACTION_RESTORE)
 	elif working_copy_is_frozen:
-		article.set_status(lifecycle.EDIT)
+		article.set_status(lifecycle.ACTION_EDIT)
 	else:
 		article.flags.km_transition = True
 	article.version = versioning.next_version_number(article.version or 1, published=working_copy_is_frozen)

@@ -2,10 +2,9 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from km_crm import constants as C
 from km_crm.exceptions import QuorumError, translated
 from km_crm.governance import quorum
-
-MEMBER_ROLE = "KM Committee Member"
 
 
 class KMCommittee(Document):
@@ -46,7 +45,7 @@ class KMCommittee(Document):
 	def check_quorum_rule(self):
 		try:
 			rule = self.quorum_rule()
-		except quorum.QuorumError as e:
+		except quorum.QuorumRuleError as e:
 			frappe.throw(translated(e), QuorumError)
 		if self.enabled and self.members:
 			required = quorum.required_approvals(rule, len(self.members))
@@ -62,11 +61,13 @@ class KMCommittee(Document):
 	def grant_member_role(self):
 		"""Members get the KM Committee Member role so the Knowledge workspace and reviews show up for them."""
 		for row in self.members:
-			if frappe.db.exists("Has Role", {"parent": row.user, "role": MEMBER_ROLE, "parenttype": "User"}):
+			if frappe.db.exists(
+				"Has Role", {"parent": row.user, "role": C.ROLE_COMMITTEE_MEMBER, "parenttype": "User"}
+			):
 				continue
 			user = frappe.get_doc("User", row.user)
 			user.flags.ignore_permissions = True
-			user.add_roles(MEMBER_ROLE)
+			user.add_roles(C.ROLE_COMMITTEE_MEMBER)
 
 	def quorum_rule(self) -> quorum.QuorumRule:
 		return quorum.QuorumRule.from_percent(self.min_approvals, self.approval_percent)

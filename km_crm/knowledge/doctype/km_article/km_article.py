@@ -161,7 +161,7 @@ class KMArticle(Document):
 			return
 		if self.status not in (C.PUBLISHED, C.NEEDS_REVIEW) or not self.content_changed():
 			return
-		self.status = lifecycle.next_status(self.status, lifecycle.EDIT)
+		self.status = lifecycle.next_status(self.status, lifecycle.ACTION_EDIT)
 		self.version = versioning.next_version_number(self.version or 1, published=True)
 		self.flags.km_new_version = True
 
