@@ -1,6 +1,6 @@
 """Relevance and speed benchmark of km_crm search on a labelled evaluation set.
 
-    python benchmarks/relevance.py --set /work/shared/evaldata/stackfaq_en [--queries FILE]
+    python benchmarks/relevance.py --set ../shared/evaldata/stackfaq_en [--queries FILE]
         [--backend tantivy|elasticsearch] [--limit-queries N] [--half a|b] [--seed 0]
 
 Goes through the same code the app uses: documents.article_to_passages -> backend.rebuild, and

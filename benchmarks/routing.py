@@ -1,6 +1,6 @@
 """Routing benchmark: does km_crm's expert ranking name the agent who will resolve a ticket?
 
-    python benchmarks/routing.py --set /work/shared/evaldata/insuranceqa_en [--seed 0]
+    python benchmarks/routing.py --set ../shared/evaldata/insuranceqa_en [--seed 0]
         [--agents 14] [--history 0.7] [--specialist 0.75]
 
 A resolved-ticket history is built from the real questions of a labelled set (a question is a

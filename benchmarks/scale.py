@@ -1,6 +1,6 @@
 """How search cost grows with the knowledge base: 1x, 4x and 10x corpora built from one evaluation set.
 
-    python benchmarks/scale.py --set /work/shared/evaldata/insuranceqa_en [--sizes 1,4,10]
+    python benchmarks/scale.py --set ../shared/evaldata/insuranceqa_en [--sizes 1,4,10]
         [--backend tantivy|elasticsearch] [--es-url URL] [--queries 500]
 
 A corpus of size k holds the set's articles and k-1 copies of each with perturbed text (words or

@@ -1,6 +1,6 @@
 """Article suggestions on noisy tickets: relevance kept after cleaning, and the pipeline's latency.
 
-    python benchmarks/suggest.py --set /work/shared/evaldata/insuranceqa_en [--set ...]
+    python benchmarks/suggest.py --set ../shared/evaldata/insuranceqa_en [--set ...]
         [--half a|b] [--seed 0] [--limit-queries N]
 
 Per set: the articles are indexed into a temporary tantivy index as in relevance.py; each dev query

@@ -115,7 +115,14 @@ doc_events = {
 		"on_trash": "km_crm.integrations.ticket_events.on_ticket_trash",
 	},
 	# experts: the evidence index is read again after what changes it (resolutions teach it directly)
-	"KM Article": {"on_update": "km_crm.experts.evidence.on_article_update"},
+	# search: a live article is indexed again after the commit (km_crm.search.indexer)
+	"KM Article": {
+		"on_update": [
+			"km_crm.search.indexer.on_article_change",
+			"km_crm.experts.evidence.on_article_update",
+		],
+		"after_delete": "km_crm.search.indexer.on_article_change",
+	},
 	"KM Review Vote": {"after_insert": "km_crm.experts.evidence.on_change"},
 }
 

@@ -63,11 +63,9 @@ def flag_article(name: str, reason: str | None = None) -> None:
 	expired = lifecycle.expired(article.expires_on, getdate(today()))
 	article.set_status(lifecycle.ACTION_MARK_REVIEW_DUE)
 	article.save(ignore_permissions=True)
-	if reason:
-		pass
-	elif expired:
+	if not reason and expired:
 		reason = _("The article expired on {0}.").format(frappe.utils.formatdate(article.expires_on))
-	else:
+	elif not reason:
 		reason = _("The article was due for review on {0}.").format(
 			frappe.utils.formatdate(article.review_by)
 		)

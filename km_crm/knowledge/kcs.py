@@ -131,14 +131,9 @@ def _as_date(value: date | datetime | str | None) -> date | None:
 		raise KcsError(MSG_BAD_DATE, "bad_date", value=value) from None
 
 
-def validate_dates(
-	review_by: date | str | None, expires_on: date | str | None, today: date | None = None
-) -> None:
-	"""Raise :class:`KcsError` if Expires On is before Review By. Either may be empty.
-
-	``today`` is accepted for callers that pass it; past dates are allowed (an article imported
-	with an old review date simply shows up as due for review).
-	"""
+def validate_dates(review_by: date | str | None, expires_on: date | str | None) -> None:
+	"""Raise :class:`KcsError` if Expires On is before Review By. Either may be empty. Past dates
+	are allowed (an article imported with an old review date simply shows up as due for review)."""
 	review, expiry = _as_date(review_by), _as_date(expires_on)
 	if review and expiry and expiry < review:
 		raise KcsError(

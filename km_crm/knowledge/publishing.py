@@ -20,14 +20,6 @@ def versioned_dict(doc) -> dict:
 	return data
 
 
-def live_snapshot(article) -> dict | None:
-	if not article.published_version:
-		return None
-	return json.loads(
-		frappe.db.get_value("KM Article Version", article.published_version, "snapshot") or "{}"
-	)
-
-
 def publish(article, *, review: str | None = None, note: str = "") -> str:
 	"""Freeze the working copy as a version, make it live and record it. Returns the version name."""
 	snapshot = versioning.snapshot(versioned_dict(article))

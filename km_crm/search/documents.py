@@ -9,7 +9,7 @@ Text is plain: tags dropped, script/style content dropped, entities decoded.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from html.parser import HTMLParser
 
@@ -65,9 +65,6 @@ class Passage:
 	scope: list[str] = field(default_factory=list)  # access scope keys (backend.scope_key), tickets only
 	html_heading: str = ""
 	lead: str = ""  # opening sentence of its section, on the section's first passage only
-
-	def to_dict(self) -> dict:
-		return asdict(self)
 
 
 class _BlockParser(HTMLParser):

@@ -21,7 +21,12 @@ INDEXED_STATUS = C.PUBLISHED  # every live version is indexed as published conte
 
 
 def on_article_change(doc, method=None) -> None:
-	enqueue_article(doc.name)
+	"""KM Article's doc_events (hooks.py: on_update, after_delete): an article that is live, or was
+	live before this change, is indexed again after the commit (a draft that never went live has
+	nothing in the index)."""
+	before = doc.get_doc_before_save() if method == "on_update" else None
+	if method == "after_delete" or doc.published_version or (before and before.published_version):
+		enqueue_article(doc.name)
 
 
 def enqueue_article(name: str) -> None:

@@ -34,7 +34,7 @@ import shutil
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import tantivy
 
@@ -562,9 +562,6 @@ class TantivyBackend(SearchBackend):
 
 	def passage_count(self) -> int:
 		return self._searcher().search(self._term("kind", _KIND_PASSAGE), 1, count=True).count
-
-	def iter_article_ids(self) -> Iterator[str]:
-		yield from self.indexed_versions()
 
 	def close(self) -> None:
 		self._index = None

@@ -1,6 +1,5 @@
 """Custom fields km_crm adds to the ticket doctypes. One definition, used by install, migrate and uninstall."""
 
-KM_FIELD_PREFIX = "km_"
 TICKET_DOCTYPES_OF = {"erpnext": ("Issue",), "helpdesk": ("HD Ticket",)}
 #: Fields of earlier releases, removed on migrate (their values were moved) and on uninstall
 LEGACY_FIELDS = ("km_article",)

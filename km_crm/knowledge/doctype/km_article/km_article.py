@@ -1,14 +1,12 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import getdate, today
 
 from km_crm import constants as C
 from km_crm.exceptions import KMError, LifecycleError, translated
 from km_crm.knowledge import article_links, kcs, lifecycle, versioning
 from km_crm.knowledge.publishing import versioned_dict
 from km_crm.knowledge.sanitize import sanitize_html
-from km_crm.search import indexer
 
 RICH_FIELDS = ("issue", "environment", "resolution", "cause")
 # Set only by the governance actions, never by editing the form or the API
@@ -52,9 +50,7 @@ class KMArticle(Document):
 		)
 
 	def on_update(self):
-		before = self.get_doc_before_save()
-		if self.published_version or (before and before.published_version):
-			indexer.enqueue_article(self.name)
+		before = self.get_doc_before_save()  # search indexing follows by doc_events (hooks.py)
 		if before and before.published_version != self.published_version:
 			article_links.refresh_titles(self.name)
 		if self.flags.km_new_version:
@@ -76,9 +72,6 @@ class KMArticle(Document):
 				KMError,
 			)
 
-	def after_delete(self):
-		indexer.enqueue_article(self.name)
-
 	# -- validation steps --------------------------------------------------------------------
 
 	def sanitize_rich_text(self):
@@ -92,7 +85,7 @@ class KMArticle(Document):
 
 	def check_dates(self):
 		try:
-			kcs.validate_dates(self.review_by, self.expires_on, getdate(today()))
+			kcs.validate_dates(self.review_by, self.expires_on)
 		except kcs.KcsError as e:
 			frappe.throw(translated(e), KMError)
 
