@@ -40,9 +40,9 @@ scheduler_events = {
 	],
 	"monthly": ["km_crm.roi.quality_sampling.sample_last_month"],
 	"daily": [
-		"km_crm.governance.tasks.flag_articles_due_for_review",
+		"km_crm.knowledge.review_due.flag_articles_due_for_review",
 		"km_crm.search.indexer.reconcile",
-		"km_crm.search.ticket_indexer.reconcile",
+		"km_crm.integrations.ticket_index.reconcile",
 		"km_crm.experts.profiles.nightly",
 	],
 }
@@ -54,30 +54,30 @@ permission_query_conditions = {
 	"KM Article Link": "km_crm.permissions.link_query_conditions",
 	"KM Quality Check": "km_crm.permissions.quality_check_query_conditions",
 	# Frappe's Tag Link carries the tagged record's title: knowledge records' tags are for editors
-	"Tag Link": "km_crm.access.frappe_doors.tag_link_query_conditions",
+	"Tag Link": "km_crm.frappe_doors.tag_link_query_conditions",
 }
 has_permission = {
 	"KM Article": "km_crm.permissions.article_has_permission",
 	"KM Article Version": "km_crm.permissions.version_has_permission",
 	"KM Article Link": "km_crm.permissions.link_has_permission",
 	"KM Quality Check": "km_crm.permissions.quality_check_has_permission",
-	"Tag Link": "km_crm.access.frappe_doors.tag_link_has_permission",
-	"Notification Log": "km_crm.access.frappe_doors.notification_log_has_permission",
+	"Tag Link": "km_crm.frappe_doors.tag_link_has_permission",
+	"Notification Log": "km_crm.frappe_doors.notification_log_has_permission",
 }
 # Frappe endpoints that skip permission conditions or name records in their errors answer, for
-# km_crm's doctypes, with what the user may list (km_crm/access/frappe_doors.py)
+# km_crm's doctypes, with what the user may list (km_crm/frappe_doors.py)
 override_whitelisted_methods = {
-	"frappe.client.get": "km_crm.access.frappe_doors.client_get",
-	"frappe.desk.listview.get_group_by_count": "km_crm.access.frappe_doors.get_group_by_count",
-	"frappe.desk.doctype.tag.tag.get_tagged_docs": "km_crm.access.frappe_doors.get_tagged_docs",
-	"frappe.desk.search.search_link": "km_crm.access.frappe_doors.search_link",
-	"frappe.desk.search.search_widget": "km_crm.access.frappe_doors.search_widget",
-	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "km_crm.access.frappe_doors.dashboard_chart_get",
-	"frappe.utils.goal.get_monthly_goal_graph_data": "km_crm.access.frappe_doors.get_monthly_goal_graph_data",
-	"frappe.desk.notifications.get_open_count": "km_crm.access.frappe_doors.get_open_count",
+	"frappe.client.get": "km_crm.frappe_doors.client_get",
+	"frappe.desk.listview.get_group_by_count": "km_crm.frappe_doors.get_group_by_count",
+	"frappe.desk.doctype.tag.tag.get_tagged_docs": "km_crm.frappe_doors.get_tagged_docs",
+	"frappe.desk.search.search_link": "km_crm.frappe_doors.search_link",
+	"frappe.desk.search.search_widget": "km_crm.frappe_doors.search_widget",
+	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "km_crm.frappe_doors.dashboard_chart_get",
+	"frappe.utils.goal.get_monthly_goal_graph_data": "km_crm.frappe_doors.get_monthly_goal_graph_data",
+	"frappe.desk.notifications.get_open_count": "km_crm.frappe_doors.get_open_count",
 }
 # REST's expand_links reads linked records without a permission check
-before_request = ["km_crm.access.frappe_doors.drop_expand_links"]
+before_request = ["km_crm.frappe_doors.drop_expand_links"]
 
 # The knowledge portal (/knowledge): server-rendered pages in km_crm/www/knowledge
 website_route_rules = [
@@ -105,12 +105,18 @@ webform_include_js = {"Issue": "integrations/erpnext/issue_webform.js"}
 # a new ticket ends the customer's deflection session ("submitted anyway")
 doc_events = {
 	"Issue": {
-		"after_insert": "km_crm.integrations.ticket_events.on_ticket_insert",
+		"after_insert": [
+			"km_crm.integrations.ticket_events.on_ticket_insert",
+			"km_crm.experts.routing.on_ticket_insert",
+		],
 		"on_update": "km_crm.integrations.ticket_events.on_ticket_update",
 		"on_trash": "km_crm.integrations.ticket_events.on_ticket_trash",
 	},
 	"HD Ticket": {
-		"after_insert": "km_crm.integrations.ticket_events.on_ticket_insert",
+		"after_insert": [
+			"km_crm.integrations.ticket_events.on_ticket_insert",
+			"km_crm.experts.routing.on_ticket_insert",
+		],
 		"on_update": "km_crm.integrations.ticket_events.on_ticket_update",
 		"on_trash": "km_crm.integrations.ticket_events.on_ticket_trash",
 	},

@@ -21,8 +21,9 @@ def enabled() -> bool:
 	return bool(frappe.get_cached_doc("KM Settings").route_to_experts)
 
 
-def enqueue(doc) -> None:
-	"""doc_event after a ticket's insert: route it once the save (and its Assignment Rules) commit."""
+def on_ticket_insert(doc, method=None) -> None:
+	"""doc_event after a ticket's insert (hooks.py): route it once the save (and its Assignment
+	Rules) commit."""
 	if enabled() and not tickets.is_resolved(doc):
 		frappe.enqueue(
 			"km_crm.experts.routing.route_new_ticket",

@@ -2,21 +2,18 @@
 
 import frappe
 
-from km_crm.experts import routing
-from km_crm.integrations import tickets
+from km_crm.integrations import ticket_index, tickets
 from km_crm.knowledge import article_links, deflection
-from km_crm.search import ticket_indexer
 
 
 def on_ticket_insert(doc, method=None) -> None:
-	deflection.ticket_submitted(doc)
-	routing.enqueue(doc)
+	deflection.ticket_submitted(doc)  # routing to experts follows (hooks.py: experts.routing)
 
 
 def on_ticket_update(doc, method=None) -> None:
 	before = doc.get_doc_before_save()
 	if before is None or _indexed_fields_changed(before, doc):
-		ticket_indexer.enqueue_ticket(doc.doctype, doc.name)
+		ticket_index.enqueue_ticket(doc.doctype, doc.name)
 	if tickets.is_resolved(doc) and not (before and tickets.is_resolved(before)):
 		# experts asked to help: record the outcome; the expert index learns who resolved it
 		frappe.enqueue(
@@ -30,7 +27,7 @@ def on_ticket_update(doc, method=None) -> None:
 
 def on_ticket_trash(doc, method=None) -> None:
 	article_links.remove_ticket_links(doc.doctype, doc.name)
-	ticket_indexer.enqueue_ticket(doc.doctype, doc.name, removed=True)
+	ticket_index.enqueue_ticket(doc.doctype, doc.name, removed=True)
 
 
 def _indexed_fields_changed(before, doc) -> bool:

@@ -10,8 +10,7 @@ from frappe.utils import escape_html
 from km_crm import constants as C
 from km_crm import permissions
 from km_crm.exceptions import KMError, translated
-from km_crm.governance import tasks
-from km_crm.knowledge import feedback_rules
+from km_crm.knowledge import feedback_rules, review_due
 from km_crm.visitors import visitor_key
 
 FEEDBACK = "KM Article Feedback"
@@ -78,7 +77,7 @@ def _review_if_readers_say_so(article: str, live_version: str) -> None:
 	if feedback_rules.calls_for_review(reasons, threshold):
 		counts = {r: reasons.count(r) for r in C.FEEDBACK_REVIEW_REASONS if r in reasons}
 		votes = ", ".join(f"{_(r)}: {n}" for r, n in counts.items())
-		tasks.flag_article(
+		review_due.flag_article(
 			article, reason=_("Readers said the live version is wrong or out of date ({0}).").format(votes)
 		)
 

@@ -8,7 +8,8 @@ that solved them (demo_tickets.py). Running it again adds nothing twice.
 
 import frappe
 
-from km_crm.governance import review_round, tasks
+from km_crm.governance import review_round
+from km_crm.knowledge import review_due
 from km_crm.knowledge.doctype.km_category.km_category import ROOT_CATEGORY
 from km_crm.setup import demo_teams, demo_tickets
 from km_crm.setup.demo_content import ARTICLES, CATEGORIES, COMMITTEE, USERS
@@ -108,7 +109,7 @@ def _article(spec: dict, keys: dict) -> str:
 		frappe.db.set_value(
 			"KM Article", doc.name, "review_by", frappe.utils.add_days(frappe.utils.today(), -1)
 		)
-		tasks.flag_article(doc.name)
+		review_due.flag_article(doc.name)
 	elif state == "Archived":
 		frappe.set_user(AUTHOR)
 		_approve(review_round.request_retirement(doc.name, "Replaced by the standard print format."))

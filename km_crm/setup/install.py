@@ -22,11 +22,12 @@ def after_migrate():
 	ensure_roots()
 	add_custom_fields()
 	add_helpdesk_form_script()
-	from km_crm.search import indexer, ticket_indexer
+	from km_crm.integrations import ticket_index
+	from km_crm.search import indexer
 
 	# an upgrade may change the index layout: refill what the engines lack
 	indexer.enqueue_reconcile()
-	ticket_indexer.enqueue_reconcile()
+	ticket_index.enqueue_reconcile()
 
 
 def after_app_install(app_name: str):

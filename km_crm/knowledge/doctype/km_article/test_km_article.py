@@ -170,14 +170,14 @@ class TestKMArticle(FrappeTestCase):
 		self.assertEqual(translated.translation_of, original.name)
 
 	def test_review_due_articles_become_needs_review_with_a_todo_for_the_owner(self):
-		from km_crm.governance import tasks
+		from km_crm.knowledge import review_due
 
 		article, review = self.f.submitted()
 		self.publish(article, review)
 		frappe.db.set_value(
 			"KM Article", article, "review_by", frappe.utils.add_days(frappe.utils.today(), -1)
 		)
-		tasks.flag_article(article)
+		review_due.flag_article(article)
 		self.assertEqual(frappe.db.get_value("KM Article", article, "status"), "Needs Review")
 		self.assertTrue(
 			frappe.db.exists(

@@ -1,6 +1,6 @@
 from frappe.model.document import Document
 
-from km_crm.governance.immutable import ImmutableDocument
+from km_crm.controllers.append_only import ImmutableDocument
 
 
 class KMArticleVersion(ImmutableDocument, Document):

@@ -37,7 +37,7 @@ def enqueue_ticket(doctype: str, name: str, removed: bool = False) -> None:
 		return
 	try:
 		frappe.enqueue(
-			"km_crm.search.ticket_indexer.index_ticket",
+			"km_crm.integrations.ticket_index.index_ticket",
 			queue="short",
 			job_id=f"km_crm:ticket:{frappe.local.site}:{doctype}:{name}",
 			deduplicate=True,
@@ -95,7 +95,7 @@ def resolved_tickets() -> dict[str, str]:
 
 
 def enqueue_reconcile() -> None:
-	indexer.enqueue_reconcile("km_crm.search.ticket_indexer.reconcile")
+	indexer.enqueue_reconcile("km_crm.integrations.ticket_index.reconcile")
 
 
 def reconcile() -> dict:
