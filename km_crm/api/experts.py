@@ -24,7 +24,7 @@ def for_ticket(ticket_doctype: str, ticket: str, limit: int = 3) -> list[dict]:
 	permissions.require_desk_user()
 	doc = tickets.get_ticket(ticket_doctype, ticket)
 	text = f"{doc.subject or ''} {html_to_text(doc.get('description') or '')}"
-	skills = evidence.ticket_skills(ticket_doctype, doc.get(evidence.TYPE_FIELD[ticket_doctype]))
+	skills = evidence.ticket_skills(ticket_doctype, doc.get(tickets.TYPES[ticket_doctype].type_field))
 	assigned = teams.handlers(ticket_doctype, [ticket]).get(ticket, set())
 	limit = max(1, min(int(limit or 3), MAX_EXPERTS))
 	rows = _suggest(text, skills, limit + len(assigned), exclude={frappe.session.user}, ticket=doc)

@@ -30,7 +30,6 @@ from km_crm.search.analysis import analyze
 CACHE_KEY = "km_crm:expert_index"
 CACHE_SECONDS = 6 * 3600
 TEXT_CHARS = 1500  # of a ticket's or article's text: enough to say what it was about
-TYPE_FIELD = {C.ISSUE: "issue_type", C.HD_TICKET: "ticket_type"}
 
 
 def ticket_ref(doctype: str, name: str) -> str:
@@ -69,7 +68,7 @@ def _ticket_evidence(doctype: str, rows, asked) -> tuple[list[X.Evidence], dict[
 		ref = ticket_ref(doctype, row.name)
 		handled_by[ref] = people.get(row.name, set())
 		terms = _terms(row.subject, row.description)
-		skills = ticket_skills(doctype, row.get(TYPE_FIELD[doctype]))
+		skills = ticket_skills(doctype, row.get(tickets.TYPES[doctype].type_field))
 		for user in sorted(handled_by[ref]):
 			kind = X.ASKED if (doctype, row.name, user) in asked else X.RESOLVED
 			out.append(X.Evidence(user, kind, ref, getdate(row.modified), terms, skills))
@@ -81,7 +80,9 @@ def _resolved_tickets(doctype: str, names: list[str] | None = None) -> list:
 	if names is not None:
 		filters["name"] = ("in", names)
 	return frappe.get_all(
-		doctype, filters=filters, fields=["name", "subject", "description", "modified", TYPE_FIELD[doctype]]
+		doctype,
+		filters=filters,
+		fields=["name", "subject", "description", "modified", tickets.TYPES[doctype].type_field],
 	)
 
 

@@ -74,7 +74,7 @@ def _an_article_matches(doc) -> bool:
 def _best_expert(ticket_doctype: str, doc, text: str) -> X.Suggestion | None:
 	candidates = teams.agents()
 	load = teams.open_tickets(candidates)
-	skills = evidence.ticket_skills(ticket_doctype, doc.get(evidence.TYPE_FIELD[ticket_doctype]))
+	skills = evidence.ticket_skills(ticket_doctype, doc.get(tickets.TYPES[ticket_doctype].type_field))
 	ranked = evidence.index().rank(
 		analyze(text),
 		skills,

@@ -16,13 +16,6 @@ from km_crm.integrations import tickets
 MAX_LISTED_TICKETS = 2000
 
 
-def resolved_filters(doctype: str) -> dict:
-	statuses = list(tickets.TYPES[doctype].resolved_statuses)
-	if doctype == C.HD_TICKET and frappe.db.exists("DocType", "HD Ticket Status"):
-		statuses += frappe.get_all("HD Ticket Status", filters={"category": "Resolved"}, pluck="name")
-	return {"status": ("in", sorted(set(statuses)))}
-
-
 def scopes_for(user: str | None = None) -> tuple[dict[str, tuple[str, ...]], ...]:
 	user = user or frappe.session.user
 	if user == "Guest":
@@ -42,7 +35,7 @@ def _doctype_scope(doctype: str, user: str) -> dict | None:
 		return {"doctype": (doctype,)}
 	names = frappe.get_list(
 		doctype,
-		filters=resolved_filters(doctype),
+		filters=tickets.resolved_filters(doctype),
 		pluck="name",
 		order_by="modified desc",
 		limit_page_length=MAX_LISTED_TICKETS,

@@ -88,7 +88,7 @@ def resolved_tickets() -> dict[str, str]:
 	found = {}
 	for doctype in tickets.installed():
 		for row in frappe.get_all(
-			doctype, filters=ticket_access.resolved_filters(doctype), fields=["name", "modified"]
+			doctype, filters=tickets.resolved_filters(doctype), fields=["name", "modified"]
 		):
 			found[ticket_key(doctype, row.name)] = cstr(row.modified)
 	return found

@@ -17,8 +17,9 @@ from km_crm.knowledge.sanitize import html_to_text
 class TicketType:
 	doctype: str
 	customer_doctype: str  # what the `customer` field links to
-	resolved_statuses: tuple[str, ...]
+	resolved_statuses: tuple[str, ...]  # Helpdesk adds its statuses of category Resolved (resolved_filters)
 	desk_route: str  # route prefix of the desk form
+	type_field: str  # the ticket's type (Issue Type, HD Ticket Type): what expertise and the ROI group by
 	agent_route: str | None = None  # route prefix of Helpdesk's agent UI
 	company_field: str | None = None
 	team_field: str | None = None
@@ -30,6 +31,7 @@ TYPES = {
 		customer_doctype="Customer",
 		resolved_statuses=("Resolved", "Closed"),
 		desk_route="/app/issue/",
+		type_field="issue_type",
 		company_field="company",
 	),
 	C.HD_TICKET: TicketType(
@@ -37,10 +39,24 @@ TYPES = {
 		customer_doctype="HD Customer",
 		resolved_statuses=("Resolved", "Closed"),
 		desk_route="/app/hd-ticket/",
+		type_field="ticket_type",
 		agent_route="/helpdesk/tickets/",
 		team_field="agent_group",
 	),
 }
+
+
+def resolved_statuses(doctype: str) -> list[str]:
+	"""The statuses in which a ticket of `doctype` counts as resolved: the type's own and, for
+	Helpdesk, every HD Ticket Status of category Resolved (teams add their own)."""
+	statuses = list(TYPES[doctype].resolved_statuses)
+	if doctype == C.HD_TICKET and frappe.db.exists("DocType", "HD Ticket Status"):
+		statuses += frappe.get_all("HD Ticket Status", filters={"category": "Resolved"}, pluck="name")
+	return sorted(set(statuses))
+
+
+def resolved_filters(doctype: str) -> dict:
+	return {"status": ("in", resolved_statuses(doctype))}
 
 
 def installed() -> list[str]:
@@ -67,7 +83,7 @@ def get_ticket(doctype: str, name: str, ptype: str = "read"):
 def is_resolved(doc) -> bool:
 	if doc.doctype == C.HD_TICKET and doc.get("status_category") == "Resolved":
 		return True
-	return doc.get("status") in TYPES[doc.doctype].resolved_statuses
+	return doc.get("status") in resolved_statuses(doc.doctype)
 
 
 def route(doctype: str, name: str) -> str:

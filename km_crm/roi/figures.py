@@ -22,11 +22,10 @@ from frappe.utils import add_days, flt, get_datetime, getdate, today
 
 from km_crm import constants as C
 from km_crm.integrations import teams
+from km_crm.integrations import tickets as ticket_types
 from km_crm.knowledge import deflection, deflection_rules, lifecycle
 from km_crm.roi import calc, kcs_metrics
 
-RESOLVED_STATUSES = ("Resolved", "Closed")
-TICKET_TYPE_FIELD = {C.ISSUE: "issue_type", C.HD_TICKET: "ticket_type"}
 HANDLING_MEASURED = "Measured from Timesheets"
 HANDLING_WINDOW_DAYS = 90
 
@@ -89,7 +88,7 @@ def measured_handling_hours() -> tuple[float | None, int]:
 		.on(issue.name == task.issue)
 		.select(issue.name, Sum(detail.hours))
 		.where(sheet.docstatus < 2)
-		.where(issue.status.isin(RESOLVED_STATUSES))
+		.where(issue.status.isin(ticket_types.resolved_statuses(C.ISSUE)))
 		.where(issue.opening_date >= add_days(today(), -HANDLING_WINDOW_DAYS))
 		.groupby(issue.name)
 		.run()
@@ -170,13 +169,12 @@ def _resolved_rows(s: Scope) -> list:
 	"""Resolved or closed tickets opened in the period (the team's when one is asked for), both
 	ticket doctypes, with their type."""
 	rows = []
-	for doctype, type_field in TICKET_TYPE_FIELD.items():
-		if not frappe.db.exists("DocType", doctype):
-			continue
+	for doctype in ticket_types.installed():
+		type_field = ticket_types.TYPES[doctype].type_field
 		found = frappe.get_all(
 			doctype,
 			filters={
-				"status": ("in", RESOLVED_STATUSES),
+				**ticket_types.resolved_filters(doctype),
 				"opening_date": ("between", (s.since, add_days(s.until, -1))),
 			},
 			fields=["name", "opening_date", "opening_time", "priority", "resolution_time", type_field],

@@ -352,3 +352,28 @@ class TestLiveArticles(FrappeTestCase):
 		# retired, it is no longer live
 		frappe.db.set_value("KM Article", article, {"status": C.ARCHIVED, "published_version": None})
 		self.assertEqual(figures.live_reuse_counts(scope), [])
+
+
+class TestResolvedTickets(FrappeTestCase):
+	"""One notion of "resolved" (integrations.tickets.resolved_statuses) for the panel and the reports."""
+
+	def setUp(self):
+		if not frappe.db.exists("DocType", "HD Ticket Status"):
+			self.skipTest("Helpdesk (with its ticket statuses) is not installed on this site")
+		frappe.set_user("Administrator")
+
+	def test_a_helpdesk_ticket_in_a_custom_resolved_status_counts_in_the_roi_report(self):
+		status = f"Fixed {word()}"
+		frappe.get_doc(
+			{"doctype": "HD Ticket Status", "label_agent": status, "category": "Resolved", "enabled": 1}
+		).insert(ignore_permissions=True)
+		ticket = frappe.get_doc(
+			{"doctype": "HD Ticket", "subject": f"Printer {word()}", "raised_by": "hd@example.com"}
+		).insert(ignore_permissions=True)
+		frappe.db.set_value("HD Ticket", ticket.name, "status", status)
+		since = frappe.utils.getdate(frappe.db.get_value("HD Ticket", ticket.name, "opening_date"))
+		rows = figures._resolved_rows(figures.Scope(since=since, until=frappe.utils.add_days(since, 1)))
+		self.assertIn(f"HD Ticket/{ticket.name}", {row.key for row in rows})
+		from km_crm.integrations import tickets
+
+		self.assertTrue(tickets.is_resolved(frappe.get_doc("HD Ticket", ticket.name)))
