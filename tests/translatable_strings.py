@@ -176,7 +176,9 @@ def _from_python(path: Path, found: dict[str, str]) -> None:
 			first = node.args[0]
 			if isinstance(first, ast.Constant) and isinstance(first.value, str):
 				_add(found, first.value, f"{where}:{node.lineno}")
-	for stmt in tree.body:
+	# module constants, and class attributes (e.g. an AppendOnly controller's MSG_* in its own words)
+	statements = [*tree.body, *(s for c in tree.body if isinstance(c, ast.ClassDef) for s in c.body)]
+	for stmt in statements:
 		if isinstance(stmt, ast.Assign):
 			targets, value = stmt.targets, stmt.value
 		elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:

@@ -1,7 +1,7 @@
 from frappe.model.document import Document
 
-from km_crm.controllers.append_only import ImmutableDocument
+from km_crm.controllers.append_only import AppendOnly
 
 
-class KMReviewVote(ImmutableDocument, Document):
+class KMReviewVote(AppendOnly, Document):
 	pass

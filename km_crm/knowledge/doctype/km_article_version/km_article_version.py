@@ -1,8 +1,8 @@
 from frappe.model.document import Document
 
-from km_crm.controllers.append_only import ImmutableDocument
+from km_crm.controllers.append_only import AppendOnly
 
 
-class KMArticleVersion(ImmutableDocument, Document):
+class KMArticleVersion(AppendOnly, Document):
 	def autoname(self):
 		self.name = f"{self.article}-v{self.version}"

@@ -1,19 +1,11 @@
-import frappe
-from frappe import _
 from frappe.model.document import Document
 
-from km_crm.exceptions import ImmutableRecordError
+from km_crm.controllers.append_only import AS_PERMITTED, AppendOnly
 
 
-class KMDeflectionEvent(Document):
+class KMDeflectionEvent(AppendOnly, Document):
 	"""Recorded by km_crm.knowledge.deflection; never typed in or edited."""
 
-	def before_insert(self):
-		if not self.flags.km_append:
-			frappe.throw(
-				_("Deflection is recorded from the ticket forms customers use."), ImmutableRecordError
-			)
-
-	def validate(self):
-		if not self.is_new():
-			frappe.throw(_("A deflection record cannot be edited."), ImmutableRecordError)
+	MSG_WRITTEN_BY = "Deflection is recorded from the ticket forms customers use."
+	MSG_NOT_EDITABLE = "A deflection record cannot be edited."
+	deletion = AS_PERMITTED

@@ -1,19 +1,11 @@
-import frappe
-from frappe import _
 from frappe.model.document import Document
 
-from km_crm.exceptions import ImmutableRecordError
+from km_crm.controllers.append_only import AS_PERMITTED, AppendOnly
 
 
-class KMDeflectionSession(Document):
+class KMDeflectionSession(AppendOnly, Document):
 	"""Kept by km_crm.knowledge.deflection from what the customer does on a ticket form; never typed in."""
 
-	def before_insert(self):
-		if not self.flags.km_append:
-			frappe.throw(
-				_("Deflection is recorded from the ticket forms customers use."), ImmutableRecordError
-			)
-
-	def validate(self):
-		if not self.is_new():
-			frappe.throw(_("A deflection record cannot be edited."), ImmutableRecordError)
+	MSG_WRITTEN_BY = "Deflection is recorded from the ticket forms customers use."
+	MSG_NOT_EDITABLE = "A deflection record cannot be edited."
+	deletion = AS_PERMITTED
