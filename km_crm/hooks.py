@@ -39,8 +39,9 @@ scheduler_events = {
 		"km_crm.governance.tasks.remind_pending_voters",
 	],
 	"monthly": ["km_crm.roi.quality_sampling.sample_last_month"],
-	"daily": [
-		"km_crm.knowledge.review_due.flag_articles_due_for_review",
+	"daily": ["km_crm.knowledge.review_due.flag_articles_due_for_review"],
+	# the nightly repairs and rebuilds run on the long queue, out of the short jobs' way
+	"daily_long": [
 		"km_crm.search.indexer.reconcile",
 		"km_crm.integrations.ticket_index.reconcile",
 		"km_crm.experts.profiles.nightly",

@@ -3,8 +3,8 @@
 import frappe
 from frappe import _
 
-from km_crm.api.limits import check_rate
 from km_crm.knowledge import article_feedback
+from km_crm.rate_limits import check_rate
 
 FEEDBACK_PER_MINUTE = 10
 

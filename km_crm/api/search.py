@@ -9,7 +9,7 @@ from frappe.utils import now
 
 from km_crm import constants as C
 from km_crm import permissions
-from km_crm.api.limits import check_search_rate
+from km_crm.rate_limits import check_search_rate
 from km_crm.search import priors, service, site
 from km_crm.search.analysis import STOP_WORDS, analyze_query, normalize, query_key
 from km_crm.search.backend import SearchBackendError

@@ -11,13 +11,13 @@ from frappe import _
 from km_crm import constants as C
 from km_crm import permissions
 from km_crm.access import rules
-from km_crm.api.limits import check_search_rate
 from km_crm.api.search import log_search, search_rows
 from km_crm.integrations import capture, ticket_access, tickets
 from km_crm.integrations.ticket_index import parse_key, ticket_key
 from km_crm.integrations.ticket_text import strip_noise, suggestion_query
 from km_crm.knowledge import article_links
 from km_crm.knowledge.sanitize import html_to_text, sanitize_html
+from km_crm.rate_limits import check_search_rate
 from km_crm.search import service, site
 from km_crm.search.backend import SearchBackendError
 
