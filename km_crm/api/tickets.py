@@ -13,7 +13,6 @@ from km_crm import permissions
 from km_crm.access import rules
 from km_crm.api.search import log_search, search_rows
 from km_crm.integrations import capture, ticket_access, tickets
-from km_crm.integrations.ticket_index import parse_key, ticket_key
 from km_crm.integrations.ticket_text import strip_noise, suggestion_query
 from km_crm.knowledge import article_links
 from km_crm.knowledge.sanitize import html_to_text, sanitize_html
@@ -71,7 +70,9 @@ def suggest(
 		"query": text,
 		"results": rows,
 		"links": links,
-		"similar": similar_tickets(text, exclude=ticket_key(ticket_doctype, ticket) if ticket else None),
+		"similar": similar_tickets(
+			text, exclude=tickets.ticket_ref(ticket_doctype, ticket) if ticket else None
+		),
 		"search_id": search_id,
 		"can_capture": bool(doc and tickets.is_resolved(doc) and C.SUBMIT_ROLES & set(frappe.get_roles())),
 		"contact_audiences": list(contact),
@@ -135,7 +136,7 @@ def similar_tickets(text: str, exclude: str | None = None, limit: int = SIMILAR_
 	for hit in hits:
 		if hit.article_id == exclude:
 			continue
-		doctype, name = parse_key(hit.article_id)
+		doctype, name = tickets.parse_ticket_ref(hit.article_id)
 		# defence in depth: the engine already filtered by scope; Frappe has the last word
 		if not frappe.has_permission(doctype, "read", doc=name):
 			continue

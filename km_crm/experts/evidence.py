@@ -32,13 +32,10 @@ CACHE_SECONDS = 6 * 3600
 TEXT_CHARS = 1500  # of a ticket's or article's text: enough to say what it was about
 
 
-def ticket_ref(doctype: str, name: str) -> str:
-	return f"{doctype}/{name}"
-
-
 def parse_ref(ref: str) -> tuple[str, str]:
-	doctype, _sep, name = ref.partition("/")
-	return doctype, name
+	"""A piece of evidence's reference: a ticket's (integrations.tickets.ticket_ref) or a declared
+	skill's "kind/value"."""
+	return tickets.parse_ticket_ref(ref)
 
 
 def ticket_skills(doctype: str, ticket_type: str | None) -> tuple[str, ...]:
@@ -65,7 +62,7 @@ def _ticket_evidence(doctype: str, rows, asked) -> tuple[list[X.Evidence], dict[
 	out, handled_by = [], {}
 	people = teams.handlers(doctype, [r.name for r in rows])
 	for row in rows:
-		ref = ticket_ref(doctype, row.name)
+		ref = tickets.ticket_ref(doctype, row.name)
 		handled_by[ref] = people.get(row.name, set())
 		terms = _terms(row.subject, row.description)
 		skills = ticket_skills(doctype, row.get(tickets.TYPES[doctype].type_field))
@@ -158,7 +155,7 @@ def collect() -> list[X.Evidence]:
 		fields=["article", "ticket_doctype", "ticket", "linked_on"],
 	):
 		a = articles.get(link.article)
-		ref = ticket_ref(link.ticket_doctype, link.ticket)
+		ref = tickets.ticket_ref(link.ticket_doctype, link.ticket)
 		if a and a.article_owner and a.article_owner not in handled_by.get(ref, ()):
 			out.append(
 				X.Evidence(
@@ -218,7 +215,7 @@ def add_resolved(doctype: str, name: str) -> None:
 	if found is None or doctype not in tickets.installed():
 		return
 	rows = _resolved_tickets(doctype, [name])
-	ref = ticket_ref(doctype, name)
+	ref = tickets.ticket_ref(doctype, name)
 	if not rows or any(e.ref == ref for e in found.pieces):
 		return
 	pieces, _handlers = _ticket_evidence(doctype, rows, _asked())

@@ -12,17 +12,6 @@ from frappe.utils import cstr
 from km_crm.integrations import ticket_access, tickets
 from km_crm.search import indexer, service, site
 
-SEPARATOR = "::"
-
-
-def ticket_key(doctype: str, name: str) -> str:
-	return f"{doctype}{SEPARATOR}{name}"
-
-
-def parse_key(key: str) -> tuple[str, str]:
-	doctype, _sep, name = key.partition(SEPARATOR)
-	return doctype, name
-
 
 def enabled() -> bool:
 	return bool(frappe.get_cached_doc("KM Settings").index_resolved_tickets)
@@ -58,7 +47,7 @@ def index_ticket(doctype: str, name: str, removed: bool = False) -> None:
 		if record:
 			service.index_articles(engine, [record])
 		else:
-			engine.delete([ticket_key(doctype, name)])
+			engine.delete([tickets.ticket_ref(doctype, name)])
 
 
 def load_ticket(doctype: str, name: str) -> dict | None:
@@ -69,7 +58,7 @@ def load_ticket(doctype: str, name: str) -> dict | None:
 	if not tickets.is_resolved(doc):
 		return None
 	return {
-		"name": ticket_key(doctype, name),
+		"name": tickets.ticket_ref(doctype, name),
 		"title": doc.subject or "",
 		"issue": doc.get("description") or "",
 		"resolution": tickets.solving_reply(doc) or "",
@@ -90,7 +79,7 @@ def resolved_tickets() -> dict[str, str]:
 		for row in frappe.get_all(
 			doctype, filters=tickets.resolved_filters(doctype), fields=["name", "modified"]
 		):
-			found[ticket_key(doctype, row.name)] = cstr(row.modified)
+			found[tickets.ticket_ref(doctype, row.name)] = cstr(row.modified)
 	return found
 
 
@@ -101,6 +90,6 @@ def enqueue_reconcile() -> None:
 def reconcile() -> dict:
 	"""Nightly: index resolved tickets that are missing or stale, drop the ones no longer resolved."""
 	plan = service.reconcile(
-		site.ticket_backend(), resolved_tickets(), lambda key: load_ticket(*parse_key(key))
+		site.ticket_backend(), resolved_tickets(), lambda key: load_ticket(*tickets.parse_ticket_ref(key))
 	)
 	return {"indexed": len(plan.to_index), "deleted": len(plan.to_delete)}

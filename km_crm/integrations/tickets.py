@@ -46,6 +46,17 @@ TYPES = {
 }
 
 
+def ticket_ref(doctype: str, name: str) -> str:
+	"""The one way km_crm names a ticket of either doctype: "Issue/ISS-0001", "HD Ticket/42" (expert
+	evidence, the ROI figures, the ticket index's document ids)."""
+	return f"{doctype}/{name}"
+
+
+def parse_ticket_ref(ref: str) -> tuple[str, str]:
+	doctype, _sep, name = ref.partition("/")
+	return doctype, name
+
+
 def resolved_statuses(doctype: str) -> list[str]:
 	"""The statuses in which a ticket of `doctype` counts as resolved: the type's own and, for
 	Helpdesk, every HD Ticket Status of category Resolved (teams add their own)."""

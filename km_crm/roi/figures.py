@@ -182,7 +182,10 @@ def _resolved_rows(s: Scope) -> list:
 		team = teams.team_tickets(s.team, doctype, [r.name for r in found]) if s.team else None
 		for row in found:
 			if team is None or row.name in team:
-				row.key, row.ticket_type = f"{doctype}/{row.name}", row.get(type_field) or ""
+				row.key, row.ticket_type = (
+					ticket_types.ticket_ref(doctype, row.name),
+					row.get(type_field) or "",
+				)
 				rows.append(row)
 	return rows
 
@@ -191,7 +194,7 @@ def resolved_tickets(s: Scope) -> tuple[list[calc.Resolved], dict[str, str]]:
 	"""(tickets with a resolution time, {ticket key: month}) for the resolved tickets opened in the
 	period. A ticket "has an article" when any article is linked to it, whatever the filters."""
 	linked = {
-		f"{d}/{n}"
+		ticket_types.ticket_ref(d, n)
 		for d, n in frappe.get_all("KM Article Link", fields=["ticket_doctype", "ticket"], as_list=True)
 	}
 	tickets, months = [], {}
@@ -203,7 +206,7 @@ def resolved_tickets(s: Scope) -> tuple[list[calc.Resolved], dict[str, str]]:
 		tickets.append(
 			calc.Resolved(
 				ticket=row.key,
-				group=(row.key.split("/")[0], row.ticket_type, row.priority or "", month),
+				group=(ticket_types.parse_ticket_ref(row.key)[0], row.ticket_type, row.priority or "", month),
 				hours=flt(row.resolution_time) / 3600,
 				with_article=row.key in linked,
 			)
@@ -220,7 +223,9 @@ def closed_tickets(s: Scope) -> list[kcs_metrics.ClosedTicket]:
 		"KM Article Link", fields=["ticket_doctype", "ticket", "link_type", "article"], as_list=True
 	):
 		if s.articles is None or article in s.articles:
-			links[f"{doctype}/{name}"].append((link_type, article, first_live.get(article)))
+			links[ticket_types.ticket_ref(doctype, name)].append(
+				(link_type, article, first_live.get(article))
+			)
 	return [
 		kcs_metrics.ClosedTicket(
 			row.key,
@@ -323,7 +328,7 @@ def solved_tickets_by_article() -> dict[str, set[str]]:
 		fields=["article", "ticket_doctype", "ticket"],
 		as_list=True,
 	):
-		by_article[article].add(f"{doctype}/{name}")
+		by_article[article].add(ticket_types.ticket_ref(doctype, name))
 	return by_article
 
 
