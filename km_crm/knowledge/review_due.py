@@ -12,6 +12,8 @@ from km_crm.knowledge import audit, lifecycle
 
 
 def flag_articles_due_for_review() -> None:
+	"""Daily: every published article whose review-by date or expiry has come (lifecycle.review_due,
+	lifecycle.expired: the rules the tests check are the ones that run; the query only narrows)."""
 	day = getdate(today())
 	for row in frappe.get_all(
 		"KM Article",
@@ -19,7 +21,8 @@ def flag_articles_due_for_review() -> None:
 		or_filters={"review_by": ("<=", day), "expires_on": ("<=", day)},
 		fields=["name", "review_by", "expires_on"],
 	):
-		in_own_transaction(flag_article, row.name)
+		if lifecycle.review_due(row.review_by, day) or lifecycle.expired(row.expires_on, day):
+			in_own_transaction(flag_article, row.name)
 
 
 def flag_article(name: str, reason: str | None = None) -> None:
