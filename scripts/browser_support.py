@@ -1,4 +1,4 @@
-"""What the browser checks (scripts/xss-check, scripts/portal-check) share: running bench commands,
+"""What the browser checks (scripts/xss-check, scripts/portal-check, scripts/journey-check) share: running bench commands,
 serving the test site for the length of a check, and Debian's headless Chromium driven by Playwright
 (nothing downloads a browser)."""
 
@@ -63,3 +63,31 @@ def _wait_for(url: str, seconds: int = 60) -> None:
 		except Exception:
 			time.sleep(0.5)
 	raise SystemExit(f"the site did not answer at {url}")
+
+
+class Check:
+	def __init__(self, shots: str):
+		self.shots = shots
+		self.failures: list[str] = []
+		os.makedirs(shots, exist_ok=True)
+
+	def step(self, name: str, page, fn) -> None:
+		try:
+			fn()
+			print(f"  ok    {name}")
+		except Exception as exc:  # a failed step is reported, the others still run
+			self.failures.append(f"{name}: {str(exc).splitlines()[0][:300]}")
+			print(f"  FAIL  {name}: {exc}")
+		finally:
+			page.screenshot(path=os.path.join(self.shots, f"{name}.png"), full_page=True)
+
+
+def expect(condition: bool, message: str) -> None:
+	if not condition:
+		raise AssertionError(message)
+
+
+def login(page, base: str, user: str, password: str) -> None:
+	"""Signs the page's browser context in as user (the session cookie is shared by its pages)."""
+	response = page.request.post(f"{base}/api/method/login", form={"usr": user, "pwd": password})
+	expect(response.ok, f"{user} could not sign in: {response.status}")
