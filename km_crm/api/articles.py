@@ -77,7 +77,25 @@ def get_history(article: str) -> dict:
 	"""The article's audit trail (submissions, votes with their comments, decisions): the
 	committee's deliberation, for editors and the author only."""
 	_working_copy(article)
-	return {"events": audit.history(article), "tampered": audit.verify_chain(article)}
+	events = audit.history(article)
+	names = _full_names({e.actor for e in events if e.actor})
+	for e in events:
+		e["actor_name"] = names.get(e.actor) or e.actor
+	return {"events": events, "tampered": audit.verify_chain(article)}
+
+
+def _full_names(users: set[str]) -> dict[str, str]:
+	"""{user: full name}: people are named as they are everywhere else in the desk, never by email."""
+	if not users:
+		return {}
+	return dict(
+		frappe.get_all(
+			"User",
+			filters={"name": ("in", sorted(users))},
+			fields=["name", "full_name"],
+			as_list=True,
+		)
+	)
 
 
 def _working_copy(article: str):

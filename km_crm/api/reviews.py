@@ -2,7 +2,7 @@
 
 import frappe
 
-from km_crm.governance import review_round
+from km_crm.governance import review_content, review_round
 
 
 @frappe.whitelist(methods=["POST"])
@@ -35,3 +35,10 @@ def my_vote_status(review: str) -> dict:
 		article, doc
 	)
 	return {"can_vote": bool(eligible and not voted and doc.status == "Open"), "voted": bool(voted)}
+
+
+@frappe.whitelist()
+def get_review_content(review: str) -> dict:
+	"""The article under review and, for a new version of a live article, what changed: for those who
+	may read the round and the article's working copy (committee members, editors, the author)."""
+	return review_content.for_review(review)

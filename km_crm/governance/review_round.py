@@ -127,14 +127,19 @@ def _open_round(article, committee, review_type: str, note: str):
 				"assign_to": [voter],
 				"doctype": REVIEW,
 				"name": review.name,
-				"description": _("Vote on {0} of article {1}").format(
-					_(review_type), escape_html(article.title)
-				),
+				"description": _vote_todo(review_type, article.title),
 				"date": review.deadline,
 			},
 			ignore_permissions=True,
 		)
 	return review
+
+
+def _vote_todo(review_type: str, title: str) -> str:
+	"""A voter's ToDo leads with the article's title: lists cut descriptions short."""
+	if review_type == C.REVIEW_TYPE_RETIRE:
+		return _("{0}: vote on retiring this article").format(escape_html(title))
+	return _("{0}: vote on publishing this article").format(escape_html(title))
 
 
 # -- voting ---------------------------------------------------------------------------------------
@@ -287,7 +292,7 @@ def _expire(review, committee, article, decision) -> None:
 				"assign_to": [committee.escalation_user],
 				"doctype": REVIEW,
 				"name": review.name,
-				"description": _("The review of {0} passed its deadline without a decision.").format(
+				"description": _("{0}: the review passed its deadline without a decision.").format(
 					escape_html(article.title)
 				),
 			},

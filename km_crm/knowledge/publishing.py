@@ -32,7 +32,9 @@ def publish(article, *, review: str | None = None, note: str = "") -> str:
 	article.published_version = version_name
 	article.version = frappe.db.get_value("KM Article Version", version_name, "version")
 	article.last_published_on = now_datetime()
-	article.published_by = frappe.session.user
+	# a committee's approval is published by its decision, not by whoever cast the deciding vote
+	article.published_review = review
+	article.published_by = None if review else frappe.session.user
 	article.current_review = None
 	if not article.review_by or getdate(article.review_by) <= getdate(today()):
 		article.review_by = add_days(today(), DEFAULT_REVIEW_INTERVAL_DAYS)

@@ -1,9 +1,11 @@
-// Desk form of a committee review round: vote once, see every vote and the tally.
+// Desk form of a committee review round: read the article under review (and what changed against
+// the live version), vote once, see every vote and the tally.
 
 frappe.ui.form.on("KM Review", {
 	refresh(frm) {
 		frm.add_custom_button(__("Open Article"), () => frappe.set_route("Form", "KM Article", frm.doc.article));
 		km_review.render_votes(frm);
+		km_review.render_content(frm);
 		if (frm.doc.status !== "Open") return;
 		frappe
 			.call("km_crm.api.reviews.my_vote_status", { review: frm.doc.name })
@@ -44,6 +46,35 @@ const km_review = {
 			__("{0}: a vote is final", [__(decision)]),
 			__("Cast Vote")
 		);
+	},
+
+	// The content comes from the server already cleaned by the article's allow-list (sanitize.py),
+	// and the changes table escapes every piece of article text; titles and labels are escaped here.
+	render_content(frm) {
+		const wrapper = frm.get_field("content_html").$wrapper;
+		const esc = frappe.utils.escape_html;
+		frappe
+			.call({ method: "km_crm.api.reviews.get_review_content", args: { review: frm.doc.name }, silent: true })
+			.then((r) => {
+				const c = r.message;
+				const note = c.note ? `<p class="text-muted">${esc(c.note)}</p>` : "";
+				let changes = "";
+				if (c.compared_with) {
+					const heading = __("Changes against the live version {0}", [esc(c.compared_with)]);
+					changes = `<div class="km-review-changes"><h4>${heading}</h4>${
+						c.changes_html || `<p class="text-muted">${__("No changes against the live version.")}</p>`
+					}</div>`;
+				}
+				const sections = c.sections
+					.map(
+						(s) => `<div class="km-version-section" data-field="${esc(s.field)}">
+							<h4>${esc(s.label)}</h4><div class="km-version-body">${s.html}</div></div>`
+					)
+					.join("");
+				wrapper.html(`${note}${changes}<div class="km-review-article">
+					<h3 class="km-review-title">${esc(c.title)}</h3>${sections}</div>`);
+			})
+			.catch(() => wrapper.html(`<p class="text-muted">${__("You may not read the article under review.")}</p>`));
 	},
 
 	render_votes(frm) {

@@ -12,6 +12,7 @@ frappe.ui.form.on("KM Article", {
 	},
 	refresh(frm) {
 		if (frm.is_new()) return;
+		km_article.show_published_by(frm);
 		km_article.lock_form(frm);
 		km_article.show_live_banner(frm);
 		km_article.add_actions(frm);
@@ -35,16 +36,56 @@ const km_article = {
 		return Boolean((frm.doc.__onload || {})[what]);
 	},
 
+	// The server refuses content changes in review and to those who may not write; the form shows it
+	// (the fields were drawn before this runs, so they are drawn again read-only).
 	lock_form(frm) {
 		if (!km_article.can(frm, "km_can_write") || ["In Review", "Archived"].includes(frm.doc.status)) {
 			frm.set_read_only();
 			frm.disable_save();
+			frm.refresh_fields();
 		}
 	},
 
+	// A committee's approval is published by the committee's decision, not by whoever cast the last vote.
+	show_published_by(frm) {
+		const decision = (frm.doc.__onload || {}).km_published_decision;
+		const field = frm.get_field("published_review");
+		if (!field) return;
+		field.df.formatter = (value) => {
+			if (!value) return "";
+			const esc = frappe.utils.escape_html;
+			const link = `<a href="/app/km-review/${encodeURIComponent(value)}">${esc(value)}</a>`;
+			if (!decision) return link;
+			return `${esc(
+				__("{0}: approved by {1} of {2} voting members", [
+					decision.committee,
+					decision.approvals,
+					decision.eligible_voters,
+				])
+			)} · ${link}`;
+		};
+		frm.refresh_field("published_review");
+	},
+
 	show_live_banner(frm) {
-		const { status, published_version, version } = frm.doc;
-		if (published_version && ["Draft", "In Review"].includes(status)) {
+		const { status, published_version, version, current_review } = frm.doc;
+		if (status === "In Review" && current_review) {
+			const review = `<a href="/app/km-review/${encodeURIComponent(current_review)}">${frappe.utils.escape_html(
+				current_review
+			)}</a>`;
+			const parts = [
+				km_article.can(frm, "km_can_withdraw")
+					? __(
+							"This article is in review ({0}): editing is locked until the committee decides. Withdraw the review to edit.",
+							[review]
+					  )
+					: __("This article is in review ({0}): editing is locked until the committee decides.", [review]),
+			];
+			if (published_version) {
+				parts.push(__("Readers still see the published {0}.", [frappe.utils.escape_html(published_version)]));
+			}
+			frm.dashboard.set_headline(parts.join(" "), "orange");
+		} else if (published_version && status === "Draft") {
 			frm.dashboard.set_headline(
 				__("You are editing draft version {0}. Readers still see the published {1}.", [
 					version,
@@ -150,6 +191,18 @@ const km_article = {
 			frappe.msgprint(__("There is nothing to compare yet: publish a version first."));
 			return;
 		}
+		// Long articles open with the unchanged fields hidden
+		const length = ["issue", "environment", "resolution", "cause", "summary"]
+			.map((f) => (frm.doc[f] || "").length)
+			.reduce((a, b) => a + b, 0);
+		const show = (html) => {
+			dialog.fields_dict.diff.$wrapper.html(html);
+			km_article.apply_changes_only(dialog);
+		};
+		const run = (from_version, to_version) =>
+			frappe
+				.call(KM_API + "compare_versions", { article: frm.doc.name, from_version, to_version })
+				.then((r) => show(r.message));
 		const dialog = new frappe.ui.Dialog({
 			title: __("Compare Versions"),
 			size: "extra-large",
@@ -157,24 +210,35 @@ const km_article = {
 				{ fieldname: "from_version", fieldtype: "Select", label: __("From"), options, default: options[1].value },
 				{ fieldname: "column", fieldtype: "Column Break" },
 				{ fieldname: "to_version", fieldtype: "Select", label: __("To"), options, default: options[0].value },
+				{ fieldname: "column_2", fieldtype: "Column Break" },
+				{
+					fieldname: "changes_only",
+					fieldtype: "Check",
+					label: __("Changes only"),
+					default: length > 1500 ? 1 : 0,
+					change: () => km_article.apply_changes_only(dialog),
+				},
 				{ fieldname: "section", fieldtype: "Section Break" },
 				{ fieldname: "diff", fieldtype: "HTML" },
 			],
 			primary_action_label: __("Compare"),
 			primary_action(values) {
-				frappe
-					.call(KM_API + "compare_versions", { article: frm.doc.name, ...values })
-					.then((r) => dialog.fields_dict.diff.$wrapper.html(r.message));
+				run(values.from_version, values.to_version);
 			},
 		});
 		dialog.show();
-		frappe
-			.call(KM_API + "compare_versions", {
-				article: frm.doc.name,
-				from_version: options[1].value,
-				to_version: options[0].value,
-			})
-			.then((r) => dialog.fields_dict.diff.$wrapper.html(r.message));
+		run(options[1].value, options[0].value);
+	},
+
+	// Hide the rows of unchanged fields (the comparison marks them km-diff-same)
+	apply_changes_only(dialog) {
+		const only = Boolean(dialog.get_value("changes_only"));
+		const $diff = dialog.fields_dict.diff.$wrapper;
+		$diff.find("tr.km-diff-same").toggle(!only);
+		$diff.find(".km-diff-none").remove();
+		if (only && !$diff.find("tr.km-diff-changed").length && $diff.find("table.km-diff").length) {
+			$diff.append(`<p class="text-muted km-diff-none">${__("The two versions are the same.")}</p>`);
+		}
 	},
 
 	async restore(frm) {
@@ -193,31 +257,39 @@ const km_article = {
 
 	render_history(frm) {
 		const wrapper = frm.get_field("history_html").$wrapper;
+		const esc = frappe.utils.escape_html;
 		frappe.call(KM_API + "get_history", { article: frm.doc.name }).then((r) => {
 			const { events, tampered } = r.message;
 			if (!events.length) {
 				wrapper.html(`<p class="text-muted">${__("No review or publishing history yet.")}</p>`);
 				return;
 			}
-			const warning = tampered.length
-				? `<div class="alert alert-danger">${__(
-						"The audit trail of this article was altered outside the app: {0}",
-						[tampered.map(frappe.utils.escape_html).join(", ")]
+			// The hash chain of the audit trail (audit.verify_chain): intact, or where it breaks
+			const chain = tampered.length
+				? `<div class="alert alert-danger km-chain-status">${esc(
+						__("Audit chain broken at event {0} ({1} of {2} events altered outside the app: {3})", [
+							tampered[0],
+							tampered.length,
+							events.length,
+							tampered.join(", "),
+						])
 				  )}</div>`
-				: "";
+				: `<p class="km-chain-status text-success">✓ ${esc(
+						__("Audit chain verified: {0} events, unbroken", [events.length])
+				  )}</p>`;
 			const rows = events
 				.map(
 					(e) => `<tr>
 						<td>${frappe.datetime.str_to_user(e.occurred_on)}</td>
 						<td>${__(e.event_type)}</td>
-						<td>${frappe.utils.escape_html(e.actor ? frappe.user.full_name(e.actor) : "")}</td>
+						<td>${esc(e.actor_name || e.actor || "")}</td>
 						<td>${e.version || ""}</td>
-						<td>${e.review ? `<a href="/app/km-review/${encodeURIComponent(e.review)}">${frappe.utils.escape_html(e.review)}</a>` : ""}</td>
-						<td>${frappe.utils.escape_html(e.details || "")}</td>
+						<td>${e.review ? `<a href="/app/km-review/${encodeURIComponent(e.review)}">${esc(e.review)}</a>` : ""}</td>
+						<td>${esc(e.details || "")}</td>
 					</tr>`
 				)
 				.join("");
-			wrapper.html(`${warning}<table class="table table-bordered km-history">
+			wrapper.html(`${chain}<table class="table table-bordered km-history">
 				<thead><tr><th>${__("When")}</th><th>${__("Event")}</th><th>${__("By")}</th>
 				<th>${__("Version")}</th><th>${__("Review")}</th><th>${__("Details")}</th></tr></thead>
 				<tbody>${rows}</tbody></table>`);

@@ -18,6 +18,7 @@ GOVERNED_FIELDS = (
 	"committee",
 	"last_published_on",
 	"published_by",
+	"published_review",
 )
 # Dates the owner may move on a live article without starting a new version
 UNVERSIONED_EDITS = ("review_by", "expires_on")
@@ -47,6 +48,18 @@ class KMArticle(Document):
 				in (self.article_owner, frappe.db.get_value("KM Review", self.current_review, "submitted_by"))
 				or bool(C.MANAGER_ROLES & set(frappe.get_roles()))
 			),
+		)
+		self.set_onload("km_published_decision", self.published_decision())
+
+	def published_decision(self) -> dict | None:
+		"""The committee decision that published the live version: committee and tally."""
+		if not self.published_review:
+			return None
+		return frappe.db.get_value(
+			"KM Review",
+			self.published_review,
+			["name", "committee", "approvals", "eligible_voters", "required_approvals"],
+			as_dict=True,
 		)
 
 	def on_update(self):
@@ -140,7 +153,9 @@ class KMArticle(Document):
 			return
 		if self.status == C.IN_REVIEW:
 			frappe.throw(
-				_("This article is being reviewed. Withdraw it from review before changing its content."),
+				_(
+					"Article {0} is in review ({1}): its content is locked until the committee decides. Withdraw the review to edit it."
+				).format(self.name, self.current_review or ""),
 				LifecycleError,
 			)
 		if self.status == C.ARCHIVED:
