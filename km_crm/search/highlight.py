@@ -27,6 +27,7 @@ import re
 from functools import lru_cache
 
 from km_crm.search.analysis import CJK_CHARS, is_cjk_term, normalize, tokens_with_offsets, word_term
+from km_crm.search.documents import sentence_spans
 
 SNIPPET_CHARS = 240
 TEXT_CACHE = 2048  # texts whose words a process keeps (about 5 kB each)
@@ -201,23 +202,55 @@ def _marker(terms: frozenset[str]) -> _Marker:
 
 
 def _window(text: str, spans: list[tuple[int, int]], max_chars: int) -> tuple[int, int]:
+	"""Where the excerpt begins and ends: around the most marks that fit, from the start of the
+	sentence holding the first of them when that is near, else from a word's start; up to the last
+	sentence end that fits, else a word's end. Chinese may be cut between any two characters."""
 	if len(text) <= max_chars:
 		return 0, len(text)
-	if not spans:
-		return 0, max_chars
-	ends = [e for _, e in spans]  # spans do not overlap, so their ends are in order too
-	best_start, best_count = spans[0][0], 0
-	for i, (s, _) in enumerate(spans):
-		n = bisect.bisect_right(ends, s + max_chars, lo=i) - i
-		if n > best_count:
-			best_start, best_count = s, n
-	start = max(0, best_start - max_chars // 6)
-	for j in range(best_start - 1, start - 1, -1):  # prefer starting after a sentence end
-		if text[j] in ".!?。！？\n":
-			start = j + 1
-			break
-	end = min(len(text), start + max_chars)
-	return start, end
+	best_start = 0
+	if spans:
+		ends = [e for _, e in spans]  # spans do not overlap, so their ends are in order too
+		best_start, best_count = spans[0][0], 0
+		for i, (s, _) in enumerate(spans):
+			n = bisect.bisect_right(ends, s + max_chars, lo=i) - i
+			if n > best_count:
+				best_start, best_count = s, n
+	sentences = [(s, e) for s, e in sentence_spans(text) if _clean_cut(text, s) and _clean_cut(text, e)]
+	starts = [s for s, _ in sentences]
+	i = bisect.bisect_right(starts, best_start) - 1
+	if i >= 0 and best_start - starts[i] <= max_chars // SENTENCE_LEAD:
+		start = starts[i]
+	else:
+		start = max(0, best_start - max_chars // 6)
+		while start < best_start and not _clean_cut(text, start):
+			start += 1
+	limit = min(len(text), start + max_chars)
+	if limit == len(text):
+		return start, limit
+	fitting = [e for s, e in sentences if s >= start and start + max_chars // 2 <= e <= limit]
+	if fitting:
+		return start, fitting[-1]
+	end = limit
+	while end > start + max_chars // 2 and not _clean_cut(text, end):
+		end -= 1
+	return start, end if end > start + max_chars // 2 else limit
+
+
+SENTENCE_LEAD = 3  # an excerpt may begin up to max_chars / SENTENCE_LEAD before its first mark
+_CJK_CHAR = re.compile(f"[{CJK_CHARS}\u3000-\u303f\uff00-\uffef]")  # Chinese and its punctuation
+
+
+def _clean_cut(text: str, i: int) -> bool:
+	"""Whether text may be cut before text[i] without splitting a word (Chinese: anywhere)."""
+	if i <= 0 or i >= len(text):
+		return True
+	before, after = text[i - 1], text[i]
+	return (
+		before.isspace()
+		or after.isspace()
+		or _CJK_CHAR.match(before) is not None
+		or _CJK_CHAR.match(after) is not None
+	)
 
 
 def highlight(text: str, terms: set[str] | frozenset[str], max_chars: int = SNIPPET_CHARS) -> str:
