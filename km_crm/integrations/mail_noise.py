@@ -8,6 +8,7 @@ mail conventions.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from km_crm.knowledge.kcs import split_sentences
 from km_crm.search.analysis import ZH_QUERY_STOP_TERMS, normalize, word_term
@@ -23,6 +24,7 @@ _CJK_RUN_RE = re.compile(rf"[{CJK}]+")
 _ZH_STOP_BY_LENGTH = sorted(ZH_QUERY_STOP_TERMS, key=len, reverse=True)
 _END_PUNCT = "[\\s,.!:;，。！：；、~～]*"
 _SPACES_RE = re.compile(r"\s+")
+_SENTENCE_ENDS = ".!?。！？"
 _CLAUSE_RE = re.compile(r"(?<=[，；;])|(?<=,)(?!\d)")  # after a comma or semicolon (not "500,000")
 
 # --- quoted mail -----------------------------------------------------------------------------------
@@ -131,6 +133,43 @@ _REFERENCE_RE = re.compile(
 	)
 )
 _CONTACT_RE = re.compile(f"(?P<email>{_EMAIL_RE})|(?P<url>{_URL_RE})|(?P<phone>{_PHONE_RE})")
+
+# --- the writer introducing themselves, and call-backs ----------------------------------------------
+_NAME = r"[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3}"
+_ORG = r"[A-Z0-9][\w&'.-]*(?:\s+(?:[A-Z0-9&][\w&'.-]*|of|and|the|de|for)){0,5}"
+_INTRO_RE = re.compile(
+	rf"(?i:this\s+is|my\s+name\s+is|i\s+am|i'm|it's|here\s+is)\s+{_NAME}"
+	rf"(?:\s+(?i:from|at|of|with|here\s+from)\s+(?:(?i:the)\s+)?{_ORG})?(?:\s+(?i:here))?"
+	r"(?:\s*[(（][^()（）]{0,120}[)）])?"
+)
+_ZH_INTRO_RE = re.compile(r"我(?:叫|是)[^，,。！!？?；;（(]{1,25}(?:[（(][^）)]{0,120}[）)])?")
+_ZH_ORG_RE = re.compile(rf"(?:公司|集团|有限|贸易|科技|工厂|商店|门店|商行|银行)|的[{CJK}]{{2,4}}$")
+_LOOSE_PHONE = r"\+?\(?\d[\d\s().-]{6,}\d"
+_CONTACT_DETAIL = rf"(?:{_LOOSE_PHONE}|{_EMAIL_RE})"
+_CALL_VERB = (
+	r"(?i:call|ring|phone|text|contact|reach|e-?mail|message|whatsapp|wechat|get\s+in\s+touch\s+with"
+	r"|get\s+back\s+to|reply\s+to)"
+)
+_CALL_LEAD = (
+	r"(?:^|(?<=[,;:(]\s)|\b(?i:please|pls|kindly|you\s+can|you\s+may|you\s+could|feel\s+free\s+to|do\s+not"
+	r"\s+hesitate\s+to|don't\s+hesitate\s+to|can\s+you|could\s+you|would\s+you|then|and|or|just|to|will|i'll"
+	r"|we'll|should)\s+)"
+)
+_ZH_CALL_BACK_RE = re.compile(
+	r"回电|回个?电话|回拨|打给我|给我(?:回|打)个?电话|(?:联系|联络)(?:一下)?我|(?:与|和|跟)我(?:们)?(?:联系|联络)"
+	r"|致电我|拨打我|我的(?:电话|手机|号码)(?:是|为)"
+)
+_ZH_CALL_VERB_RE = re.compile(r"致电|拨打|联系|联络|电话|手机|邮件|邮箱|微信")
+_CONDITION_RE = re.compile(r"(?i:if|when|whenever|should|in case|unless)\b|如果|如有|若|假如|要是|万一")
+
+_CALL_BACK_RE = re.compile(
+	rf"{_CALL_LEAD}{_CALL_VERB}\s+(?:(?i:me|us)\b|(?i:back)\b|(?:(?i:on|at|via|to)\s+)?{_CONTACT_DETAIL}"
+	rf"|{_NAME}\b.{{0,40}}?{_CONTACT_DETAIL})"
+	r"|(?i:\b(?:i|we)\s+(?:can|may)\s+be\s+reached|\breach\s+me\b|\bcall\s+me\b)"
+	r"|(?i:\bmy\s+(?:direct\s+)?(?:line|number|mobile|phone|cell|e-?mail)(?:\s+(?:number|address))?(?:\s+is)?"
+	rf"\s*[:：]?\s*){_CONTACT_DETAIL}"
+)
+
 
 # --- questions -------------------------------------------------------------------------------------
 _QUESTION_RE = re.compile(
@@ -289,9 +328,110 @@ def _clean_clause(clause: str) -> str:
 	return re.sub(r"[(\[（【]\s*[)\]）】]", " ", cleaned)
 
 
-def clean_sentence(sentence: str) -> str:
-	"""The sentence without disclaimers, courtesy clauses and identifiers ("" when nothing is left)."""
-	if _is_disclaimer(sentence):
+def _mentions(text: str, names: Iterable[str]) -> bool:
+	"""True when the text names one of `names` (whole words for Latin names; two characters or more)."""
+	for name in names:
+		name = (name or "").strip()
+		if len(name) < 2:
+			continue
+		if re.search(rf"(?<!\w){re.escape(name)}(?!\w)" if name.isascii() else re.escape(name), text, re.I):
+			return True
+	return False
+
+
+def _has_contact_detail(text: str) -> bool:
+	return any(m.lastgroup != "phone" or _is_phone(m.group(0)) for m in _CONTACT_RE.finditer(text))
+
+
+def without_introduction(sentence: str, names: Iterable[str] = ()) -> str:
+	"""The sentence without the writer introducing themselves: "This is Maria from Globex
+	(maria@globex.example, +1 415 555 0134).", "My name is Ana.", "I'm Maria Lopez, our POS ..." ->
+	"Our POS ...", "我是华东贸易的王芳。". An introduction names a company, a known name or contact
+	details ("This is Chrome." stays); "" when the sentence was only that."""
+	names = tuple(names)
+	m = _INTRO_RE.match(sentence)
+	if m:
+		intro = m.group(0)
+		if not (
+			re.search(r"\s(?i:from|at|of|with)\s", intro)
+			or intro[:7].lower() == "my name"
+			or _mentions(intro, names)
+			or _has_contact_detail(intro)
+		):
+			return sentence
+		separator = r"\s*(?:[,;:]|\s-|\s(?i:and)\s)\s*"
+	else:
+		m = _ZH_INTRO_RE.match(sentence)
+		if not m:
+			return sentence
+		intro = m.group(0)
+		core = re.sub(r"[（(].*$", "", intro)
+		if not (
+			intro.startswith("我叫")
+			or _ZH_ORG_RE.search(core)
+			or _mentions(intro, names)
+			or _has_contact_detail(intro)
+		):
+			return sentence
+		separator = r"\s*[，,；;：:]\s*"
+	rest = sentence[m.end() :]
+	if not has_words(rest):
 		return ""
-	clauses = (_clean_clause(c) for c in _CLAUSE_RE.split(sentence))
+	sep = re.match(separator, rest)
+	if not sep:
+		return sentence
+	rest = rest[sep.end() :]
+	return rest[:1].upper() + rest[1:]
+
+
+def is_call_back(clause: str, names: Iterable[str] = ()) -> bool:
+	"""The clause asks the reader to call, mail or contact a particular person: "Call Maria on +1 415
+	555 0134", "ring me back", "you can reach me at ...", "please contact us", "请回电", "有问题请致电
+	138 1234 5678". A general "Contact your administrator" is not one."""
+	clause = clause.strip()
+	if _CALL_BACK_RE.search(clause) or _ZH_CALL_BACK_RE.search(clause):
+		return True
+	if _ZH_CALL_VERB_RE.search(clause) and (_has_contact_detail(clause) or _mentions(clause, names)):
+		return True
+	names = [n.strip() for n in names if len((n or "").strip()) > 1]
+	return any(
+		re.search(rf"{_CALL_LEAD}{_CALL_VERB}\s+{re.escape(n)}(?!\w)", clause, re.IGNORECASE) for n in names
+	)
+
+
+def _own_clauses(sentence: str, names: Iterable[str] = ()) -> list[str]:
+	"""The sentence's clauses without a disclaimer, courtesy, the writer's introduction or a call-back
+	(with the condition before it: "if the totals still differ, call Maria ...")."""
+	names = tuple(names)
+	if _is_disclaimer(sentence) or _is_courtesy(sentence.strip()):
+		return []
+	kept: list[str] = []
+	for clause in _CLAUSE_RE.split(without_introduction(sentence, names)):
+		bare = clause.strip(" ,;，；")
+		if _is_courtesy(bare):
+			continue
+		if is_call_back(bare, names):
+			if kept and _CONDITION_RE.match(kept[-1].strip()):
+				kept.pop()
+			continue
+		kept.append(clause)
+	return kept
+
+
+def clean_sentence(sentence: str) -> str:
+	"""The sentence without disclaimers, courtesy clauses, the writer's introduction, call-backs and
+	identifiers ("" when nothing is left)."""
+	clauses = (_clean_clause(c) for c in _own_clauses(sentence))
 	return _SPACES_RE.sub(" ", "".join(clauses)).strip(" ,;:，；：")
+
+
+def article_sentence(sentence: str, names: Iterable[str] = ()) -> str:
+	"""The sentence as an article says it: without disclaimers, courtesy, the writer's introduction and
+	call-backs. Identifiers stay (redaction masks them). "" when nothing is left."""
+	kept = _SPACES_RE.sub(" ", "".join(_own_clauses(sentence, names))).strip(" ,;:，；：")
+	if not has_words(kept):
+		return ""
+	end = sentence.rstrip()[-1:]
+	if end in _SENTENCE_ENDS and kept[-1] not in _SENTENCE_ENDS:
+		kept += end
+	return kept

@@ -1,6 +1,8 @@
 """The customer's question in a support ticket, without the noise of e-mail (pure: no Frappe).
 
 * :func:`strip_noise` - one message (plain text or HTML) as clean text;
+* :func:`article_text` - one message as the text of a knowledge article (rules 1-5, plus the
+  writer's introduction and call-backs; identifiers stay for redaction);
 * :func:`suggestion_query` - the text to search for articles that may answer a ticket, e.g.
   ``search_articles(backend, suggestion_query(subject, description, last_message), audiences=...)``.
 
@@ -16,7 +18,9 @@ What :func:`strip_noise` drops (English and Chinese mail conventions; rules in m
    Anna", "此致", "谢谢！") followed only by short name/title/contact lines, or a trailing block of
    such lines holding a phone number, e-mail or web address; "Sent from my iPhone".
 5. The greeting opening the message ("Hi team,", "Dear Ms Li,", "王经理您好！") and courtesy
-   clauses anywhere ("Hope you are well.", "Thanks in advance!", "期待您的回复", "麻烦尽快处理").
+   clauses anywhere ("Hope you are well.", "Thanks in advance!", "期待您的回复", "麻烦尽快处理"); the
+   writer introducing themselves ("This is Maria from Globex (...)", "我是华东贸易的王芳") and
+   call-backs ("Call Maria on +1 ...", "ring me back at ...", "请回电").
 6. Identifiers: e-mail and web addresses, phone numbers, file names, dates and times, labelled
    references ("order no. 5521", "保单号：P2024001"), "#1234", codes such as "INV-0042", numbers of
    eight digits or more; a clause that only gave a reference ("My account ID is 88812345") goes.
@@ -36,9 +40,11 @@ How :func:`suggestion_query` chooses (English, Chinese or both):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from km_crm.integrations.mail_noise import (
 	CJK,
+	article_sentence,
 	clean_sentence,
 	content_words,
 	has_words,
@@ -59,6 +65,7 @@ MIN_QUESTION_WORDS = 2
 _HTML_TAGS = "|".join(sorted(ALLOWED_TAGS | BLOCK_TAGS | DROP_CONTENT_TAGS | {"html", "body", "font"}))
 _HTML_RE = re.compile(rf"</?(?:{_HTML_TAGS})(?=[\s/>])[^<>]*>", re.IGNORECASE)
 _SPACES_RE = re.compile(r"\s+")
+_CJK_END_RE = re.compile(rf"[{CJK}。！？；，：”’」』）]$")
 _CJK_SPACE_RE = re.compile(rf"(?<=[{CJK}])\s+(?=[{CJK}])")
 _SUBJECT_PREFIX_RE = re.compile(r"^(?:\s*(?i:re|fw|fwd|aw|wg|sv|回复|答复|转发|回覆|轉寄)\s*[:：])+")
 
@@ -69,19 +76,48 @@ def strip_noise(text: str | None) -> str:
 	Quoted earlier mail, disclaimers, signature, greeting, courtesy and identifiers are dropped
 	(see the module docstring); the customer's own words stay. ``None`` and empty give ``""``.
 	"""
-	if not text:
-		return ""
-	text = str(text)[:MAX_INPUT_CHARS]
-	text = html_to_text(text) if _HTML_RE.search(text) else text.replace("\r\n", "\n").replace("\r", "\n")
-	lines = [_SPACES_RE.sub(" ", x).strip() for x in text.split("\n")]
-	lines = [x for x in lines if x]
-	lines = without_greeting(without_signature(without_disclaimers(without_quotes(lines))))
 	out = []
-	for line in lines:
+	for line in _own_lines(text):
 		paragraph = " ".join(s for s in map(clean_sentence, split_sentences(line)) if has_words(s))
 		if paragraph:
 			out.append(paragraph)
 	return "\n".join(out)
+
+
+def article_text(text: str | None, names: Iterable[str] = ()) -> str:
+	"""One message (plain text or HTML) as the text of an article: paragraphs separated by a blank
+	line, without quoted mail, disclaimers, the signature, the greeting, courtesy, the writer
+	introducing themselves ("Hello, this is Maria from Globex (...)") and call-backs ("Call Maria on
+	+1 ...", "ring me back", "请回电"). `names` (the customer's, the contact's) help tell an
+	introduction or a call-back. Identifiers stay: redaction masks what remains personal."""
+	names = tuple(names)
+	out = []
+	for line in _own_lines(text):
+		paragraph = _join([article_sentence(s, names) for s in split_sentences(line)])
+		if paragraph:
+			out.append(paragraph)
+	return "\n\n".join(out)
+
+
+def _own_lines(text: str | None) -> list[str]:
+	"""The message's lines without quoted mail, disclaimers, signature and greeting (rules 1-5)."""
+	if not text:
+		return []
+	text = str(text)[:MAX_INPUT_CHARS]
+	text = html_to_text(text) if _HTML_RE.search(text) else text.replace("\r\n", "\n").replace("\r", "\n")
+	lines = [_SPACES_RE.sub(" ", x).strip() for x in text.split("\n")]
+	lines = [x for x in lines if x]
+	return without_greeting(without_signature(without_disclaimers(without_quotes(lines))))
+
+
+def _join(sentences: list[str]) -> str:
+	"""Sentences as one paragraph: a space after English, none after Chinese."""
+	out = ""
+	for sentence in filter(None, sentences):
+		if out and not _CJK_END_RE.search(out):
+			out += " "
+		out += sentence
+	return out
 
 
 def _sentences(text: str | None) -> list[str]:
