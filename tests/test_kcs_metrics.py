@@ -7,7 +7,9 @@ from km_crm.roi.kcs_metrics import (
 	hours_to_publish,
 	link_rate,
 	new_and_known,
+	participants,
 	participation,
+	published_within_a_day,
 	reuse_and_create,
 	reuse_buckets,
 	time_to_publish,
@@ -46,18 +48,23 @@ def test_reuse_against_create_and_new_against_known():
 
 def test_participation_counts_agents_only():
 	assert participation(["a", "b", "outsider"], ["a", "b", "c", "d"]) == 0.5
+	assert participants(["a", "b", "outsider"], ["a", "b", "c", "d"]) == (2, 4)  # "2 of 4 agents"
 	assert participation(["a"], []) is None
 
 
-def test_time_to_publish_runs_from_the_ticket_close_or_the_draft():
-	from_ticket = PublishedArticle("KB-1", draft_on=day(0), published_on=day(2), ticket_closed_on=day(1.5))
-	from_draft = PublishedArticle("KB-2", draft_on=day(0), published_on=day(3))
-	assert hours_to_publish(from_ticket) == 12.0
-	assert hours_to_publish(from_draft) == 72.0
+def test_time_to_publish_runs_from_the_submission_or_the_draft():
+	reviewed = PublishedArticle("KB-1", draft_on=day(0), published_on=day(2), submitted_on=day(1.5))
+	direct = PublishedArticle("KB-2", draft_on=day(0), published_on=day(3))  # no review: from the draft
+	assert hours_to_publish(reviewed) == 12.0
+	assert hours_to_publish(direct) == 72.0
 	quick = PublishedArticle("KB-3", draft_on=day(0), published_on=day(0.5))
-	assert time_to_publish([from_ticket, from_draft, quick]) == (12.0, 2 / 3)
-	assert time_to_publish([from_ticket, from_draft]) == (42.0, 0.5)
+	assert time_to_publish([reviewed, direct, quick]) == (12.0, 2 / 3)
+	assert published_within_a_day([reviewed, direct, quick]) == 2
+	assert time_to_publish([reviewed, direct]) == (42.0, 0.5)
 	assert time_to_publish([]) == (None, None)
+	slow_review = PublishedArticle("KB-4", draft_on=day(0), published_on=day(4), submitted_on=day(1))
+	assert hours_to_publish(slow_review) == 72.0  # the committee's three days, not the drafting
+	assert published_within_a_day([slow_review]) == 0
 
 
 def test_articles_by_reuse():

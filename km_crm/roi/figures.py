@@ -13,7 +13,7 @@ people to its members; category and language narrow the articles. Figures of art
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import frappe
 from frappe import _
@@ -237,8 +237,8 @@ def closed_tickets(s: Scope) -> list[kcs_metrics.ClosedTicket]:
 
 
 def first_published_articles(s: Scope) -> list[kcs_metrics.PublishedArticle]:
-	"""Articles of the scope whose first version went live in the period, with where their clock
-	started."""
+	"""Articles of the scope whose first version went live in the period, with when their draft
+	began and when they were first submitted for review."""
 	in_period = {a: on for a, on in _first_published().items() if s.since <= getdate(on) < getdate(s.until)}
 	first_live = {a: on for a, on in in_period.items() if a in s.owned(in_period)}
 	created = dict(
@@ -249,24 +249,34 @@ def first_published_articles(s: Scope) -> list[kcs_metrics.PublishedArticle]:
 			as_list=True,
 		)
 	)
-	closed = {}
-	for article, doctype, name in frappe.get_all(
-		"KM Article Link",
-		filters={"link_type": C.LINK_CREATED_FROM, "article": ("in", list(first_live))},
-		fields=["article", "ticket_doctype", "ticket"],
-		as_list=True,
-	):
-		row = frappe.db.get_value(
-			doctype, name, ["opening_date", "opening_time", "resolution_time"], as_dict=True
-		)
-		if row and flt(row.resolution_time) > 0:
-			opened = get_datetime(f"{row.opening_date} {row.opening_time or '00:00:00'}")
-			closed[article] = opened + timedelta(seconds=flt(row.resolution_time))
+	submitted = _first_submitted(list(first_live))
 	return [
-		kcs_metrics.PublishedArticle(a, get_datetime(created[a]), get_datetime(on), closed.get(a))
+		kcs_metrics.PublishedArticle(
+			a,
+			get_datetime(created[a]),
+			get_datetime(on),
+			submitted.get(a) if submitted.get(a) and submitted[a] <= get_datetime(on) else None,
+		)
 		for a, on in first_live.items()
 		if a in created
 	]
+
+
+def _first_submitted(articles: list[str]) -> dict:
+	"""{article: when its first review round for publication opened} (the Submitted event)."""
+	if not articles:
+		return {}
+	review = frappe.qb.DocType("KM Review")
+	return {
+		article: get_datetime(on)
+		for article, on in frappe.qb.from_(review)
+		.select(review.article, Min(review.opened_on))
+		.where(review.article.isin(articles))
+		.where(review.review_type == C.REVIEW_TYPE_PUBLISH)
+		.groupby(review.article)
+		.run()
+		if on
+	}
 
 
 def contributors(s: Scope) -> set[str]:

@@ -4,8 +4,8 @@ report prints beside the figure.
 Inputs are plain records the report reads from the site:
 * ClosedTicket: a resolved or closed ticket of the period, when it was opened, and its article links
   as (link type, article, when the article was first published or None);
-* PublishedArticle: an article first published in the period, when its draft began, and when the
-  ticket it was captured from was closed (if it was);
+* PublishedArticle: an article first published in the period, when its draft began, and when it was
+  first submitted for review (None when a publisher published it directly);
 * reuse counts of the live articles, and the people who linked or wrote against the agents.
 """
 
@@ -33,7 +33,7 @@ class PublishedArticle:
 	article: str
 	draft_on: datetime
 	published_on: datetime
-	ticket_closed_on: datetime | None = None
+	submitted_on: datetime | None = None
 
 
 def ratio(part: int, whole: int) -> float | None:
@@ -76,27 +76,38 @@ def new_and_known(tickets: Iterable[ClosedTicket]) -> tuple[int, int]:
 
 def participation(contributors: Iterable[str], agents: Iterable[str]) -> float | None:
 	"""Participation: agents who linked an article to a ticket or wrote one in the period / agents."""
+	taking_part, of = participants(contributors, agents)
+	return ratio(taking_part, of)
+
+
+def participants(contributors: Iterable[str], agents: Iterable[str]) -> tuple[int, int]:
+	# (agents who took part, agents): "2 of 7 agents"
 	agents = set(agents)
-	return ratio(len(set(contributors) & agents), len(agents))
+	return len(set(contributors) & agents), len(agents)
 
 
 def hours_to_publish(article: PublishedArticle) -> float:
-	"""Time to publish: from the ticket's close when the article was captured from one, else from the
-	start of its draft, to its first publication, in hours."""
-	start = article.ticket_closed_on or article.draft_on
+	"""Time to publish: from the article's first submission for review (or, when a publisher
+	published it directly, from the start of its draft) to its first publication, in hours."""
+	start = article.submitted_on or article.draft_on
 	return max(0.0, (article.published_on - start).total_seconds() / 3600)
 
 
 def time_to_publish(articles: Sequence[PublishedArticle]) -> tuple[float | None, float | None]:
 	"""Published within a day: articles first published in the period within 24 hours of their
-	start (ticket close or draft) / articles first published in the period."""
+	submission (or draft) / articles first published in the period."""
 	# returns (median hours to publish, that share)
 	hours = sorted(hours_to_publish(a) for a in articles)
 	if not hours:
 		return None, None
 	mid = len(hours) // 2
 	median = hours[mid] if len(hours) % 2 else (hours[mid - 1] + hours[mid]) / 2
-	return median, ratio(sum(1 for h in hours if h <= DAY_HOURS), len(hours))
+	return median, ratio(published_within_a_day(articles), len(hours))
+
+
+def published_within_a_day(articles: Iterable[PublishedArticle]) -> int:
+	# how many went live within DAY_HOURS of their start
+	return sum(1 for a in articles if hours_to_publish(a) <= DAY_HOURS)
 
 
 def reuse_buckets(reuse_counts: Iterable[int]) -> dict[str, int]:

@@ -221,10 +221,54 @@ class TestKCSMetrics(FrappeTestCase):
 		# hand count: the member handled two tickets, one with a linked article
 		self.assertEqual(by_metric["Link rate"]["basis"], "1 of 2 closed tickets")
 		self.assertEqual(by_metric["Link rate"]["value"], "50.0%")
-		self.assertEqual(by_metric["Participation"]["basis"], "1 agents")
+		self.assertEqual(by_metric["Participation"]["basis"], "0 of 1 agents")  # nobody linked that day
 		self.assertIn(f"Team {team}", message)
 		_columns, everyone, _message, _chart = report.execute(period)
 		self.assertEqual({r["metric"]: r for r in everyone}["Link rate"]["basis"], "2 of 3 closed tickets")
+
+
+class TestTimeToPublishAndParticipation(FrappeTestCase):
+	"""Time to publish runs from the article's submission to its publication; participation reads
+	"k of n agents"."""
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+		self.f = GovernanceFixture()
+
+	def test_time_to_publish_runs_from_the_submission_to_the_publication(self):
+		from km_crm.roi.report.kcs_metrics import kcs_metrics as report
+
+		for hours in (30, 2):  # the committee took 30 hours on one, 2 on the other
+			article = published(self.f, title=f"Scanner {word()} jams")
+			review = frappe.db.get_value("KM Review", {"article": article}, "name")
+			frappe.db.set_value("KM Review", review, "opened_on", add_to_date(now_datetime(), hours=-hours))
+		_columns, rows, message, _chart = report.execute(
+			{"from_date": today(), "to_date": today(), "category": self.f.category}
+		)
+		by_metric = {r["metric"]: r for r in rows}
+		self.assertEqual(by_metric["Time to publish (median)"]["value"], "16.0 h")
+		self.assertEqual(by_metric["Time to publish (median)"]["basis"], "2 articles first published")
+		self.assertEqual(by_metric["Published within a day"]["value"], "50.0%")
+		self.assertEqual(by_metric["Published within a day"]["basis"], "1 of 2 articles first published")
+		self.assertIn("first submission for review (or, when a publisher published it directly", message)
+
+	def test_participation_says_how_many_of_the_agents_took_part(self):
+		from km_crm.roi.report.kcs_metrics import kcs_metrics as report
+
+		article = published(self.f, title=f"Scanner {word()} jams")
+		linking, idle = (
+			make_user("kcs-part", "Support Team"),
+			make_user("kcs-idle", "Support Team"),
+		)
+		team = make_department_team(linking, idle)
+		issue = make_issue(f"Scanner {word()} jams", status="Closed")
+		article_links.add_link(article, "Issue", issue.name, C.LINK_SOLVED, user=linking)
+		_columns, rows, _message, _chart = report.execute(
+			{"from_date": today(), "to_date": today(), "team": team}
+		)
+		participation = {r["metric"]: r for r in rows}["Participation"]
+		self.assertEqual(participation["basis"], "1 of 2 agents")
+		self.assertEqual(participation["value"], "50.0%")
 
 
 class TestHandlingTime(FrappeTestCase):

@@ -19,6 +19,7 @@ def execute(filters=None):
 	new, known = m.new_and_known(tickets)
 	median, within_day = m.time_to_publish(published)
 	agents = figures.agents(scope)
+	contributors = figures.contributors(scope)
 	buckets = m.reuse_buckets(figures.live_reuse_counts(scope))
 	outcomes = figures.self_service_outcomes(scope)
 	linked = sum(1 for t in tickets if t.links)
@@ -43,8 +44,8 @@ def execute(filters=None):
 		),
 		_row(
 			_("Participation"),
-			_percent(m.participation(figures.contributors(scope), agents)),
-			_("{0} agents").format(len(agents)),
+			_percent(m.participation(contributors, agents)),
+			_("{0} of {1} agents").format(*m.participants(contributors, agents)),
 			m.participation,
 		),
 		_row(
@@ -53,7 +54,14 @@ def execute(filters=None):
 			_("{0} articles first published").format(len(published)),
 			m.hours_to_publish,
 		),
-		_row(_("Published within a day"), _percent(within_day), "", m.time_to_publish),
+		_row(
+			_("Published within a day"),
+			_percent(within_day),
+			_("{0} of {1} articles first published").format(
+				m.published_within_a_day(published), len(published)
+			),
+			m.time_to_publish,
+		),
 		_row(
 			_("Articles by reuse"),
 			_("{0} often, {1} rarely, {2} never").format(
