@@ -20,16 +20,23 @@ REVIEW = "KM Review"
 VERSION = "KM Article Version"
 #: The sections a reviewer reads, in the order of the article form
 CONTENT_SECTIONS = (*SECTIONS, ("summary", "Summary"))
+#: What the committee compares: the versioned fields, without the scheduling dates (Review By is set
+#: when a version is published, and the owner moves both without a new version)
+COMPARED_FIELDS = tuple(f for f in versioning.VERSIONED_FIELDS if f not in versioning.DATE_FIELDS)
 
 
 def for_review(review_name: str) -> dict:
 	"""The content of `review_name` for the current user, who must be allowed to read it."""
 	review = readable_review(review_name)
 	article = frappe.get_doc("KM Article", review.article)
-	content, note, baseline = _under_review(review, article)
-	labels = (baseline or "", _("Version {0} under review").format(review.version))
+	content, note, baseline, label = _under_review(review, article)
+	labels = (baseline or "", label or _("Version {0} under review").format(review.version))
 	changes = (
-		versioning.compare(publishing.version_snapshot(baseline), content, labels=labels) if baseline else []
+		versioning.compare(
+			publishing.version_snapshot(baseline), content, labels=labels, fields=COMPARED_FIELDS
+		)
+		if baseline
+		else []
 	)
 	changed = [d for d in changes if d.changed]
 	return {
@@ -63,9 +70,9 @@ def readable_review(review_name: str):
 	return review
 
 
-def _under_review(review, article) -> tuple[dict, str, str | None]:
+def _under_review(review, article) -> tuple[dict, str, str | None, str | None]:
 	"""(snapshot of the content the round is about, a note for the reader, the version to compare
-	it with or None)."""
+	it with or None, the name of the frozen version it is or None)."""
 	working = versioning.snapshot(publishing.versioned_dict(article))
 	if review.review_type == C.REVIEW_TYPE_RETIRE:
 		live = article.published_version or _version_of(review.name)
@@ -74,17 +81,24 @@ def _under_review(review, article) -> tuple[dict, str, str | None]:
 				publishing.version_snapshot(live),
 				_("The committee decides whether to retire this version."),
 				None,
+				live,
 			)
-		return working, "", None
+		return working, "", None, None
 	if article.current_review == review.name:
-		return working, "", article.published_version
+		return working, "", article.published_version, None
 	frozen = _version_of(review.name)
 	if frozen:
-		return publishing.version_snapshot(frozen), _("Published as {0}.").format(frozen), _previous(frozen)
+		return (
+			publishing.version_snapshot(frozen),
+			_("Published as {0}.").format(frozen),
+			_previous(frozen),
+			frozen,
+		)
 	return (
 		working,
 		_("This round is closed and the article may have changed since: this is its current working copy."),
 		article.published_version,
+		None,
 	)
 
 
