@@ -1,7 +1,9 @@
-"""Uninstall hooks: remove every custom field, property setter and form script km_crm put on other apps."""
+"""Uninstall hooks: remove every custom field, property setter, form script and link to the knowledge
+base km_crm put on other apps."""
 
 import frappe
 
+from km_crm.setup import entry_points
 from km_crm.setup.custom_fields import LEGACY_FIELDS, TICKET_DOCTYPES_OF, field_names
 
 
@@ -10,12 +12,14 @@ def before_uninstall():
 		for doctype in doctypes:
 			remove_custom_fields(doctype, [*field_names(), *LEGACY_FIELDS])
 	remove_helpdesk_form_script()
+	entry_points.remove_entry_points()
 
 
 def before_app_uninstall(app_name: str):
 	if app_name == "helpdesk":
 		remove_custom_fields("HD Ticket", [*field_names(), *LEGACY_FIELDS])
 		remove_helpdesk_form_script()
+		entry_points.remove_helpdesk_redirects()
 
 
 def remove_custom_fields(doctype: str, fieldnames: list[str]):
