@@ -81,6 +81,8 @@ override_whitelisted_methods = {
 }
 # REST's expand_links reads linked records without a permission check
 before_request = ["km_crm.frappe_doors.drop_expand_links"]
+# Helpdesk's customer "Knowledge Base" opens ours, also when its app moves there without a page load
+after_request = ["km_crm.integrations.helpdesk.knowledge_link.after_request"]
 
 # The knowledge portal (/knowledge): server-rendered pages in km_crm/www/knowledge
 website_route_rules = [

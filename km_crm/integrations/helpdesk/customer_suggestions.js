@@ -6,6 +6,15 @@ function setupForm() {
 	const onCustomerForm = () => location.pathname.includes("/my-tickets/new");
 	if (!onCustomerForm()) return { actions: [] };
 	const subjectInput = () => document.querySelector('input[maxlength="140"]');
+	if (!document.getElementById("km-helpdesk-search-once")) {
+		// Helpdesk's own "These articles may already cover..." box comes right after ours, with the
+		// same articles (its search is answered by the knowledge base) but no "this solved my problem":
+		// the customer sees one list, ours
+		const style = document.createElement("style");
+		style.id = "km-helpdesk-search-once";
+		style.textContent = "#km-deflection-suggestions ~ .rounded.border.shadow{display:none !important}";
+		document.head.appendChild(style);
+	}
 	const start = () =>
 		window.kmDeflection.attach({
 			channel: "Helpdesk Portal",

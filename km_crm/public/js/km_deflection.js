@@ -46,6 +46,10 @@
 				el.style.cssText =
 					"display:none;margin:12px 0;padding:12px 14px;border:1px solid #d7e3f4;border-radius:8px;" +
 					"background:#f5f9ff;font-size:14px;line-height:1.45;color:#1f272e";
+				// no padding around a match: it would split Chinese words and widen English spaces
+				const style = document.createElement("style");
+				style.textContent = `#${BOX_ID} mark{padding:0;background:#fff3bf;color:inherit}`;
+				document.head.appendChild(style);
 			}
 			if (!document.body.contains(el)) place(el);
 			return el;
