@@ -1,5 +1,9 @@
 """Number Cards of the Knowledge workspace (type Custom): each reads the same figures as the reports,
-for the caller who may read the card's document type."""
+for the caller who may read the card's document type.
+
+Frappe shows a card only to who may read its document type, so the workspace puts cards of the same
+readers on one row (knowledge workers: KM Article; coaches and managers: KM Deflection Session;
+managers: KM Program Cost): a row is whole or absent, never a row with a hole."""
 
 import frappe
 from frappe.utils import get_first_day, getdate, now_datetime, today
@@ -20,7 +24,7 @@ def _may_read(doctype: str) -> None:
 @frappe.whitelist()
 def link_rate(filters=None) -> dict:
 	"""Link rate of the tickets opened in the last 30 days."""
-	_may_read("KM Article Link")
+	_may_read("KM Article")
 	scope = figures.scope({"from_date": frappe.utils.add_days(today(), -30), "to_date": today()})
 	rate = kcs_metrics.link_rate(figures.closed_tickets(scope))
 	return {"value": round((rate or 0) * 100, 1), "fieldtype": "Percent", "precision": 1}
@@ -39,6 +43,23 @@ def deflections_this_month(filters=None) -> dict:
 
 
 @frappe.whitelist()
+def self_service_success_this_month(filters=None) -> dict:
+	"""Self-service success rate of the visits to ticket forms this month (KCS Metrics' figure)."""
+	_may_read("KM Deflection Session")
+	from km_crm.knowledge import deflection, deflection_rules
+
+	since, until = figures.period(_month())
+	outcomes, _months, _events = deflection.sessions_and_events(since, until)
+	rate = deflection_rules.self_service_rate(outcomes.values())
+	return {
+		"value": round((rate or 0) * 100, 1),
+		"fieldtype": "Percent",
+		"precision": 1,
+		"route": ["query-report", "Self-Service Deflection"],
+	}
+
+
+@frappe.whitelist()
 def savings_this_month(filters=None) -> dict:
 	"""What the knowledge base saved this month (Knowledge ROI's figure), in the company's currency."""
 	_may_read("KM Program Cost")
@@ -48,6 +69,19 @@ def savings_this_month(filters=None) -> dict:
 		"value": calc.total(m["savings"] for m in months),
 		"fieldtype": "Currency",
 		"currency": currency,
+		"route": ["query-report", "Knowledge ROI"],
+	}
+
+
+@frappe.whitelist()
+def costs_this_month(filters=None) -> dict:
+	"""Programme costs posted this month (KM Program Cost), what the savings beside it are set against."""
+	_may_read("KM Program Cost")
+	since, until = figures.period(_month())
+	return {
+		"value": calc.total(figures.costs_by_month(since, until).values()),
+		"fieldtype": "Currency",
+		"currency": figures.assumptions().currency,
 		"route": ["query-report", "Knowledge ROI"],
 	}
 
