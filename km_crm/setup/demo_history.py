@@ -1,12 +1,14 @@
 """Demo history for the ROI and KCS reports, loaded by `km_crm.setup.demo.load`: four months of
 resolved ERPNext Issues (some solved with a demo article, some without), customers' visits to the
 ticket form with their outcomes, programme costs, and KM ROI Settings. Seeded random numbers, so
-every site gets the same history. Running it again adds nothing twice."""
+every site gets the same history. Running it again adds nothing twice. Nothing is dated after the
+moment it is loaded: this month's history fills only the part of the month that has passed."""
 
 import random
+from datetime import datetime, timedelta
 
 import frappe
-from frappe.utils import add_months, add_to_date, get_first_day, getdate, today
+from frappe.utils import add_months, add_to_date, get_datetime, get_first_day, getdate, now_datetime, today
 
 from km_crm import constants as C
 from km_crm.knowledge import article_links
@@ -31,10 +33,13 @@ SUBJECTS = {
 }
 MONTHS = 4
 PER_MONTH = 6  # tickets per stream and month; about half are solved with the article
+MONTH_SPAN = timedelta(days=27)  # the draws spread a month's history over its first 27 days
+VISIT_MINUTES = 10  # a visit's events follow its start within this
 
 
 def load(article_names: dict[str, str], agent: str, customer: dict) -> bool:
 	"""Create the history unless it is there; True when it was created."""
+	settle_future(customer)
 	if frappe.db.exists("KM Program Cost", {"description": ("like", f"%{MARK}%")}):
 		return False
 	rng = random.Random(7)
@@ -81,8 +86,23 @@ def _issue_type(name: str) -> None:
 		frappe.get_doc({"doctype": "Issue Type", "__newname": name}).insert(ignore_permissions=True)
 
 
+def squeeze(first, drawn: datetime, lasting_hours: float = 0, now: datetime | None = None) -> datetime | None:
+	"""`drawn`, a moment of the month starting `first`, moved (keeping its place in the month) into
+	the part of the month that has passed, so that it and the `lasting_hours` after it are not in the
+	future; unchanged when they are not; None when too little of the month has passed."""
+	start = get_datetime(first)
+	latest = (now or now_datetime()) - timedelta(hours=lasting_hours)
+	if drawn <= latest:
+		return drawn
+	if latest <= start:
+		return None
+	return start + (drawn - start) * ((latest - start) / MONTH_SPAN)
+
+
 def _ticket(issue_type, priority, first, rng, hours, solved, agent, customer) -> None:
-	opened = add_to_date(first, days=rng.randint(0, 26), hours=rng.randint(8, 17))
+	opened = squeeze(first, add_to_date(first, days=rng.randint(0, 26), hours=rng.randint(8, 17)), hours)
+	if opened is None:
+		return
 	doc = frappe.get_doc(
 		{
 			"doctype": "Issue",
@@ -119,7 +139,11 @@ def _visits(first, rng, article_names: dict[str, str], customer: dict) -> None:
 	)
 	for outcome in outcomes:
 		article = article_names.get(rng.choice(("reset-password", "invoice-tax")))
-		started = add_to_date(first, days=rng.randint(0, 26), hours=rng.randint(8, 20))
+		started = squeeze(
+			first, add_to_date(first, days=rng.randint(0, 26), hours=rng.randint(8, 20)), VISIT_MINUTES / 60
+		)
+		if started is None:
+			continue
 		session = frappe.get_doc(
 			{
 				"doctype": "KM Deflection Session",
@@ -158,6 +182,66 @@ def _visits(first, rng, article_names: dict[str, str], customer: dict) -> None:
 			)
 			doc.flags.km_append = True
 			doc.insert(ignore_permissions=True)
+
+
+def settle_future(customer: dict) -> None:
+	"""Move the history an earlier demo dated in the future (its visits, tickets and their links) into
+	the part of their month that has passed, as a new load would date them."""
+	now = now_datetime()
+	for name, started in frappe.get_all(
+		"KM Deflection Session",
+		filters={"visitor": f"user:{customer['user']}", "started_on": (">", now)},
+		fields=["name", "started_on"],
+		as_list=True,
+	):
+		started = get_datetime(started)
+		moved = squeeze(get_first_day(started), started, VISIT_MINUTES / 60, now) or now - timedelta(
+			minutes=VISIT_MINUTES
+		)
+		shift = moved - started
+		frappe.db.set_value(
+			"KM Deflection Session",
+			name,
+			{"started_on": moved, "last_event_on": moved},
+			update_modified=False,
+		)
+		for event, occurred in frappe.get_all(
+			"KM Deflection Event", filters={"session": name}, fields=["name", "occurred_on"], as_list=True
+		):
+			frappe.db.set_value(
+				"KM Deflection Event",
+				event,
+				"occurred_on",
+				get_datetime(occurred) + shift,
+				update_modified=False,
+			)
+	subjects = [s for stream in SUBJECTS.values() for s in stream]
+	for issue in frappe.get_all(
+		"Issue",
+		filters={
+			"raised_by": customer["email"],
+			"subject": ("in", subjects),
+			"opening_date": (">=", get_first_day(now)),
+		},
+		fields=["name", "opening_date", "opening_time", "resolution_time"],
+	):
+		opened = get_datetime(f"{issue.opening_date} {issue.opening_time or '00:00:00'}")
+		hours = (issue.resolution_time or 0) / 3600
+		if opened + timedelta(hours=hours) <= now:
+			continue
+		moved = squeeze(get_first_day(opened), opened, hours, now) or now - timedelta(hours=hours)
+		frappe.db.set_value(
+			"Issue",
+			issue.name,
+			{"opening_date": moved.date(), "opening_time": moved.time()},
+			update_modified=False,
+		)
+		for link in frappe.get_all(
+			"KM Article Link", filters={"ticket_doctype": "Issue", "ticket": issue.name}, pluck="name"
+		):
+			frappe.db.set_value(
+				"KM Article Link", link, "linked_on", moved + timedelta(hours=hours), update_modified=False
+			)
 
 
 def _costs(first, company: str | None) -> None:

@@ -1,0 +1,106 @@
+"""The demo's history is never dated in the future: this month's tickets, their links and the visits to
+the ticket form fill only the part of the month that has passed, and a reload moves what an earlier
+demo dated in the future into the past."""
+
+import random
+from datetime import timedelta
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import get_datetime, get_first_day, now_datetime, today
+
+from km_crm import constants as C
+from km_crm.setup import demo_history
+from km_crm.tests.factories import GovernanceFixture, make_customer, make_portal_user, published, word
+
+
+class TestDemoHistory(FrappeTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		user = make_portal_user("demo-history-visitor", C.CUSTOMER_ROLE)
+		customer, contact = make_customer(f"Demo History {word()}", f"km-{word()}@customer.example.com")
+		email = frappe.db.get_value("Contact", contact, "email_id")
+		self.customer = {"customer": customer, "contact": contact, "email": email, "user": user}
+		self.article = published(GovernanceFixture(), audience="Public", title=f"Kiosk {word()} freezes")
+
+	def test_squeeze_keeps_a_moment_of_the_month_out_of_the_future(self):
+		first = get_datetime("2026-12-01")
+		now = first + timedelta(days=4, hours=10)
+		drawn = first + timedelta(days=20, hours=9)
+		moved = demo_history.squeeze(first, drawn, 3, now)
+		self.assertTrue(first <= moved <= now - timedelta(hours=3), moved)
+		self.assertEqual(
+			demo_history.squeeze(first, first + timedelta(days=2), 3, now), first + timedelta(days=2)
+		)
+		self.assertIsNone(demo_history.squeeze(first, drawn, 24 * 5, now))  # it would have to end now
+
+	def test_this_months_history_is_not_in_the_future(self):
+		first = get_first_day(today())
+		rng = random.Random(7)
+		demo_history._issue_type("Access")
+		demo_history._visits(first, rng, {"reset-password": self.article}, self.customer)
+		for _ in range(demo_history.PER_MONTH):
+			demo_history._ticket(
+				"Access", "Medium", first, rng, 26.0, self.article, "Administrator", self.customer
+			)
+		now = now_datetime()
+		sessions = frappe.get_all(
+			"KM Deflection Session",
+			filters={"visitor": f"user:{self.customer['user']}"},
+			fields=["name", "started_on"],
+		)
+		self.assertTrue(all(get_datetime(s.started_on) <= now for s in sessions), sessions)
+		events = frappe.get_all(
+			"KM Deflection Event",
+			filters={"session": ("in", [s.name for s in sessions] or [""])},
+			pluck="occurred_on",
+		)
+		self.assertTrue(all(get_datetime(e) <= now for e in events), events)
+		issues = frappe.get_all(
+			"Issue",
+			filters={"raised_by": self.customer["email"]},
+			fields=["name", "opening_date", "opening_time", "resolution_time"],
+		)
+		for issue in issues:  # opened and resolved by now
+			opened = get_datetime(f"{issue.opening_date} {issue.opening_time}")
+			self.assertLessEqual(opened + timedelta(seconds=issue.resolution_time), now, issue.name)
+		links = frappe.get_all(
+			"KM Article Link", filters={"ticket": ("in", [i.name for i in issues] or [""])}, pluck="linked_on"
+		)
+		self.assertTrue(all(get_datetime(on) <= now for on in links), links)
+
+	def test_a_reload_moves_a_visit_dated_in_the_future_into_the_past(self):
+		started = now_datetime() + timedelta(days=3)
+		session = frappe.get_doc(
+			{
+				"doctype": "KM Deflection Session",
+				"channel": C.CHANNEL_ERPNEXT_PORTAL,
+				"outcome": C.OUTCOME_DEFLECTED,
+				"is_final": 1,
+				"user": self.customer["user"],
+				"visitor": f"user:{self.customer['user']}",
+				"started_on": started,
+				"last_event_on": started,
+			}
+		)
+		session.flags.km_append = True
+		session.insert(ignore_permissions=True)
+		event = frappe.get_doc(
+			{
+				"doctype": "KM Deflection Event",
+				"session": session.name,
+				"event": C.EVENT_SOLVED,
+				"occurred_on": started + timedelta(minutes=2),
+				"channel": C.CHANNEL_ERPNEXT_PORTAL,
+				"article": self.article,
+			}
+		)
+		event.flags.km_append = True
+		event.insert(ignore_permissions=True)
+
+		demo_history.settle_future(self.customer)
+
+		moved = get_datetime(frappe.db.get_value("KM Deflection Session", session.name, "started_on"))
+		self.assertLessEqual(moved, now_datetime())
+		occurred = get_datetime(frappe.db.get_value("KM Deflection Event", event.name, "occurred_on"))
+		self.assertEqual(occurred - moved, timedelta(minutes=2))  # its events move with it
