@@ -156,3 +156,8 @@ def test_the_suggestion_query_is_not_led_by_the_introduction_or_the_call_back():
 def test_empty_text():
 	assert article_text(None) == ""
 	assert article_text("<p>Hi team,</p><p>Thanks, Maria</p>") == ""
+
+
+def test_known_names_are_recognised_in_an_introduction_whatever_their_case():
+	text = "Hello, this is Maria Lopez from acme trading (maria@acme.example). The POS fails."
+	assert article_text(text, names=["Maria Lopez", "acme trading"]) == "The POS fails."

@@ -12,7 +12,7 @@ from km_crm import constants as C
 from km_crm import permissions
 from km_crm.access import rules
 from km_crm.api.search import log_search, search_rows
-from km_crm.integrations import capture, ticket_access, tickets
+from km_crm.integrations import capture, duplicates, ticket_access, tickets
 from km_crm.integrations.ticket_text import strip_noise, suggestion_query
 from km_crm.knowledge import article_links
 from km_crm.knowledge.sanitize import html_to_text, sanitize_html
@@ -212,11 +212,99 @@ def reply_text(ticket_doctype: str, ticket: str, article: str) -> dict:
 	}
 
 
-@frappe.whitelist(methods=["POST"])
-def create_article(ticket_doctype: str, ticket: str) -> dict:
-	"""A draft article from a resolved ticket, personal data removed; linked as "Created From"."""
+@frappe.whitelist()
+def capture_check(ticket_doctype: str, ticket: str) -> dict:
+	"""Before Create Article (KCS: search before you create): the live articles the agent may read
+	that look like this ticket, best first, with why; the article already created from it; the
+	panel's words."""
 	permissions.require_desk_user()
+	doc = tickets.get_ticket(ticket_doctype, ticket)
+	capture.require_capturable(doc)
+	existing = capture.created_from(ticket_doctype, ticket)
+	return {
+		"existing": existing,
+		"articles": [] if existing else close_articles(doc),
+		"labels": capture_labels(),
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+def create_article(ticket_doctype: str, ticket: str, confirm_new: bool = False) -> dict:
+	"""A draft article from a resolved ticket, personal data removed; linked as "Created From".
+	Refused while a live article looks like the ticket, unless the agent confirms it is new."""
+	permissions.require_desk_user()
+	doc = tickets.get_ticket(ticket_doctype, ticket)
+	capture.require_capturable(doc)
+	if not frappe.utils.cint(confirm_new) and not capture.created_from(ticket_doctype, ticket):
+		close = close_articles(doc)
+		if close:
+			frappe.throw(
+				_(
+					"This ticket looks like the live article {0} ({1}). Link it as solved, or confirm "
+					"that the ticket is new to create a draft."
+				).format(close[0]["title"], close[0]["reason"]),
+				capture.LooksLikeLiveArticle,
+				title=_("Search before you create"),
+			)
 	return capture.create_article(ticket_doctype, ticket)
+
+
+def close_articles(doc) -> list[dict]:
+	"""Live articles the session user may read that are close to the ticket (duplicates.close_matches
+	over the ticket's suggestion query), with the score, why, and how each is linked to it already."""
+	text = suggestion_query(doc.subject, doc.get("description"), tickets.latest_customer_message(doc))
+	rows = {r["article"]: r for r in search_rows(text, limit=duplicates.SEARCHED)} if text.strip() else {}
+	close = duplicates.close_matches([(name, r["score"]) for name, r in rows.items()])
+	views = permissions.article_views([c.article for c in close])
+	linked = {row.article: row.link_type for row in article_links.links_of_ticket(doc.doctype, doc.name)}
+	out = []
+	for c in close:
+		if c.article not in views:
+			continue
+		row = rows[c.article]
+		out.append(
+			{
+				"article": c.article,
+				"title": views[c.article].title,
+				"route": views[c.article].route,
+				"audience": row["audience"],
+				"audience_label": _(row["audience"]),
+				"snippet_html": row["snippet_html"],
+				"score": c.score,
+				"reason": _close_reason(c, alone=len(rows) == 1),
+				"linked": linked.get(c.article),
+				"linked_label": _(linked[c.article]) if c.article in linked else None,
+			}
+		)
+	return out
+
+
+def _close_reason(c: duplicates.Close, alone: bool) -> str:
+	score = duplicates.number(c.score)
+	if alone:
+		return _("score {0}, the only match").format(score)
+	if c.lead is None:
+		return _("score {0}").format(score)
+	return _("score {0}, {1}x the next").format(score, duplicates.number(c.lead))
+
+
+def capture_labels() -> dict[str, str]:
+	"""Create Article's words in the agent's language (Helpdesk's agent UI has no desk translations)."""
+	return {
+		"title": _("Search before you create"),
+		"look_like": _("These live articles look like this ticket:"),
+		"link_solved": _("Link as solved"),
+		"create_new": _("It is new: create the draft"),
+		"cancel": _("Cancel"),
+		"confirm": _("Create a draft article from this ticket? Personal data is removed from the text."),
+		"create": _("Create the draft"),
+		"created": _("Draft article created."),
+		"existing": _("An article was already created from this ticket"),
+		"removed": _("Removed from the text:"),
+		"nothing_removed": _("No personal data was found in the ticket's text."),
+		"open_article": _("Open Article"),
+		"linked_done": _("Linked to this ticket."),
+	}
 
 
 def _excerpt(html: str, max_chars: int = 280) -> str:

@@ -1,8 +1,9 @@
 """Turn a solved ticket into a draft knowledge article in the KCS shape, with personal data removed.
 
 Issue: the ticket's subject and description. Environment: the product or item it concerns and the
-ticket type. Resolution: the agent's text that solved it. Language detected from the text. Every
-piece goes through redact.py first; what was removed is listed on the new article.
+ticket type. Resolution: the agent's text that solved it. Greetings, sign-offs, the writer's
+introduction and call-backs are dropped (ticket_text.article_text), then every piece goes through
+redact.py; what was removed is listed on the new article. Language detected from the text.
 """
 
 import html
@@ -13,32 +14,48 @@ from frappe import _
 from km_crm import constants as C
 from km_crm.exceptions import KMError
 from km_crm.integrations import tickets
+from km_crm.integrations.ticket_text import article_text
 from km_crm.knowledge import article_links, redact
-from km_crm.knowledge.sanitize import html_to_text
 from km_crm.search.analysis import detect_language
 
 
-def create_article(ticket_doctype: str, ticket: str) -> dict:
-	doc = tickets.get_ticket(ticket_doctype, ticket, "read")
+class LooksLikeLiveArticle(KMError):
+	"""A live article looks like the ticket and the agent has not said the ticket is new."""
+
+
+def require_capturable(doc) -> None:
+	"""The ticket is solved and the session user may write articles."""
 	if not tickets.is_resolved(doc):
 		frappe.throw(_("Create an article from a ticket once it is resolved or closed."), KMError)
 	if not C.SUBMIT_ROLES & set(frappe.get_roles()):
 		frappe.throw(
 			_("You need a knowledge role (KM Candidate or higher) to write articles."), frappe.PermissionError
 		)
-	existing = frappe.db.get_value(
+
+
+def created_from(ticket_doctype: str, ticket: str) -> str | None:
+	"""The article already created from this ticket, if any."""
+	return frappe.db.get_value(
 		"KM Article Link",
 		{"ticket_doctype": ticket_doctype, "ticket": ticket, "link_type": C.LINK_CREATED_FROM},
 		"article",
 	)
+
+
+def create_article(ticket_doctype: str, ticket: str) -> dict:
+	doc = tickets.get_ticket(ticket_doctype, ticket, "read")
+	require_capturable(doc)
+	existing = created_from(ticket_doctype, ticket)
 	if existing:
 		return {"article": existing, "existing": True, "removed": []}
 
-	scrub = _scrubber(doc)
+	personal = tickets.personal_data(doc)
+	scrub = _scrubber(personal)
 	title, removed = scrub(doc.subject or "")
-	issue, more = scrub(html_to_text(doc.get("description")))
+	# the customer's problem and the fix, without greetings, sign-offs and call-backs, then redacted
+	issue, more = scrub(article_text(doc.get("description"), personal["names"]))
 	removed += more
-	resolution, more = scrub(html_to_text(tickets.solving_reply(doc)))
+	resolution, more = scrub(article_text(tickets.solving_reply(doc), personal["names"]))
 	removed += more
 	environment, more = scrub(_environment(doc))
 	removed += more
@@ -61,8 +78,7 @@ def create_article(ticket_doctype: str, ticket: str) -> dict:
 	return {"article": article.name, "existing": False, "removed": removed}
 
 
-def _scrubber(doc):
-	personal = tickets.personal_data(doc)
+def _scrubber(personal: dict):
 	patterns = [
 		(row.label, row.pattern)
 		for row in frappe.get_cached_doc("KM Settings").redaction_patterns

@@ -137,11 +137,17 @@ _CONTACT_RE = re.compile(f"(?P<email>{_EMAIL_RE})|(?P<url>{_URL_RE})|(?P<phone>{
 # --- the writer introducing themselves, and call-backs ----------------------------------------------
 _NAME = r"[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3}"
 _ORG = r"[A-Z0-9][\w&'.-]*(?:\s+(?:[A-Z0-9&][\w&'.-]*|of|and|the|de|for)){0,5}"
-_INTRO_RE = re.compile(
-	rf"(?i:this\s+is|my\s+name\s+is|i\s+am|i'm|it's|here\s+is)\s+{_NAME}"
-	rf"(?:\s+(?i:from|at|of|with|here\s+from)\s+(?:(?i:the)\s+)?{_ORG})?(?:\s+(?i:here))?"
-	r"(?:\s*[(（][^()（）]{0,120}[)）])?"
-)
+
+
+def _intro_re(name: str = _NAME, org: str = _ORG) -> re.Pattern:
+	return re.compile(
+		rf"(?i:this\s+is|my\s+name\s+is|i\s+am|i'm|it's|here\s+is)\s+{name}"
+		rf"(?:\s+(?i:from|at|of|with|here\s+from)\s+(?:(?i:the)\s+)?{org})?(?:\s+(?i:here))?"
+		r"(?:\s*[(（][^()（）]{0,120}[)）])?"
+	)
+
+
+_INTRO_RE = _intro_re()
 _ZH_INTRO_RE = re.compile(r"我(?:叫|是)[^，,。！!？?；;（(]{1,25}(?:[（(][^）)]{0,120}[）)])?")
 _ZH_ORG_RE = re.compile(rf"(?:公司|集团|有限|贸易|科技|工厂|商店|门店|商行|银行)|的[{CJK}]{{2,4}}$")
 _LOOSE_PHONE = r"\+?\(?\d[\d\s().-]{6,}\d"
@@ -348,8 +354,12 @@ def without_introduction(sentence: str, names: Iterable[str] = ()) -> str:
 	(maria@globex.example, +1 415 555 0134).", "My name is Ana.", "I'm Maria Lopez, our POS ..." ->
 	"Our POS ...", "我是华东贸易的王芳。". An introduction names a company, a known name or contact
 	details ("This is Chrome." stays); "" when the sentence was only that."""
-	names = tuple(names)
-	m = _INTRO_RE.match(sentence)
+	names = tuple(n.strip() for n in names if len((n or "").strip()) > 1)
+	intro_re = _INTRO_RE
+	if names:  # a known name or company may be written in lower case ("from acme trading")
+		known = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+		intro_re = _intro_re(f"(?:(?i:{known})|{_NAME})", f"(?:(?i:{known})|{_ORG})")
+	m = intro_re.match(sentence)
 	if m:
 		intro = m.group(0)
 		if not (

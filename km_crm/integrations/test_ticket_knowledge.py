@@ -136,7 +136,7 @@ class TestTicketKnowledge(FrappeTestCase):
 			resolution="<p>Clean the fuser. Call Maria on +1 415 555 0134 if it persists.</p>",
 		)
 		with as_user(self.agent):
-			result = api.create_article("Issue", solved.name)
+			result = api.create_article("Issue", solved.name, confirm_new=1)
 		article = frappe.get_doc("KM Article", result["article"])
 		text = frappe.as_json(article.as_dict())
 		for datum in (

@@ -259,18 +259,70 @@ km_crm.TicketPanel = class TicketPanel {
 			.then(({ message }) => km_crm.ticket_panel.insert_into_reply(this.frm, message.html));
 	}
 
+	// Search before you create: live articles that look like this ticket come first, to link instead
 	capture() {
-		frappe.confirm(
-			__("Create a draft article from this ticket? Personal data is removed from the text."),
-			() =>
-				frappe
-					.call({
-						method: km_crm.TICKET_API + "create_article",
-						args: { ticket_doctype: this.frm.doctype, ticket: this.frm.doc.name },
-						freeze: true,
-					})
-					.then(({ message }) => this.show_capture(message))
+		frappe
+			.xcall(km_crm.TICKET_API + "capture_check", { ticket_doctype: this.frm.doctype, ticket: this.frm.doc.name })
+			.then((check) => {
+				if (check.existing) return this.create_article(false);
+				if (!check.articles.length) {
+					return frappe.confirm(
+						__("Create a draft article from this ticket? Personal data is removed from the text."),
+						() => this.create_article(false)
+					);
+				}
+				this.show_close(check.articles);
+			});
+	}
+
+	show_close(articles) {
+		const e = frappe.utils.escape_html;
+		const rows = articles.map(
+			(a, i) => `<div class="km-panel-item">
+				<div class="km-panel-item-head">
+					<a href="${encodeURI(a.route)}" target="_blank" rel="noopener" class="km-panel-item-title">${e(a.title)}</a>
+					<span class="indicator-pill ${a.audience === "Internal" ? "gray" : "blue"}">${e(a.audience_label)}</span>
+				</div>
+				<div class="text-muted small">${e(a.article)} · ${e(a.reason)}</div>
+				<div class="km-panel-snippet">${a.snippet_html || ""}</div>
+				<div class="km-panel-actions">${
+					a.linked
+						? `<span class="indicator-pill green">${e(a.linked_label)}</span>`
+						: `<button class="btn btn-xs btn-primary" data-km-close-link="${i}">${__("Link as solved")}</button>`
+				}</div>
+			</div>`
 		);
+		const dialog = new frappe.ui.Dialog({
+			title: __("Search before you create"),
+			fields: [
+				{
+					fieldtype: "HTML",
+					options: `<p>${__("These live articles look like this ticket:")}</p><div class="km-panel">${rows.join("")}</div>`,
+				},
+			],
+			primary_action_label: __("It is new: create the draft"),
+			primary_action: () => {
+				dialog.hide();
+				this.create_article(true);
+			},
+			secondary_action_label: __("Cancel"),
+			secondary_action: () => dialog.hide(),
+		});
+		dialog.$wrapper.on("click", "[data-km-close-link]", (ev) => {
+			dialog.hide();
+			this.link(articles[$(ev.currentTarget).data("km-close-link")], "Solved");
+		});
+		dialog.show();
+	}
+
+	create_article(confirm_new) {
+		frappe
+			.call({
+				method: km_crm.TICKET_API + "create_article",
+				args: { ticket_doctype: this.frm.doctype, ticket: this.frm.doc.name, confirm_new: confirm_new ? 1 : 0 },
+				freeze: true,
+			})
+			.then(({ message }) => this.show_capture(message));
 	}
 
 	show_capture({ article, existing, removed }) {
