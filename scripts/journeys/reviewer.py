@@ -6,7 +6,8 @@ chair) opens the round from their ToDo and reads, on the review form itself, the
 review and the changes against the live version: the added sentence highlighted, the unchanged
 sections absent from the changes. A sales user who is not on the committee is refused the content.
 The author opens the article: read-only, with a banner naming the review; the history says the
-audit chain verifies and names people, not e-mail addresses.
+audit chain verifies and names people, not e-mail addresses; Versions > Compare, changes only, lists
+the resolution alone.
 """
 
 from browser_support import bench_json, expect, login
@@ -89,7 +90,7 @@ def author_steps(check, browser, base: str, seed: dict) -> None:
 		expect(seed["review"] in text and "editing is locked" in text, f"the banner reads {text!r}")
 		expect(
 			page.locator(
-				".frappe-control[data-fieldname='resolution'] .ql-editor[contenteditable='true']"
+				".frappe-control[data-fieldname='resolution'] .ql-editor[contenteditable='true']:visible"
 			).count()
 			== 0,
 			"the Resolution editor still takes typing",
@@ -111,6 +112,22 @@ def author_steps(check, browser, base: str, seed: dict) -> None:
 		expect(by and not any("@" in b for b in by), f"the history's By column: {by}")
 		page.locator(".km-history").scroll_into_view_if_needed()
 
+	def compares_changes_only():
+		page.locator("button:has-text('Versions')").first.click()
+		page.locator(".dropdown-menu:visible a:has-text('Compare')").first.click()
+		dialog = page.locator(".modal:visible")
+		dialog.locator("table.km-diff").wait_for(timeout=20_000)
+		rows = dialog.locator("table.km-diff tbody tr")
+		expect(rows.count() > 5, f"the full comparison lists {rows.count()} fields")
+		dialog.locator("input[data-fieldname='changes_only']").check()
+		shown = [t.strip() for t in dialog.locator("table.km-diff tbody tr:visible th").all_inner_texts()]
+		expect("Resolution" in shown and "Cause" not in shown, f"changes only shows {shown}")
+		expect(
+			seed["added"] in dialog.locator("tr.km-diff-changed ins").first.inner_text(),
+			"the added sentence is not highlighted",
+		)
+
 	check.step("author_finds_the_article_locked_while_in_review", page, locked_with_a_banner)
 	check.step("author_sees_the_history_and_its_verified_chain", page, history_verified)
+	check.step("author_compares_versions_changes_only", page, compares_changes_only)
 	page.context.close()
