@@ -150,6 +150,35 @@ km_crm.TicketPanel = class TicketPanel {
 			this.section(__("Similar resolved tickets"), (data.similar || []).map((t) => this.ticket_row(t))),
 		];
 		this.$wrapper.find(".km-panel-body").html(sections.join(""));
+		if (!this.query) this.summary(data);
+	}
+
+	// The panel sits below the ticket's description: one line at the top of the form says what it
+	// holds and leads to it
+	summary(data) {
+		const { frm } = this;
+		const $container = frm.layout && frm.layout.message;
+		if (!$container) return;
+		$container.find(".km-panel-summary").closest(".form-message").remove();
+		const suggested = (data.results || []).length;
+		const linked = (data.links || []).length;
+		if (this.summary_closed || !(suggested || linked)) {
+			if (!$container.children().length) $container.addClass("hidden");
+			return;
+		}
+		const parts = [];
+		if (linked) parts.push(linked === 1 ? __("1 linked article") : __("{0} linked articles", [linked]));
+		if (suggested) parts.push(suggested === 1 ? __("1 suggested article") : __("{0} suggested articles", [suggested]));
+		frm.layout.show_message(
+			`<div class="km-panel-summary"><a href="#">${__("Knowledge")}: ${parts.join(" · ")}</a></div>`,
+			"blue"
+		);
+		const $block = $container.find(".km-panel-summary").closest(".form-message");
+		$block.find("a").on("click", (e) => {
+			e.preventDefault();
+			frm.scroll_to_field("km_knowledge_section") || frm.scroll_to_field("km_panel");
+		});
+		$block.find(".close-message").on("click", () => (this.summary_closed = true));
 	}
 
 	section(title, rows, empty) {
@@ -163,6 +192,14 @@ km_crm.TicketPanel = class TicketPanel {
 	result_row(r, i, saved) {
 		const refused = r.insert_refused;
 		const disabled = saved ? "" : `disabled title="${__("Save the ticket first")}"`;
+		// an article already linked to the ticket says so instead of offering the same link again
+		const linked = new Set(
+			(this.data.links || []).filter((l) => l.article === r.article).map((l) => l.link_type)
+		);
+		const link_action = (link_type, action, label) =>
+			linked.has(link_type)
+				? `<span class="indicator-pill green km-panel-linked">${__(link_type)}</span>`
+				: `<button class="btn btn-xs btn-default" data-km-action="${action}" data-index="${i}" ${disabled}>${label}</button>`;
 		return `<div class="km-panel-item">
 			<div class="km-panel-item-head">
 				<a data-km-action="open" data-index="${i}" class="km-panel-item-title">${r.title_html}</a>
@@ -170,11 +207,16 @@ km_crm.TicketPanel = class TicketPanel {
 			</div>
 			<div class="km-panel-snippet">${r.snippet_html}</div>
 			<div class="km-panel-actions">
-				<button class="btn btn-xs btn-default" data-km-action="solved" data-index="${i}" ${disabled}>${__("Solved it")}</button>
-				<button class="btn btn-xs btn-default" data-km-action="referenced" data-index="${i}" ${disabled}>${__("Referenced")}</button>
-				<button class="btn btn-xs btn-default ${refused ? "km-refused" : ""}" data-km-action="insert" data-index="${i}"
-					${saved ? "" : disabled} title="${frappe.utils.escape_html(refused || __("Insert the answer into your reply"))}">${__("Insert into reply")}</button>
+				${link_action("Solved", "solved", __("Solved it"))}
+				${link_action("Referenced", "referenced", __("Referenced"))}
+				<button class="btn btn-xs btn-default" data-km-action="insert" data-index="${i}"
+					${saved ? (refused ? "disabled" : "") : disabled} title="${__("Insert the answer into your reply")}">${__("Insert into reply")}</button>
 			</div>
+			${
+				refused
+					? `<div class="km-panel-refusal">${__("Not for this customer")}: ${frappe.utils.escape_html(refused)}</div>`
+					: ""
+			}
 		</div>`;
 	}
 
@@ -256,7 +298,12 @@ km_crm.TicketPanel = class TicketPanel {
 				method: km_crm.TICKET_API + "reply_text",
 				args: { ticket_doctype: this.frm.doctype, ticket: this.frm.doc.name, article: r.article },
 			})
-			.then(({ message }) => km_crm.ticket_panel.insert_into_reply(this.frm, message.html));
+			.then(({ message }) => {
+				// what the knowledge base wrote is not searched as the agent's own words
+				const lines = km_crm.ticket_panel.block_lines(km_crm.ticket_panel.parse_html(message.html));
+				this.inserted = [...new Set([...(this.inserted || []), ...lines])];
+				km_crm.ticket_panel.insert_into_reply(this.frm, message.html);
+			});
 	}
 
 	// Search before you create: live articles that look like this ticket come first, to link instead
@@ -380,6 +427,28 @@ km_crm.ticket_panel = {
 		return window.cur_frm === frm && fields.content && fields.recipients ? fields.content : null;
 	},
 
+	parse_html(html) {
+		return new DOMParser().parseFromString(html || "", "text/html").body;
+	},
+
+	// The text of each paragraph, list item or heading under root, spaces collapsed
+	block_lines(root) {
+		const BLOCKS = "p, li, h1, h2, h3, h4, h5, h6, pre, blockquote, td, th";
+		const leaves = [...root.querySelectorAll(BLOCKS)].filter((b) => !b.querySelector(BLOCKS));
+		const texts = leaves.length ? leaves.map((b) => b.textContent) : [root.textContent];
+		return texts.map((t) => t.replace(/\s+/g, " ").trim()).filter(Boolean);
+	},
+
+	// The reply in the editor without the inserted lines (also when the agent typed on after one)
+	agents_reply(editor, inserted) {
+		const lines = [...(inserted || [])].sort((a, b) => b.length - a.length);
+		return km_crm.ticket_panel
+			.block_lines(editor)
+			.map((line) => lines.reduce((rest, ins) => rest.split(ins).join(" "), line).replace(/\s+/g, " ").trim())
+			.filter(Boolean)
+			.join("\n");
+	},
+
 	insert_into_reply(frm, html) {
 		const field = km_crm.ticket_panel.composer_editor(frm);
 		if (field) {
@@ -402,14 +471,15 @@ km_crm.ticket_panel = {
 	},
 };
 
-// Suggestions follow the reply the agent types in the email composer.
+// Suggestions follow the reply the agent types in the email composer, without what the panel
+// inserted into it.
 $(document).on(
 	"input",
 	".modal .frappe-control[data-fieldname='content'] .ql-editor",
 	frappe.utils.debounce(function () {
 		const frm = window.cur_frm;
 		if (!frm || !frm.km_panel || !km_crm.ticket_panel.composer_editor(frm)) return;
-		frm.km_panel.reply = $(this).text();
+		frm.km_panel.reply = km_crm.ticket_panel.agents_reply(this, frm.km_panel.inserted);
 		frm.km_panel.refresh();
 	}, 800)
 );
