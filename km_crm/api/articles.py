@@ -79,9 +79,26 @@ def get_history(article: str) -> dict:
 	_working_copy(article)
 	events = audit.history(article)
 	names = _full_names({e.actor for e in events if e.actor})
+	committees = _committees({e.review for e in events if e.review and e.event_type in COMMITTEE_EVENTS})
 	for e in events:
-		e["actor_name"] = names.get(e.actor) or e.actor
+		# what a round decided is the committee's act, not that of the member who voted last
+		committee = committees.get(e.review) if e.event_type in COMMITTEE_EVENTS else None
+		e["actor_name"] = committee or names.get(e.actor) or e.actor
 	return {"events": events, "tampered": audit.verify_chain(article)}
+
+
+#: Events a round's decision causes; the history names the committee as their author
+COMMITTEE_EVENTS = ("Decision", "Published", "Retired")
+
+
+def _committees(reviews: set[str]) -> dict[str, str]:
+	if not reviews:
+		return {}
+	return dict(
+		frappe.get_all(
+			"KM Review", filters={"name": ("in", sorted(reviews))}, fields=["name", "committee"], as_list=True
+		)
+	)
 
 
 def _full_names(users: set[str]) -> dict[str, str]:
