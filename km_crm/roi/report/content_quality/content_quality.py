@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 
 from km_crm.integrations import teams
-from km_crm.roi import figures, quality
+from km_crm.roi import feeds, figures, quality
 
 
 def execute(filters=None):
@@ -51,7 +51,8 @@ def execute(filters=None):
 		if overall
 		else None
 	)
-	return _columns(by_team), rows, None, chart
+	message = None if rows else feeds.quality_checks()
+	return _columns(by_team), rows, message, chart
 
 
 def _teams_by_member(only: str | None) -> dict[str, list[str]]:

@@ -5,14 +5,19 @@ from other programs (channel "API") do not."""
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Count
 from frappe.utils import add_days, getdate, today
+
+from km_crm.roi import feeds
 
 PEOPLE_CHANNELS = ("Desk", "Portal", "Ticket")
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	return columns(), data(filters)
+	rows = data(filters)
+	message = None if rows else feeds.search_gaps(searches_logged(filters))
+	return columns(), rows, message
 
 
 def columns():
@@ -26,11 +31,21 @@ def columns():
 	]
 
 
-def data(filters) -> list[dict]:
+def _window(filters):
 	log = frappe.qb.DocType("KM Search Log")
 	since = getdate(filters.from_date or add_days(today(), -30))
 	until = add_days(getdate(filters.to_date or today()), 1)
-	window = (log.searched_on >= since) & (log.searched_on < until) & (log.channel.isin(PEOPLE_CHANNELS))
+	return log, (log.searched_on >= since) & (log.searched_on < until) & (log.channel.isin(PEOPLE_CHANNELS))
+
+
+def searches_logged(filters) -> int:
+	"""How many searches by people the period logged."""
+	log, window = _window(filters)
+	return frappe.qb.from_(log).select(Count("*")).where(window & (log.event == "Search")).run()[0][0]
+
+
+def data(filters) -> list[dict]:
+	log, window = _window(filters)
 
 	clicked = {
 		r.search_id
