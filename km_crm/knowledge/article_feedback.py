@@ -16,9 +16,19 @@ from km_crm.visitors import visitor_key
 FEEDBACK = "KM Article Feedback"
 
 
+def visitor_vote(article: str) -> int | None:
+	"""This visitor's vote on the article: 1 helpful, 0 not helpful, None when they have not voted."""
+	return frappe.db.get_value(FEEDBACK, {"feedback_key": _key(article)}, "helpful")
+
+
+def _key(article: str) -> str:
+	return f"{article}|{visitor_key()}"
+
+
 def submit(
 	article: str, helpful: bool, reason: str | None = None, comment: str = "", channel: str = "Portal"
-) -> str:
+) -> str | None:
+	"""Records the visitor's vote; None when they voted on this article before (that vote stands)."""
 	if not permissions.live_routes([article]):
 		frappe.throw(_("You are not permitted to read this article."), frappe.PermissionError)
 	reason = None if helpful else (reason or None)
@@ -26,9 +36,9 @@ def submit(
 		feedback_rules.check(helpful, reason)
 	except feedback_rules.FeedbackError as e:
 		frappe.throw(translated(e), KMError)
-	key = f"{article}|{visitor_key()}"
+	key = _key(article)
 	if frappe.db.exists(FEEDBACK, {"feedback_key": key}):
-		frappe.throw(_("You have already told us about this article. Thank you!"), KMError)
+		return None
 	row = frappe.db.get_value(
 		"KM Article", article, ["published_version", "article_owner", "title", "status"], as_dict=True
 	)

@@ -5,6 +5,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from km_crm.api import feedback as api
+from km_crm.knowledge import article_feedback
 from km_crm.search import priors
 from km_crm.tests.factories import (
 	GovernanceFixture,
@@ -36,9 +37,12 @@ class TestArticleFeedback(FrappeTestCase):
 
 	def test_one_vote_per_visitor_and_article(self):
 		with self.as_guest_from_a_new_address():
-			api.submit(self.article, 1)
-			with self.assertRaises(frappe.ValidationError):
-				api.submit(self.article, 0, "Unclear")
+			self.assertEqual(api.submit(self.article, 1)["counted"], 1)
+			self.assertEqual(article_feedback.visitor_vote(self.article), 1)
+			second = api.submit(self.article, 0, "Unclear")  # not an error: the page says so calmly
+			self.assertEqual(second["counted"], 0)
+			self.assertIn("already told us", second["message"])
+			self.assertEqual(article_feedback.visitor_vote(self.article), 1)
 		with self.as_guest_from_a_new_address():
 			api.submit(self.article, 0, "Unclear")
 		rows = frappe.get_all(

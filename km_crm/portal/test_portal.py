@@ -40,11 +40,14 @@ class TestKnowledgePortal(FrappeTestCase):
 		frappe.local.form_dict = frappe._dict()
 
 	def page(self, path, user="Guest", **query):
+		response = self.response(path, user, **query)
+		return response.status_code, frappe.safe_decode(response.get_data())
+
+	def response(self, path, user="Guest", **query):
 		with as_user(user):
 			frappe.local.form_dict = frappe._dict(query)
 			set_request(method="GET", path=path, query_string=query)
-			response = get_response()
-		return response.status_code, frappe.safe_decode(response.get_data())
+			return get_response()
 
 	def test_each_visitor_reads_exactly_the_audiences_they_may(self):
 		readable = {
@@ -115,3 +118,88 @@ class TestKnowledgePortal(FrappeTestCase):
 		self.assertIn("知识库", body)
 		status, body = self.page("/knowledge", "Guest", lang="en")
 		self.assertIn("Knowledge Base", body)
+
+	def test_the_language_switch_opens_the_articles_translation(self):
+		english = self.live["Public"]
+		chinese = published(
+			self.f,
+			audience="Public",
+			language="zh",
+			translation_of=english,
+			title=f"{self.term} 打印机指南",
+			resolution=f"<p>{self.term} 中文步骤。</p>",
+		)
+		response = self.response(f"/knowledge/{english}", "Guest", lang="zh")
+		self.assertEqual(response.status_code, 302)
+		self.assertEqual(response.headers["Location"], f"/knowledge/{chinese}?lang=zh")
+		status, body = self.page(f"/knowledge/{chinese}", "Guest", lang="zh")
+		self.assertEqual(status, 200)
+		self.assertIn(f"{self.term} 中文步骤。", body)
+		self.assertIn("这篇文章对您有帮助吗", body)  # the page's own words follow too
+		self.assertIn(f'href="/knowledge/{english}?lang=en"', body)  # "Read in English" switches back
+		response = self.response(f"/knowledge/{chinese}", "Guest", lang="en")
+		self.assertEqual(response.headers["Location"], f"/knowledge/{english}?lang=en")
+		# without the switch, an article opens as itself (links to a translation keep working)
+		self.assertEqual(self.page(f"/knowledge/{chinese}", "Guest")[0], 200)
+
+	def test_without_a_translation_the_reader_may_read_the_article_stays_and_says_so(self):
+		internal_zh = published(
+			self.f,
+			audience="Internal",
+			language="zh",
+			translation_of=self.live["Public"],
+			title=f"{self.term} 内部",
+		)
+		status, body = self.page(f"/knowledge/{self.live['Public']}", "Guest", lang="zh")
+		self.assertEqual(status, 200)
+		self.assertIn("本文暂无中文版", body)
+		self.assertNotIn(internal_zh, body)
+
+	def test_category_names_follow_the_language(self):
+		category = frappe.db.get_value("KM Article", self.live["Public"], "category")
+		frappe.get_doc(
+			{
+				"doctype": "Translation",
+				"language": "zh",
+				"source_text": category,
+				"translated_text": f"{self.term}类别",
+			}
+		).insert(ignore_permissions=True)
+		frappe.cache.delete_key("translation_assets")
+		frappe.local.lang_full_dict = None
+		_status, body = self.page("/knowledge", "Guest", lang="zh")
+		self.assertIn(f"{self.term}类别", body)
+		_status, body = self.page(f"/knowledge/category/{category}", "Guest", lang="zh")
+		self.assertIn(f"<h1>{self.term}类别</h1>", body)
+		_status, body = self.page("/knowledge", "Guest", lang="en")
+		self.assertNotIn(f"{self.term}类别", body)
+
+	def test_the_page_remembers_the_visitors_vote(self):
+		from km_crm.api import feedback
+
+		article = self.live["Customer"]
+		_status, body = self.page(f"/knowledge/{article}", self.customer)
+		self.assertIn('data-helpful="1"', body)
+		with as_user(self.customer):
+			feedback.submit(article, 0, "Unclear")
+		_status, body = self.page(f"/knowledge/{article}", self.customer)
+		self.assertIn("You told us this article did not help. Thank you.", body)
+		self.assertNotIn('data-helpful="1"', body)
+		other = make_portal_user("portalcustomer2", "Customer")
+		_status, body = self.page(f"/knowledge/{article}", other)  # another visitor is still asked
+		self.assertIn('data-helpful="1"', body)
+		_status, body = self.page(f"/knowledge/{self.live['Public']}", self.customer)  # another article too
+		self.assertIn('data-helpful="1"', body)
+
+	def test_a_visit_from_the_ticket_form_asks_once(self):
+		from km_crm import constants as C
+		from km_crm.knowledge import deflection
+
+		article = self.live["Customer"]
+		with as_user(self.customer):
+			key = deflection.session_for(None, C.DEFLECTION_CHANNELS[0], f"{self.term} printer")
+			deflection.shown(key, [article])
+		_status, body = self.page(f"/knowledge/{article}", self.customer, deflection=key)
+		self.assertIn("Did it solve your problem?", body)
+		self.assertNotIn("Did this help?", body)
+		self.assertNotIn('data-helpful="1"', body)

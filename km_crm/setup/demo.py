@@ -11,7 +11,7 @@ import frappe
 from km_crm.governance import review_round
 from km_crm.knowledge import review_due
 from km_crm.knowledge.doctype.km_category.km_category import ROOT_CATEGORY
-from km_crm.setup import demo_teams, demo_tickets
+from km_crm.setup import demo_site, demo_teams, demo_tickets
 from km_crm.setup.demo_content import ARTICLES, CATEGORIES, COMMITTEE, USERS
 from km_crm.setup.demo_users import ensure_user
 from km_crm.setup.install import ensure_roots
@@ -28,6 +28,7 @@ def load() -> dict:
 	frappe.db.set_single_value("Energy Point Settings", "enabled", 1)
 	_users()
 	_categories()
+	demo_site.configure()
 	_committee()
 	created = {}
 	keys = {}
