@@ -183,7 +183,7 @@ function setupForm({ doc, call, toast, createToast }) {
 		const L = data.labels || {};
 		const count = (data.results || []).length;
 		pill().textContent = count ? `${L.knowledge} · ${count}` : L.knowledge;
-		const item = (inner) => `<div style="padding:8px 0;border-bottom:1px solid #f0f0f0">${inner}</div>`;
+		const item = (inner) => `<div class="km-item" style="padding:8px 0;border-bottom:1px solid #f0f0f0">${inner}</div>`;
 		const badge = (text, colour) =>
 			`<span style="font-size:11px;padding:1px 8px;border-radius:9px;background:${colour};white-space:nowrap;flex-shrink:0">${esc(text)}</span>`;
 		const button = (label, action, i, extra = "") =>
