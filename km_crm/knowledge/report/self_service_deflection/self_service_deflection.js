@@ -14,4 +14,9 @@ frappe.query_reports["Self-Service Deflection"] = {
 			options: ["", "ERPNext Portal", "Helpdesk Portal"].map((value) => ({ value, label: __(value) })),
 		},
 	],
+	// article titles are plain text, shown as typed, never as markup
+	formatter(value, row, column, data, default_formatter) {
+		if (column.fieldname === "title") return frappe.utils.escape_html(value || "");
+		return default_formatter(value, row, column, data);
+	},
 };

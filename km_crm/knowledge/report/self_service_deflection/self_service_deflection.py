@@ -7,10 +7,11 @@ the session opened; sessions still inside their window are not yet counted as ei
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, flt, getdate, today
+from frappe.utils import add_days, add_to_date, flt, getdate, now_datetime, today
 
 from km_crm import constants as C
 from km_crm.knowledge import deflection, deflection_rules
+from km_crm.roi import feeds
 
 
 def execute(filters=None):
@@ -28,7 +29,30 @@ def execute(filters=None):
 		)
 	)
 	rows = [{**vars(f), "title": titles.get(f.article, "")} for f in figures]
-	return columns(), rows, None, chart(rows), summary(outcomes.values())
+	return columns(), rows, message(), chart(rows), summary(outcomes.values())
+
+
+def message() -> str:
+	"""What a session and its outcomes are, on the report's page; and why sessions wait, when they do."""
+	minutes = deflection.window_minutes()
+	lines = [
+		_(
+			'A session is one visit to a customer ticket form. Its outcome waits for the window after its last event ({0} minutes, set in KM Settings): a ticket submitted within it counts as Ticket Submitted; without one, "this solved my problem" counts as a confirmed deflection and an opened article as a potential deflection.'
+		).format(minutes),
+		_(
+			"Still in Their Window: sessions whose window has not passed yet, or that the hourly settling job has not reached; they count as neither until then."
+		),
+	]
+	late = frappe.db.count(
+		deflection.SESSION,
+		{"is_final": 0, "last_event_on": ("<=", add_to_date(now_datetime(), minutes=-minutes))},
+	)
+	if late:
+		lines.append(
+			_("{0} sessions are past their window and wait for the scheduler to settle them.").format(late)
+		)
+		lines.append(feeds.scheduler_off())
+	return "".join(f"<p>{line}</p>" for line in lines if line)
 
 
 def chart(rows: list[dict], top: int = 10) -> dict | None:
@@ -38,14 +62,16 @@ def chart(rows: list[dict], top: int = 10) -> dict | None:
 		return None
 	return {
 		"data": {
-			"labels": [r["article"] for r in rows],
+			# titles, as readers know the articles; short legend names, as frappe-charts gives each 150 px
+			"labels": [frappe.utils.escape_html(r["title"] or r["article"]) for r in rows],
 			"datasets": [
-				{"name": _("Confirmed Deflections"), "values": [r["confirmed"] for r in rows]},
-				{"name": _("Potential Deflections"), "values": [r["potential"] for r in rows]},
+				{"name": _("Confirmed"), "values": [r["confirmed"] for r in rows]},
+				{"name": _("Potential"), "values": [r["potential"] for r in rows]},
 			],
 		},
 		"type": "bar",
 		"barOptions": {"stacked": 1},
+		"truncateLegends": 0,
 	}
 
 

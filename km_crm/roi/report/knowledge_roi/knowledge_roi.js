@@ -16,4 +16,9 @@ frappe.query_reports["Knowledge ROI"] = {
 		{ fieldname: "company", label: __("Company (Costs)"), fieldtype: "Link", options: "Company" },
 	],
 	onload: km_crm.report_filters.load_teams,
+	// article titles are plain text, shown as typed, never as markup
+	formatter(value, row, column, data, default_formatter) {
+		if (column.fieldname === "title") return frappe.utils.escape_html(value || "");
+		return default_formatter(value, row, column, data);
+	},
 };

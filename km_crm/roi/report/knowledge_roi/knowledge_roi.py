@@ -46,10 +46,10 @@ def _article_columns() -> list[dict]:
 		{"fieldname": "tickets_solved", "label": _("Tickets Solved"), "fieldtype": "Int", "width": 130},
 		{
 			"fieldname": "hours_saved",
-			"label": _("Hours Saved per Ticket"),
+			"label": _("Resolution Hours Saved per Ticket"),
 			"fieldtype": "Float",
 			"precision": 1,
-			"width": 180,
+			"width": 290,
 		},
 		{"fieldname": "interval", "label": _("95% Interval"), "fieldtype": "Data", "width": 130},
 		{"fieldname": "compared", "label": _("Tickets Compared"), "fieldtype": "Int", "width": 150},
@@ -145,6 +145,9 @@ def _method(a: figures.Assumptions) -> str:
 		_(
 			"Resolution: each resolved ticket solved with an article is compared with resolved tickets of the same type, priority and month that had no article; the hours saved are the mean difference with a 95% interval, and are worth the same share of the ticket's cost. Tickets with fewer than {0} comparable tickets are not compared."
 		).format(calc.MIN_COMPARABLE),
+		_(
+			"Resolution Hours Saved per Ticket are elapsed hours, from the ticket's opening to its resolution, not the agent's handling hours: a ticket solved a day sooner saves 24 of them. They are worth their share of the comparable tickets' resolution time, applied to the assisted ticket's cost."
+		),
 		_("ROI = (savings - programme costs) / programme costs, from KM Program Cost entries."),
 	]
 	return "<p>" + "</p><p>".join(lines) + "</p>"
