@@ -19,7 +19,8 @@ function setupForm({ doc, call, toast, createToast }) {
 	const esc = (s) =>
 		String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 	// Helpdesk's own translator (helpdesk.api.general.get_translations holds every app's translations)
-	const t = (s, ...args) => (typeof window.__ === "function" ? window.__(s, ...args) : s);
+	const t = (s, ...args) =>
+		typeof window.__ === "function" ? window.__(s, ...args) : s.replace(/{(\d+)}/g, (m, i) => (args[i] == null ? m : args[i]));
 	// frappe-ui's toast: Helpdesk 1.25 has toast.create({message, type}) (the message is HTML, so
 	// escaped here); older ones had createToast({title, icon}). A long message stays longer.
 	const notify = (message, variant) => {
@@ -209,7 +210,7 @@ function setupForm({ doc, call, toast, createToast }) {
 				<div>${(linkedAs[r.article] || {}).Solved ? done(linkedAs[r.article].Solved) : button(L.solved, "solved", i)}${
 					(linkedAs[r.article] || {}).Referenced ? done(linkedAs[r.article].Referenced) : button(L.referenced, "referenced", i)
 				}${button(L.insert, "insert", i, r.insert_refused ? "disabled" : "")}</div>
-				${r.insert_refused ? `<div class="km-refusal" data-km-refusal>${esc(t("Not for this customer"))}: ${esc(r.insert_refused)}</div>` : ""}`
+				${r.insert_refused ? `<div class="km-refusal" data-km-refusal>${esc(t("Not for this customer: {0}", r.insert_refused))}</div>` : ""}`
 			)
 		);
 		const links = (data.links || []).map((l) =>

@@ -170,7 +170,7 @@ km_crm.TicketPanel = class TicketPanel {
 		if (linked) parts.push(linked === 1 ? __("1 linked article") : __("{0} linked articles", [linked]));
 		if (suggested) parts.push(suggested === 1 ? __("1 suggested article") : __("{0} suggested articles", [suggested]));
 		frm.layout.show_message(
-			`<div class="km-panel-summary"><a href="#">${__("Knowledge")}: ${parts.join(" · ")}</a></div>`,
+			`<div class="km-panel-summary"><a href="#">${__("Knowledge: {0}", [parts.join(" · ")])}</a></div>`,
 			"blue"
 		);
 		const $block = $container.find(".km-panel-summary").closest(".form-message");
@@ -214,7 +214,7 @@ km_crm.TicketPanel = class TicketPanel {
 			</div>
 			${
 				refused
-					? `<div class="km-panel-refusal">${__("Not for this customer")}: ${frappe.utils.escape_html(refused)}</div>`
+					? `<div class="km-panel-refusal">${__("Not for this customer: {0}", [frappe.utils.escape_html(refused)])}</div>`
 					: ""
 			}
 		</div>`;
