@@ -257,6 +257,8 @@ class TestDeflection(FrappeTestCase):
 			len(chart["data"]["labels"]), min(10, sum(1 for r in rows if r["confirmed"] or r["potential"]))
 		)
 		self.assertEqual([d["values"] for d in report.chart([row])["data"]["datasets"]], [[1], [0]])
+		self.assertEqual(report.chart([row])["data"]["labels"], [row["title"]])  # the title, not KB-00001
+		self.assertIn("Still in Their Window: sessions whose window has not passed yet", _message)
 		by_label = {c["label"]: c["value"] for c in cards}
 		self.assertGreaterEqual(by_label["Confirmed Deflections"], 1)
 		self.assertGreaterEqual(by_label["Tickets Submitted Anyway"], 1)
