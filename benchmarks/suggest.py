@@ -1,20 +1,30 @@
-"""Article suggestions on noisy tickets: relevance kept after cleaning, and the pipeline's latency.
+"""Article suggestions on noisy tickets: relevance kept after cleaning, silence on what the knowledge
+base cannot answer, and the pipeline's latency.
 
     python benchmarks/suggest.py --set ../shared/evaldata/insuranceqa_en [--set ...]
-        [--half a|b] [--seed 0] [--limit-queries N]
+        [--half a|b] [--seed 0] [--limit-queries N] [--unanswerable 400] [--sweep]
 
 Per set: the articles are indexed into a temporary tantivy index as in relevance.py; each dev query
 is wrapped in a noisy ticket (benchmarks/ticket_noise.py, fixed per query id) and searched three
 ways: (a) the bare query, (b) the raw ticket text (subject + body, HTML turned into text), (c)
 suggestion_query(subject, description, last_message). Prints MRR@5 of each, c/a, and the time of
 the suggestion pipeline (suggestion_query + search), overall and on the ~2,000-character tickets,
-as wall-clock and as thread CPU time (the latter is steadier on a busy machine). Never pass/fail.
+as wall-clock and as thread CPU time (the latter is steadier on a busy machine).
+
+Then the suggestion cut-off (km_crm/search/confidence.py), on two channels: "ticket" (c, what the
+agent's panel searches) and "form" (the bare question, what a customer types in a ticket form).
+Answerable: every selected query, MRR@5 of the suggestions without and with the cut-off. Unanswerable:
+a sample of --unanswerable queries (seeded by --seed) asked again after their relevant articles were
+deleted from the index; the share of them that still get any suggestion, without and with the
+cut-off. --sweep prints the same figures for a grid of cut-off values (how the constants in
+confidence.py were chosen). Never pass/fail.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import sys
 import tempfile
@@ -29,11 +39,14 @@ from ticket_noise import make_ticket  # noqa: E402
 
 from km_crm.integrations.ticket_text import suggestion_query  # noqa: E402
 from km_crm.knowledge.sanitize import html_to_text  # noqa: E402
+from km_crm.search import confidence  # noqa: E402
 from km_crm.search.backend import get_backend  # noqa: E402
 from km_crm.search.documents import article_to_passages  # noqa: E402
 from km_crm.search.service import search_articles  # noqa: E402
 
 SUGGESTIONS = 5
+SWEEP_COVERAGE = (0.0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
+SWEEP_RELATIVE = (0.0, 0.2, 0.3, 0.4, 0.5)
 
 
 def _search(backend, text: str) -> list[str]:
@@ -56,7 +69,37 @@ def _figures(label: str, values: list[float]) -> str:
 	return f"{label} p50 {percentile(values, 50):.1f} / p95 {percentile(values, 95):.1f} ms"
 
 
-def run_set(folder: Path, half: str | None, seed: int, limit: int | None) -> None:
+def _scored(backend, text: str) -> list[tuple[str, float, float]]:
+	"""(article, score, coverage) of the suggestions for text, best first, no cut-off."""
+	results = search_articles(backend, text, audiences=("Public",), limit=SUGGESTIONS, measure_coverage=True)
+	return [(r.article_id, r.score, r.coverage) for r in results]
+
+
+def _cut(scored, min_coverage: float, min_relative: float) -> list[str]:
+	kept = confidence.confident(
+		scored,
+		score=lambda r: r[1],
+		cover=lambda r: r[2],
+		min_coverage=min_coverage,
+		min_relative=min_relative,
+	)
+	return [r[0] for r in kept]
+
+
+def _cutoff_figures(
+	answerable, unanswerable, min_coverage: float, min_relative: float
+) -> tuple[float, float]:
+	"""(MRR@5 of the answerable, share of the unanswerable with any suggestion) under a cut-off."""
+	mrr = sum(_mrr5(_cut(scored, min_coverage, min_relative), rel) for scored, rel in answerable)
+	shown = sum(1 for scored in unanswerable if _cut(scored, min_coverage, min_relative))
+	return mrr / max(1, len(answerable)), shown / max(1, len(unanswerable))
+
+
+def _ticket_text(ticket) -> str:
+	return suggestion_query(ticket.subject, ticket.body, ticket.body if ticket.is_reply else None)
+
+
+def run_set(folder: Path, half: str | None, seed: int, limit: int | None, sample: int, sweep: bool) -> None:
 	queries = select_queries(read_jsonl(folder / "queries.dev.jsonl"), half, seed, limit)
 	tmp = tempfile.mkdtemp(prefix="km_suggest_")
 	backend = get_backend({"backend": "tantivy", "index_path": os.path.join(tmp, "index")})
@@ -79,6 +122,7 @@ def run_set(folder: Path, half: str | None, seed: int, limit: int | None) -> Non
 			_search(backend, q["text"])
 		bare = raw = clean = 0.0
 		wall, cpu, long_wall, long_cpu, long_chars = [], [], [], [], []
+		answerable = {"ticket": [], "form": []}
 		for q, ticket in zip(queries, tickets, strict=True):
 			relevant = set(q["relevant"])
 			bare += _mrr5(_search(backend, q["text"]), relevant)
@@ -92,6 +136,8 @@ def run_set(folder: Path, half: str | None, seed: int, limit: int | None) -> Non
 				long_wall.append(wall_ms)
 				long_cpu.append(cpu_ms)
 				long_chars.append(len(body))
+			answerable["ticket"].append((_scored(backend, _ticket_text(ticket)), relevant))
+			answerable["form"].append((_scored(backend, q["text"]), relevant))
 		n = max(1, len(queries))
 		a, b, c = bare / n, raw / n, clean / n
 		split = f" half {half} (seed {seed})" if half else ""
@@ -102,6 +148,44 @@ def run_set(folder: Path, half: str | None, seed: int, limit: int | None) -> Non
 		if long_wall:
 			chars = f"{min(long_chars)}-{max(long_chars)} chars"
 			print(f"  long tickets ({chars})  {_figures('wall', long_wall)}; {_figures('CPU', long_cpu)}")
+
+		# unanswerable: the same kind of tickets, their answers taken out of the knowledge base
+		chosen = random.Random(seed).sample(range(len(queries)), min(sample, len(queries)))
+		backend.delete(sorted({a for i in chosen for a in queries[i]["relevant"]}))
+		unanswerable = {
+			"ticket": [_scored(backend, _ticket_text(tickets[i])) for i in chosen],
+			"form": [_scored(backend, queries[i]["text"]) for i in chosen],
+		}
+		print(
+			f"  cut-off (coverage >= {confidence.MIN_COVERAGE}, score >= {confidence.MIN_RELATIVE_SCORE} x best);"
+			f" {len(chosen)} unanswerable (seed {seed})"
+		)
+		print("  | set | channel | MRR@5 before | MRR@5 after | kept | unanswerable shown before | after |")
+		print("  |---|---|---|---|---|---|---|")
+		for channel in ("ticket", "form"):
+			before = _cutoff_figures(answerable[channel], unanswerable[channel], 0.0, 0.0)
+			after = _cutoff_figures(
+				answerable[channel],
+				unanswerable[channel],
+				confidence.MIN_COVERAGE,
+				confidence.MIN_RELATIVE_SCORE,
+			)
+			kept = after[0] / before[0] if before[0] else 0.0
+			print(
+				f"  | {folder.name} | {channel} | {before[0]:.4f} | {after[0]:.4f} | {kept:.1%}"
+				f" | {before[1]:.1%} | {after[1]:.1%} |"
+			)
+		if sweep:
+			for channel in ("ticket", "form"):
+				base = _cutoff_figures(answerable[channel], unanswerable[channel], 0.0, 0.0)[0]
+				print(f"  sweep {channel}: MRR@5 kept / unanswerable shown; rows coverage, columns relative")
+				print("  cov \\ rel " + "".join(f"{r:>14}" for r in SWEEP_RELATIVE))
+				for cov in SWEEP_COVERAGE:
+					cells = []
+					for rel in SWEEP_RELATIVE:
+						mrr, shown = _cutoff_figures(answerable[channel], unanswerable[channel], cov, rel)
+						cells.append(f"{mrr / base if base else 0.0:>7.1%}/{shown:>6.1%}")
+					print(f"  {cov:>9.2f} " + "".join(cells))
 	finally:
 		backend.close()
 		shutil.rmtree(tmp, ignore_errors=True)
@@ -113,9 +197,13 @@ def main(argv: list[str] | None = None) -> int:
 	parser.add_argument("--half", choices=("a", "b"), help="a random half of the queries (tune/confirm)")
 	parser.add_argument("--seed", type=int, default=0, help="seed of the --half split")
 	parser.add_argument("--limit-queries", type=int, default=None)
+	parser.add_argument(
+		"--unanswerable", type=int, default=400, help="queries asked again without their articles"
+	)
+	parser.add_argument("--sweep", action="store_true", help="figures for a grid of cut-off values")
 	args = parser.parse_args(argv)
 	for folder in args.set:
-		run_set(folder, args.half, args.seed, args.limit_queries)
+		run_set(folder, args.half, args.seed, args.limit_queries, args.unanswerable, args.sweep)
 	return 0
 
 

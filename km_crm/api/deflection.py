@@ -35,7 +35,7 @@ def suggest(
 	if not deflection.enabled():
 		return answer
 	query = suggestion_query((subject or "")[:MAX_FIELD_CHARS], (description or "")[:MAX_FIELD_CHARS], "")
-	rows = search_rows(query, limit=SUGGESTIONS) if query.strip() else []
+	rows = search_rows(query, limit=SUGGESTIONS, suggestions=True) if query.strip() else []
 	if not rows:
 		return answer
 	key = deflection.session_for(session, channel, query)

@@ -43,21 +43,32 @@ def search(query: str = "", channel: str = "Desk", limit: int = 10, lang: str | 
 
 
 def search_rows(
-	query: str, *, limit: int = 10, lang: str | None = None, user: str | None = None
+	query: str,
+	*,
+	limit: int = 10,
+	lang: str | None = None,
+	user: str | None = None,
+	suggestions: bool = False,
 ) -> list[dict]:
 	"""Results for `user` (default: the session user), as the endpoints return them."""
-	return search_answer(query, limit=limit, lang=lang, user=user)[0]
+	return search_answer(query, limit=limit, lang=lang, user=user, suggestions=suggestions)[0]
 
 
 def search_answer(
-	query: str, *, limit: int = 10, lang: str | None = None, user: str | None = None
+	query: str,
+	*,
+	limit: int = 10,
+	lang: str | None = None,
+	user: str | None = None,
+	suggestions: bool = False,
 ) -> tuple[list[dict], str | None]:
 	"""(results, message): when the search engine does not answer (quickly), a title match over the
-	live articles under the same audience rule, and a message that says so."""
+	live articles under the same audience rule, and a message that says so. `suggestions`: articles
+	offered unasked (tickets, ticket forms), weak matches left out (search/confidence.py)."""
 	user = user or frappe.session.user
 	audiences = permissions.audiences_for(user)
 	try:
-		results = service.search_articles(
+		results = (service.suggest_articles if suggestions else service.search_articles)(
 			site.backend(),
 			query,
 			audiences=audiences,

@@ -2,7 +2,6 @@
 capture and similar resolved tickets. Thin endpoints over the services; every call checks the
 caller's permission on the ticket and reads knowledge through km_crm.permissions."""
 
-import html
 import json
 
 import frappe
@@ -19,6 +18,7 @@ from km_crm.knowledge.sanitize import html_to_text, sanitize_html
 from km_crm.rate_limits import check_search_rate
 from km_crm.search import service, site
 from km_crm.search.backend import SearchBackendError
+from km_crm.search.highlight import highlight
 
 SIMILAR_TICKETS = 5
 REPLY_CHARS = 240  # the end of the agent's reply being typed leads the suggestion query
@@ -53,8 +53,11 @@ def suggest(
 		)
 		# what the agent is writing leads: suggestions follow the end of the reply as it grows
 		text = f"{strip_noise(reply)[-REPLY_CHARS:]} {text}".strip()
+	asked = bool(
+		(query or "").strip()
+	)  # the agent's own search shows every match; suggestions only good ones
 	rows = (
-		search_rows(text, limit=limit)
+		search_rows(text, limit=limit, suggestions=not asked)
 		if frappe.get_cached_doc("KM Settings").suggest_in_tickets or query
 		else []
 	)
@@ -71,7 +74,9 @@ def suggest(
 		"results": rows,
 		"links": links,
 		"similar": similar_tickets(
-			text, exclude=tickets.ticket_ref(ticket_doctype, ticket) if ticket else None
+			text,
+			exclude=tickets.ticket_ref(ticket_doctype, ticket) if ticket else None,
+			suggestions=not asked,
 		),
 		"search_id": search_id,
 		"can_capture": bool(doc and tickets.is_resolved(doc) and C.SUBMIT_ROLES & set(frappe.get_roles())),
@@ -114,15 +119,18 @@ def panel_labels() -> dict[str, str]:
 	}
 
 
-def similar_tickets(text: str, exclude: str | None = None, limit: int = SIMILAR_TICKETS) -> list[dict]:
-	"""Resolved tickets like this one that the session user may open, best first."""
+def similar_tickets(
+	text: str, exclude: str | None = None, limit: int = SIMILAR_TICKETS, suggestions: bool = False
+) -> list[dict]:
+	"""Resolved tickets like this one that the session user may open, best first (`suggestions`: only
+	good matches, as for suggested articles)."""
 	if not frappe.get_cached_doc("KM Settings").index_resolved_tickets:
 		return []
 	scopes = ticket_access.scopes_for()
 	if not scopes:
 		return []
 	try:
-		hits = service.search_articles(
+		hits = (service.suggest_articles if suggestions else service.search_articles)(
 			site.ticket_backend(),
 			text,
 			audiences=(C.INTERNAL,),
@@ -152,7 +160,7 @@ def similar_tickets(text: str, exclude: str | None = None, limit: int = SIMILAR_
 				"snippet_html": None if matched_resolution else hit.snippet_html,
 				"resolution_html": hit.snippet_html
 				if matched_resolution
-				else html.escape(_excerpt(tickets.solving_reply(frappe.get_doc(doctype, name)))),
+				else _excerpt(tickets.solving_reply(frappe.get_doc(doctype, name))),
 				"route": tickets.route(doctype, name),
 			}
 		)
@@ -308,8 +316,8 @@ def capture_labels() -> dict[str, str]:
 
 
 def _excerpt(html: str, max_chars: int = 280) -> str:
-	text = " ".join(html_to_text(html).split())
-	return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
+	"""The reply as escaped plain text, cut at a sentence or word end (search/highlight.py)."""
+	return highlight(" ".join(html_to_text(html).split()), (), max_chars=max_chars)
 
 
 def _links(doc) -> list[dict]:

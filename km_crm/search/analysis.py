@@ -274,6 +274,16 @@ def analyze_query(text: str | None, synonyms=None, max_terms: int = MAX_QUERY_TE
 	runs = [r for r in _query_runs(norm) if not (r[0] == "word" and r[1] in ("and", "or", "not"))]
 	content = [r for r in runs if not (r[0] == "word" and r[1] in EN_QUERY_STOP_WORDS)]
 	unmarked = set(ZH_QUERY_STOP_TERMS)  # searched when nothing else is asked, never marked
+	# pairs joining a Chinese function character to its neighbour ("的密" of 忘记的密码) carry word
+	# order for ranking but are not marked: a mark is a word that matched, never 的/了/在. (A word
+	# such as 了解 or 在线 then goes unmarked too: marking is all that changes.)
+	unmarked.update(
+		run[i : i + 2]
+		for kind, run in runs
+		if kind == "cjk"
+		for i in range(len(run) - 1)
+		if run[i] in ZH_QUERY_STOP_TERMS or run[i + 1] in ZH_QUERY_STOP_TERMS
+	)
 	in_order = [t for kind, run in runs for t in ([run[0]] if kind == "cjk" else [_word_term(run)]) if t]
 	if any(kind == "cjk" or _word_term(run) for kind, run in content):
 		runs = content

@@ -165,6 +165,7 @@ def category_keys(path: Iterable[str]) -> list[str]:
 class IndexStats:
 	passages_per_article: float = 1.0
 	max_title_units: int | None = None  # the largest Hit.title_units (None: unknown)
+	passages: int = 0  # passages in the index (0: unknown)
 
 
 class SearchBackend(abc.ABC):

@@ -828,6 +828,7 @@ class ElasticBackend(SearchBackend):
 				IndexStats(
 					passages_per_article=passages / articles if articles else 1.0,
 					max_title_units=int(aggs.get("title_units", {}).get("value") or 0),
+					passages=int(passages or 0),
 				),
 			)
 		return self._stats[1]

@@ -131,6 +131,9 @@ class ArticleResult:
 	category_path: list[str] = field(default_factory=list)
 	items: list[str] = field(default_factory=list)
 	explain: Explain | None = None
+	coverage: float | None = (
+		None  # share of the query its best passage holds (confidence.py); None: not measured
+	)
 
 
 @dataclass
@@ -187,6 +190,7 @@ def rank_articles(
 	query_units: list[str] | None = None,
 	title_weight: float = TITLE_ORDER_WEIGHT,
 	more_below: tuple[float, int | None] | None = None,
+	coverage_of: Callable[[Hit], float] | None = None,
 ) -> list[ArticleResult] | None:
 	"""Group passage hits per article, blend title order and bounded priors, highlight the best passage.
 
@@ -199,6 +203,7 @@ def rank_articles(
 	beyond `hits` (any of them may have a title of any length up to that); None when
 	`hits` are all the candidates. Returns None when one of those could still reach the top `limit`
 	(then ask the engine for more).
+	coverage_of: measures ArticleResult.coverage of each result's best passage (None: not measured).
 	"""
 	max_boost = weights.max_total if priors else 0.0
 	sum_factor = 1.0 + (PASSAGE_SUM_CAP if sum_weight else 0.0)
@@ -275,6 +280,7 @@ def rank_articles(
 				category_path=list(hit.category_path),
 				items=list(hit.items),
 				explain=explain,
+				coverage=coverage_of(hit) if coverage_of else None,
 			)
 		)
 	return results

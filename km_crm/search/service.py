@@ -10,7 +10,8 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from km_crm.search.analysis import analyze_query
+from km_crm.search import confidence
+from km_crm.search.analysis import analyze, analyze_query
 from km_crm.search.backend import SearchBackend, SearchQuery
 from km_crm.search.documents import article_to_passages, iso_modified
 from km_crm.search.ranking import ArticleResult, PriorsSource, rank_articles
@@ -73,13 +74,15 @@ def search_articles(
 	items: Iterable[str] | None = None,
 	scopes=None,
 	limit: int = 10,
+	measure_coverage: bool = False,
 ) -> list[ArticleResult]:
 	"""Best articles for `text` that a user with these audiences/roles may see, best first.
 
 	Never raises on odd query text (syntax characters, empty, very long): returns [] when nothing
 	searchable remains. `synonyms`: {"term": [...]} or [[...], ...] groups, expanded at query time.
 	`priors`: {article_id: UsagePriors}, or a callable taking the candidate article ids and returning
-	that mapping; None keeps ranking purely textual.
+	that mapping; None keeps ranking purely textual. `measure_coverage`: fill ArticleResult.coverage
+	(one more look-up of the query's document frequencies).
 	"""
 	query = build_query(
 		text,
@@ -98,6 +101,7 @@ def search_articles(
 	query = corrected(backend, query)
 	units = chinese_query_units(text)
 	stats = backend.stats()
+	coverage_of = _coverage_measure(backend, query, stats.passages) if measure_coverage else None
 	wanted = min(query.limit, math.ceil(FIRST_ARTICLES_PER_RESULT * limit * stats.passages_per_article))
 	if units and stats.max_title_units:
 		# a Chinese title can lift any passage up to 1 + TITLE_ORDER_WEIGHT times: a short first
@@ -111,11 +115,37 @@ def search_articles(
 		if len(hits) == wanted < query.limit:
 			more = (hits[-1].score, stats.max_title_units if units else 0)
 		results = rank_articles(
-			hits, query.terms, priors=priors, limit=limit, query_units=units, more_below=more
+			hits,
+			query.terms,
+			priors=priors,
+			limit=limit,
+			query_units=units,
+			more_below=more,
+			coverage_of=coverage_of,
 		)
 		if results is not None:
 			return results
 		wanted = query.limit
+
+
+def suggest_articles(
+	backend: SearchBackend, text: str | None, *, limit: int = 5, **filters
+) -> list[ArticleResult]:
+	"""Articles worth suggesting unasked for `text` (a ticket, a customer's ticket form): the best of
+	search_articles (same filters) that pass confidence.confident's cut-off. May be empty."""
+	return confidence.confident(search_articles(backend, text, limit=limit, measure_coverage=True, **filters))
+
+
+def _coverage_measure(backend: SearchBackend, query: SearchQuery, passages: int):
+	"""hit -> confidence.coverage of its title, heading and text for this query."""
+	asked, extra = confidence.term_weights(
+		query.terms, backend.doc_freqs([t.term for t in query.terms]), passages
+	)
+
+	def measure(hit) -> float:
+		return confidence.coverage(asked, extra, set(analyze(f"{hit.title}\n{hit.heading}\n{hit.text}")))
+
+	return measure
 
 
 def count_articles(

@@ -166,6 +166,7 @@ class _Snapshot:
 			self._stats = IndexStats(
 				passages_per_article=self.searcher.num_docs / articles if articles else 1.0,
 				max_title_units=int(agg["m"]["value"] or 0),
+				passages=int(self.searcher.num_docs),
 			)
 		return self._stats
 
