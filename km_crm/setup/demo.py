@@ -6,12 +6,15 @@ publish, retire); then customers, a support agent and tickets, open and resolved
 that solved them (demo_tickets.py). Running it again adds nothing twice.
 """
 
+from datetime import datetime, timedelta
+
 import frappe
+from frappe.utils import now_datetime
 
 from km_crm.governance import review_round
 from km_crm.knowledge import review_due
 from km_crm.knowledge.doctype.km_category.km_category import ROOT_CATEGORY
-from km_crm.setup import demo_site, demo_teams, demo_tickets
+from km_crm.setup import demo_clock, demo_site, demo_teams, demo_tickets
 from km_crm.setup.demo_content import ARTICLES, CATEGORIES, COMMITTEE, USERS
 from km_crm.setup.demo_users import ensure_user
 from km_crm.setup.install import ensure_roots
@@ -73,7 +76,39 @@ def _committee():
 		frappe.get_doc({"doctype": "KM Committee", **COMMITTEE}).insert(ignore_permissions=True)
 
 
+#: when each article's draft began (days ago, at 09:00), and the hours from its submission to the
+#: first vote and to the deciding one (or, published directly, from the draft to publication): a
+#: history with the gaps of a real one. The articles that solve the demo's older tickets were live
+#: before those tickets; translations and newer articles went live in the last weeks.
+TIMELINE = {
+	"reset-password": (130, (3, 7)),
+	"invoice-tax": (125, (20, 28)),
+	"old-print-format": (110, (6, 22)),
+	"pos-closing": (45, (26, 50)),
+	"reset-password-zh": (26, (20, 46)),
+	"invoice-tax-zh": (19, (2, 4)),
+	"negative-stock": (13, (5, 5)),
+	"2fa-loop": (8, (9, 27)),
+	"sla-partners": (4, None),
+	"negative-stock-zh": (3, None),
+	"email-issues": (2, None),
+	"email-issues-zh": (1, None),
+}
+SUBMITTED_AFTER_HOURS = 2
+RETIRED_AFTER_DAYS = 60
+
+
+def _moments(key: str) -> tuple[datetime, tuple[int, int] | None]:
+	days, votes = TIMELINE.get(key, (0, None))
+	if not days:
+		return now_datetime(), votes
+	day = now_datetime().replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=days)
+	return day, votes
+
+
 def _article(spec: dict, keys: dict) -> str:
+	drafted, votes = _moments(spec["key"])
+	hours = lambda h: drafted + timedelta(hours=h)  # noqa: E731
 	frappe.set_user(AUTHOR)
 	fields = {
 		k: spec.get(k)
@@ -92,19 +127,24 @@ def _article(spec: dict, keys: dict) -> str:
 	doc = frappe.get_doc({"doctype": "KM Article", **fields, "article_owner": AUTHOR})
 	if spec.get("translation_of"):
 		doc.translation_of = keys.get(spec["translation_of"])
-	doc.insert()
+	with demo_clock.at(drafted):
+		doc.insert()
 	state = spec["state"]
 	if state == "Draft":
 		return doc.name
 	if state == "Published direct":
 		frappe.set_user(PUBLISHER)
-		review_round.publish_directly(doc.name)
+		with demo_clock.at(hours(votes[1] if votes else 0)):
+			review_round.publish_directly(doc.name)
 		return doc.name
 
-	review = review_round.submit_for_review(doc.name, "Ready for review.")
+	submitted = hours(SUBMITTED_AFTER_HOURS)
+	with demo_clock.at(submitted):
+		review = review_round.submit_for_review(doc.name, "Ready for review.")
 	if state == "In Review":
 		return doc.name
-	_approve(review)
+	first, deciding = votes or (0, 0)
+	_approve(review, submitted + timedelta(hours=first), submitted + timedelta(hours=deciding))
 	if state == "Needs Review":
 		frappe.set_user("Administrator")
 		frappe.db.set_value(
@@ -113,18 +153,24 @@ def _article(spec: dict, keys: dict) -> str:
 		review_due.flag_article(doc.name)
 	elif state == "Archived":
 		frappe.set_user(AUTHOR)
-		_approve(review_round.request_retirement(doc.name, "Replaced by the standard print format."))
+		asked = submitted + timedelta(days=RETIRED_AFTER_DAYS)
+		with demo_clock.at(asked):
+			retirement = review_round.request_retirement(doc.name, "Replaced by the standard print format.")
+		_approve(retirement, asked + timedelta(hours=first), asked + timedelta(hours=deciding))
 	elif state == "Published with draft":
 		frappe.set_user(AUTHOR)
-		live = frappe.get_doc("KM Article", doc.name)
-		live.resolution = spec["draft_change"]
-		live.save()
+		with demo_clock.at(now_datetime() - timedelta(days=1)):
+			live = frappe.get_doc("KM Article", doc.name)
+			live.resolution = spec["draft_change"]
+			live.save()
 	return doc.name
 
 
-def _approve(review: str):
-	for voter in VOTERS:
+def _approve(review: str, *moments: datetime):
+	"""The committee's approving votes, cast at `moments` (the last one decides)."""
+	for voter, moment in zip(VOTERS, moments, strict=True):
 		frappe.set_user(voter)
 		if frappe.db.get_value("KM Review", review, "status") == "Open":
-			review_round.cast_vote(review, "Approve", "Clear and correct.")
+			with demo_clock.at(moment):
+				review_round.cast_vote(review, "Approve", "Clear and correct.")
 	frappe.set_user(AUTHOR)

@@ -10,8 +10,17 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_datetime, get_first_day, now_datetime, today
 
 from km_crm import constants as C
-from km_crm.setup import demo_history
-from km_crm.tests.factories import GovernanceFixture, make_customer, make_portal_user, published, word
+from km_crm.knowledge import audit
+from km_crm.roi import figures, kcs_metrics
+from km_crm.setup import demo_clock, demo_history
+from km_crm.tests.factories import (
+	GovernanceFixture,
+	as_user,
+	make_customer,
+	make_portal_user,
+	published,
+	word,
+)
 
 
 class TestDemoHistory(FrappeTestCase):
@@ -104,3 +113,75 @@ class TestDemoHistory(FrappeTestCase):
 		self.assertLessEqual(moved, now_datetime())
 		occurred = get_datetime(frappe.db.get_value("KM Deflection Event", event.name, "occurred_on"))
 		self.assertEqual(occurred - moved, timedelta(minutes=2))  # its events move with it
+
+
+class TestDemoClock(FrappeTestCase):
+	"""The demo's articles go through the real governance steps at moments of the past weeks: the
+	review round, the version and the audit trail carry those moments, and the chain still verifies."""
+
+	def test_a_review_walked_on_the_demo_clock_has_the_gaps_of_a_real_one(self):
+		frappe.set_user("Administrator")
+		f = GovernanceFixture()
+		drafted = now_datetime().replace(microsecond=0) - timedelta(days=9)
+		with demo_clock.at(drafted):
+			article = f.article(title=f"Badge {word()} reader offline").name
+		with demo_clock.at(drafted + timedelta(hours=2)), as_user(f.author):
+			from km_crm.governance import review_round
+
+			review = review_round.submit_for_review(article, "please review")
+		f_vote = drafted + timedelta(hours=20)
+		with demo_clock.at(f_vote):
+			f.vote(f.members[0], review)
+		with demo_clock.at(drafted + timedelta(hours=32)):
+			f.vote(f.members[1], review)
+
+		opened = get_datetime(frappe.db.get_value("KM Review", review, "opened_on"))
+		self.assertLess(abs((opened - (drafted + timedelta(hours=2))).total_seconds()), 60)
+		scope = figures.scope({"from_date": drafted.date(), "to_date": today(), "category": f.category})
+		(published_article,) = figures.first_published_articles(scope)
+		self.assertAlmostEqual(kcs_metrics.hours_to_publish(published_article), 30.0, delta=0.1)
+		events = audit.history(article)
+		self.assertEqual(
+			[e.event_type for e in events][:2], ["Submitted", "Vote"]
+		)  # in the order they happened
+		self.assertLess(get_datetime(events[0].occurred_on), now_datetime() - timedelta(days=8))
+		self.assertEqual(audit.verify_chain(article), [])  # signed at those moments, the chain holds
+		with self.assertRaises(ValueError):  # nothing in the future
+			with demo_clock.at(now_datetime() + timedelta(hours=1)):
+				pass
+
+	def test_the_demo_articles_go_live_with_the_timelines_gaps(self):
+		from km_crm.setup import demo
+		from km_crm.setup.demo_content import ARTICLES
+
+		frappe.set_user("Administrator")
+		demo._users()
+		demo._categories()
+		demo._committee()
+		names = {}
+		for spec in ARTICLES:
+			if spec["state"] in ("Published", "Published direct", "Archived", "Published with draft"):
+				ours = {**spec, "title": f"{spec['title']} {word()}"}
+				names[spec["key"]] = demo._article(ours, names)
+		frappe.set_user("Administrator")
+		now = now_datetime()
+		for key, article in names.items():
+			days, votes = demo.TIMELINE[key]
+			published_on = get_datetime(
+				frappe.db.get_value("KM Article Version", {"article": article, "version": 1}, "published_on")
+			)
+			submitted_on = frappe.db.get_value(
+				"KM Review", {"article": article, "review_type": "Publish"}, "opened_on"
+			)
+			start = (
+				get_datetime(submitted_on)
+				if submitted_on
+				else get_datetime(frappe.db.get_value("KM Article", article, "creation"))
+			)
+			self.assertAlmostEqual(
+				(published_on - start).total_seconds() / 3600, votes[1], delta=0.1, msg=key
+			)
+			self.assertLess(published_on, now - timedelta(days=days - 4), key)
+			self.assertEqual(audit.verify_chain(article), [], key)
+			dated = frappe.get_all("KM Audit Event", filters={"article": article}, pluck="occurred_on")
+			self.assertTrue(all(get_datetime(d) <= now for d in dated), key)
