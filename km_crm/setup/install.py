@@ -16,7 +16,7 @@ def after_install():
 	add_reader_roles(C.DEFAULT_READER_ROLES)
 	add_custom_fields()
 	add_helpdesk_form_script()
-	from km_crm.setup import entry_points
+	from km_crm.integrations import entry_points
 
 	entry_points.add_entry_points()  # once: a later migrate keeps what the administrator changed
 
@@ -38,7 +38,7 @@ def after_app_install(app_name: str):
 		add_custom_fields()
 		add_reader_roles(("Agent", "Agent Manager"))
 		add_helpdesk_form_script()
-		from km_crm.setup import entry_points
+		from km_crm.integrations import entry_points
 
 		entry_points.add_helpdesk_redirects()
 

@@ -3,7 +3,7 @@ base km_crm put on other apps."""
 
 import frappe
 
-from km_crm.setup import entry_points
+from km_crm.integrations import entry_points
 from km_crm.setup.custom_fields import LEGACY_FIELDS, TICKET_DOCTYPES_OF, field_names
 
 

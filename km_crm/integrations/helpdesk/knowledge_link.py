@@ -1,7 +1,7 @@
 """Helpdesk's "Knowledge Base" link, for customers, opens the knowledge base (/knowledge).
 
 Opened as a page (a bookmark, a link in an e-mail, a new tab), Helpdesk's customer knowledge base is
-redirected by the site's Route Redirects (km_crm.setup.entry_points). Helpdesk's app, though, moves
+redirected by the site's Route Redirects (km_crm.integrations.entry_points). Helpdesk's app, though, moves
 between its own pages without asking the server, so its sidebar link would skip them: its pages get
 a small script (km_helpdesk_kb.js) that turns such a move into a page load, which the redirect then
 answers. Only while the redirect is there: an administrator who deletes it gets Helpdesk's own
@@ -9,7 +9,7 @@ knowledge base back, with no script."""
 
 import frappe
 
-from km_crm.setup.entry_points import HELPDESK_REDIRECTS
+from km_crm.integrations.entry_points import HELPDESK_REDIRECTS
 
 SCRIPT = "/assets/km_crm/js/km_helpdesk_kb.js"
 

@@ -2,7 +2,7 @@
 what you are looking for" box of its new-ticket page and its knowledge base's search), answered from
 the knowledge base: the live articles the signed-in user may read, in the shape Helpdesk's page shows.
 Helpdesk's search needs Redis Stack (RediSearch) and its own, separate articles; this one needs
-neither. Its links open Helpdesk's article route, which leads to ours (km_crm.setup.entry_points)."""
+neither. Its links open Helpdesk's article route, which leads to ours (km_crm.integrations.entry_points)."""
 
 import frappe
 

@@ -9,8 +9,6 @@ administrator deleted. Uninstall removes the rows that lead to the knowledge bas
 
 import frappe
 
-from km_crm.setup.install import helpdesk_installed
-
 ROUTE = "/knowledge"
 LABEL = "Knowledge Base"  # translated where Frappe shows navbar and portal menu labels
 #: Helpdesk's customer knowledge base (full page loads and the links of its article search, which
@@ -34,6 +32,10 @@ def remove_entry_points() -> None:
 	remove_navbar_item()
 	remove_portal_menu_item()
 	remove_helpdesk_redirects()
+
+
+def helpdesk_installed() -> bool:
+	return "helpdesk" in frappe.get_installed_apps()
 
 
 def _leads_here(url: str | None) -> bool:

@@ -1,7 +1,8 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from km_crm.setup import entry_points, install
+from km_crm.integrations import entry_points
+from km_crm.setup import install
 
 
 def _navbar() -> list[tuple[str, str]]:
