@@ -45,15 +45,19 @@ def _person(r: R.Relationship, contact_names: dict[str, str]) -> dict:
 		reasons.append(_("account manager"))
 	if r.kinds.get(R.SALES_TEAM):
 		reasons.append(_("in the Sales Team"))
-	labels = {  # how a kind of touch reads in the reason line
-		R.EMAIL_SENT: _("{0} emails sent"),
-		R.EMAIL_RECEIVED: _("{0} emails received"),
-		R.MEETING: _("{0} meetings"),
-		R.TODO: _("{0} tasks"),
-		R.OPPORTUNITY: _("owns {0} opportunities"),
-		R.QUOTATION: _("{0} quotations"),
+	labels = {  # how a kind of touch reads in the reason line: (one, more than one)
+		R.EMAIL_SENT: (_("{0} email sent"), _("{0} emails sent")),
+		R.EMAIL_RECEIVED: (_("{0} email received"), _("{0} emails received")),
+		R.MEETING: (_("{0} meeting"), _("{0} meetings")),
+		R.TODO: (_("{0} task"), _("{0} tasks")),
+		R.OPPORTUNITY: (_("owns {0} opportunity"), _("owns {0} opportunities")),
+		R.QUOTATION: (_("{0} quotation"), _("{0} quotations")),
 	}
-	reasons += [label.format(r.kinds[kind]) for kind, label in labels.items() if r.kinds.get(kind)]
+	reasons += [
+		(one if r.kinds[kind] == 1 else more).format(r.kinds[kind])
+		for kind, (one, more) in labels.items()
+		if r.kinds.get(kind)
+	]
 	evidence = []
 	for ref in r.evidence:
 		doctype, _sep, docname = ref.partition("/")

@@ -10,6 +10,7 @@ from frappe.desk.form import assign_to
 from km_crm import permissions
 from km_crm.experts import evidence, profiles, requests
 from km_crm.experts import expertise as X
+from km_crm.experts.wording import resolved_like_this
 from km_crm.integrations import teams, tickets
 from km_crm.knowledge.sanitize import html_to_text
 from km_crm.search.analysis import analyze, detect_language
@@ -79,14 +80,18 @@ def _row(s: X.Suggestion, open_tickets: int) -> dict:
 	"""A suggestion as the panel shows it: the reasons name what the caller may open, nothing else."""
 	today = evidence.index().today
 	visible_tickets, articles, published = [], [], []
+	hidden = False  # recent tickets like this one that the caller may not open
 	for e in s.similar:
 		if e.kind in (X.RESOLVED, X.ASKED):
 			doctype, name = evidence.parse_ref(e.ref)
-			if (today - e.on).days <= X.RECENT_DAYS and frappe.has_permission(doctype, "read", doc=name):
-				if not any(t["name"] == name for t in visible_tickets):
-					visible_tickets.append(
-						{"doctype": doctype, "name": name, "route": tickets.route(doctype, name)}
-					)
+			if (today - e.on).days > X.RECENT_DAYS:
+				continue
+			if not frappe.has_permission(doctype, "read", doc=name):
+				hidden = True
+			elif not any(t["name"] == name for t in visible_tickets):
+				visible_tickets.append(
+					{"doctype": doctype, "name": name, "route": tickets.route(doctype, name)}
+				)
 		elif e.kind in (X.AUTHORED, X.SOLVED_WITH) and e.ref not in articles:
 			articles.append(e.ref)
 		elif e.kind == X.PUBLISHED and e.ref not in published:
@@ -96,11 +101,7 @@ def _row(s: X.Suggestion, open_tickets: int) -> dict:
 	articles = [{"name": a, "route": routes[a]} for a in articles if a in routes][:3]
 	reasons = []
 	if visible_tickets:
-		reasons.append(
-			_("resolved {0} tickets like this in the last {1} days").format(
-				len(visible_tickets), X.RECENT_DAYS
-			)
-		)
+		reasons.append(resolved_like_this(len(visible_tickets), X.RECENT_DAYS))
 	if articles:
 		reasons.append(_("wrote {0}").format(", ".join(a["name"] for a in articles)))
 	if published:
@@ -109,7 +110,11 @@ def _row(s: X.Suggestion, open_tickets: int) -> dict:
 	if declared:
 		reasons.append(_("declares {0}").format(", ".join(declared[:3])))
 	if not reasons:
-		reasons.append(_("works on tickets of this kind"))
+		reasons.append(
+			_("resolved tickets like this (evidence hidden: you cannot open these tickets)")
+			if hidden
+			else _("works on tickets of this kind")
+		)
 	return {
 		"user": s.user,
 		"full_name": frappe.utils.get_fullname(s.user),

@@ -9,6 +9,7 @@ from frappe.desk.form import assign_to
 from km_crm import constants as C
 from km_crm.experts import evidence, profiles, requests
 from km_crm.experts import expertise as X
+from km_crm.experts.wording import resolved_like_this
 from km_crm.integrations import teams, tickets
 from km_crm.integrations.ticket_text import suggestion_query
 from km_crm.knowledge.sanitize import html_to_text
@@ -89,9 +90,7 @@ def _best_expert(ticket_doctype: str, doc, text: str) -> X.Suggestion | None:
 def _reason(s: X.Suggestion) -> str:
 	figures = s.reasons(evidence.index().today)
 	if figures["tickets"]:
-		return _("resolved {0} tickets like this in the last {1} days").format(
-			figures["tickets"], figures["days"]
-		)
+		return resolved_like_this(figures["tickets"], figures["days"])
 	if figures["articles"]:
 		return _("wrote {0}").format(", ".join(figures["articles"]))
 	return _("works on tickets of this kind")

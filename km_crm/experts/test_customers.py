@@ -75,7 +75,7 @@ class TestWhoKnowsThem(FrappeTestCase):
 		seller = people[0]
 		self.assertEqual(seller["knows"], [f"Jane {self.term.title()}"])
 		self.assertTrue(seller["conversation"])
-		self.assertEqual(seller["reason"], "2 emails sent, 1 emails received, 1 meetings")
+		self.assertEqual(seller["reason"], "2 emails sent, 1 email received, 1 meeting")
 		self.assertEqual(seller["last"], str(add_days(today(), -5)))
 		shown = {x["name"] for x in seller["evidence"]}
 		self.assertIn(event.name, shown)
@@ -110,7 +110,7 @@ class TestWhoKnowsThem(FrappeTestCase):
 			people = {p["user"]: p for p in api.who_knows(doctype, name)}
 			self.assertEqual(set(people), {self.seller, self.clerk}, doctype)
 			self.assertEqual(people[self.seller]["reason"], "account manager", doctype)
-			self.assertEqual(people[self.clerk]["reason"], "owns 1 opportunities", doctype)
+			self.assertEqual(people[self.clerk]["reason"], "owns 1 opportunity", doctype)
 
 	def test_someone_who_may_not_read_the_customer_is_refused(self):
 		outsider = make_user(f"outsider-{word()}", "KM Candidate")

@@ -43,6 +43,15 @@ class TestExperts(FrappeTestCase):
 		self.assertEqual(found[0]["reason"], "resolved 3 tickets like this in the last 90 days")
 		self.assertEqual({t["name"] for t in found[0]["tickets"]}, set(solved))
 
+	def test_one_ticket_reads_in_the_singular(self):
+		solved = self.resolved_by(self.expert, f"{self.thing} {self.term} error 1")
+		ticket = make_issue(f"{self.thing} {self.term} error again").name
+		with as_user(self.agent):
+			found = api.for_ticket("Issue", ticket, limit=5)
+		row = next(r for r in found if r["user"] == self.expert)
+		self.assertEqual(row["reason"], "resolved 1 ticket like this in the last 90 days")
+		self.assertEqual([t["name"] for t in row["tickets"]], [solved])
+
 	def test_tickets_the_agent_may_not_open_are_not_shown_as_evidence(self):
 		self.resolved_by(self.expert, f"{self.thing} {self.term} error 1")
 		other, _c = make_customer(f"KM Experts other {self.term}", f"other-{self.term}@example.com")
@@ -54,7 +63,10 @@ class TestExperts(FrappeTestCase):
 			found = api.for_ticket("Issue", ticket, limit=5)
 		row = next(r for r in found if r["user"] == self.expert)
 		self.assertEqual(row["tickets"], [])
-		self.assertNotIn("resolved", row["reason"])
+		# the asker learns why the evidence is missing, and nothing of the tickets themselves
+		self.assertEqual(
+			row["reason"], "resolved tickets like this (evidence hidden: you cannot open these tickets)"
+		)
 
 	def test_asking_the_expert_assigns_the_ticket_with_the_note(self):
 		self.resolved_by(self.expert, f"{self.thing} {self.term} error 1")
