@@ -91,6 +91,28 @@ class TestEntryPoints(FrappeTestCase):
 			frappe.cache.delete_value("website_redirects")
 			resolve_redirect(path)  # the rest of Helpdesk, its own articles included, stays Helpdesk's
 
+	def test_helpdesks_app_gets_its_link_script_only_while_the_redirect_is_there(self):
+		if not install.helpdesk_installed():
+			self.skipTest("Helpdesk is not installed")
+		from types import SimpleNamespace
+
+		from werkzeug.wrappers import Response
+
+		from km_crm.integrations.helpdesk import knowledge_link
+
+		def served(path: str) -> str:
+			response = Response("<html><body><div id=app></div></body></html>", mimetype="text/html")
+			knowledge_link.after_request(response, SimpleNamespace(method="GET", path=path))
+			return response.get_data(as_text=True)
+
+		entry_points.add_entry_points()
+		frappe.clear_document_cache("Website Settings", "Website Settings")
+		self.assertIn(knowledge_link.SCRIPT, served("/helpdesk/my-tickets"))
+		self.assertNotIn(knowledge_link.SCRIPT, served("/knowledge"))
+		entry_points.remove_helpdesk_redirects()  # the administrator wants Helpdesk's own back
+		frappe.clear_document_cache("Website Settings", "Website Settings")
+		self.assertNotIn(knowledge_link.SCRIPT, served("/helpdesk/my-tickets"))
+
 	def tearDown(self):
 		frappe.db.rollback()
 		frappe.cache.delete_value("website_redirects")
