@@ -2,6 +2,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from km_crm import constants as C
+from km_crm.integrations import entry_points
 from km_crm.setup import install, uninstall
 from km_crm.setup.custom_fields import field_names
 
@@ -37,9 +38,12 @@ class TestInstall(FrappeTestCase):
 		uninstall.before_uninstall()
 		self.assertEqual(_our_custom_fields(), [])
 		self.assertFalse(frappe.get_meta("Issue").has_field("km_panel"))
+		navbar = [r.url for r in frappe.get_single("Website Settings").top_bar_items]
+		self.assertNotIn(entry_points.ROUTE, navbar)  # the links to the knowledge base go too
 
 		install.after_migrate()
 		self.assertEqual(len(_our_custom_fields()), expected)
+		entry_points.add_entry_points()  # what install adds once (dropping fields committed the removal)
 
 	def test_the_knowledge_section_moves_no_standard_field_to_another_section(self):
 		for doctype in [dt for dt in C.TICKET_DOCTYPES if frappe.db.exists("DocType", dt)]:
