@@ -5,7 +5,7 @@ from unittest.mock import patch
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from km_crm.roi import feeds
+from km_crm import scheduler
 from km_crm.roi.report.content_quality import content_quality
 from km_crm.search.report.knowledge_gaps import knowledge_gaps
 
@@ -18,7 +18,7 @@ class TestEmptyReportsSayWhatFeedsThem(FrappeTestCase):
 
 	def scheduler(self, running: bool) -> None:
 		"""As on a site whose scheduler runs, or not (the test site's own setting stays as it is)."""
-		stopped = patch.object(feeds, "is_scheduler_inactive", return_value=not running)
+		stopped = patch.object(scheduler, "is_scheduler_inactive", return_value=not running)
 		stopped.start()
 		self.addCleanup(stopped.stop)
 

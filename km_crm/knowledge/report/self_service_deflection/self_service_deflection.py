@@ -10,8 +10,8 @@ from frappe import _
 from frappe.utils import add_days, add_to_date, flt, getdate, now_datetime, today
 
 from km_crm import constants as C
+from km_crm import scheduler
 from km_crm.knowledge import deflection, deflection_rules
-from km_crm.roi import feeds
 
 
 def execute(filters=None):
@@ -51,8 +51,8 @@ def message() -> str:
 		lines.append(
 			_("{0} sessions are past their window and wait for the scheduler to settle them.").format(late)
 		)
-		lines.append(feeds.scheduler_off())
-	return "".join(f"<p>{line}</p>" for line in lines if line)
+		lines.append(scheduler.off_note())
+	return scheduler.paragraphs(*lines)
 
 
 def chart(rows: list[dict], top: int = 10) -> dict | None:

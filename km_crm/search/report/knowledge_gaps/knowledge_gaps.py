@@ -8,16 +8,36 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import add_days, getdate, today
 
-from km_crm.roi import feeds
+from km_crm import scheduler
 
+SEARCH_LOG = "KM Search Log"
 PEOPLE_CHANNELS = ("Desk", "Portal", "Ticket")
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	rows = data(filters)
-	message = None if rows else feeds.search_gaps(searches_logged(filters))
+	message = None if rows else empty_message(searches_logged(filters))
 	return columns(), rows, message
+
+
+def empty_message(searches: int) -> str:
+	"""What feeds the report, when it shows nothing: `searches` is how many searches the period logged."""
+	if searches:
+		return scheduler.paragraphs(
+			_(
+				"Every search of this period found something that was opened ({0} searches): no gap to show."
+			).format(searches)
+		)
+	waiting = frappe.cache.llen(f"insert_queue_for_{SEARCH_LOG}")  # frappe.deferred_insert's queue
+	return scheduler.paragraphs(
+		_(
+			"No search was logged in this period. This report lists what people searched for in the desk, the portal and on tickets and did not find: no result, or no result opened."
+		),
+		_("Searches reach it through KM Search Log, which the scheduler writes in batches every 15 minutes."),
+		_("{0} searches are waiting to be written.").format(waiting) if waiting else "",
+		scheduler.off_note(),
+	)
 
 
 def columns():
