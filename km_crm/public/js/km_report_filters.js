@@ -1,12 +1,16 @@
 // Filters the knowledge reports share: period, team, category and language.
 frappe.provide("km_crm.report_filters");
 
-km_crm.report_filters.period = (months_back) => [
+// `whole_months`: the period starts on the first of a month, so a report by month shows no month
+// cut short (its savings without the costs posted on the 1st)
+km_crm.report_filters.period = (months_back, { whole_months = false } = {}) => [
 	{
 		fieldname: "from_date",
 		label: __("From Date"),
 		fieldtype: "Date",
-		default: frappe.datetime.add_months(frappe.datetime.get_today(), -months_back),
+		default: ((since) => (whole_months ? `${since.slice(0, 8)}01` : since))(
+			frappe.datetime.add_months(frappe.datetime.get_today(), -months_back)
+		),
 	},
 	{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date", default: frappe.datetime.get_today() },
 ];

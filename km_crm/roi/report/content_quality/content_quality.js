@@ -1,6 +1,6 @@
 frappe.query_reports["Content Quality"] = {
 	filters: [
-		...km_crm.report_filters.period(6),
+		...km_crm.report_filters.period(6, { whole_months: true }),
 		{
 			fieldname: "group_by",
 			label: __("Trend of"),

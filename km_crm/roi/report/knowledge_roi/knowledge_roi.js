@@ -1,6 +1,6 @@
 frappe.query_reports["Knowledge ROI"] = {
 	filters: [
-		...km_crm.report_filters.period(3),
+		...km_crm.report_filters.period(3, { whole_months: true }),
 		{
 			fieldname: "view",
 			label: __("Show"),
