@@ -45,8 +45,8 @@ from km_crm.search.documents import article_to_passages  # noqa: E402
 from km_crm.search.service import search_articles  # noqa: E402
 
 SUGGESTIONS = 5
-SWEEP_COVERAGE = (0.0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
-SWEEP_RELATIVE = (0.0, 0.2, 0.3, 0.4, 0.5)
+SWEEP_COVERAGE = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
+SWEEP_RELATIVE = (0.0, 0.3, 0.4, 0.5, 0.6)
 
 
 def _search(backend, text: str) -> list[str]:

@@ -42,7 +42,9 @@ def suggest(
 	check_search_rate()
 	limit = max(1, min(int(limit or 5), 20))
 	doc = tickets.get_ticket(ticket_doctype, ticket) if ticket else None
-	if (query or "").strip():
+	asked = bool((query or "").strip())  # the agent's own search shows every match
+	typed = ""
+	if asked:
 		text = query
 	else:
 		description = description if description is not None else (doc.get("description") if doc else "")
@@ -52,15 +54,17 @@ def suggest(
 			tickets.latest_customer_message(doc) if doc else "",
 		)
 		# what the agent is writing leads: suggestions follow the end of the reply as it grows
-		text = f"{strip_noise(reply)[-REPLY_CHARS:]} {text}".strip()
-	asked = bool(
-		(query or "").strip()
-	)  # the agent's own search shows every match; suggestions only good ones
-	rows = (
-		search_rows(text, limit=limit, suggestions=not asked)
-		if frappe.get_cached_doc("KM Settings").suggest_in_tickets or query
-		else []
-	)
+		typed = strip_noise(reply)[-REPLY_CHARS:].strip()
+		text = f"{typed} {text}".strip()
+	rows = []
+	if frappe.get_cached_doc("KM Settings").suggest_in_tickets or asked:
+		# suggestions are only good matches (search/confidence.py); those of the reply alone come
+		# first, so a sentence the agent types is not outweighed by the rest of the ticket
+		rows = search_rows(text, limit=limit, suggestions=not asked)
+		if typed:
+			led = search_rows(typed, limit=limit, suggestions=True)
+			shown = {r["article"] for r in led}
+			rows = (led + [r for r in rows if r["article"] not in shown])[:limit]
 	search_id = log_search(query, "Ticket", None, rows) if (query or "").strip() else None
 	contact = _contact_audiences(doc)
 	for row in rows:

@@ -67,7 +67,13 @@ class TestTicketKnowledge(FrappeTestCase):
 	def test_suggestions_follow_what_the_agent_types(self):
 		other = word()
 		article = published(
-			self.f, audience="Customer", title=f"Scanner {other} jams", resolution="<p>Open the lid.</p>"
+			self.f,
+			audience="Customer",
+			title=f"Scanner {other} jams",
+			issue=f"<p>The {other} scanner jams halfway through a document.</p>",
+			environment="<p>Scanners in the mail room.</p>",
+			cause="<p>A worn feed roller.</p>",
+			resolution="<p>Open the lid.</p>",
 		)
 		self.assertNotIn(article, [r["article"] for r in self.suggest()["results"]])
 		typed = self.suggest(reply=f"Could the {other} scanner jam be related?")
