@@ -11,7 +11,7 @@ from km_crm import constants as C
 from km_crm import permissions
 from km_crm.rate_limits import check_search_rate
 from km_crm.search import priors, service, site
-from km_crm.search.analysis import STOP_WORDS, analyze_query, normalize, query_key
+from km_crm.search.analysis import EN_QUERY_STOP_WORDS, STOP_WORDS, analyze_query, normalize, query_key
 from km_crm.search.backend import SearchBackendError
 from km_crm.search.highlight import highlight
 from km_crm.search.ranking import ArticleResult
@@ -110,7 +110,11 @@ def _title_matches(query: str, audiences: tuple[str, ...], lang: str | None, lim
 	stemmed, or Chinese character pairs), newest first, restricted to `audiences` in the database
 	query itself (the rule the engine applies)."""
 	analysed = {t.term for t in analyze_query(query) if not t.synonym}
-	typed = {w for w in re.findall(r"\w{2,}", normalize(query)) if w not in STOP_WORDS}
+	typed = {
+		w
+		for w in re.findall(r"\w{2,}", normalize(query))
+		if w not in STOP_WORDS and w not in EN_QUERY_STOP_WORDS
+	}
 	terms = sorted(analysed | typed, key=lambda t: (-len(t), t))
 	if not terms or not audiences:
 		return []
