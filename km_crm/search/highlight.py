@@ -224,16 +224,30 @@ def _window(text: str, spans: list[tuple[int, int]], max_chars: int) -> tuple[in
 		start = max(0, best_start - max_chars // 6)
 		while start < best_start and not _clean_cut(text, start):
 			start += 1
-	limit = min(len(text), start + max_chars)
-	if limit == len(text):
-		return start, limit
+		while start < best_start and text[start].isspace():
+			start += 1
+	if start + max_chars >= len(text):  # the end is in reach: spend the room before the marks
+		earliest = len(text) - max_chars
+		earlier = [s for s in starts if earliest <= s < start]
+		if earlier:
+			start = earlier[0]
+		else:
+			while earliest < start and not (_clean_cut(text, earliest) and not text[earliest].isspace()):
+				earliest += 1
+			start = earliest
+		return start, len(text)
+	limit = start + max_chars
 	fitting = [e for s, e in sentences if s >= start and start + max_chars // 2 <= e <= limit]
 	if fitting:
 		return start, fitting[-1]
 	end = limit
 	while end > start + max_chars // 2 and not _clean_cut(text, end):
 		end -= 1
-	return start, end if end > start + max_chars // 2 else limit
+	if end <= start + max_chars // 2:
+		return start, limit  # one very long word (a link, a code): cut it
+	while end > start and text[end - 1].isspace():
+		end -= 1
+	return start, end
 
 
 SENTENCE_LEAD = 3  # an excerpt may begin up to max_chars / SENTENCE_LEAD before its first mark

@@ -128,6 +128,7 @@ def test_a_snippet_starts_and_ends_on_whole_words(query):
 	snippet = highlight(text, highlight_terms(analyze_query(query)), max_chars=120)
 	body = plain(snippet)
 	assert snippet.startswith("…") and snippet.endswith("…")
+	assert not snippet.startswith("… ") and not snippet.endswith(" …")
 	start, end = text.index(body), text.index(body) + len(body)
 	assert not (WORD.match(text[start - 1]) and WORD.match(text[start]))  # not "…ancel"
 	assert end == len(text) or not (WORD.match(text[end - 1]) and WORD.match(text[end]))
