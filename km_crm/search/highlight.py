@@ -215,7 +215,7 @@ def _window(text: str, spans: list[tuple[int, int]], max_chars: int) -> tuple[in
 			n = bisect.bisect_right(ends, s + max_chars, lo=i) - i
 			if n > best_count:
 				best_start, best_count = s, n
-	sentences = [(s, e) for s, e in sentence_spans(text) if _clean_cut(text, s) and _clean_cut(text, e)]
+	sentences = _sentences(text)
 	starts = [s for s, _ in sentences]
 	i = bisect.bisect_right(starts, best_start) - 1
 	if i >= 0 and best_start - starts[i] <= max_chars // SENTENCE_LEAD:
@@ -248,6 +248,13 @@ def _window(text: str, spans: list[tuple[int, int]], max_chars: int) -> tuple[in
 	while end > start and text[end - 1].isspace():
 		end -= 1
 	return start, end
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _sentences(text: str) -> list[tuple[int, int]]:
+	"""Sentences of a text that begin and end on a clean cut (kept with the text: ranking shows
+	the same passages query after query)."""
+	return [(s, e) for s, e in sentence_spans(text) if _clean_cut(text, s) and _clean_cut(text, e)]
 
 
 SENTENCE_LEAD = 3  # an excerpt may begin up to max_chars / SENTENCE_LEAD before its first mark
