@@ -226,16 +226,9 @@ def _window(text: str, spans: list[tuple[int, int]], max_chars: int) -> tuple[in
 			start += 1
 		while start < best_start and text[start].isspace():
 			start += 1
-	if start + max_chars >= len(text):  # the end is in reach: spend the room before the marks
-		earliest = len(text) - max_chars
-		earlier = [s for s in starts if earliest <= s < start]
-		if earlier:
-			start = earlier[0]
-		else:
-			while earliest < start and not (_clean_cut(text, earliest) and not text[earliest].isspace()):
-				earliest += 1
-			start = earliest
-		return start, len(text)
+	if start + max_chars >= len(text):  # the end is in reach: the room left goes to earlier sentences
+		earlier = [s for s in starts if len(text) - max_chars <= s < start]
+		return (earlier[0] if earlier else start), len(text)
 	limit = start + max_chars
 	fitting = [e for s, e in sentences if s >= start and start + max_chars // 2 <= e <= limit]
 	if fitting:
