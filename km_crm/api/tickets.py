@@ -103,7 +103,7 @@ def panel_labels() -> dict[str, str]:
 		"similar": _("Similar resolved tickets"),
 		"resolution": _("Resolution"),
 		"solved": _("Solved it"),
-		"referenced": _("Referenced"),
+		"referenced": _("Referenced", context="Link action"),
 		"insert": _("Insert into reply"),
 		"create_article": _("Create Article"),
 		"linked_done": _("Linked to this ticket."),

@@ -208,7 +208,7 @@ km_crm.TicketPanel = class TicketPanel {
 			<div class="km-panel-snippet">${r.snippet_html}</div>
 			<div class="km-panel-actions">
 				${link_action("Solved", "solved", __("Solved it"))}
-				${link_action("Referenced", "referenced", __("Referenced"))}
+				${link_action("Referenced", "referenced", __("Referenced", null, "Link action"))}
 				<button class="btn btn-xs btn-default" data-km-action="insert" data-index="${i}"
 					${saved ? (refused ? "disabled" : "") : disabled} title="${__("Insert the answer into your reply")}">${__("Insert into reply")}</button>
 			</div>
