@@ -217,6 +217,17 @@ def test_a_vague_question_keeps_the_sentences_it_leans_on():
 	assert "Stolen bike" in suggestion_query("Stolen bike claim denied", "Hello,\nWhat can I do now?")
 
 
+def test_a_generic_ask_keeps_the_subject_and_the_details():
+	# "请问怎么处理？" names nothing: the subject and the sentence saying what went wrong are searched
+	description = "我们把销售发票的税务模板换成了13%，但是发票上的税额还是按原来的税率计算的。请问怎么处理？"
+	query = suggestion_query("发票税额不对", description)
+	assert "发票税额不对" in query and "税务模板" in query
+	query = suggestion_query(
+		"Invoice tax wrong", "The invoice still uses the old tax rate. How do I fix this problem?"
+	)
+	assert "old tax rate" in query
+
+
 def test_suggestion_query_for_chinese_and_mixed_text():
 	assert suggestion_query("咨询", CHINESE_REPLY) == "请问重疾险的等待期是多久？"
 	mixed = suggestion_query("", "您好，\n我的iPhone上怎么登录App？\nThanks")

@@ -31,7 +31,8 @@ How :func:`suggestion_query` chooses (English, Chinese or both):
 7. Sentences come from the subject (without "Re:"/"Fwd:"/"回复："), the latest customer message,
    then the description; a space between Chinese characters ends a sentence too.
 8. When the customer asks a question that stands on its own (a question naming at least
-   MIN_QUESTION_WORDS words: "Does Medicare cover a CT scan?", not "What can I do?"), the query
+   MIN_QUESTION_WORDS words besides generic asks such as "fix this problem" or "怎么处理":
+   "Does Medicare cover a CT scan?", not "What can I do?" or "请问怎么处理？"), the query
    is those questions (and the subject if it is one); otherwise every sentence.
 9. A sentence contained in another is left out; sentences are added while the query stays within
    what search reads (MAX_QUERY_TERMS terms, MAX_QUERY_CHARS characters).
@@ -61,6 +62,10 @@ from km_crm.search.analysis import MAX_QUERY_CHARS, MAX_QUERY_TERMS, analyze_que
 MAX_INPUT_CHARS = 20_000
 QUERY_SOURCE_CHARS = 4 * MAX_QUERY_CHARS  # cleaned text of a message read for the query
 MIN_QUESTION_WORDS = 2
+# Words that ask for help without naming what about: "How do I fix this problem?", "请问怎么处理？"
+_GENERIC_ASK_RE = re.compile(
+	r"(?i:\b(?:fix|solve|resolve|handle|problem|issue)s?\b)|处理|解决|办|操作|问题|情况"
+)
 
 _HTML_TAGS = "|".join(sorted(ALLOWED_TAGS | BLOCK_TAGS | DROP_CONTENT_TAGS | {"html", "body", "font"}))
 _HTML_RE = re.compile(rf"</?(?:{_HTML_TAGS})(?=[\s/>])[^<>]*>", re.IGNORECASE)
@@ -127,8 +132,9 @@ def _sentences(text: str | None) -> list[str]:
 
 
 def _stands_alone(sentence: str) -> bool:
-	"""A question that names what it is about ("Does Medicare cover a CT scan?", not "What can I do?")."""
-	return is_question(sentence) and content_words(sentence) >= MIN_QUESTION_WORDS
+	"""A question that names what it is about ("Does Medicare cover a CT scan?", not "What can I do?",
+	"How do I fix this problem?" or "请问怎么处理？")."""
+	return is_question(sentence) and content_words(_GENERIC_ASK_RE.sub(" ", sentence)) >= MIN_QUESTION_WORDS
 
 
 def _focus(subject: list[str], message: list[str]) -> list[str]:
