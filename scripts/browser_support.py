@@ -91,3 +91,11 @@ def login(page, base: str, user: str, password: str) -> None:
 	"""Signs the page's browser context in as user (the session cookie is shared by its pages)."""
 	response = page.request.post(f"{base}/api/method/login", form={"usr": user, "pwd": password})
 	expect(response.ok, f"{user} could not sign in: {response.status}")
+
+
+def signed_in_page(browser, base: str, who: dict, locale: str = "en-US"):
+	"""A new 1440x900 page in its own context, signed in as who ({"user", "password"})."""
+	context = browser.new_context(locale=locale, viewport={"width": 1440, "height": 900})
+	page = context.new_page()
+	login(page, base, who["user"], who["password"])
+	return page

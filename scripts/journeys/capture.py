@@ -10,7 +10,7 @@ the draft, with the table of removed personal data; the draft starts with the pr
 
 import re
 
-from browser_support import bench_json, expect, login
+from browser_support import bench_json, expect, signed_in_page
 
 SEED = "km_crm.tests.journey_seed_capture.seed"
 NOISE = ("Hello", "this is", "[name]", "Call ", "Best regards", "Hi ")
@@ -21,13 +21,6 @@ def run(check, browser, base: str, bench_dir: str, site: str) -> None:
 	desk_steps(check, browser, base, seed)
 	if "HD Ticket" in seed["tickets"]:
 		helpdesk_steps(check, browser, base, seed)
-
-
-def _page(browser, base: str, who: dict):
-	context = browser.new_context(locale="en-US", viewport={"width": 1440, "height": 900})
-	page = context.new_page()
-	login(page, base, who["user"], who["password"])
-	return page
 
 
 def _draft_reads_like_an_article(page, base: str, article: str) -> None:
@@ -42,7 +35,7 @@ def _draft_reads_like_an_article(page, base: str, article: str) -> None:
 
 
 def desk_steps(check, browser, base: str, seed: dict) -> None:
-	page = _page(browser, base, seed["agent"])
+	page = signed_in_page(browser, base, seed["agent"])
 	issue = seed["tickets"]["Issue"]
 	state = {}
 
@@ -95,7 +88,7 @@ def desk_steps(check, browser, base: str, seed: dict) -> None:
 
 
 def helpdesk_steps(check, browser, base: str, seed: dict) -> None:
-	page = _page(browser, base, seed["agent"])
+	page = signed_in_page(browser, base, seed["agent"])
 	ticket = seed["tickets"]["HD Ticket"]
 	panel = page.locator("#km-crm-knowledge-panel")
 	box = panel.locator("[data-km-capture]")

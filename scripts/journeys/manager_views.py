@@ -11,7 +11,7 @@ saved resolution hours and defines them; Self-Service Deflection names articles 
 
 import re
 
-from browser_support import bench_json, expect, login
+from browser_support import bench_json, expect, signed_in_page
 
 SEED = "km_crm.tests.journey_seed_manager.seed"
 ADMIN = {"user": "Administrator", "password": "admin"}
@@ -47,13 +47,6 @@ def run(check, browser, base: str, bench_dir: str, site: str) -> None:
 	agent_steps(check, browser, base, seed)
 
 
-def _page(browser, base: str, who: dict):
-	context = browser.new_context(locale="en-US", viewport={"width": 1440, "height": 900})
-	page = context.new_page()
-	login(page, base, who["user"], who["password"])
-	return page
-
-
 def _workspace(page, base: str) -> dict:
 	page.goto(f"{base}/app/knowledge")
 	page.locator(".number-widget-box").first.wait_for(timeout=30_000)
@@ -69,7 +62,7 @@ def _workspace(page, base: str) -> dict:
 
 
 def admin_steps(check, browser, base: str) -> None:
-	page = _page(browser, base, ADMIN)
+	page = signed_in_page(browser, base, ADMIN)
 
 	def every_card_in_full_rows_and_periods_named():
 		layout = _workspace(page, base)
@@ -136,7 +129,7 @@ def admin_steps(check, browser, base: str) -> None:
 
 
 def agent_steps(check, browser, base: str, seed: dict) -> None:
-	page = _page(browser, base, {"user": seed["agent_zh"], "password": seed["password"]})
+	page = signed_in_page(browser, base, {"user": seed["agent_zh"], "password": seed["password"]})
 
 	def workspace_without_holes():
 		layout = _workspace(page, base)

@@ -10,7 +10,7 @@ audit chain verifies and names people, not e-mail addresses; Versions > Compare,
 the resolution alone.
 """
 
-from browser_support import bench_json, expect, login
+from browser_support import bench_json, expect, signed_in_page
 
 SEED = "km_crm.tests.journey_seed_review.seed"
 OUTSIDER = "km.sales@example.com"
@@ -23,15 +23,8 @@ def run(check, browser, base: str, bench_dir: str, site: str) -> None:
 	author_steps(check, browser, base, seed)
 
 
-def _page(browser, base: str, who: dict):
-	context = browser.new_context(locale="en-US", viewport={"width": 1440, "height": 900})
-	page = context.new_page()
-	login(page, base, who["user"], who["password"])
-	return page
-
-
 def member_steps(check, browser, base: str, seed: dict) -> None:
-	page = _page(browser, base, seed["member"])
+	page = signed_in_page(browser, base, seed["member"])
 
 	def todo_leads_with_the_title():
 		page.goto(f"{base}/app/todo?status=Open&reference_name={seed['review']}")
@@ -63,7 +56,7 @@ def member_steps(check, browser, base: str, seed: dict) -> None:
 
 
 def outsider_steps(check, browser, base: str, seed: dict) -> None:
-	page = _page(browser, base, {"user": OUTSIDER, "password": seed["member"]["password"]})
+	page = signed_in_page(browser, base, {"user": OUTSIDER, "password": seed["member"]["password"]})
 
 	def refused():
 		response = page.request.get(
@@ -80,7 +73,7 @@ def outsider_steps(check, browser, base: str, seed: dict) -> None:
 
 
 def author_steps(check, browser, base: str, seed: dict) -> None:
-	page = _page(browser, base, seed["author"])
+	page = signed_in_page(browser, base, seed["author"])
 
 	def locked_with_a_banner():
 		page.goto(f"{base}/app/km-article/{seed['article']}")
