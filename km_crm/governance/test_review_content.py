@@ -131,6 +131,8 @@ class TestArticleInReview(FrappeTestCase):
 		review = frappe.db.get_value("KM Review", {"article": article}, "name")
 		self.assertEqual(doc.published_review, review)
 		self.assertFalse(doc.published_by)
+		version = frappe.db.get_value("KM Article Version", doc.published_version, ["review", "published_by"])
+		self.assertEqual(version, (review, None))
 		decision = doc.published_decision()
 		self.assertEqual(
 			(decision.committee, decision.approvals, decision.eligible_voters),

@@ -74,7 +74,8 @@ def _freeze(article, snapshot: dict, digest: str, review: str | None) -> str:
 			"language": article.language,
 			"audience": article.audience,
 			"published_on": now_datetime(),
-			"published_by": frappe.session.user,
+			# a committee's decision (review) publishes, not whoever cast the deciding vote
+			"published_by": None if review else frappe.session.user,
 			"author": article.article_owner,
 			"review": review,
 			"content_hash": digest,

@@ -1,5 +1,6 @@
 """An article a committee approved named whoever cast the deciding vote as its publisher: it now
-names the committee's decision (KM Article.published_review), read from its last Published event."""
+names the committee's decision (KM Article.published_review), read from its last Published event.
+Versions a committee published name their review, not the last voter."""
 
 import frappe
 
@@ -24,3 +25,10 @@ def execute():
 				{"published_review": last[0].review, "published_by": None},
 				update_modified=False,
 			)
+	frappe.db.set_value(
+		"KM Article Version",
+		{"review": ("is", "set"), "published_by": ("is", "set")},
+		"published_by",
+		None,
+		update_modified=False,
+	)
