@@ -43,7 +43,7 @@ scheduler_events = {
 	# the nightly repairs and rebuilds run on the long queue, out of the short jobs' way
 	"daily_long": [
 		"km_crm.search.indexer.reconcile",
-		"km_crm.integrations.ticket_index.reconcile",
+		"km_crm.tickets.ticket_index.reconcile",
 		"km_crm.experts.profiles.nightly",
 	],
 }

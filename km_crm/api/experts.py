@@ -11,9 +11,9 @@ from km_crm import permissions
 from km_crm.experts import evidence, profiles, requests
 from km_crm.experts import expertise as X
 from km_crm.experts.wording import resolved_like_this
-from km_crm.integrations import teams, tickets
 from km_crm.knowledge.sanitize import html_to_text
 from km_crm.search.analysis import analyze, detect_language
+from km_crm.tickets import teams, ticket_types
 
 MAX_EXPERTS = 5
 
@@ -23,9 +23,9 @@ def for_ticket(ticket_doctype: str, ticket: str, limit: int = 3) -> list[dict]:
 	"""People best placed to solve this ticket, with why: `limit` people not on it yet, and those of
 	the best who are already assigned (marked, so the agent sees the expert is on it)."""
 	permissions.require_desk_user()
-	doc = tickets.get_ticket(ticket_doctype, ticket)
+	doc = ticket_types.get_ticket(ticket_doctype, ticket)
 	text = f"{doc.subject or ''} {html_to_text(doc.get('description') or '')}"
-	skills = evidence.ticket_skills(ticket_doctype, doc.get(tickets.TYPES[ticket_doctype].type_field))
+	skills = evidence.ticket_skills(ticket_doctype, doc.get(ticket_types.TYPES[ticket_doctype].type_field))
 	assigned = teams.handlers(ticket_doctype, [ticket]).get(ticket, set())
 	limit = max(1, min(int(limit or 3), MAX_EXPERTS))
 	rows = _suggest(text, skills, limit + len(assigned), exclude={frappe.session.user}, ticket=doc)
@@ -49,7 +49,7 @@ def ask(ticket_doctype: str, ticket: str, user: str, note: str | None = None) ->
 	"""Assign the ticket to the expert as well (Frappe's assignment, which Helpdesk shows too),
 	with the agent's note; when they resolve it, it counts as evidence of an expert's help."""
 	permissions.require_desk_user()
-	doc = tickets.get_ticket(ticket_doctype, ticket, "write")
+	doc = ticket_types.get_ticket(ticket_doctype, ticket, "write")
 	if user not in teams.agents():
 		frappe.throw(_("{0} does not handle tickets.").format(user), frappe.ValidationError)
 	description = (note or "").strip() or _("Your help is asked on {0}: {1}").format(doc.name, doc.subject)
@@ -90,7 +90,7 @@ def _row(s: X.Suggestion, open_tickets: int) -> dict:
 				hidden = True
 			elif not any(t["name"] == name for t in visible_tickets):
 				visible_tickets.append(
-					{"doctype": doctype, "name": name, "route": tickets.route(doctype, name)}
+					{"doctype": doctype, "name": name, "route": ticket_types.route(doctype, name)}
 				)
 		elif e.kind in (X.AUTHORED, X.SOLVED_WITH) and e.ref not in articles:
 			articles.append(e.ref)
@@ -176,7 +176,7 @@ def _visible_evidence(pieces) -> list[dict]:
 		if e.kind in (X.RESOLVED, X.ASKED):
 			doctype, name = evidence.parse_ref(e.ref)
 			if frappe.has_permission(doctype, "read", doc=name):
-				shown.append({"name": name, "route": tickets.route(doctype, name), "on": str(e.on)})
+				shown.append({"name": name, "route": ticket_types.route(doctype, name), "on": str(e.on)})
 		elif e.kind in (X.AUTHORED, X.PUBLISHED, X.SOLVED_WITH, X.VOTE):
 			articles.append(e)
 	routes = permissions.live_routes([e.ref for e in articles])

@@ -2,7 +2,7 @@
 
 import frappe
 
-from km_crm.integrations import teams
+from km_crm.tickets import teams
 
 
 @frappe.whitelist()

@@ -11,14 +11,14 @@ from km_crm import constants as C
 from km_crm import permissions
 from km_crm.access import rules
 from km_crm.api.search import log_search, search_rows
-from km_crm.integrations import capture, duplicates, ticket_access, tickets
-from km_crm.integrations.ticket_text import strip_noise, suggestion_query
 from km_crm.knowledge import article_links
 from km_crm.knowledge.sanitize import html_to_text, sanitize_html
 from km_crm.rate_limits import check_search_rate
 from km_crm.search import service, site
 from km_crm.search.backend import SearchBackendError
 from km_crm.search.highlight import highlight
+from km_crm.tickets import capture, duplicates, ticket_access, ticket_types
+from km_crm.tickets.ticket_text import strip_noise, suggestion_query
 
 SIMILAR_TICKETS = 5
 REPLY_CHARS = 240  # the end of the agent's reply being typed leads the suggestion query
@@ -41,7 +41,7 @@ def suggest(
 	permissions.require_desk_user()
 	check_search_rate()
 	limit = max(1, min(int(limit or 5), 20))
-	doc = tickets.get_ticket(ticket_doctype, ticket) if ticket else None
+	doc = ticket_types.get_ticket(ticket_doctype, ticket) if ticket else None
 	asked = bool((query or "").strip())  # the agent's own search shows every match
 	typed = ""
 	if asked:
@@ -51,7 +51,7 @@ def suggest(
 		text = suggestion_query(
 			subject if subject is not None else (doc.subject if doc else ""),
 			description,
-			tickets.latest_customer_message(doc) if doc else "",
+			ticket_types.latest_customer_message(doc) if doc else "",
 		)
 		# what the agent is writing leads: suggestions follow the end of the reply as it grows
 		typed = strip_noise(reply)[-REPLY_CHARS:].strip()
@@ -79,11 +79,13 @@ def suggest(
 		"links": links,
 		"similar": similar_tickets(
 			text,
-			exclude=tickets.ticket_ref(ticket_doctype, ticket) if ticket else None,
+			exclude=ticket_types.ticket_ref(ticket_doctype, ticket) if ticket else None,
 			suggestions=not asked,
 		),
 		"search_id": search_id,
-		"can_capture": bool(doc and tickets.is_resolved(doc) and C.SUBMIT_ROLES & set(frappe.get_roles())),
+		"can_capture": bool(
+			doc and ticket_types.is_resolved(doc) and C.SUBMIT_ROLES & set(frappe.get_roles())
+		),
 		"contact_audiences": list(contact),
 		"labels": panel_labels() if frappe.utils.cint(with_labels) else None,
 	}
@@ -148,7 +150,7 @@ def similar_tickets(
 	for hit in hits:
 		if hit.article_id == exclude:
 			continue
-		doctype, name = tickets.parse_ticket_ref(hit.article_id)
+		doctype, name = ticket_types.parse_ticket_ref(hit.article_id)
 		# defence in depth: the engine already filtered by scope; Frappe has the last word
 		if not frappe.has_permission(doctype, "read", doc=name):
 			continue
@@ -164,8 +166,8 @@ def similar_tickets(
 				"snippet_html": None if matched_resolution else hit.snippet_html,
 				"resolution_html": hit.snippet_html
 				if matched_resolution
-				else _excerpt(tickets.solving_reply(frappe.get_doc(doctype, name))),
-				"route": tickets.route(doctype, name),
+				else _excerpt(ticket_types.solving_reply(frappe.get_doc(doctype, name))),
+				"route": ticket_types.route(doctype, name),
 			}
 		)
 	return out[:limit]
@@ -175,7 +177,7 @@ def similar_tickets(
 def link(ticket_doctype: str, ticket: str, article: str, link_type: str = C.LINK_SOLVED) -> list[dict]:
 	"""This article solved (or was referenced on) the ticket."""
 	permissions.require_desk_user()
-	doc = tickets.get_ticket(ticket_doctype, ticket, "write")
+	doc = ticket_types.get_ticket(ticket_doctype, ticket, "write")
 	if link_type not in (C.LINK_SOLVED, C.LINK_REFERENCED):
 		frappe.throw(_("Unknown link type {0}.").format(link_type), frappe.ValidationError)
 	_require_readable(article)
@@ -186,7 +188,7 @@ def link(ticket_doctype: str, ticket: str, article: str, link_type: str = C.LINK
 @frappe.whitelist(methods=["POST"])
 def unlink(ticket_doctype: str, ticket: str, link_name: str) -> list[dict]:
 	permissions.require_desk_user()
-	doc = tickets.get_ticket(ticket_doctype, ticket, "write")
+	doc = ticket_types.get_ticket(ticket_doctype, ticket, "write")
 	row = frappe.db.get_value(
 		"KM Article Link", link_name, ["ticket_doctype", "ticket", "link_type"], as_dict=True
 	)
@@ -203,7 +205,7 @@ def reply_text(ticket_doctype: str, ticket: str, article: str) -> dict:
 	"""The customer-visible text of the article's live version, to insert into the reply; refused with
 	the reason when the ticket's contact may not read the article's audience."""
 	permissions.require_desk_user()
-	doc = tickets.get_ticket(ticket_doctype, ticket, "write")
+	doc = ticket_types.get_ticket(ticket_doctype, ticket, "write")
 	_require_readable(article)
 	live = frappe.db.get_value("KM Article", article, ["published_version", "title"], as_dict=True)
 	if not live or not live.published_version:
@@ -230,7 +232,7 @@ def capture_check(ticket_doctype: str, ticket: str) -> dict:
 	that look like this ticket, best first, with why; the article already created from it; the
 	panel's words."""
 	permissions.require_desk_user()
-	doc = tickets.get_ticket(ticket_doctype, ticket)
+	doc = ticket_types.get_ticket(ticket_doctype, ticket)
 	capture.require_capturable(doc)
 	existing = capture.created_from(ticket_doctype, ticket)
 	return {
@@ -245,7 +247,7 @@ def create_article(ticket_doctype: str, ticket: str, confirm_new: bool = False) 
 	"""A draft article from a resolved ticket, personal data removed; linked as "Created From".
 	Refused while a live article looks like the ticket, unless the agent confirms it is new."""
 	permissions.require_desk_user()
-	doc = tickets.get_ticket(ticket_doctype, ticket)
+	doc = ticket_types.get_ticket(ticket_doctype, ticket)
 	capture.require_capturable(doc)
 	if not frappe.utils.cint(confirm_new) and not capture.created_from(ticket_doctype, ticket):
 		close = close_articles(doc)
@@ -264,7 +266,7 @@ def create_article(ticket_doctype: str, ticket: str, confirm_new: bool = False) 
 def close_articles(doc) -> list[dict]:
 	"""Live articles the session user may read that are close to the ticket (duplicates.close_matches
 	over the ticket's suggestion query), with the score, why, and how each is linked to it already."""
-	text = suggestion_query(doc.subject, doc.get("description"), tickets.latest_customer_message(doc))
+	text = suggestion_query(doc.subject, doc.get("description"), ticket_types.latest_customer_message(doc))
 	rows = {r["article"]: r for r in search_rows(text, limit=duplicates.SEARCHED)} if text.strip() else {}
 	close = duplicates.close_matches([(name, r["score"]) for name, r in rows.items()])
 	views = permissions.article_views([c.article for c in close])
@@ -339,7 +341,7 @@ def _links(doc) -> list[dict]:
 def _contact_audiences(doc) -> tuple[str, ...]:
 	if not doc:
 		return ()
-	return permissions.contact_audiences(tickets.contact_email(doc), bool(doc.get("customer")))
+	return permissions.contact_audiences(ticket_types.contact_email(doc), bool(doc.get("customer")))
 
 
 def _insert_refusal(audience: str | None, contact_audiences) -> str | None:

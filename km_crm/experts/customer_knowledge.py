@@ -9,8 +9,8 @@ import frappe
 
 from km_crm import constants as C
 from km_crm.experts.organisations import Organisation
-from km_crm.integrations import tickets
 from km_crm.knowledge import lifecycle
+from km_crm.tickets import ticket_types
 
 MAX_TICKETS = 500  # their newest tickets looked at
 SALES_DOCTYPES = ("Sales Invoice", "Sales Order", "Delivery Note")
@@ -31,7 +31,7 @@ class Found:
 def their_tickets(org: Organisation) -> list[tuple[str, str]]:
 	out = []
 	emails = sorted(org.contacts)
-	for doctype in tickets.installed():
+	for doctype in ticket_types.installed():
 		names: set[str] = set()
 		if emails:
 			names.update(

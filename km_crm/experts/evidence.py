@@ -22,10 +22,10 @@ from frappe.utils import getdate, today
 
 from km_crm import constants as C
 from km_crm.experts import expertise as X
-from km_crm.integrations import teams, tickets
 from km_crm.knowledge import lifecycle
 from km_crm.knowledge.sanitize import html_to_text
 from km_crm.search.analysis import analyze
+from km_crm.tickets import teams, ticket_types
 
 CACHE_KEY = "km_crm:expert_index"
 CACHE_SECONDS = 6 * 3600
@@ -33,9 +33,9 @@ TEXT_CHARS = 1500  # of a ticket's or article's text: enough to say what it was 
 
 
 def parse_ref(ref: str) -> tuple[str, str]:
-	"""A piece of evidence's reference: a ticket's (integrations.tickets.ticket_ref) or a declared
+	"""A piece of evidence's reference: a ticket's (tickets.ticket_types.ticket_ref) or a declared
 	skill's "kind/value"."""
-	return tickets.parse_ticket_ref(ref)
+	return ticket_types.parse_ticket_ref(ref)
 
 
 def ticket_skills(doctype: str, ticket_type: str | None) -> tuple[str, ...]:
@@ -62,10 +62,10 @@ def _ticket_evidence(doctype: str, rows, asked) -> tuple[list[X.Evidence], dict[
 	out, handled_by = [], {}
 	people = teams.handlers(doctype, [r.name for r in rows])
 	for row in rows:
-		ref = tickets.ticket_ref(doctype, row.name)
+		ref = ticket_types.ticket_ref(doctype, row.name)
 		handled_by[ref] = people.get(row.name, set())
 		terms = _terms(row.subject, row.description)
-		skills = ticket_skills(doctype, row.get(tickets.TYPES[doctype].type_field))
+		skills = ticket_skills(doctype, row.get(ticket_types.TYPES[doctype].type_field))
 		for user in sorted(handled_by[ref]):
 			kind = X.ASKED if (doctype, row.name, user) in asked else X.RESOLVED
 			out.append(X.Evidence(user, kind, ref, getdate(row.modified), terms, skills))
@@ -73,13 +73,13 @@ def _ticket_evidence(doctype: str, rows, asked) -> tuple[list[X.Evidence], dict[
 
 
 def _resolved_tickets(doctype: str, names: list[str] | None = None) -> list:
-	filters = {"status": ("in", tickets.TYPES[doctype].resolved_statuses)}
+	filters = {"status": ("in", ticket_types.TYPES[doctype].resolved_statuses)}
 	if names is not None:
 		filters["name"] = ("in", names)
 	return frappe.get_all(
 		doctype,
 		filters=filters,
-		fields=["name", "subject", "description", "modified", tickets.TYPES[doctype].type_field],
+		fields=["name", "subject", "description", "modified", ticket_types.TYPES[doctype].type_field],
 	)
 
 
@@ -120,7 +120,7 @@ def collect() -> list[X.Evidence]:
 	out: list[X.Evidence] = []
 	handled_by: dict[str, set[str]] = {}
 	asked = _asked()
-	for doctype in tickets.installed():
+	for doctype in ticket_types.installed():
 		pieces, handlers = _ticket_evidence(doctype, _resolved_tickets(doctype), asked)
 		out += pieces
 		handled_by.update(handlers)
@@ -155,7 +155,7 @@ def collect() -> list[X.Evidence]:
 		fields=["article", "ticket_doctype", "ticket", "linked_on"],
 	):
 		a = articles.get(link.article)
-		ref = tickets.ticket_ref(link.ticket_doctype, link.ticket)
+		ref = ticket_types.ticket_ref(link.ticket_doctype, link.ticket)
 		if a and a.article_owner and a.article_owner not in handled_by.get(ref, ()):
 			out.append(
 				X.Evidence(
@@ -212,10 +212,10 @@ def rebuild() -> X.ExpertIndex:
 def add_resolved(doctype: str, name: str) -> None:
 	"""Teach the cached index a ticket just resolved (its handlers' evidence), without a rebuild."""
 	found = frappe.cache().get_value(CACHE_KEY)
-	if found is None or doctype not in tickets.installed():
+	if found is None or doctype not in ticket_types.installed():
 		return
 	rows = _resolved_tickets(doctype, [name])
-	ref = tickets.ticket_ref(doctype, name)
+	ref = ticket_types.ticket_ref(doctype, name)
 	if not rows or any(e.ref == ref for e in found.pieces):
 		return
 	pieces, _handlers = _ticket_evidence(doctype, rows, _asked())

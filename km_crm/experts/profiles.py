@@ -6,7 +6,7 @@ from frappe.utils import getdate, today
 
 from km_crm.experts import evidence
 from km_crm.experts import expertise as X
-from km_crm.integrations import teams
+from km_crm.tickets import teams
 
 
 def people(users, load: dict[str, int]) -> dict[str, X.Person]:

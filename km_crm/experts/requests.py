@@ -5,7 +5,7 @@ import frappe
 from frappe.utils import now_datetime, time_diff_in_hours
 
 from km_crm.experts import evidence
-from km_crm.integrations import teams
+from km_crm.tickets import teams
 
 ASKED, RESOLVED = "Asked", "Resolved"
 

@@ -10,12 +10,12 @@ from km_crm import constants as C
 from km_crm.experts import evidence, profiles, requests
 from km_crm.experts import expertise as X
 from km_crm.experts.wording import resolved_like_this
-from km_crm.integrations import teams, tickets
-from km_crm.integrations.ticket_text import suggestion_query
 from km_crm.knowledge.sanitize import html_to_text
 from km_crm.search import service, site
 from km_crm.search.analysis import analyze, detect_language
 from km_crm.search.backend import SearchBackendError
+from km_crm.tickets import teams, ticket_types
+from km_crm.tickets.ticket_text import suggestion_query
 
 
 def enabled() -> bool:
@@ -25,7 +25,7 @@ def enabled() -> bool:
 def on_ticket_insert(doc, method=None) -> None:
 	"""doc_event after a ticket's insert (hooks.py): route it once the save (and its Assignment
 	Rules) commit."""
-	if enabled() and not tickets.is_resolved(doc):
+	if enabled() and not ticket_types.is_resolved(doc):
 		frappe.enqueue(
 			"km_crm.experts.routing.route_new_ticket",
 			queue="short",
@@ -40,7 +40,7 @@ def route_new_ticket(ticket_doctype: str, ticket: str) -> str | None:
 	if not enabled() or not frappe.db.exists(ticket_doctype, ticket):
 		return None
 	doc = frappe.get_doc(ticket_doctype, ticket)
-	if tickets.is_resolved(doc) or teams.handlers(ticket_doctype, [ticket]).get(ticket):
+	if ticket_types.is_resolved(doc) or teams.handlers(ticket_doctype, [ticket]).get(ticket):
 		return None  # somebody (or an Assignment Rule) took it
 	text = f"{doc.subject or ''} {html_to_text(doc.get('description') or '')}"
 	if frappe.get_cached_doc("KM Settings").route_when == C.ROUTE_NO_ARTICLE and _an_article_matches(doc):
@@ -75,7 +75,7 @@ def _an_article_matches(doc) -> bool:
 def _best_expert(ticket_doctype: str, doc, text: str) -> X.Suggestion | None:
 	candidates = teams.agents()
 	load = teams.open_tickets(candidates)
-	skills = evidence.ticket_skills(ticket_doctype, doc.get(tickets.TYPES[ticket_doctype].type_field))
+	skills = evidence.ticket_skills(ticket_doctype, doc.get(ticket_types.TYPES[ticket_doctype].type_field))
 	ranked = evidence.index().rank(
 		analyze(text),
 		skills,

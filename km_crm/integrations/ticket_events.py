@@ -2,8 +2,8 @@
 
 import frappe
 
-from km_crm.integrations import ticket_index, tickets
 from km_crm.knowledge import article_links, deflection
+from km_crm.tickets import ticket_index, ticket_types
 
 
 def on_ticket_insert(doc, method=None) -> None:
@@ -14,7 +14,7 @@ def on_ticket_update(doc, method=None) -> None:
 	before = doc.get_doc_before_save()
 	if before is None or _indexed_fields_changed(before, doc):
 		ticket_index.enqueue_ticket(doc.doctype, doc.name)
-	if tickets.is_resolved(doc) and not (before and tickets.is_resolved(before)):
+	if ticket_types.is_resolved(doc) and not (before and ticket_types.is_resolved(before)):
 		# experts asked to help: record the outcome; the expert index learns who resolved it
 		frappe.enqueue(
 			"km_crm.experts.requests.ticket_resolved",

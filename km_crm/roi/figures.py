@@ -21,10 +21,9 @@ from frappe.query_builder.functions import Min, Sum
 from frappe.utils import add_days, flt, get_datetime, getdate, today
 
 from km_crm import constants as C
-from km_crm.integrations import teams
-from km_crm.integrations import tickets as ticket_types
 from km_crm.knowledge import deflection, deflection_rules, lifecycle
 from km_crm.roi import calc, kcs_metrics
+from km_crm.tickets import teams, ticket_types
 
 HANDLING_MEASURED = "Measured from Timesheets"
 HANDLING_WINDOW_DAYS = 90

@@ -399,7 +399,7 @@ class TestLiveArticles(FrappeTestCase):
 
 
 class TestResolvedTickets(FrappeTestCase):
-	"""One notion of "resolved" (integrations.tickets.resolved_statuses) for the panel and the reports."""
+	"""One notion of "resolved" (tickets.ticket_types.resolved_statuses) for the panel and the reports."""
 
 	def setUp(self):
 		if not frappe.db.exists("DocType", "HD Ticket Status"):
@@ -418,6 +418,6 @@ class TestResolvedTickets(FrappeTestCase):
 		since = frappe.utils.getdate(frappe.db.get_value("HD Ticket", ticket.name, "opening_date"))
 		rows = figures._resolved_rows(figures.Scope(since=since, until=frappe.utils.add_days(since, 1)))
 		self.assertIn(f"HD Ticket/{ticket.name}", {row.key for row in rows})
-		from km_crm.integrations import tickets
+		from km_crm.tickets import ticket_types
 
-		self.assertTrue(tickets.is_resolved(frappe.get_doc("HD Ticket", ticket.name)))
+		self.assertTrue(ticket_types.is_resolved(frappe.get_doc("HD Ticket", ticket.name)))

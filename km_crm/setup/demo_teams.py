@@ -9,8 +9,8 @@ import random
 import frappe
 
 from km_crm import constants as C
-from km_crm.integrations import teams
 from km_crm.setup.demo_users import ensure_user
+from km_crm.tickets import teams
 
 GENERALIST = "km.agent@example.com"
 #: email, full name, the history's ticket type they specialise in

@@ -8,11 +8,11 @@ again adds nothing twice."""
 import frappe
 
 from km_crm import constants as C
-from km_crm.integrations import tickets
 from km_crm.knowledge import article_links
 from km_crm.setup import demo_history, demo_relationships, demo_teams
 from km_crm.setup.demo_ticket_content import AGENTS, CUSTOMERS, TICKETS
 from km_crm.setup.demo_users import ensure_user
+from km_crm.tickets import ticket_types
 
 COUNTRY_OF = {"Globex Trading": "United States", "华东贸易有限公司": "China"}
 PORTAL_USER = next(c["contact"][2] for c in CUSTOMERS if c["portal_user"])
@@ -25,7 +25,7 @@ def load(article_names: dict[str, str], password: str) -> int:
 	contacts = {c["customer_name"]: _customer(c, password) for c in CUSTOMERS}
 	agent = AGENTS[0][0]
 	created = 0
-	for doctype in tickets.installed():
+	for doctype in ticket_types.installed():
 		for spec in TICKETS:
 			if frappe.db.exists(doctype, {"subject": spec["subject"]}):
 				continue

@@ -25,8 +25,8 @@ def after_migrate():
 	ensure_roots()
 	add_custom_fields()
 	add_helpdesk_form_script()
-	from km_crm.integrations import ticket_index
 	from km_crm.search import indexer
+	from km_crm.tickets import ticket_index
 
 	# an upgrade may change the index layout: refill what the engines lack
 	indexer.enqueue_reconcile()

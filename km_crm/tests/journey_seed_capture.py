@@ -14,10 +14,10 @@ import json
 import frappe
 
 from km_crm import constants as C
-from km_crm.integrations import tickets
 from km_crm.setup.demo import DEMO_PASSWORD
 from km_crm.setup.demo_relationships import POS_ARTICLE
 from km_crm.setup.demo_ticket_content import AGENTS, TICKETS
+from km_crm.tickets import ticket_types
 
 SPEC = next(t for t in TICKETS if t["key"] == "resolved-pos")
 SUBJECT = SPEC["subject"].replace("store 12", "store 14")
@@ -32,7 +32,7 @@ def seed() -> dict:
 		"agent": {"user": agent, "password": DEMO_PASSWORD},
 		"article": frappe.db.get_value("KM Article", {"title": POS_ARTICLE}),
 		"article_title": POS_ARTICLE,
-		"tickets": {doctype: _ticket(doctype, agent) for doctype in tickets.installed()},
+		"tickets": {doctype: _ticket(doctype, agent) for doctype in ticket_types.installed()},
 	}
 	frappe.db.commit()
 	print(json.dumps(answer, ensure_ascii=False))

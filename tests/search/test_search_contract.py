@@ -419,7 +419,7 @@ def test_access_scopes_filter_inside_the_engine(backend):
 	assert count_articles(backend, "printer jams", audiences=PUBLIC, scopes=scopes) == 2
 	assert search_articles(backend, "printer jams", audiences=PUBLIC, scopes=()) == []
 	assert len(search_articles(backend, "printer jams", audiences=PUBLIC)) == 4
-	# tickets are named "Doctype/name" (integrations.tickets.ticket_ref): such ids are deleted by id too
+	# tickets are named "Doctype/name" (tickets.ticket_types.ticket_ref): such ids are deleted by id too
 	backend.delete(["HD Ticket/3"])
 	assert ids(search_articles(backend, "printer jams roller", audiences=PUBLIC, scopes=scopes)) == [
 		"Issue/1"

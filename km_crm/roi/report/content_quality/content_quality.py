@@ -5,8 +5,8 @@ A contributor in several teams counts in each; one in none under "No team"."""
 import frappe
 from frappe import _
 
-from km_crm.integrations import teams
 from km_crm.roi import feeds, figures, quality
+from km_crm.tickets import teams
 
 
 def execute(filters=None):

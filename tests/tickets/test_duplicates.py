@@ -1,4 +1,4 @@
-from km_crm.integrations.duplicates import MAX_CLOSE, MIN_SCORE, close_matches, number
+from km_crm.tickets.duplicates import MAX_CLOSE, MIN_SCORE, close_matches, number
 
 
 def test_a_dominant_match_is_close_and_says_how_far_it_leads():

@@ -5,7 +5,6 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from km_crm.api import tickets as api
-from km_crm.integrations.capture import LooksLikeLiveArticle
 from km_crm.tests.factories import (
 	GovernanceFixture,
 	as_user,
@@ -15,6 +14,7 @@ from km_crm.tests.factories import (
 	published,
 	word,
 )
+from km_crm.tickets.capture import LooksLikeLiveArticle
 
 
 class TestCapture(FrappeTestCase):

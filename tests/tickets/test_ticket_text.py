@@ -2,8 +2,8 @@ import time
 
 import pytest
 
-from km_crm.integrations.ticket_text import MAX_INPUT_CHARS, strip_noise, suggestion_query
 from km_crm.search.analysis import MAX_QUERY_CHARS, MAX_QUERY_TERMS, analyze_query
+from km_crm.tickets.ticket_text import MAX_INPUT_CHARS, strip_noise, suggestion_query
 
 GMAIL_REPLY = """Hi team,
 

@@ -43,7 +43,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from km_crm.integrations.mail_noise import (
+from km_crm.knowledge.kcs import split_sentences
+from km_crm.knowledge.sanitize import ALLOWED_TAGS, BLOCK_TAGS, DROP_CONTENT_TAGS, html_to_text
+from km_crm.search.analysis import MAX_QUERY_CHARS, MAX_QUERY_TERMS, analyze_query, normalize
+from km_crm.tickets.mail_noise import (
 	CJK,
 	article_sentence,
 	clean_sentence,
@@ -55,9 +58,6 @@ from km_crm.integrations.mail_noise import (
 	without_quotes,
 	without_signature,
 )
-from km_crm.knowledge.kcs import split_sentences
-from km_crm.knowledge.sanitize import ALLOWED_TAGS, BLOCK_TAGS, DROP_CONTENT_TAGS, html_to_text
-from km_crm.search.analysis import MAX_QUERY_CHARS, MAX_QUERY_TERMS, analyze_query, normalize
 
 MAX_INPUT_CHARS = 20_000
 QUERY_SOURCE_CHARS = 4 * MAX_QUERY_CHARS  # cleaned text of a message read for the query

@@ -3,14 +3,14 @@
 A ticket saved as resolved or closed is (re)indexed after the save commits; one reopened or deleted
 leaves the index. A nightly reconcile repairs what was missed. Tickets are indexed as passages
 (subject as title; description and resolution as sections) with their access keys, so the engine
-filters by the reader's ticket permission (integrations/ticket_access.py).
+filters by the reader's ticket permission (tickets/ticket_access.py).
 """
 
 import frappe
 from frappe.utils import cstr
 
-from km_crm.integrations import ticket_access, tickets
 from km_crm.search import indexer, service, site
+from km_crm.tickets import ticket_access, ticket_types
 
 
 def enabled() -> bool:
@@ -26,7 +26,7 @@ def enqueue_ticket(doctype: str, name: str, removed: bool = False) -> None:
 		return
 	try:
 		frappe.enqueue(
-			"km_crm.integrations.ticket_index.index_ticket",
+			"km_crm.tickets.ticket_index.index_ticket",
 			queue="short",
 			job_id=f"km_crm:ticket:{frappe.local.site}:{doctype}:{name}",
 			deduplicate=True,
@@ -47,7 +47,7 @@ def index_ticket(doctype: str, name: str, removed: bool = False) -> None:
 		if record:
 			service.index_articles(engine, [record])
 		else:
-			engine.delete([tickets.ticket_ref(doctype, name)])
+			engine.delete([ticket_types.ticket_ref(doctype, name)])
 
 
 def load_ticket(doctype: str, name: str) -> dict | None:
@@ -55,13 +55,13 @@ def load_ticket(doctype: str, name: str) -> dict | None:
 	if not enabled() or not frappe.db.exists(doctype, name):
 		return None
 	doc = frappe.get_doc(doctype, name)
-	if not tickets.is_resolved(doc):
+	if not ticket_types.is_resolved(doc):
 		return None
 	return {
-		"name": tickets.ticket_ref(doctype, name),
+		"name": ticket_types.ticket_ref(doctype, name),
 		"title": doc.subject or "",
 		"issue": doc.get("description") or "",
-		"resolution": tickets.solving_reply(doc) or "",
+		"resolution": ticket_types.solving_reply(doc) or "",
 		"language": None,  # detected from the text
 		"audience": "Internal",
 		"status": "Resolved",
@@ -75,21 +75,23 @@ def resolved_tickets() -> dict[str, str]:
 	if not enabled():
 		return {}
 	found = {}
-	for doctype in tickets.installed():
+	for doctype in ticket_types.installed():
 		for row in frappe.get_all(
-			doctype, filters=tickets.resolved_filters(doctype), fields=["name", "modified"]
+			doctype, filters=ticket_types.resolved_filters(doctype), fields=["name", "modified"]
 		):
-			found[tickets.ticket_ref(doctype, row.name)] = cstr(row.modified)
+			found[ticket_types.ticket_ref(doctype, row.name)] = cstr(row.modified)
 	return found
 
 
 def enqueue_reconcile() -> None:
-	indexer.enqueue_reconcile("km_crm.integrations.ticket_index.reconcile")
+	indexer.enqueue_reconcile("km_crm.tickets.ticket_index.reconcile")
 
 
 def reconcile() -> dict:
 	"""Nightly: index resolved tickets that are missing or stale, drop the ones no longer resolved."""
 	plan = service.reconcile(
-		site.ticket_backend(), resolved_tickets(), lambda key: load_ticket(*tickets.parse_ticket_ref(key))
+		site.ticket_backend(),
+		resolved_tickets(),
+		lambda key: load_ticket(*ticket_types.parse_ticket_ref(key)),
 	)
 	return {"indexed": len(plan.to_index), "deleted": len(plan.to_delete)}

@@ -13,10 +13,10 @@ from frappe import _
 
 from km_crm import constants as C
 from km_crm.exceptions import KMError
-from km_crm.integrations import tickets
-from km_crm.integrations.ticket_text import article_text
 from km_crm.knowledge import article_links, redact
 from km_crm.search.analysis import detect_language
+from km_crm.tickets import ticket_types
+from km_crm.tickets.ticket_text import article_text
 
 
 class LooksLikeLiveArticle(KMError):
@@ -25,7 +25,7 @@ class LooksLikeLiveArticle(KMError):
 
 def require_capturable(doc) -> None:
 	"""The ticket is solved and the session user may write articles."""
-	if not tickets.is_resolved(doc):
+	if not ticket_types.is_resolved(doc):
 		frappe.throw(_("Create an article from a ticket once it is resolved or closed."), KMError)
 	if not C.SUBMIT_ROLES & set(frappe.get_roles()):
 		frappe.throw(
@@ -43,19 +43,19 @@ def created_from(ticket_doctype: str, ticket: str) -> str | None:
 
 
 def create_article(ticket_doctype: str, ticket: str) -> dict:
-	doc = tickets.get_ticket(ticket_doctype, ticket, "read")
+	doc = ticket_types.get_ticket(ticket_doctype, ticket, "read")
 	require_capturable(doc)
 	existing = created_from(ticket_doctype, ticket)
 	if existing:
 		return {"article": existing, "existing": True, "removed": []}
 
-	personal = tickets.personal_data(doc)
+	personal = ticket_types.personal_data(doc)
 	scrub = _scrubber(personal)
 	title, removed = scrub(doc.subject or "")
 	# the customer's problem and the fix, without greetings, sign-offs and call-backs, then redacted
 	issue, more = scrub(article_text(doc.get("description"), personal["names"]))
 	removed += more
-	resolution, more = scrub(article_text(tickets.solving_reply(doc), personal["names"]))
+	resolution, more = scrub(article_text(ticket_types.solving_reply(doc), personal["names"]))
 	removed += more
 	environment, more = scrub(_environment(doc))
 	removed += more

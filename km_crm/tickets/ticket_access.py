@@ -11,7 +11,7 @@ from frappe.desk.reportview import build_match_conditions
 from frappe.permissions import get_role_permissions
 
 from km_crm import constants as C
-from km_crm.integrations import tickets
+from km_crm.tickets import ticket_types
 
 MAX_LISTED_TICKETS = 2000
 
@@ -21,7 +21,7 @@ def scopes_for(user: str | None = None) -> tuple[dict[str, tuple[str, ...]], ...
 	if user == "Guest":
 		return ()
 	scopes = []
-	for doctype in tickets.installed():
+	for doctype in ticket_types.installed():
 		scope = _doctype_scope(doctype, user)
 		if scope:
 			scopes.append(scope)
@@ -35,7 +35,7 @@ def _doctype_scope(doctype: str, user: str) -> dict | None:
 		return {"doctype": (doctype,)}
 	names = frappe.get_list(
 		doctype,
-		filters=tickets.resolved_filters(doctype),
+		filters=ticket_types.resolved_filters(doctype),
 		pluck="name",
 		order_by="modified desc",
 		limit_page_length=MAX_LISTED_TICKETS,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from km_crm.integrations.mail_noise import is_call_back, without_introduction
-from km_crm.integrations.ticket_text import article_text, strip_noise
+from km_crm.tickets.mail_noise import is_call_back, without_introduction
+from km_crm.tickets.ticket_text import article_text, strip_noise
 
 POS_DESCRIPTION = (
 	"<p>Hello, this is Maria Lopez from Globex Trading (maria.lopez@globex.example.com, "

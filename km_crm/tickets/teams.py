@@ -12,7 +12,7 @@ from collections import defaultdict
 import frappe
 
 from km_crm import constants as C
-from km_crm.integrations import tickets
+from km_crm.tickets import ticket_types
 
 HANDLED_TODO_STATUSES = ("Open", "Closed")
 
@@ -55,7 +55,7 @@ def open_tickets(users) -> dict[str, int]:
 		filters={
 			"status": "Open",
 			"allocated_to": ("in", list(users) or [""]),
-			"reference_type": ("in", tickets.installed()),
+			"reference_type": ("in", ticket_types.installed()),
 		},
 		fields=["allocated_to", "count(name) as n"],
 		group_by="allocated_to",
@@ -99,7 +99,7 @@ def team_tickets(team: str | None, doctype: str, names: list[str]) -> set[str] |
 		return None
 	by_ticket = handlers(doctype, names)
 	keep = {name for name in names if by_ticket.get(name, set()) & people}
-	team_field = tickets.TYPES[doctype].team_field
+	team_field = ticket_types.TYPES[doctype].team_field
 	if team_field and names:
 		keep |= set(frappe.get_all(doctype, filters={"name": ("in", names), team_field: team}, pluck="name"))
 	return keep
