@@ -6,9 +6,9 @@ from urllib.parse import quote
 import frappe
 from frappe import _
 
-from km_crm.api.search import search_rows
 from km_crm.knowledge import deflection
 from km_crm.rate_limits import check_rate, check_search_rate
+from km_crm.search.site_search import search_rows
 from km_crm.tickets.ticket_text import suggestion_query
 from km_crm.visitors import ensure_visitor_cookie
 

@@ -6,8 +6,8 @@ neither. Its links open Helpdesk's article route, which leads to ours (km_crm.in
 
 import frappe
 
-from km_crm.api.search import MAX_QUERY_CHARS, search_rows
 from km_crm.rate_limits import check_search_rate
+from km_crm.search.site_search import MAX_QUERY_CHARS, search_rows
 from km_crm.tickets.ticket_text import suggestion_query
 
 RESULTS = 5  # what Helpdesk's search returns (helpdesk.search.NUM_RESULTS)

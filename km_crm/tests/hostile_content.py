@@ -12,7 +12,7 @@ import json
 import frappe
 
 from km_crm import constants as C
-from km_crm.api import search as search_api
+from km_crm.search import site_search
 from km_crm.tests.factories import GovernanceFixture, as_user, make_issue, published
 
 MARK = "kmxss"
@@ -71,7 +71,7 @@ def _seed() -> dict:
 		frappe.db.get_value("Issue", {"subject": ("like", f"%{MARK}%")}, "name")
 		or make_issue(TITLE, PAYLOADS[1]).name
 	)
-	search_api.log_search(f"{MARK} {PAYLOADS[0]}", "Portal", None, [])
+	site_search.log_search(f"{MARK} {PAYLOADS[0]}", "Portal", None, [])
 	from frappe.deferred_insert import save_to_db
 
 	save_to_db()

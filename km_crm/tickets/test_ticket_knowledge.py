@@ -16,6 +16,7 @@ from km_crm.tests.factories import (
 	published,
 	word,
 )
+from km_crm.tickets import similar
 
 test_ignore = ["Item"]
 
@@ -185,14 +186,14 @@ class TestTicketKnowledge(FrappeTestCase):
 			status="Closed",
 			resolution=f"<p>Replaced the {self.term} toner.</p>",
 		)
-		similar = {t["ticket"]: t for t in self.suggest()["similar"]}
-		self.assertIn(solved.name, similar)
-		self.assertIn("toner", similar[solved.name]["resolution_html"])
-		self.assertNotIn(self.issue.name, similar)  # not the ticket itself (still open)
+		shown = {t["ticket"]: t for t in self.suggest()["similar"]}
+		self.assertIn(solved.name, shown)
+		self.assertIn("toner", shown[solved.name]["resolution_html"])
+		self.assertNotIn(self.issue.name, shown)  # not the ticket itself (still open)
 		# a sales user cannot read Issues at all; an agent restricted to another customer's tickets
 		# (a User Permission) does not see this customer's
 		with as_user(make_user("salesonly", "Sales User")):
-			self.assertEqual(api.similar_tickets(f"printer {self.term} blank"), [])
+			self.assertEqual(similar.similar_tickets(f"printer {self.term} blank"), [])
 		other_customer, _contact = make_customer(f"Other {self.term}", f"other-{self.term}@example.com")
 		restricted = make_user(f"restricted-{self.term}", "Support Team")
 		frappe.get_doc(
@@ -205,7 +206,7 @@ class TestTicketKnowledge(FrappeTestCase):
 		).insert(ignore_permissions=True)
 		with as_user(restricted):
 			self.assertNotIn(
-				solved.name, [t["ticket"] for t in api.similar_tickets(f"printer {self.term} blank")]
+				solved.name, [t["ticket"] for t in similar.similar_tickets(f"printer {self.term} blank")]
 			)
 
 	def test_the_panel_keeps_working_while_the_search_engine_is_away(self):

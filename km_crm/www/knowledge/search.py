@@ -2,9 +2,9 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html
 
-from km_crm.api.search import MAX_QUERY_CHARS, log_search, search_rows
 from km_crm.portal import context as portal
 from km_crm.rate_limits import check_search_rate
+from km_crm.search.site_search import MAX_QUERY_CHARS, log_search, search_rows
 
 
 def get_context(context):
