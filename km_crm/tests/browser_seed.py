@@ -14,10 +14,10 @@ import json
 import frappe
 
 from km_crm import constants as C
+from km_crm.demo.content import ARTICLES
+from km_crm.demo.loader import DEMO_PASSWORD
+from km_crm.demo.tickets import PORTAL_USER
 from km_crm.search import indexer
-from km_crm.setup.demo import DEMO_PASSWORD
-from km_crm.setup.demo_content import ARTICLES
-from km_crm.setup.demo_tickets import PORTAL_USER
 from km_crm.tests import hostile_content
 
 

@@ -14,9 +14,9 @@ import json
 import frappe
 
 from km_crm import constants as C
-from km_crm.setup.demo import DEMO_PASSWORD
-from km_crm.setup.demo_relationships import POS_ARTICLE
-from km_crm.setup.demo_ticket_content import AGENTS, TICKETS
+from km_crm.demo.loader import DEMO_PASSWORD
+from km_crm.demo.relationships import POS_ARTICLE
+from km_crm.demo.ticket_content import AGENTS, TICKETS
 from km_crm.tickets import ticket_types
 
 SPEC = next(t for t in TICKETS if t["key"] == "resolved-pos")

@@ -15,14 +15,14 @@ import json
 import frappe
 
 from km_crm import constants as C
+from km_crm.demo.content import ARTICLES
+from km_crm.demo.loader import DEMO_PASSWORD
+from km_crm.demo.ticket_content import AGENTS, TICKETS
+from km_crm.demo.tickets import PORTAL_USER
 from km_crm.integrations.helpdesk import form_script
 from km_crm.knowledge import article_links
 from km_crm.knowledge.sanitize import html_to_text
 from km_crm.search import indexer
-from km_crm.setup.demo import DEMO_PASSWORD
-from km_crm.setup.demo_content import ARTICLES
-from km_crm.setup.demo_ticket_content import AGENTS, TICKETS
-from km_crm.setup.demo_tickets import PORTAL_USER
 
 SPEC = next(t for t in TICKETS if t["key"] == "open-password")
 SUBJECT = "The password reset e-mail never arrives"

@@ -11,9 +11,9 @@ import json
 
 import frappe
 
-from km_crm.setup.demo import DEMO_PASSWORD
-from km_crm.setup.demo_ticket_content import AGENTS
-from km_crm.setup.demo_users import ensure_user
+from km_crm.demo.loader import DEMO_PASSWORD
+from km_crm.demo.ticket_content import AGENTS
+from km_crm.demo.users import ensure_user
 
 AGENT_ZH = "km.agent.zh@example.com"
 

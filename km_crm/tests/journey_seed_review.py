@@ -13,9 +13,9 @@ import json
 import frappe
 
 from km_crm import constants as C
+from km_crm.demo.content import COMMITTEE
+from km_crm.demo.loader import AUTHOR, DEMO_PASSWORD, VOTERS
 from km_crm.governance import review_round
-from km_crm.setup.demo import AUTHOR, DEMO_PASSWORD, VOTERS
-from km_crm.setup.demo_content import COMMITTEE
 
 TITLE = "Label printer skips every other label"
 CATEGORY = "Account and Login"

@@ -1,17 +1,17 @@
-"""Demo support history, loaded by `km_crm.setup.demo.load`: a support agent, a sales user, two customers
+"""Demo support history, loaded by `km_crm.demo.loader.load`: a support agent, a sales user, two customers
 with contacts and addresses (one contact also a portal user), and tickets, open and resolved, as
 ERPNext Issues and, when Helpdesk is installed, as HD Tickets, with the articles that solved them;
-then months of history for the ROI and KCS reports (demo_history.py) and the teams that handled it
-(demo_teams.py), and who in the company knows the customers (demo_relationships.py). Running it
+then months of history for the ROI and KCS reports (history.py) and the teams that handled it
+(teams.py), and who in the company knows the customers (relationships.py). Running it
 again adds nothing twice."""
 
 import frappe
 
 from km_crm import constants as C
+from km_crm.demo import history, relationships, teams
+from km_crm.demo.ticket_content import AGENTS, CUSTOMERS, TICKETS
+from km_crm.demo.users import ensure_user
 from km_crm.knowledge import article_links
-from km_crm.setup import demo_history, demo_relationships, demo_teams
-from km_crm.setup.demo_ticket_content import AGENTS, CUSTOMERS, TICKETS
-from km_crm.setup.demo_users import ensure_user
 from km_crm.tickets import ticket_types
 
 COUNTRY_OF = {"Globex Trading": "United States", "华东贸易有限公司": "China"}
@@ -36,9 +36,9 @@ def load(article_names: dict[str, str], password: str) -> int:
 			created += 1
 	frappe.set_user("Administrator")
 	portal = next(c for c in CUSTOMERS if c["portal_user"])
-	demo_history.load(article_names, agent, {**contacts[portal["customer_name"]], "user": PORTAL_USER})
-	demo_teams.load(password, demo_history.default_company())
-	demo_relationships.load(demo_history.default_company())
+	history.load(article_names, agent, {**contacts[portal["customer_name"]], "user": PORTAL_USER})
+	teams.load(password, history.default_company())
+	relationships.load(history.default_company())
 	frappe.set_user("Administrator")
 	return created
 

@@ -2,7 +2,7 @@
 
 Ticket texts carry the personal data real tickets carry (names, phone numbers, emails, order and
 invoice numbers), so "Create Article" shows what it removes. `solved_by` names the demo article key
-(see demo_content.ARTICLES) an agent linked as having solved the ticket.
+(see content.ARTICLES) an agent linked as having solved the ticket.
 """
 
 AGENTS = [

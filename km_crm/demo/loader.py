@@ -1,9 +1,9 @@
-"""Demo loader: `bench --site SITE execute km_crm.setup.demo.load`.
+"""Demo loader: `bench --site SITE execute km_crm.demo.loader.load`.
 
 Creates demo users, categories, a knowledge committee and a dozen English and Chinese articles in
 several states, by walking each article through the real governance actions (submit, votes,
 publish, retire); then customers, a support agent and tickets, open and resolved, with the articles
-that solved them (demo_tickets.py). Running it again adds nothing twice.
+that solved them (tickets.py). Running it again adds nothing twice.
 """
 
 from datetime import datetime, timedelta
@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import now_datetime
 
+from km_crm.demo import clock, site, teams, tickets
+from km_crm.demo.content import ARTICLES, CATEGORIES, COMMITTEE, USERS
+from km_crm.demo.users import ensure_user
 from km_crm.governance import review_round
 from km_crm.knowledge import review_due
 from km_crm.knowledge.doctype.km_category.km_category import ROOT_CATEGORY
-from km_crm.setup import demo_clock, demo_site, demo_teams, demo_tickets
-from km_crm.setup.demo_content import ARTICLES, CATEGORIES, COMMITTEE, USERS
-from km_crm.setup.demo_users import ensure_user
 from km_crm.setup.install import ensure_roots
 
 DEMO_PASSWORD = "km-demo-2026"
@@ -31,7 +31,7 @@ def load() -> dict:
 	frappe.db.set_single_value("Energy Point Settings", "enabled", 1)
 	_users()
 	_categories()
-	demo_site.configure()
+	site.configure()
 	_committee()
 	created = {}
 	keys = {}
@@ -42,14 +42,14 @@ def load() -> dict:
 			created[spec["key"]] = name
 		keys[spec["key"]] = name
 	frappe.set_user("Administrator")
-	tickets_created = demo_tickets.load(keys, DEMO_PASSWORD)
+	tickets_created = tickets.load(keys, DEMO_PASSWORD)
 	frappe.db.commit()
 	print(f"km_crm demo: {len(created)} articles created, {len(ARTICLES) - len(created)} already there.")
 	print(f"km_crm demo: {tickets_created} tickets created.")
-	users = [u for u, _n, _r in USERS] + [u for u, *_rest in demo_tickets.AGENTS]
-	users += [u for u, *_rest in demo_teams.SPECIALISTS]
+	users = [u for u, _n, _r in USERS] + [u for u, *_rest in tickets.AGENTS]
+	users += [u for u, *_rest in teams.SPECIALISTS]
 	print(f"Demo users log in with password {DEMO_PASSWORD!r}: " + ", ".join(users))
-	print(f"Customer portal user: {demo_tickets.PORTAL_USER} (same password)")
+	print(f"Customer portal user: {tickets.PORTAL_USER} (same password)")
 	return created
 
 
@@ -127,19 +127,19 @@ def _article(spec: dict, keys: dict) -> str:
 	doc = frappe.get_doc({"doctype": "KM Article", **fields, "article_owner": AUTHOR})
 	if spec.get("translation_of"):
 		doc.translation_of = keys.get(spec["translation_of"])
-	with demo_clock.at(drafted):
+	with clock.at(drafted):
 		doc.insert()
 	state = spec["state"]
 	if state == "Draft":
 		return doc.name
 	if state == "Published direct":
 		frappe.set_user(PUBLISHER)
-		with demo_clock.at(hours(votes[1] if votes else 0)):
+		with clock.at(hours(votes[1] if votes else 0)):
 			review_round.publish_directly(doc.name)
 		return doc.name
 
 	submitted = hours(SUBMITTED_AFTER_HOURS)
-	with demo_clock.at(submitted):
+	with clock.at(submitted):
 		review = review_round.submit_for_review(doc.name, "Ready for review.")
 	if state == "In Review":
 		return doc.name
@@ -154,12 +154,12 @@ def _article(spec: dict, keys: dict) -> str:
 	elif state == "Archived":
 		frappe.set_user(AUTHOR)
 		asked = submitted + timedelta(days=RETIRED_AFTER_DAYS)
-		with demo_clock.at(asked):
+		with clock.at(asked):
 			retirement = review_round.request_retirement(doc.name, "Replaced by the standard print format.")
 		_approve(retirement, asked + timedelta(hours=first), asked + timedelta(hours=deciding))
 	elif state == "Published with draft":
 		frappe.set_user(AUTHOR)
-		with demo_clock.at(now_datetime() - timedelta(days=1)):
+		with clock.at(now_datetime() - timedelta(days=1)):
 			live = frappe.get_doc("KM Article", doc.name)
 			live.resolution = spec["draft_change"]
 			live.save()
@@ -171,6 +171,6 @@ def _approve(review: str, *moments: datetime):
 	for voter, moment in zip(VOTERS, moments, strict=True):
 		frappe.set_user(voter)
 		if frappe.db.get_value("KM Review", review, "status") == "Open":
-			with demo_clock.at(moment):
+			with clock.at(moment):
 				review_round.cast_vote(review, "Approve", "Clear and correct.")
 	frappe.set_user(AUTHOR)

@@ -8,7 +8,7 @@
 import frappe
 from frappe.permissions import add_permission
 
-from km_crm.setup.demo_content import CATEGORIES
+from km_crm.demo.content import CATEGORIES
 
 CATEGORY_NAMES_ZH = {
 	"Products": "产品",

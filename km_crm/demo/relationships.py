@@ -1,4 +1,4 @@
-"""Demo relationships, loaded by `km_crm.setup.demo_tickets`: who in the company knows the demo
+"""Demo relationships, loaded by `km_crm.demo.tickets`: who in the company knows the demo
 customers (emails both ways, a meeting, an opportunity, an account manager, a second contact) and
 what Globex bought (a POS terminal, on a submitted Sales Order; the POS article is about it), so the
 Customer form shows who knows them and the knowledge for them. Running it again adds nothing twice."""

@@ -10,9 +10,9 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_datetime, get_first_day, now_datetime, today
 
 from km_crm import constants as C
+from km_crm.demo import clock, history
 from km_crm.knowledge import audit
 from km_crm.roi import figures, kcs_metrics
-from km_crm.setup import demo_clock, demo_history
 from km_crm.tests.factories import (
 	GovernanceFixture,
 	as_user,
@@ -36,20 +36,18 @@ class TestDemoHistory(FrappeTestCase):
 		first = get_datetime("2026-12-01")
 		now = first + timedelta(days=4, hours=10)
 		drawn = first + timedelta(days=20, hours=9)
-		moved = demo_history.squeeze(first, drawn, 3, now)
+		moved = history.squeeze(first, drawn, 3, now)
 		self.assertTrue(first <= moved <= now - timedelta(hours=3), moved)
-		self.assertEqual(
-			demo_history.squeeze(first, first + timedelta(days=2), 3, now), first + timedelta(days=2)
-		)
-		self.assertIsNone(demo_history.squeeze(first, drawn, 24 * 5, now))  # it would have to end now
+		self.assertEqual(history.squeeze(first, first + timedelta(days=2), 3, now), first + timedelta(days=2))
+		self.assertIsNone(history.squeeze(first, drawn, 24 * 5, now))  # it would have to end now
 
 	def test_this_months_history_is_not_in_the_future(self):
 		first = get_first_day(today())
 		rng = random.Random(7)
-		demo_history._issue_type("Access")
-		demo_history._visits(first, rng, {"reset-password": self.article}, self.customer)
-		for _ in range(demo_history.PER_MONTH):
-			demo_history._ticket(
+		history._issue_type("Access")
+		history._visits(first, rng, {"reset-password": self.article}, self.customer)
+		for _ in range(history.PER_MONTH):
+			history._ticket(
 				"Access", "Medium", first, rng, 26.0, self.article, "Administrator", self.customer
 			)
 		now = now_datetime()
@@ -107,7 +105,7 @@ class TestDemoHistory(FrappeTestCase):
 		event.flags.km_append = True
 		event.insert(ignore_permissions=True)
 
-		demo_history.settle_future(self.customer)
+		history.settle_future(self.customer)
 
 		moved = get_datetime(frappe.db.get_value("KM Deflection Session", session.name, "started_on"))
 		self.assertLessEqual(moved, now_datetime())
@@ -123,16 +121,16 @@ class TestDemoClock(FrappeTestCase):
 		frappe.set_user("Administrator")
 		f = GovernanceFixture()
 		drafted = now_datetime().replace(microsecond=0) - timedelta(days=9)
-		with demo_clock.at(drafted):
+		with clock.at(drafted):
 			article = f.article(title=f"Badge {word()} reader offline").name
-		with demo_clock.at(drafted + timedelta(hours=2)), as_user(f.author):
+		with clock.at(drafted + timedelta(hours=2)), as_user(f.author):
 			from km_crm.governance import review_round
 
 			review = review_round.submit_for_review(article, "please review")
 		f_vote = drafted + timedelta(hours=20)
-		with demo_clock.at(f_vote):
+		with clock.at(f_vote):
 			f.vote(f.members[0], review)
-		with demo_clock.at(drafted + timedelta(hours=32)):
+		with clock.at(drafted + timedelta(hours=32)):
 			f.vote(f.members[1], review)
 
 		opened = get_datetime(frappe.db.get_value("KM Review", review, "opened_on"))
@@ -147,26 +145,26 @@ class TestDemoClock(FrappeTestCase):
 		self.assertLess(get_datetime(events[0].occurred_on), now_datetime() - timedelta(days=8))
 		self.assertEqual(audit.verify_chain(article), [])  # signed at those moments, the chain holds
 		with self.assertRaises(ValueError):  # nothing in the future
-			with demo_clock.at(now_datetime() + timedelta(hours=1)):
+			with clock.at(now_datetime() + timedelta(hours=1)):
 				pass
 
 	def test_the_demo_articles_go_live_with_the_timelines_gaps(self):
-		from km_crm.setup import demo
-		from km_crm.setup.demo_content import ARTICLES
+		from km_crm.demo import loader
+		from km_crm.demo.content import ARTICLES
 
 		frappe.set_user("Administrator")
-		demo._users()
-		demo._categories()
-		demo._committee()
+		loader._users()
+		loader._categories()
+		loader._committee()
 		names = {}
 		for spec in ARTICLES:
 			if spec["state"] in ("Published", "Published direct", "Archived", "Published with draft"):
 				ours = {**spec, "title": f"{spec['title']} {word()}"}
-				names[spec["key"]] = demo._article(ours, names)
+				names[spec["key"]] = loader._article(ours, names)
 		frappe.set_user("Administrator")
 		now = now_datetime()
 		for key, article in names.items():
-			days, votes = demo.TIMELINE[key]
+			days, votes = loader.TIMELINE[key]
 			published_on = get_datetime(
 				frappe.db.get_value("KM Article Version", {"article": article, "version": 1}, "published_on")
 			)

@@ -1,4 +1,4 @@
-"""Demo history for the ROI and KCS reports, loaded by `km_crm.setup.demo.load`: four months of
+"""Demo history for the ROI and KCS reports, loaded by `km_crm.demo.loader.load`: four months of
 resolved ERPNext Issues (some solved with a demo article, some without), customers' visits to the
 ticket form with their outcomes, programme costs, and KM ROI Settings. Seeded random numbers, so
 every site gets the same history. Running it again adds nothing twice. Nothing is dated after the

@@ -1,4 +1,4 @@
-"""Demo support teams, loaded by `km_crm.setup.demo_tickets`: two more agents, an access desk and a
+"""Demo support teams, loaded by `km_crm.demo.tickets`: two more agents, an access desk and a
 billing desk (Helpdesk teams when Helpdesk is installed, else ERPNext departments with an Employee
 per agent), and who handled each ticket of the demo history: mostly the desk's specialist, sometimes
 the generalist (a closed ToDo, as when an agent finishes an assigned ticket). Seeded, so every site
@@ -9,7 +9,7 @@ import random
 import frappe
 
 from km_crm import constants as C
-from km_crm.setup.demo_users import ensure_user
+from km_crm.demo.users import ensure_user
 from km_crm.tickets import teams
 
 GENERALIST = "km.agent@example.com"
