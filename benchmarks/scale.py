@@ -37,8 +37,8 @@ from relevance import (  # noqa: E402
 	timed,
 )
 
-from km_crm.search.backend import get_backend  # noqa: E402
 from km_crm.search.documents import article_to_passages  # noqa: E402
+from km_crm.search.factory import get_backend  # noqa: E402
 from km_crm.search.service import search_articles  # noqa: E402
 
 COPY_MARK = "~"

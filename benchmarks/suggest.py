@@ -57,8 +57,8 @@ from ticket_noise import make_ticket  # noqa: E402
 
 from km_crm.knowledge.sanitize import html_to_text  # noqa: E402
 from km_crm.search import confidence  # noqa: E402
-from km_crm.search.backend import get_backend  # noqa: E402
 from km_crm.search.documents import article_to_passages  # noqa: E402
+from km_crm.search.factory import get_backend  # noqa: E402
 from km_crm.search.service import search_articles  # noqa: E402
 from km_crm.tickets.ticket_text import suggestion_query  # noqa: E402
 

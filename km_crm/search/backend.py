@@ -1,4 +1,6 @@
-"""The search backend contract and the factory that picks a backend from site settings.
+"""The search backend contract: what every engine does, its errors, and the query and hit types.
+
+The factory that picks an engine from site settings is factory.py.
 
 Backends index passage documents (documents.Passage) and retrieve passages with BM25 over the
 analysed terms (analysis.py). Permission filters travel inside SearchQuery and are applied by the
@@ -234,27 +236,3 @@ class SearchBackend(abc.ABC):
 		weights.update(self.field_weights or {})
 		weights.update(query.field_weights or {})
 		return {k: float(v) for k, v in weights.items() if k in DEFAULT_FIELD_WEIGHTS and float(v) > 0}
-
-
-def get_backend(settings: dict) -> SearchBackend:
-	"""Build the backend named in settings (a plain dict built from "KM Search Settings").
-
-	Keys: backend ("tantivy" default | "elasticsearch"), index_path (tantivy folder), es_url,
-	es_username, es_password, es_api_key, index_prefix, field_weights, verify_certs.
-	"""
-	settings = dict(settings or {})
-	kind = (settings.get("backend") or "tantivy").strip().lower()
-	weights = settings.get("field_weights") or None
-	if kind == "tantivy":
-		from km_crm.search.tantivy_backend import TantivyBackend
-
-		if not settings.get("index_path"):
-			raise ValueError("index_path is required for the tantivy search backend")
-		return TantivyBackend(settings["index_path"], field_weights=weights)
-	if kind in ("elasticsearch", "elastic", "es"):
-		from km_crm.search.elastic_backend import ElasticBackend
-
-		if not settings.get("es_url"):
-			raise ValueError("es_url is required for the Elasticsearch search backend")
-		return ElasticBackend.from_settings(settings)
-	raise ValueError(f"unknown search backend: {kind!r}")

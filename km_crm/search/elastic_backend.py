@@ -178,7 +178,7 @@ def server_version(settings: dict, timeout: float = 3.0) -> str:
 	not the client, which may be of the wrong major for the server. SearchBackendError when the
 	server does not answer as Elasticsearch (unreachable, refused credentials, another service).
 
-	settings: es_url, es_api_key or es_username/es_password, verify_certs (as backend.get_backend)."""
+	settings: es_url, es_api_key or es_username/es_password, verify_certs (as factory.get_backend)."""
 	import base64
 	import json
 	import ssl

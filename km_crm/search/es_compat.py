@@ -25,7 +25,7 @@ WRITE_RETRIES = 3
 def client_kwargs(major: int, settings: dict, *, timeout: float, retries: int) -> dict:
 	"""Keyword arguments of `elasticsearch.Elasticsearch(...)` for a client of this major version.
 
-	settings: es_url, es_api_key or es_username/es_password, verify_certs (see backend.get_backend).
+	settings: es_url, es_api_key or es_username/es_password, verify_certs (see factory.get_backend).
 	"""
 	kwargs: dict = {
 		"hosts": [settings["es_url"]],

@@ -14,7 +14,8 @@ import tempfile
 
 import frappe
 
-from km_crm.search.backend import SearchBackend, get_backend
+from km_crm.search.backend import SearchBackend
+from km_crm.search.factory import get_backend
 
 ARTICLES = "articles"
 TICKETS = "tickets"

@@ -13,7 +13,8 @@ import pytest
 from km_search_testutil import make_article
 from tcp_proxy import TcpProxy
 
-from km_crm.search.backend import SearchBackendError, get_backend
+from km_crm.search.backend import SearchBackendError
+from km_crm.search.factory import get_backend
 from km_crm.search.service import count_articles, index_articles, reconcile, search_articles
 
 PUBLIC = ("Public",)

@@ -23,7 +23,7 @@ ALIAS = "site1-km-passages"
 
 SCENARIO = """
 import sys
-from km_crm.search.backend import get_backend
+from km_crm.search.factory import get_backend
 from km_crm.search.service import build_query
 backend = get_backend({"backend": "elasticsearch", "es_url": sys.argv[1], "index_prefix": "site1"})
 backend.ensure_schema()

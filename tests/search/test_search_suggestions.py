@@ -10,7 +10,7 @@ from km_search_testutil import make_article, passages_of
 
 from km_crm.search import confidence
 from km_crm.search.analysis import analyze_query, highlight_terms
-from km_crm.search.backend import get_backend
+from km_crm.search.factory import get_backend
 from km_crm.search.highlight import highlight
 from km_crm.search.service import search_articles, suggest_articles
 

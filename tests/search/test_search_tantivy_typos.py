@@ -6,7 +6,7 @@ from __future__ import annotations
 from km_search_testutil import make_article
 
 from km_crm.search import tantivy_backend
-from km_crm.search.backend import get_backend
+from km_crm.search.factory import get_backend
 from km_crm.search.service import index_articles, search_articles
 
 ARTICLES = [
