@@ -15,6 +15,8 @@ app_include_css = "/assets/km_crm/css/km_crm.css"
 after_install = "km_crm.setup.install.after_install"
 after_migrate = "km_crm.setup.install.after_migrate"
 before_uninstall = "km_crm.setup.uninstall.before_uninstall"
+# bench run-tests: the test site's setup and the test process's switch (km_crm/testing.py)
+before_tests = "km_crm.tests.setup.before_tests"
 
 # Helpdesk is optional: its fields are added when it is installed after us and removed with it
 after_app_install = "km_crm.setup.install.after_app_install"
@@ -93,12 +95,8 @@ website_route_rules = [
 page_renderer = ["km_crm.portal.sitemap.KnowledgeSitemap"]
 
 # Knowledge inside the ticket: the panel on the desk forms (Helpdesk's agent UI gets an HD Form Script)
-app_include_js = [
-	"/assets/km_crm/js/km_plain_text.js",
-	"/assets/km_crm/js/km_ticket_panel.js",
-	"/assets/km_crm/js/km_report_filters.js",
-	"/assets/km_crm/js/km_org_panel.js",  # who knows them, knowledge for them: Customer, Lead, ...
-]
+# (plain-text fields, the ticket panel, report filters, the organisation panel: km_crm.bundle.js)
+app_include_js = "km_crm.bundle.js"
 doctype_js = {
 	"Issue": "integrations/erpnext/issue.js",
 	"HD Ticket": "integrations/helpdesk/hd_ticket_desk.js",
