@@ -12,6 +12,7 @@ import frappe
 from frappe.utils import cstr
 
 from km_crm import constants as C
+from km_crm import testing
 from km_crm.knowledge import lifecycle
 from km_crm.knowledge.doctype.km_category.km_category import category_path
 from km_crm.search import service, site
@@ -30,11 +31,10 @@ def on_article_change(doc, method=None) -> None:
 
 
 def enqueue_article(name: str) -> None:
-	if frappe.flags.in_test or frappe.flags.in_install or frappe.flags.in_migrate:
-		# Tests check the index right after the action; installs have no worker yet.
-		if frappe.flags.in_test:
-			index_article(name)
-			follow_rollback(index_article, name)
+	if testing.RUN:
+		testing.RUN.index_now(index_article, name)
+		return
+	if frappe.flags.in_install or frappe.flags.in_migrate:  # installs have no worker yet
 		return
 	try:
 		frappe.enqueue(
@@ -48,28 +48,6 @@ def enqueue_article(name: str) -> None:
 	except Exception:
 		# A save never fails because the queue is down: the nightly reconcile repairs the index.
 		frappe.log_error(title=f"km_crm: could not queue indexing of {name}")
-
-
-def follow_rollback(index, *args) -> None:
-	"""Tests index at once; after a rollback `index(*args)` runs again so the index keeps to what the
-	database holds (a test's rolled-back articles must not stay findable for the next test)."""
-	pending = getattr(frappe.local, "km_reindex_after_rollback", None)
-	if pending is None:  # first index write of this transaction
-		pending = frappe.local.km_reindex_after_rollback = {}
-		frappe.db.after_rollback.add(_reindex_after_rollback)
-		frappe.db.after_commit.add(_forget_pending)
-	pending[(index, args)] = True
-
-
-def _forget_pending() -> None:
-	frappe.local.km_reindex_after_rollback = None
-
-
-def _reindex_after_rollback() -> None:
-	pending = getattr(frappe.local, "km_reindex_after_rollback", None) or {}
-	frappe.local.km_reindex_after_rollback = None
-	for index, args in pending:
-		index(*args)
 
 
 def index_article(name: str) -> None:
@@ -90,7 +68,7 @@ def retried_when_engine_away():
 	try:
 		yield
 	except SearchBackendError as exc:
-		if frappe.flags.in_test or not getattr(frappe.local, "job", None):
+		if not getattr(frappe.local, "job", None):
 			raise
 		raise frappe.RetryBackgroundJobError(str(exc)) from exc
 
@@ -142,7 +120,7 @@ def reconcile() -> dict:
 
 def enqueue_reconcile(method: str = "km_crm.search.indexer.reconcile") -> None:
 	"""Queue a reconcile (after a migrate: an index of an older layout starts empty or stale)."""
-	if frappe.flags.in_test:
+	if testing.RUN:
 		return
 	try:
 		frappe.enqueue(method, queue="long", job_id=f"km_crm:{method}:{frappe.local.site}", deduplicate=True)
@@ -152,7 +130,7 @@ def enqueue_reconcile(method: str = "km_crm.search.indexer.reconcile") -> None:
 
 
 def enqueue_rebuild() -> None:
-	if frappe.flags.in_test or frappe.flags.in_install or frappe.flags.in_migrate:
+	if testing.RUN or frappe.flags.in_install or frappe.flags.in_migrate:
 		return
 	frappe.enqueue(
 		"km_crm.search.indexer.rebuild",

@@ -1,19 +1,16 @@
 """The search backends of the current site, built from KM Search Settings (one per process and settings).
 
 Two indexes: "articles" (live knowledge) and "tickets" (resolved tickets, for similar tickets).
-Under tests (frappe.flags.in_test) both live in a throwaway folder / Elasticsearch prefix of the
+Under tests (km_crm.testing.RUN) both live in a throwaway folder / Elasticsearch prefix of the
 test process, so tests never write into the site's live index.
 """
 
-import atexit
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 
 import frappe
 
+from km_crm import testing
 from km_crm.search.backend import SearchBackend
 from km_crm.search.factory import get_backend
 
@@ -21,8 +18,6 @@ ARTICLES = "articles"
 TICKETS = "tickets"
 _FOLDERS = {ARTICLES: "km_search_index", TICKETS: "km_ticket_index"}
 _backends: dict[str, SearchBackend] = {}
-_test_root: list[str] = []
-_throwaway: list[SearchBackend] = []
 
 
 def settings_dict(index: str = ARTICLES) -> dict:
@@ -37,9 +32,8 @@ def settings_dict(index: str = ARTICLES) -> dict:
 	if index == TICKETS:
 		prefix += "-tickets"
 	folder = frappe.get_site_path("private", _FOLDERS[index])
-	if frappe.flags.in_test:
-		folder = os.path.join(_throwaway_root(), _FOLDERS[index])
-		prefix += f"-test-{os.getpid()}"
+	if testing.RUN:
+		folder, prefix = testing.RUN.throwaway_index(_FOLDERS[index], prefix)
 	return {
 		"backend": settings.backend or "tantivy",
 		"index_path": folder,
@@ -72,31 +66,13 @@ def backend(index: str = ARTICLES) -> SearchBackend:
 			# wait on an engine that is away (Elasticsearch: searches fail fast and fall back)
 			engine.ensure_schema()
 		_backends[key] = engine
-		if frappe.flags.in_test:
-			_throwaway.append(engine)
+		if testing.RUN:
+			testing.RUN.made(engine)
 	return _backends[key]
 
 
 def ticket_backend() -> SearchBackend:
 	return backend(TICKETS)
-
-
-def _throwaway_root() -> str:
-	if not _test_root:
-		_test_root.append(tempfile.mkdtemp(prefix="km_crm_test_index_"))
-		atexit.register(_drop_throwaway_indexes)
-	return _test_root[0]
-
-
-def _drop_throwaway_indexes() -> None:
-	for engine in _throwaway:
-		drop = getattr(engine, "drop", None)  # Elasticsearch: delete the test process's indices
-		if drop:
-			try:
-				drop()
-			except Exception:
-				pass  # the server went away first: the indices carry the test process id
-	shutil.rmtree(_test_root[0], ignore_errors=True)
 
 
 def synonyms() -> list[list[str]]:

@@ -4,7 +4,6 @@ import random
 from unittest.mock import patch
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from km_crm import permissions
 from km_crm.api import search as api
@@ -12,8 +11,8 @@ from km_crm.governance import review_round
 from km_crm.search import site
 from km_crm.search.backend import SearchBackendError
 from km_crm.search.report.knowledge_gaps import knowledge_gaps
+from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import (
-	GovernanceFixture,
 	as_user,
 	make_user,
 	override_settings,
@@ -21,17 +20,9 @@ from km_crm.tests.factories import (
 	write_search_logs,
 )
 
-test_ignore = ["Item"]
 
-
-class TestSearchInSite(FrappeTestCase):
-	def setUp(self):
-		frappe.set_user("Administrator")
-		self.f = GovernanceFixture()
-		self.term = word()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
+class TestSearchInSite(KMTestCase):
+	fixture = True
 
 	def published(self, audience="Public", **fields):
 		article, review = self.f.submitted(audience=audience, **fields)
@@ -154,8 +145,7 @@ class TestSearchInSite(FrappeTestCase):
 
 	def test_signed_in_users_and_guests_have_their_own_search_limits(self):
 		override_settings(self, "KM Search Settings", user_searches_per_minute=2, guest_searches_per_minute=2)
-		frappe.flags.km_enforce_rate_limit = True
-		self.addCleanup(setattr, frappe.flags, "km_enforce_rate_limit", False)
+		self.count_rates()
 		frappe.local.request_ip = f"203.0.113.{random.randint(1, 250)}"
 		user = make_user(word())
 		for _ in range(2):

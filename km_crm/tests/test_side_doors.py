@@ -10,13 +10,12 @@ import random
 
 import frappe
 from frappe.desk.doctype.tag.tag import add_tag
-from frappe.tests.utils import FrappeTestCase
 from werkzeug.test import EnvironBuilder
 
 from km_crm.governance import review_round
 from km_crm.knowledge import article_links
+from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import (
-	GovernanceFixture,
 	as_user,
 	make_customer,
 	make_issue,
@@ -28,13 +27,12 @@ from km_crm.tests.factories import (
 )
 from km_crm.tests.permission_probe import call, respond
 
-test_ignore = ["Item"]
 
+class TestSideDoors(KMTestCase):
+	fixture = True
 
-class TestSideDoors(FrappeTestCase):
 	def setUp(self):
-		frappe.set_user("Administrator")
-		self.f = GovernanceFixture()
+		super().setUp()
 		w = self.w = {k: word() for k in ("live", "draft", "old", "live2", "committee", "secret")}
 		self.redrafted = published(self.f, audience="Customer", title=f"Toner {w['live']}")
 		self.edit(self.redrafted, title=f"Toner {w['draft']}", resolution=f"<p>{w['draft']} step</p>")
@@ -55,7 +53,6 @@ class TestSideDoors(FrappeTestCase):
 		self.portal = make_portal_user("doorcustomer", "Customer")
 
 	def tearDown(self):
-		frappe.set_user("Administrator")
 		frappe.local.form_dict = frappe._dict()
 
 	def edit(self, article, **values):
@@ -341,8 +338,7 @@ class TestSideDoors(FrappeTestCase):
 		from km_crm.www.knowledge import search as search_page
 
 		override_settings(self, "KM Search Settings", guest_searches_per_minute=3)
-		frappe.flags.km_enforce_rate_limit = True
-		self.addCleanup(setattr, frappe.flags, "km_enforce_rate_limit", False)
+		self.count_rates()
 		frappe.local.request_ip = f"203.0.113.{random.randint(1, 250)}"
 		statuses = []
 		with as_user("Guest"):

@@ -9,6 +9,7 @@ filters by the reader's ticket permission (tickets/ticket_access.py).
 import frappe
 from frappe.utils import cstr
 
+from km_crm import testing
 from km_crm.search import indexer, service, site
 from km_crm.tickets import ticket_access, ticket_types
 
@@ -20,9 +21,8 @@ def enabled() -> bool:
 def enqueue_ticket(doctype: str, name: str, removed: bool = False) -> None:
 	if frappe.flags.in_install or frappe.flags.in_migrate or frappe.flags.in_import:
 		return
-	if frappe.flags.in_test:  # tests check the index right after the save
-		index_ticket(doctype, name, removed)
-		indexer.follow_rollback(index_ticket, doctype, name)
+	if testing.RUN:
+		testing.RUN.index_now(index_ticket, doctype, name, removed=removed)
 		return
 	try:
 		frappe.enqueue(
