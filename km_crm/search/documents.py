@@ -292,3 +292,18 @@ def passage_terms(passage: Passage) -> dict[str, str]:
 		"lead": analyze_to_string(passage.lead),
 		"text": analyze_to_string(passage.text),
 	}
+
+
+def display_data(passage: Passage) -> dict:
+	"""What an engine stores of a passage to show it (the rest of a hit: its ids and version)."""
+	return {
+		"title": passage.title,
+		"heading": passage.heading,
+		"text": passage.text,
+		"section": passage.section,
+		"lang": passage.lang,
+		"audience": passage.audience,
+		"status": passage.status,
+		"category_path": passage.category_path,
+		"items": passage.items,
+	}

@@ -1,4 +1,5 @@
 """Elasticsearch backend (the only module that imports `elasticsearch`; loaded lazily by the factory).
+The requests it sends and the answers it reads are built by elastic_requests.py (pure).
 
 - Works with the 7.17 client against 7.x servers and the 8.x client against 8.x servers: calls use
   forms both clients accept, and es_compat.py holds what differs (how a client is built).
@@ -29,7 +30,6 @@
 from __future__ import annotations
 
 import functools
-import re
 import threading
 import time
 import uuid
@@ -38,130 +38,45 @@ from collections.abc import Callable, Iterable, Iterator
 
 from km_crm.search import es_compat
 from km_crm.search.backend import (
-	COUNTED_FIELDS,
 	INDEX_SCHEMA,
-	ROLE_ANY,
-	TEXT_FIELDS,
 	Hit,
 	IndexStats,
 	SearchBackend,
 	SearchBackendError,
 	SearchQuery,
-	category_keys,
 	rank_order,
-	scope_key,
 	tie_key,
 )
-from km_crm.search.documents import Passage, passage_terms
-from km_crm.search.spelling import MIN_LENGTH, is_one_edit
-from km_crm.search.title_match import title_unit_count
-
-_KEYWORDS = (
-	"id",
-	"article_id",
-	"kind",
-	"gen",
-	"schema",
-	"modified",
-	"lang",
-	"audience",
-	"status",
-	"roles",
-	"category",
-	"items",
-	"scope",
+from km_crm.search.documents import Passage
+from km_crm.search.elastic_requests import (
+	MANIFESTS_PAGE,
+	alias_name,
+	article_of,
+	batches,
+	build_query_dsl,
+	build_search_body,
+	count_body,
+	display_body,
+	display_from_source,
+	doc_freqs_from_term_vectors,
+	failed_ids,
+	hit_values,
+	index_body,
+	manifest_action,
+	manifest_delete_action,
+	manifests_body,
+	mapping_properties,
+	neighbours_from_suggest,
+	outdated_indices,
+	passage_action,
+	stale_passages,
+	stats_body,
+	term_statistics_body,
+	term_suggest_body,
 )
-_HIT_FIELDS = ("id", "article_id", "modified", "title_units")
+
 DISPLAY_BATCH = 12  # display data read per request: the best passages of this many articles
 DISPLAY_CACHE = 4096  # passages whose display data a process keeps, by id and version
-NEIGHBOURS = 20  # typo neighbours asked for per word and field, the most common first
-
-
-def alias_name(prefix: str | None) -> str:
-	"""A valid, lower-case index alias for a site prefix (e.g. the site name)."""
-	clean = re.sub(r"[^a-z0-9_-]+", "-", (prefix or "km").lower()).strip("-_+.")
-	return f"{clean or 'km'}-km-passages"
-
-
-def mapping_properties() -> dict:
-	return {
-		**{name: {"type": "keyword"} for name in _KEYWORDS},
-		"title_units": {"type": "integer"},
-		**{
-			f"{name}_t": {"type": "text", "analyzer": "km_terms", "index_options": "freqs"}
-			for name in TEXT_FIELDS
-		},
-		"data": {"type": "object", "enabled": False},
-	}
-
-
-def index_body(replicas: str = "0-1") -> dict:
-	"""settings + mappings for a physical passages index."""
-	return {
-		"settings": {
-			"number_of_shards": 1,
-			"auto_expand_replicas": replicas,
-			"analysis": {"analyzer": {"km_terms": {"type": "custom", "tokenizer": "whitespace"}}},
-		},
-		"mappings": {
-			"dynamic": "strict",
-			"_meta": {"km_schema": INDEX_SCHEMA},
-			# the analysed terms are indexed, not kept: every hit's stored source stays small
-			"_source": {"excludes": [f"{name}_t" for name in TEXT_FIELDS]},
-			"properties": mapping_properties(),
-		},
-	}
-
-
-def outdated_indices(mappings: dict) -> list[str]:
-	"""Physical indices (from a get_mapping response) whose layout is older than INDEX_SCHEMA."""
-	return sorted(
-		name
-		for name, body in mappings.items()
-		if ((body.get("mappings") or {}).get("_meta") or {}).get("km_schema") != INDEX_SCHEMA
-	)
-
-
-def passage_source(p: Passage, gen: str) -> dict:
-	terms = passage_terms(p)
-	return {
-		"id": p.id,
-		"article_id": p.article_id,
-		"kind": "p",
-		"gen": gen,
-		"modified": p.modified,
-		"lang": p.lang,
-		"audience": p.audience,
-		"status": p.status,
-		"roles": list(p.roles) or [ROLE_ANY],
-		"category": category_keys(p.category_path),
-		"items": list(p.items),
-		"scope": list(p.scope),
-		"title_units": title_unit_count(p.title),
-		**{f"{name}_t": terms[name] for name in TEXT_FIELDS},
-		"data": {
-			"title": p.title,
-			"heading": p.heading,
-			"text": p.text,
-			"section": p.section,
-			"lang": p.lang,
-			"audience": p.audience,
-			"status": p.status,
-			"category_path": p.category_path,
-			"items": p.items,
-		},
-	}
-
-
-def manifest_source(article_id: str, modified: str, gen: str) -> dict:
-	return {
-		"id": f"{article_id}#manifest",
-		"article_id": article_id,
-		"kind": "m",
-		"gen": gen,
-		"schema": INDEX_SCHEMA,
-		"modified": modified,
-	}
 
 
 def client_major() -> int | None:
@@ -199,177 +114,7 @@ def server_version(settings: dict, timeout: float = 3.0) -> str:
 		raise SearchBackendError(f"no Elasticsearch answers at {settings['es_url']}: {exc}") from exc
 
 
-def term_statistics_body(terms: list[str], fields: Iterable[str] = COUNTED_FIELDS) -> dict:
-	"""A _termvectors request for an artificial document holding `terms` in every text field: the
-	answer gives each term's document frequency per field (absent when no document has it)."""
-	text = " ".join(terms)
-	fields = list(fields)
-	return {
-		"doc": {f"{name}_t": text for name in fields},
-		"fields": [f"{name}_t" for name in fields],
-		"term_statistics": True,
-		"field_statistics": False,
-		"positions": False,
-		"offsets": False,
-		"payloads": False,
-	}
-
-
-def term_suggest_body(words: list[str], fields: Iterable[str] = COUNTED_FIELDS) -> dict:
-	"""A `suggest` section asking each text field for the index terms one edit from each word, the
-	most common first (Elasticsearch's term suggester: a letter inserted, deleted or replaced, or two
-	neighbours swapped, anywhere in the word, as in spelling.one_edit_away)."""
-	text = " ".join(words)
-	return {
-		name: {
-			"text": text,
-			"term": {
-				"field": f"{name}_t",
-				"suggest_mode": "always",
-				"max_edits": 1,
-				"prefix_length": 0,
-				"min_word_length": MIN_LENGTH,
-				"accuracy": 0.0,
-				"string_distance": "damerau_levenshtein",
-				"sort": "frequency",
-				"size": NEIGHBOURS,
-				"max_inspections": 50,  # candidates kept before sorting by frequency: all of them
-			},
-		}
-		for name in fields
-	}
-
-
-def neighbours_from_suggest(response: dict, words: list[str]) -> dict[str, dict[str, int]]:
-	"""{word: {neighbour: most passages holding it in any one text field}} from a term_suggest_body
-	answer (only spelling's neighbours: letters a-z, one edit away)."""
-	found: dict[str, dict[str, int]] = {w: {} for w in words}
-	for entries in (response.get("suggest") or {}).values():
-		for entry in entries:
-			counts = found.get(entry.get("text"))
-			if counts is None:
-				continue
-			for option in entry.get("options") or ():
-				term, n = option.get("text"), int(option.get("freq") or 0)
-				if term and is_one_edit(entry["text"], term) and n > counts.get(term, 0):
-					counts[term] = n
-	return found
-
-
-def doc_freqs_from_term_vectors(response: dict, terms: list[str]) -> dict[str, int]:
-	"""{term: most passages holding it in any one text field} from a _termvectors answer."""
-	counts = dict.fromkeys(terms, 0)
-	for field in (response.get("term_vectors") or {}).values():
-		for term, stats in (field.get("terms") or {}).items():
-			if term in counts:
-				counts[term] = max(counts[term], int(stats.get("doc_freq") or 0))
-	return counts
-
-
-def filter_clauses(query: SearchQuery) -> list[dict] | None:
-	"""ES filter clauses for the permission/scope filters; None when nothing can match."""
-	filters: list[dict] = [{"term": {"kind": "p"}}]
-	for field, values in (
-		("audience", query.audiences),
-		("status", query.statuses),
-		("items", query.items),
-		("article_id", query.article_ids),
-	):
-		if values is not None:
-			if not values:
-				return None
-			filters.append({"terms": {field: list(values)}})
-	if query.roles is not None:
-		filters.append({"terms": {"roles": [ROLE_ANY, *query.roles]}})
-	if query.lang:
-		filters.append({"term": {"lang": query.lang}})
-	if query.category:
-		filters.append({"term": {"category": category_keys(query.category)[-1]}})
-	if query.scopes is not None:
-		if not query.scopes:
-			return None
-		alternatives = [
-			{
-				"bool": {
-					"filter": [
-						{"terms": {"scope": [scope_key(f, v) for v in values]}} for f, values in scope.items()
-					]
-				}
-			}
-			for scope in query.scopes
-		]
-		filters.append({"bool": {"should": alternatives, "minimum_should_match": 1}})
-	return filters
-
-
-def build_query_dsl(query: SearchQuery, weights: dict[str, float]) -> dict | None:
-	"""bool query: BM25 sum over term clauses (weight x field weight) + filters (no scoring)."""
-	filters = filter_clauses(query)
-	if filters is None or not query.terms:
-		return None
-	should = [
-		{"term": {f"{field}_t": {"value": qt.term, "boost": round(qt.weight * fw, 6)}}}
-		for qt in query.terms
-		for field, fw in weights.items()
-	]
-	return {"bool": {"must": [{"bool": {"should": should, "minimum_should_match": 1}}], "filter": filters}}
-
-
-def build_search_body(query: SearchQuery, weights: dict[str, float], size: int | None = None) -> dict | None:
-	"""Keyword arguments of client.search (both client majors accept these)."""
-	dsl = build_query_dsl(query, weights)
-	if dsl is None:
-		return None
-	return {
-		"query": dsl,
-		# twice the hits wanted: equal scores straddling the cut are then rare enough that asking
-		# again for all of them (see search) seldom happens (a third of bq_faq_zh's queries did)
-		"size": 2 * query.limit if size is None else size,
-		# no stored fields: reading them costs Elasticsearch more per hit than scoring does, so the
-		# hits carry only doc values, and the display data of the few ranking shows is read apart
-		"stored_fields": "_none_",
-		"docvalue_fields": list(_HIT_FIELDS),
-		"track_total_hits": False,
-	}
-
-
-def display_body(passage_ids: list[str]) -> dict:
-	"""Keyword arguments of client.search reading the display data of these passages (their whole
-	stored source: small, and filtering it would cost Elasticsearch a parse per hit)."""
-	return {"query": {"terms": {"id": passage_ids}}, "size": len(passage_ids), "track_total_hits": False}
-
-
-def hit_values(hit: dict) -> dict:
-	"""{field: value} of a hit's doc values (build_search_body asks for _HIT_FIELDS)."""
-	return {name: (values[0] if values else None) for name, values in (hit.get("fields") or {}).items()}
-
-
 REBUILD_BATCH = 5000  # bulk actions read ahead, then sent by the parallel helper
-
-
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-	batch = []
-	for item in items:
-		batch.append(item)
-		if len(batch) >= size:
-			yield batch
-			batch = []
-	if batch:
-		yield batch
-
-
-def _article_of(passage_id: str) -> str:
-	return passage_id.rsplit("#", 1)[0]
-
-
-def failed_ids(results: Iterable[tuple[bool, dict]]) -> set[str]:
-	"""Document ids that a streaming_bulk run reported as failed."""
-	failed = set()
-	for ok, item in results:
-		if not ok:
-			info = next(iter(item.values())) if item else {}
-			failed.add(str(info.get("_id", "")))
-	return failed
 
 
 def bad_request_error() -> type[Exception]:
@@ -381,15 +126,6 @@ def bad_request_error() -> type[Exception]:
 
 def _body(response) -> dict:
 	return getattr(response, "body", response)
-
-
-def _stale_passages(article_ids: list[str], gen: str) -> dict:
-	return {
-		"bool": {
-			"filter": [{"terms": {"article_id": article_ids}}, {"term": {"kind": "p"}}],
-			"must_not": [{"term": {"gen": gen}}],
-		}
-	}
 
 
 class _DisplayCache:
@@ -457,18 +193,12 @@ class _DisplayReader:
 			wanted = [passage_id, *later[: DISPLAY_BATCH - 1]]
 			self.asked.update(wanted)
 			for h in self.backend._read("search", **display_body(wanted))["hits"]["hits"]:
-				source = h["_source"]
-				found = {
-					**source["data"],
-					"passage_id": source["id"],
-					"article_id": source["article_id"],
-					"modified": source.get("modified", ""),
-				}
-				cache.put((source["id"], found["modified"]), found)
-				self.found[source["id"]] = found
+				found = display_from_source(h["_source"])
+				cache.put((found["passage_id"], found["modified"]), found)
+				self.found[found["passage_id"]] = found
 			data = self.found.get(passage_id)
 		# a passage deleted since the search still names its article
-		return data or {"passage_id": passage_id, "article_id": _article_of(passage_id)}
+		return data or {"passage_id": passage_id, "article_id": article_of(passage_id)}
 
 
 class ElasticBackend(SearchBackend):
@@ -616,12 +346,9 @@ class ElasticBackend(SearchBackend):
 
 	def _index_once(self, passages: list[Passage]) -> int:
 		gen = uuid.uuid4().hex
-		article_of = {p.id: p.article_id for p in passages}
-		failed = self._bulk(
-			{"_op_type": "index", "_index": self.alias, "_id": p.id, "_source": passage_source(p, gen)}
-			for p in passages
-		)
-		bad_articles = {article_of.get(i, _article_of(i)) for i in failed}
+		article_ids = {p.id: p.article_id for p in passages}
+		failed = self._bulk(passage_action(self.alias, p, gen) for p in passages)
+		bad_articles = {article_ids.get(i, article_of(i)) for i in failed}
 		versions: dict[str, str] = {}
 		for p in passages:
 			versions.setdefault(p.article_id, p.modified)
@@ -629,22 +356,15 @@ class ElasticBackend(SearchBackend):
 		if good:
 			self.client.delete_by_query(
 				index=self.alias,
-				body={"query": _stale_passages(good, gen)},
+				body={"query": stale_passages(good, gen)},
 				conflicts="proceed",
 				refresh=True,
 			)
-		actions = [
-			{
-				"_op_type": "index",
-				"_index": self.alias,
-				"_id": f"{a}#manifest",
-				"_source": manifest_source(a, versions[a], gen),
-			}
-			for a in good
-		] + [{"_op_type": "delete", "_index": self.alias, "_id": f"{a}#manifest"} for a in bad_articles]
+		actions = [manifest_action(self.alias, a, versions[a], gen) for a in good]
+		actions += [manifest_delete_action(self.alias, a) for a in bad_articles]
 		manifest_failed = {i for i in self._bulk(actions) if i.endswith("#manifest")}
 		self.client.indices.refresh(index=self.alias)
-		missing = sorted(bad_articles | {_article_of(i) for i in manifest_failed if _article_of(i) in good})
+		missing = sorted(bad_articles | {article_of(i) for i in manifest_failed if article_of(i) in good})
 		if missing:
 			raise SearchBackendError(f"indexing failed for articles: {', '.join(missing[:20])}")
 		return len(passages)
@@ -684,33 +404,18 @@ class ElasticBackend(SearchBackend):
 			current, modified = None, ""
 			for p in passages:
 				if current is not None and p.article_id != current:
-					yield {
-						"_op_type": "index",
-						"_index": new_index,
-						"_id": f"{current}#manifest",
-						"_source": manifest_source(current, modified, gen),
-					}
+					yield manifest_action(new_index, current, modified, gen)
 				current, modified = p.article_id, p.modified
 				count += 1
-				yield {
-					"_op_type": "index",
-					"_index": new_index,
-					"_id": p.id,
-					"_source": passage_source(p, gen),
-				}
+				yield passage_action(new_index, p, gen)
 			if current is not None:
-				yield {
-					"_op_type": "index",
-					"_index": new_index,
-					"_id": f"{current}#manifest",
-					"_source": manifest_source(current, modified, gen),
-				}
+				yield manifest_action(new_index, current, modified, gen)
 
 		try:
 			failed: set[str] = set()
 			# the passages are read on the calling thread (they may come from the site's database,
 			# which the bulk helper's sending threads cannot use); each batch is sent in parallel
-			for batch in _batches(actions(), REBUILD_BATCH):
+			for batch in batches(actions(), REBUILD_BATCH):
 				failed |= self._bulk(batch, threads=2)
 			if failed:
 				raise SearchBackendError(f"rebuild failed for {len(failed)} documents; alias left unchanged")
@@ -770,13 +475,7 @@ class ElasticBackend(SearchBackend):
 		dsl = build_query_dsl(query, self.weights(query))
 		if dsl is None:
 			return 0
-		response = self._read(
-			"search",
-			query=dsl,
-			size=0,
-			track_total_hits=False,
-			aggs={"articles": {"cardinality": {"field": "article_id", "precision_threshold": 40000}}},
-		)
+		response = self._read("search", **count_body(dsl))
 		return int(response["aggregations"]["articles"]["value"])
 
 	def doc_freqs(self, terms: list[str]) -> dict[str, int]:
@@ -810,16 +509,7 @@ class ElasticBackend(SearchBackend):
 		"""Read at most once a minute (it sizes requests and bounds ranking: stale costs little)."""
 		now = time.monotonic()
 		if self._stats is None or now - self._stats[0] > self.known_words_ttl:
-			response = self._read(
-				"search",
-				size=0,
-				query={"term": {"kind": "p"}},
-				track_total_hits=True,
-				aggs={
-					"title_units": {"max": {"field": "title_units"}},
-					"articles": {"cardinality": {"field": "article_id", "precision_threshold": 40000}},
-				},
-			)
+			response = self._read("search", **stats_body())
 			aggs = response.get("aggregations") or {}
 			passages = (response["hits"].get("total") or {}).get("value", 0)
 			articles = aggs.get("articles", {}).get("value") or 0
@@ -837,26 +527,12 @@ class ElasticBackend(SearchBackend):
 		versions: dict[str, str] = {}
 		search_after = None
 		while True:
-			kwargs = {"search_after": search_after} if search_after else {}
-			response = self._retry(
-				lambda kwargs=kwargs: _body(
-					self.client.search(
-						index=self.alias,
-						size=5000,
-						query={
-							"bool": {"filter": [{"term": {"kind": "m"}}, {"term": {"schema": INDEX_SCHEMA}}]}
-						},
-						sort=[{"article_id": "asc"}],
-						_source=["article_id", "modified"],
-						track_total_hits=False,
-						**kwargs,
-					)
-				)
-			)
+			body = manifests_body(search_after)
+			response = self._retry(lambda body=body: _body(self.client.search(index=self.alias, **body)))
 			batch = response["hits"]["hits"]
 			for h in batch:
 				versions[h["_source"]["article_id"]] = h["_source"].get("modified", "")
-			if len(batch) < 5000:
+			if len(batch) < MANIFESTS_PAGE:
 				return versions
 			search_after = batch[-1]["sort"]
 

@@ -54,7 +54,7 @@ from km_crm.search.backend import (
 	scope_key,
 	tie_key,
 )
-from km_crm.search.documents import Passage, passage_terms
+from km_crm.search.documents import Passage, display_data, passage_terms
 from km_crm.search.spelling import NeighbourTable, is_one_edit, one_edit_away
 from km_crm.search.title_match import title_unit_count
 
@@ -84,21 +84,6 @@ def _build_schema() -> tantivy.Schema:
 	for name in ("tie", "group", "title_units"):
 		sb.add_unsigned_field(name, fast=True)
 	return sb.build()
-
-
-def _display_data(p: Passage) -> bytes:
-	data = {
-		"title": p.title,
-		"heading": p.heading,
-		"text": p.text,
-		"section": p.section,
-		"lang": p.lang,
-		"audience": p.audience,
-		"status": p.status,
-		"category_path": p.category_path,
-		"items": p.items,
-	}
-	return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class _Snapshot:
@@ -345,7 +330,7 @@ class TantivyBackend(SearchBackend):
 			scope=list(p.scope),
 			**{f"{name}_t": terms[name] for name in TEXT_FIELDS},
 		)
-		doc.add_bytes("data", _display_data(p))
+		doc.add_bytes("data", json.dumps(display_data(p), ensure_ascii=False, separators=(",", ":")).encode())
 		doc.add_unsigned("tie", tie_key(p.id))
 		doc.add_unsigned("group", tie_key(p.article_id))
 		doc.add_unsigned("title_units", title_unit_count(p.title))

@@ -1,4 +1,5 @@
-"""Pure parts of the Elasticsearch backend (run without a server)."""
+"""The Elasticsearch backend's requests (elastic_requests.py, pure) and its behaviour against a fake
+client (run without a server)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from km_search_testutil import make_article, passages_of
 
 from km_crm.search.analysis import analyze_query
 from km_crm.search.backend import INDEX_SCHEMA, ROLE_ANY, SearchBackendError, SearchQuery
-from km_crm.search.elastic_backend import (
-	ElasticBackend,
+from km_crm.search.elastic_backend import ElasticBackend
+from km_crm.search.elastic_requests import (
 	alias_name,
 	build_query_dsl,
 	build_search_body,

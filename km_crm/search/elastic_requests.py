@@ -1,0 +1,376 @@
+"""The requests the Elasticsearch backend sends and the answers it reads (pure: no Frappe, and no
+`elasticsearch` import, so they are tested without a server).
+
+- Index layout: mapping_properties, index_body, outdated_indices, alias_name.
+- Documents and bulk actions: passage_source, manifest_source, passage_action, manifest_action,
+  manifest_delete_action, batches, failed_ids, article_of.
+- Queries: filter_clauses (permission and scope filters), build_query_dsl, build_search_body,
+  count_body, stats_body, display_body, manifests_body, stale_passages.
+- Word counts and typo neighbours: term_statistics_body, doc_freqs_from_term_vectors,
+  term_suggest_body, neighbours_from_suggest.
+- Answers: hit_values, display_from_source.
+
+The calls, retries, caches and the alias swap are elastic_backend.py's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from km_crm.search.backend import (
+	COUNTED_FIELDS,
+	INDEX_SCHEMA,
+	ROLE_ANY,
+	TEXT_FIELDS,
+	SearchQuery,
+	category_keys,
+	scope_key,
+)
+from km_crm.search.documents import Passage, display_data, passage_terms
+from km_crm.search.spelling import MIN_LENGTH, is_one_edit
+from km_crm.search.title_match import title_unit_count
+
+_KEYWORDS = (
+	"id",
+	"article_id",
+	"kind",
+	"gen",
+	"schema",
+	"modified",
+	"lang",
+	"audience",
+	"status",
+	"roles",
+	"category",
+	"items",
+	"scope",
+)
+_HIT_FIELDS = ("id", "article_id", "modified", "title_units")
+NEIGHBOURS = 20  # typo neighbours asked for per word and field, the most common first
+
+
+def alias_name(prefix: str | None) -> str:
+	"""A valid, lower-case index alias for a site prefix (e.g. the site name)."""
+	clean = re.sub(r"[^a-z0-9_-]+", "-", (prefix or "km").lower()).strip("-_+.")
+	return f"{clean or 'km'}-km-passages"
+
+
+def mapping_properties() -> dict:
+	return {
+		**{name: {"type": "keyword"} for name in _KEYWORDS},
+		"title_units": {"type": "integer"},
+		**{
+			f"{name}_t": {"type": "text", "analyzer": "km_terms", "index_options": "freqs"}
+			for name in TEXT_FIELDS
+		},
+		"data": {"type": "object", "enabled": False},
+	}
+
+
+def index_body(replicas: str = "0-1") -> dict:
+	"""settings + mappings for a physical passages index."""
+	return {
+		"settings": {
+			"number_of_shards": 1,
+			"auto_expand_replicas": replicas,
+			"analysis": {"analyzer": {"km_terms": {"type": "custom", "tokenizer": "whitespace"}}},
+		},
+		"mappings": {
+			"dynamic": "strict",
+			"_meta": {"km_schema": INDEX_SCHEMA},
+			# the analysed terms are indexed, not kept: every hit's stored source stays small
+			"_source": {"excludes": [f"{name}_t" for name in TEXT_FIELDS]},
+			"properties": mapping_properties(),
+		},
+	}
+
+
+def outdated_indices(mappings: dict) -> list[str]:
+	"""Physical indices (from a get_mapping response) whose layout is older than INDEX_SCHEMA."""
+	return sorted(
+		name
+		for name, body in mappings.items()
+		if ((body.get("mappings") or {}).get("_meta") or {}).get("km_schema") != INDEX_SCHEMA
+	)
+
+
+def passage_source(p: Passage, gen: str) -> dict:
+	terms = passage_terms(p)
+	return {
+		"id": p.id,
+		"article_id": p.article_id,
+		"kind": "p",
+		"gen": gen,
+		"modified": p.modified,
+		"lang": p.lang,
+		"audience": p.audience,
+		"status": p.status,
+		"roles": list(p.roles) or [ROLE_ANY],
+		"category": category_keys(p.category_path),
+		"items": list(p.items),
+		"scope": list(p.scope),
+		"title_units": title_unit_count(p.title),
+		**{f"{name}_t": terms[name] for name in TEXT_FIELDS},
+		"data": display_data(p),
+	}
+
+
+def manifest_source(article_id: str, modified: str, gen: str) -> dict:
+	return {
+		"id": f"{article_id}#manifest",
+		"article_id": article_id,
+		"kind": "m",
+		"gen": gen,
+		"schema": INDEX_SCHEMA,
+		"modified": modified,
+	}
+
+
+def term_statistics_body(terms: list[str], fields: Iterable[str] = COUNTED_FIELDS) -> dict:
+	"""A _termvectors request for an artificial document holding `terms` in every text field: the
+	answer gives each term's document frequency per field (absent when no document has it)."""
+	text = " ".join(terms)
+	fields = list(fields)
+	return {
+		"doc": {f"{name}_t": text for name in fields},
+		"fields": [f"{name}_t" for name in fields],
+		"term_statistics": True,
+		"field_statistics": False,
+		"positions": False,
+		"offsets": False,
+		"payloads": False,
+	}
+
+
+def term_suggest_body(words: list[str], fields: Iterable[str] = COUNTED_FIELDS) -> dict:
+	"""A `suggest` section asking each text field for the index terms one edit from each word, the
+	most common first (Elasticsearch's term suggester: a letter inserted, deleted or replaced, or two
+	neighbours swapped, anywhere in the word, as in spelling.one_edit_away)."""
+	text = " ".join(words)
+	return {
+		name: {
+			"text": text,
+			"term": {
+				"field": f"{name}_t",
+				"suggest_mode": "always",
+				"max_edits": 1,
+				"prefix_length": 0,
+				"min_word_length": MIN_LENGTH,
+				"accuracy": 0.0,
+				"string_distance": "damerau_levenshtein",
+				"sort": "frequency",
+				"size": NEIGHBOURS,
+				"max_inspections": 50,  # candidates kept before sorting by frequency: all of them
+			},
+		}
+		for name in fields
+	}
+
+
+def neighbours_from_suggest(response: dict, words: list[str]) -> dict[str, dict[str, int]]:
+	"""{word: {neighbour: most passages holding it in any one text field}} from a term_suggest_body
+	answer (only spelling's neighbours: letters a-z, one edit away)."""
+	found: dict[str, dict[str, int]] = {w: {} for w in words}
+	for entries in (response.get("suggest") or {}).values():
+		for entry in entries:
+			counts = found.get(entry.get("text"))
+			if counts is None:
+				continue
+			for option in entry.get("options") or ():
+				term, n = option.get("text"), int(option.get("freq") or 0)
+				if term and is_one_edit(entry["text"], term) and n > counts.get(term, 0):
+					counts[term] = n
+	return found
+
+
+def doc_freqs_from_term_vectors(response: dict, terms: list[str]) -> dict[str, int]:
+	"""{term: most passages holding it in any one text field} from a _termvectors answer."""
+	counts = dict.fromkeys(terms, 0)
+	for field in (response.get("term_vectors") or {}).values():
+		for term, stats in (field.get("terms") or {}).items():
+			if term in counts:
+				counts[term] = max(counts[term], int(stats.get("doc_freq") or 0))
+	return counts
+
+
+def filter_clauses(query: SearchQuery) -> list[dict] | None:
+	"""ES filter clauses for the permission/scope filters; None when nothing can match."""
+	filters: list[dict] = [{"term": {"kind": "p"}}]
+	for field, values in (
+		("audience", query.audiences),
+		("status", query.statuses),
+		("items", query.items),
+		("article_id", query.article_ids),
+	):
+		if values is not None:
+			if not values:
+				return None
+			filters.append({"terms": {field: list(values)}})
+	if query.roles is not None:
+		filters.append({"terms": {"roles": [ROLE_ANY, *query.roles]}})
+	if query.lang:
+		filters.append({"term": {"lang": query.lang}})
+	if query.category:
+		filters.append({"term": {"category": category_keys(query.category)[-1]}})
+	if query.scopes is not None:
+		if not query.scopes:
+			return None
+		alternatives = [
+			{
+				"bool": {
+					"filter": [
+						{"terms": {"scope": [scope_key(f, v) for v in values]}} for f, values in scope.items()
+					]
+				}
+			}
+			for scope in query.scopes
+		]
+		filters.append({"bool": {"should": alternatives, "minimum_should_match": 1}})
+	return filters
+
+
+def build_query_dsl(query: SearchQuery, weights: dict[str, float]) -> dict | None:
+	"""bool query: BM25 sum over term clauses (weight x field weight) + filters (no scoring)."""
+	filters = filter_clauses(query)
+	if filters is None or not query.terms:
+		return None
+	should = [
+		{"term": {f"{field}_t": {"value": qt.term, "boost": round(qt.weight * fw, 6)}}}
+		for qt in query.terms
+		for field, fw in weights.items()
+	]
+	return {"bool": {"must": [{"bool": {"should": should, "minimum_should_match": 1}}], "filter": filters}}
+
+
+def build_search_body(query: SearchQuery, weights: dict[str, float], size: int | None = None) -> dict | None:
+	"""Keyword arguments of client.search (both client majors accept these)."""
+	dsl = build_query_dsl(query, weights)
+	if dsl is None:
+		return None
+	return {
+		"query": dsl,
+		# twice the hits wanted: equal scores straddling the cut are then rare enough that asking
+		# again for all of them (see search) seldom happens (a third of bq_faq_zh's queries did)
+		"size": 2 * query.limit if size is None else size,
+		# no stored fields: reading them costs Elasticsearch more per hit than scoring does, so the
+		# hits carry only doc values, and the display data of the few ranking shows is read apart
+		"stored_fields": "_none_",
+		"docvalue_fields": list(_HIT_FIELDS),
+		"track_total_hits": False,
+	}
+
+
+def display_body(passage_ids: list[str]) -> dict:
+	"""Keyword arguments of client.search reading the display data of these passages (their whole
+	stored source: small, and filtering it would cost Elasticsearch a parse per hit)."""
+	return {"query": {"terms": {"id": passage_ids}}, "size": len(passage_ids), "track_total_hits": False}
+
+
+def hit_values(hit: dict) -> dict:
+	"""{field: value} of a hit's doc values (build_search_body asks for _HIT_FIELDS)."""
+	return {name: (values[0] if values else None) for name, values in (hit.get("fields") or {}).items()}
+
+
+def batches(items: Iterable, size: int) -> Iterator[list]:
+	batch = []
+	for item in items:
+		batch.append(item)
+		if len(batch) >= size:
+			yield batch
+			batch = []
+	if batch:
+		yield batch
+
+
+def article_of(passage_id: str) -> str:
+	return passage_id.rsplit("#", 1)[0]
+
+
+def failed_ids(results: Iterable[tuple[bool, dict]]) -> set[str]:
+	"""Document ids that a streaming_bulk run reported as failed."""
+	failed = set()
+	for ok, item in results:
+		if not ok:
+			info = next(iter(item.values())) if item else {}
+			failed.add(str(info.get("_id", "")))
+	return failed
+
+
+def stale_passages(article_ids: list[str], gen: str) -> dict:
+	"""The passages of these articles that an indexing run of generation `gen` did not write."""
+	return {
+		"bool": {
+			"filter": [{"terms": {"article_id": article_ids}}, {"term": {"kind": "p"}}],
+			"must_not": [{"term": {"gen": gen}}],
+		}
+	}
+
+
+def passage_action(index: str, p: Passage, gen: str) -> dict:
+	"""The bulk action writing one passage."""
+	return {"_op_type": "index", "_index": index, "_id": p.id, "_source": passage_source(p, gen)}
+
+
+def manifest_action(index: str, article_id: str, modified: str, gen: str) -> dict:
+	"""The bulk action writing an article's manifest (its version), once all its passages are in."""
+	return {
+		"_op_type": "index",
+		"_index": index,
+		"_id": f"{article_id}#manifest",
+		"_source": manifest_source(article_id, modified, gen),
+	}
+
+
+def manifest_delete_action(index: str, article_id: str) -> dict:
+	"""The bulk action removing an article's manifest (the article then counts as not indexed)."""
+	return {"_op_type": "delete", "_index": index, "_id": f"{article_id}#manifest"}
+
+
+def count_body(dsl: dict) -> dict:
+	"""Keyword arguments of client.search counting the distinct articles matching `dsl`."""
+	return {
+		"query": dsl,
+		"size": 0,
+		"track_total_hits": False,
+		"aggs": {"articles": {"cardinality": {"field": "article_id", "precision_threshold": 40000}}},
+	}
+
+
+def stats_body() -> dict:
+	"""Keyword arguments of client.search reading the passage count, the number of articles and the
+	longest Chinese title (IndexStats)."""
+	return {
+		"size": 0,
+		"query": {"term": {"kind": "p"}},
+		"track_total_hits": True,
+		"aggs": {
+			"title_units": {"max": {"field": "title_units"}},
+			"articles": {"cardinality": {"field": "article_id", "precision_threshold": 40000}},
+		},
+	}
+
+
+MANIFESTS_PAGE = 5000  # manifests read per request by indexed_versions
+
+
+def manifests_body(search_after=None) -> dict:
+	"""Keyword arguments of client.search reading one page of the current layout's manifests."""
+	return {
+		"size": MANIFESTS_PAGE,
+		"query": {"bool": {"filter": [{"term": {"kind": "m"}}, {"term": {"schema": INDEX_SCHEMA}}]}},
+		"sort": [{"article_id": "asc"}],
+		"_source": ["article_id", "modified"],
+		"track_total_hits": False,
+		**({"search_after": search_after} if search_after else {}),
+	}
+
+
+def display_from_source(source: dict) -> dict:
+	"""A passage's display data plus its ids and version, from its stored source."""
+	return {
+		**source["data"],
+		"passage_id": source["id"],
+		"article_id": source["article_id"],
+		"modified": source.get("modified", ""),
+	}
