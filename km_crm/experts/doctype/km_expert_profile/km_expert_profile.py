@@ -7,6 +7,29 @@ from km_crm.experts import expertise as X
 
 
 class KMExpertProfile(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from km_crm.experts.doctype.km_expert_hidden_skill.km_expert_hidden_skill import KMExpertHiddenSkill
+		from km_crm.experts.doctype.km_expert_language.km_expert_language import KMExpertLanguage
+		from km_crm.experts.doctype.km_expert_skill.km_expert_skill import KMExpertSkill
+
+		availability: DF.Literal["Available", "Busy", "Away"]
+		away_until: DF.Date | None
+		capacity: DF.Int
+		declared_skills: DF.Table[KMExpertSkill]
+		employee: DF.Link | None
+		full_name: DF.Data | None
+		hidden_skills: DF.Table[KMExpertHiddenSkill]
+		languages: DF.TableMultiSelect[KMExpertLanguage]
+		user: DF.Link
+
+	# end: auto-generated types
 	def before_insert(self):
 		# the person owns their profile: they read and correct it (Desk User, "only if creator")
 		self.owner = self.user

@@ -8,6 +8,31 @@ from km_crm.governance import quorum
 
 
 class KMCommittee(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from km_crm.governance.doctype.km_committee_audience.km_committee_audience import KMCommitteeAudience
+		from km_crm.governance.doctype.km_committee_category.km_committee_category import KMCommitteeCategory
+		from km_crm.governance.doctype.km_committee_member.km_committee_member import KMCommitteeMember
+
+		approval_percent: DF.Percent
+		audiences: DF.Table[KMCommitteeAudience]
+		categories: DF.TableMultiSelect[KMCommitteeCategory]
+		committee_name: DF.Data
+		description: DF.SmallText | None
+		enabled: DF.Check
+		escalation_user: DF.Link | None
+		members: DF.Table[KMCommitteeMember]
+		min_approvals: DF.Int
+		reminder_interval_hours: DF.Int
+		review_window_days: DF.Int
+
+	# end: auto-generated types
 	def validate(self):
 		self.drop_duplicate_members()
 		self.drop_duplicate_audiences()

@@ -25,6 +25,42 @@ UNVERSIONED_EDITS = ("review_by", "expires_on")
 
 
 class KMArticle(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from km_crm.knowledge.doctype.km_article_item.km_article_item import KMArticleItem
+
+		article_owner: DF.Link | None
+		audience: DF.Literal["Internal", "Customer", "Partner", "Public"]
+		category: DF.Link | None
+		cause: DF.TextEditor | None
+		committee: DF.Link | None
+		current_review: DF.Link | None
+		environment: DF.TextEditor | None
+		expires_on: DF.Date | None
+		issue: DF.TextEditor | None
+		items: DF.TableMultiSelect[KMArticleItem]
+		language: DF.Literal["en", "zh"]
+		last_published_on: DF.Datetime | None
+		published_by: DF.Link | None
+		published_review: DF.Link | None
+		published_version: DF.Link | None
+		resolution: DF.TextEditor | None
+		reuse_count: DF.Int
+		review_by: DF.Date | None
+		status: DF.Literal["Draft", "In Review", "Published", "Needs Review", "Archived"]
+		summary: DF.SmallText | None
+		tags: DF.SmallText | None
+		title: DF.Data
+		translation_of: DF.Link | None
+		version: DF.Int
+
+	# end: auto-generated types
 	def validate(self):
 		self.sanitize_rich_text()
 		self.normalize_tags()

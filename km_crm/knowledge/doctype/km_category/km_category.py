@@ -6,6 +6,22 @@ ROOT_CATEGORY = "All Categories"
 
 
 class KMCategory(NestedSet):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		category_name: DF.Data
+		description: DF.SmallText | None
+		is_group: DF.Check
+		lft: DF.Int
+		old_parent: DF.Link | None
+		parent_km_category: DF.Link | None
+		rgt: DF.Int
+	# end: auto-generated types
 	nsm_parent_field = "parent_km_category"
 
 	def validate(self):

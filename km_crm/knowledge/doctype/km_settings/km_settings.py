@@ -6,6 +6,29 @@ from km_crm.knowledge import redact
 
 
 class KMSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from km_crm.knowledge.doctype.km_reader_role.km_reader_role import KMReaderRole
+		from km_crm.knowledge.doctype.km_redaction_pattern.km_redaction_pattern import KMRedactionPattern
+
+		deflection_window_minutes: DF.Int
+		feedback_review_threshold: DF.Int
+		index_resolved_tickets: DF.Check
+		partner_role: DF.Link | None
+		reader_roles: DF.TableMultiSelect[KMReaderRole]
+		redaction_patterns: DF.Table[KMRedactionPattern]
+		route_to_experts: DF.Check
+		route_when: DF.Literal["Every ticket nobody took", "Only when no article matches the ticket"]
+		suggest_in_tickets: DF.Check
+		suggest_on_ticket_forms: DF.Check
+
+	# end: auto-generated types
 	def validate(self):
 		self.check_redaction_patterns()
 

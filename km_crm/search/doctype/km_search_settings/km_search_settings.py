@@ -4,6 +4,32 @@ from frappe.model.document import Document
 
 
 class KMSearchSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		backend: DF.Literal["tantivy", "elasticsearch"]
+		es_api_key: DF.Password | None
+		es_password: DF.Password | None
+		es_url: DF.Data | None
+		es_username: DF.Data | None
+		guest_searches_per_minute: DF.Int
+		heading_weight: DF.Float
+		index_prefix: DF.Data | None
+		lead_weight: DF.Float
+		log_searches: DF.Check
+		text_weight: DF.Float
+		title_weight: DF.Float
+		trusted_proxies: DF.SmallText | None
+		use_usage_signals: DF.Check
+		user_searches_per_minute: DF.Int
+		verify_certs: DF.Check
+
+	# end: auto-generated types
 	def validate(self):
 		self.check_trusted_proxies()
 		if self.backend == "elasticsearch" and not (self.es_url or "").startswith(("http://", "https://")):

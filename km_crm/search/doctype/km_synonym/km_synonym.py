@@ -7,6 +7,19 @@ from km_crm.search.site import clear_synonym_cache
 
 
 class KMSynonym(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		description: DF.SmallText | None
+		enabled: DF.Check
+		terms: DF.SmallText
+
+	# end: auto-generated types
 	def validate(self):
 		terms = kcs.normalize_tags(self.terms)
 		if len(terms) < 2:
