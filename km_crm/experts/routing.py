@@ -13,7 +13,7 @@ from km_crm.experts.wording import resolved_like_this
 from km_crm.knowledge.sanitize import html_to_text
 from km_crm.search import service, site
 from km_crm.search.analysis import analyze, detect_language
-from km_crm.search.backend import SearchBackendError
+from km_crm.search.backend import Filters, SearchBackendError
 from km_crm.tickets import teams, ticket_types
 from km_crm.tickets.ticket_text import suggestion_query
 
@@ -65,7 +65,7 @@ def _an_article_matches(doc) -> bool:
 	try:
 		return bool(
 			service.search_articles(
-				site.backend(), query, audiences=C.AUDIENCES, synonyms=site.synonyms(), limit=1
+				site.backend(), query, Filters.of(audiences=C.AUDIENCES), synonyms=site.synonyms(), limit=1
 			)
 		)
 	except SearchBackendError:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import abc
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from km_crm.search.analysis import QueryTerm
@@ -43,16 +43,23 @@ class IndexBusyError(SearchBackendError):
 	"""Another process held the index writer for longer than we were willing to wait."""
 
 
-@dataclass
-class SearchQuery:
-	"""An analysed query plus the permission and scope filters the engine must enforce.
+def _names(values) -> tuple[str, ...] | None:
+	if values is None:
+		return None
+	if isinstance(values, str):
+		return (values,)
+	return tuple(str(v) for v in values)
+
+
+@dataclass(frozen=True)
+class Filters:
+	"""What a search may return: the reader's permission filters and the part of the index asked.
 
 	audiences/statuses: the article must have one of these (an empty tuple matches nothing).
 	roles: the user's roles; an article with allowed roles is visible only if one matches.
 	None for audiences/statuses/roles means "no filter" (trusted callers such as reconcile only).
 	"""
 
-	terms: list[QueryTerm]
 	audiences: tuple[str, ...] | None = ("Public",)
 	statuses: tuple[str, ...] | None = ("Published",)
 	roles: tuple[str, ...] | None = ()
@@ -64,6 +71,40 @@ class SearchQuery:
 	# it satisfies every field of at least one scope, e.g. ({"doctype": ("Issue",), "company": ("A",)},).
 	# None: no scope filter; an empty tuple matches nothing.
 	scopes: tuple[dict[str, tuple[str, ...]], ...] | None = None
+
+	@classmethod
+	def of(
+		cls,
+		*,
+		audiences,
+		statuses=("Published",),
+		roles=(),
+		lang: str | None = None,
+		category=None,
+		items=None,
+		article_ids=None,
+		scopes=None,
+	) -> Filters:
+		"""Filters from the values a caller holds (lists, one string, scopes as dicts of lists); an
+		empty category or item list means no such filter."""
+		return cls(
+			audiences=_names(audiences),
+			statuses=_names(statuses),
+			roles=_names(roles),
+			lang=lang or None,
+			category=_names(category) if category else None,
+			items=_names(items) if items else None,
+			article_ids=_names(article_ids),
+			scopes=None if scopes is None else tuple({k: _names(v) for k, v in s.items()} for s in scopes),
+		)
+
+
+@dataclass
+class SearchQuery:
+	"""An analysed query plus the permission and scope filters the engine must enforce."""
+
+	terms: list[QueryTerm]
+	filters: Filters = field(default_factory=Filters)
 	limit: int = 50
 	field_weights: dict[str, float] | None = None
 

@@ -23,6 +23,7 @@ from km_crm.search.backend import (
 	INDEX_SCHEMA,
 	ROLE_ANY,
 	TEXT_FIELDS,
+	Filters,
 	SearchQuery,
 	category_keys,
 	scope_key,
@@ -194,27 +195,27 @@ def doc_freqs_from_term_vectors(response: dict, terms: list[str]) -> dict[str, i
 	return counts
 
 
-def filter_clauses(query: SearchQuery) -> list[dict] | None:
+def filter_clauses(filters: Filters) -> list[dict] | None:
 	"""ES filter clauses for the permission/scope filters; None when nothing can match."""
-	filters: list[dict] = [{"term": {"kind": "p"}}]
+	clauses: list[dict] = [{"term": {"kind": "p"}}]
 	for field, values in (
-		("audience", query.audiences),
-		("status", query.statuses),
-		("items", query.items),
-		("article_id", query.article_ids),
+		("audience", filters.audiences),
+		("status", filters.statuses),
+		("items", filters.items),
+		("article_id", filters.article_ids),
 	):
 		if values is not None:
 			if not values:
 				return None
-			filters.append({"terms": {field: list(values)}})
-	if query.roles is not None:
-		filters.append({"terms": {"roles": [ROLE_ANY, *query.roles]}})
-	if query.lang:
-		filters.append({"term": {"lang": query.lang}})
-	if query.category:
-		filters.append({"term": {"category": category_keys(query.category)[-1]}})
-	if query.scopes is not None:
-		if not query.scopes:
+			clauses.append({"terms": {field: list(values)}})
+	if filters.roles is not None:
+		clauses.append({"terms": {"roles": [ROLE_ANY, *filters.roles]}})
+	if filters.lang:
+		clauses.append({"term": {"lang": filters.lang}})
+	if filters.category:
+		clauses.append({"term": {"category": category_keys(filters.category)[-1]}})
+	if filters.scopes is not None:
+		if not filters.scopes:
 			return None
 		alternatives = [
 			{
@@ -224,15 +225,15 @@ def filter_clauses(query: SearchQuery) -> list[dict] | None:
 					]
 				}
 			}
-			for scope in query.scopes
+			for scope in filters.scopes
 		]
-		filters.append({"bool": {"should": alternatives, "minimum_should_match": 1}})
-	return filters
+		clauses.append({"bool": {"should": alternatives, "minimum_should_match": 1}})
+	return clauses
 
 
 def build_query_dsl(query: SearchQuery, weights: dict[str, float]) -> dict | None:
 	"""bool query: BM25 sum over term clauses (weight x field weight) + filters (no scoring)."""
-	filters = filter_clauses(query)
+	filters = filter_clauses(query.filters)
 	if filters is None or not query.terms:
 		return None
 	should = [

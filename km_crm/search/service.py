@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from km_crm.search import confidence
 from km_crm.search.analysis import analyze, analyze_query
-from km_crm.search.backend import SearchBackend, SearchQuery
+from km_crm.search.backend import Filters, SearchBackend, SearchQuery
 from km_crm.search.documents import article_to_passages, iso_modified
 from km_crm.search.ranking import ArticleResult, PriorsSource, rank_articles
 from km_crm.search.spelling import with_corrections
@@ -24,78 +24,56 @@ FIRST_ARTICLES_PER_RESULT = 2  # passages for about this many articles are asked
 MAX_LIMIT = 100
 
 
-def _tuple(values) -> tuple[str, ...] | None:
-	if values is None:
-		return None
-	if isinstance(values, str):
-		return (values,)
-	return tuple(str(v) for v in values)
-
-
 def build_query(
 	text: str | None,
+	filters: Filters | None = None,
 	*,
-	audiences: Iterable[str],
-	statuses: Iterable[str] = ("Published",),
-	roles: Iterable[str] = (),
-	lang: str | None = None,
 	synonyms=None,
-	category: Iterable[str] | None = None,
-	items: Iterable[str] | None = None,
-	scopes=None,
 	limit: int = 10,
+	**filter_values,
 ) -> SearchQuery:
-	"""The engine query for a user: terms plus the audience/status/role filters they are allowed."""
+	"""The engine query for a user: terms plus the filters they are allowed (see search_articles)."""
 	limit = max(0, min(int(limit), MAX_LIMIT))
 	return SearchQuery(
 		terms=analyze_query(text, synonyms=synonyms),
-		audiences=_tuple(audiences),
-		statuses=_tuple(statuses),
-		roles=_tuple(roles),
-		lang=lang or None,
-		category=_tuple(category) if category else None,
-		items=_tuple(items) if items else None,
-		scopes=None if scopes is None else tuple({k: _tuple(v) for k, v in s.items()} for s in scopes),
+		filters=_filters(filters, filter_values),
 		limit=max(MIN_PASSAGES, limit * PASSAGES_PER_RESULT) if limit else 0,
 	)
+
+
+def _filters(filters: Filters | None, values: dict) -> Filters:
+	"""`filters`, or the same made of plain keyword values (audiences=..., statuses=..., ...)."""
+	if values:
+		if filters is not None:
+			raise TypeError("give search either Filters or filter keywords, not both")
+		return Filters.of(**values)
+	if filters is None:
+		raise TypeError("search needs filters: at least the audiences the reader may see")
+	return filters
 
 
 def search_articles(
 	backend: SearchBackend,
 	text: str | None,
+	filters: Filters | None = None,
 	*,
-	audiences: Iterable[str],
-	statuses: Iterable[str] = ("Published",),
-	roles: Iterable[str] = (),
-	lang: str | None = None,
 	synonyms=None,
 	priors: PriorsSource = None,
-	category: Iterable[str] | None = None,
-	items: Iterable[str] | None = None,
-	scopes=None,
 	limit: int = 10,
 	measure_coverage: bool = False,
+	**filter_values,
 ) -> list[ArticleResult]:
-	"""Best articles for `text` that a user with these audiences/roles may see, best first.
+	"""Best articles for `text` that a reader under `filters` may see, best first.
 
-	Never raises on odd query text (syntax characters, empty, very long): returns [] when nothing
-	searchable remains. `synonyms`: {"term": [...]} or [[...], ...] groups, expanded at query time.
-	`priors`: {article_id: UsagePriors}, or a callable taking the candidate article ids and returning
-	that mapping; None keeps ranking purely textual. `measure_coverage`: fill ArticleResult.coverage
-	(one more look-up of the query's document frequencies).
+	`filters`: a backend.Filters, or its fields as keywords (audiences=..., roles=..., lang=...,
+	category=..., items=..., scopes=...; see Filters.of). Never raises on odd query text (syntax
+	characters, empty, very long): returns [] when nothing searchable remains. `synonyms`:
+	{"term": [...]} or [[...], ...] groups, expanded at query time. `priors`: {article_id:
+	UsagePriors}, or a callable taking the candidate article ids and returning that mapping; None
+	keeps ranking purely textual. `measure_coverage`: fill ArticleResult.coverage (one more look-up
+	of the query's document frequencies).
 	"""
-	query = build_query(
-		text,
-		audiences=audiences,
-		statuses=statuses,
-		roles=roles,
-		lang=lang,
-		synonyms=synonyms,
-		category=category,
-		items=items,
-		scopes=scopes,
-		limit=limit,
-	)
+	query = build_query(text, _filters(filters, filter_values), synonyms=synonyms, limit=limit)
 	if not query.terms or not query.limit:
 		return []
 	query = corrected(backend, query)
@@ -129,11 +107,13 @@ def search_articles(
 
 
 def suggest_articles(
-	backend: SearchBackend, text: str | None, *, limit: int = 5, **filters
+	backend: SearchBackend, text: str | None, filters: Filters | None = None, *, limit: int = 5, **options
 ) -> list[ArticleResult]:
 	"""Articles worth suggesting unasked for `text` (a ticket, a customer's ticket form): the best of
-	search_articles (same filters) that pass confidence.confident's cut-off. May be empty."""
-	return confidence.confident(search_articles(backend, text, limit=limit, measure_coverage=True, **filters))
+	search_articles (same filters and options) that pass confidence.confident's cut-off. May be empty."""
+	return confidence.confident(
+		search_articles(backend, text, filters, limit=limit, measure_coverage=True, **options)
+	)
 
 
 def _coverage_measure(backend: SearchBackend, query: SearchQuery, passages: int):
@@ -151,28 +131,13 @@ def _coverage_measure(backend: SearchBackend, query: SearchQuery, passages: int)
 def count_articles(
 	backend: SearchBackend,
 	text: str | None,
+	filters: Filters | None = None,
 	*,
-	audiences: Iterable[str],
-	statuses: Iterable[str] = ("Published",),
-	roles: Iterable[str] = (),
-	lang: str | None = None,
 	synonyms=None,
-	category: Iterable[str] | None = None,
-	items: Iterable[str] | None = None,
-	scopes=None,
+	**filter_values,
 ) -> int:
 	"""How many articles match, under exactly the same permission filters as search_articles."""
-	query = build_query(
-		text,
-		audiences=audiences,
-		statuses=statuses,
-		roles=roles,
-		lang=lang,
-		synonyms=synonyms,
-		category=category,
-		items=items,
-		scopes=scopes,
-	)
+	query = build_query(text, _filters(filters, filter_values), synonyms=synonyms)
 	return backend.count(corrected(backend, query)) if query.terms else 0
 
 

@@ -13,7 +13,7 @@ from km_crm import constants as C
 from km_crm import permissions
 from km_crm.search import priors, service, site
 from km_crm.search.analysis import EN_QUERY_STOP_WORDS, STOP_WORDS, analyze_query, normalize, query_key
-from km_crm.search.backend import SearchBackendError
+from km_crm.search.backend import Filters, SearchBackendError
 from km_crm.search.highlight import highlight
 from km_crm.search.ranking import ArticleResult
 from km_crm.visitors import visitor_key
@@ -58,8 +58,7 @@ def search_answer(
 		results = (service.suggest_articles if suggestions else service.search_articles)(
 			site.backend(),
 			query,
-			audiences=audiences,
-			lang=lang,
+			Filters.of(audiences=audiences, lang=lang),
 			synonyms=site.synonyms(),
 			priors=priors.for_query(query) if _settings().use_usage_signals else None,
 			limit=limit,

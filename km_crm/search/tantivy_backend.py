@@ -43,6 +43,7 @@ from km_crm.search.backend import (
 	INDEX_SCHEMA,
 	ROLE_ANY,
 	TEXT_FIELDS,
+	Filters,
 	Hit,
 	IndexBusyError,
 	IndexStats,
@@ -400,33 +401,36 @@ class TantivyBackend(SearchBackend):
 			return terms[0]
 		return tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms])
 
-	def _filters(self, query: SearchQuery) -> list[tuple[tuple, tantivy.Query]] | None:
+	def _filters(self, filters: Filters) -> list[tuple[tuple, tantivy.Query]] | None:
 		"""(key, filter query) pairs; None when the filters can match nothing."""
-		filters: list[tuple[tuple, tantivy.Query]] = []
+		clauses: list[tuple[tuple, tantivy.Query]] = []
 		for field, values in (
-			("audience", query.audiences),
-			("status", query.statuses),
-			("items", query.items),
-			("article_id", query.article_ids),
+			("audience", filters.audiences),
+			("status", filters.statuses),
+			("items", filters.items),
+			("article_id", filters.article_ids),
 		):
 			if values is not None:
 				if not values:
 					return None
-				filters.append(((field, *sorted(values)), self._any_of(field, values)))
-		if query.roles is not None:
-			roles = [ROLE_ANY, *query.roles]
-			filters.append((("roles", *sorted(roles)), self._any_of("roles", roles)))
-		if query.lang:
-			filters.append((("lang", query.lang), self._term("lang", query.lang)))
-		if query.category:
-			key = category_keys(query.category)[-1]
-			filters.append((("category", key), self._term("category", key)))
-		if query.scopes is not None:
-			if not query.scopes:
+				clauses.append(((field, *sorted(values)), self._any_of(field, values)))
+		if filters.roles is not None:
+			roles = [ROLE_ANY, *filters.roles]
+			clauses.append((("roles", *sorted(roles)), self._any_of("roles", roles)))
+		if filters.lang:
+			clauses.append((("lang", filters.lang), self._term("lang", filters.lang)))
+		if filters.category:
+			key = category_keys(filters.category)[-1]
+			clauses.append((("category", key), self._term("category", key)))
+		if filters.scopes is not None:
+			if not filters.scopes:
 				return None
-			key = ("scope", repr(sorted(sorted((f, sorted(v)) for f, v in s.items()) for s in query.scopes)))
-			filters.append((key, self._any_scope(query.scopes)))
-		return filters
+			key = (
+				"scope",
+				repr(sorted(sorted((f, sorted(v)) for f, v in s.items()) for s in filters.scopes)),
+			)
+			clauses.append((key, self._any_scope(filters.scopes)))
+		return clauses
 
 	def _any_scope(self, scopes) -> tantivy.Query:
 		"""Matches a passage that satisfies every field of at least one scope."""
@@ -440,7 +444,7 @@ class TantivyBackend(SearchBackend):
 		return tantivy.Query.boolean_query(alternatives)
 
 	def _build(self, query: SearchQuery, snapshot: _Snapshot) -> tantivy.Query | None:
-		filters = self._filters(query)
+		filters = self._filters(query.filters)
 		if filters is None or not query.terms:
 			return None
 		weights = self.weights(query)

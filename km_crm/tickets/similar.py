@@ -8,7 +8,7 @@ from frappe import _
 from km_crm import constants as C
 from km_crm.knowledge.sanitize import html_to_text
 from km_crm.search import service, site
-from km_crm.search.backend import SearchBackendError
+from km_crm.search.backend import Filters, SearchBackendError
 from km_crm.search.highlight import highlight
 from km_crm.tickets import ticket_access, ticket_types
 
@@ -29,9 +29,7 @@ def similar_tickets(
 		hits = (service.suggest_articles if suggestions else service.search_articles)(
 			site.ticket_backend(),
 			text,
-			audiences=(C.INTERNAL,),
-			statuses=("Resolved",),
-			scopes=scopes,
+			Filters.of(audiences=(C.INTERNAL,), statuses=("Resolved",), scopes=scopes),
 			limit=limit + 1,
 		)
 	except SearchBackendError:

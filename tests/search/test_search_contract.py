@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from km_search_testutil import make_article, passages_of
 
+from km_crm.search.backend import Filters
 from km_crm.search.service import count_articles, index_articles, reconcile, search_articles
 
 PUBLIC = ("Public",)
@@ -236,6 +237,12 @@ def test_role_and_status_restrictions_are_enforced_in_the_engine(backend):
 	}
 	assert "D-1" in ids(search_articles(backend, "payroll", audiences=PUBLIC, statuses=["Draft"]))
 	assert search_articles(backend, "payroll", audiences=[]) == []
+	# the same filters as one value
+	hr = Filters.of(audiences=PUBLIC, roles=["HR Manager"])
+	assert set(ids(search_articles(backend, "payroll", hr))) == {"R-1", "R-2"}
+	assert count_articles(backend, "payroll", hr) == 2
+	with pytest.raises(TypeError):
+		search_articles(backend, "payroll", hr, roles=["Employee"])  # one or the other, never both
 
 
 def test_category_and_item_filters(backend):

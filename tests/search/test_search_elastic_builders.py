@@ -7,7 +7,7 @@ import pytest
 from km_search_testutil import make_article, passages_of
 
 from km_crm.search.analysis import analyze_query
-from km_crm.search.backend import INDEX_SCHEMA, ROLE_ANY, SearchBackendError, SearchQuery
+from km_crm.search.backend import INDEX_SCHEMA, ROLE_ANY, Filters, SearchBackendError, SearchQuery
 from km_crm.search.elastic_backend import ElasticBackend
 from km_crm.search.elastic_requests import (
 	alias_name,
@@ -60,10 +60,12 @@ def test_passage_source_carries_analysed_terms_and_open_roles_marker():
 def test_permission_filters_are_non_scoring_filters_inside_the_query():
 	q = SearchQuery(
 		terms=analyze_query("printer"),
-		audiences=("Public",),
-		statuses=("Published",),
-		roles=("Support Agent",),
-		category=("Hardware", "Printers"),
+		filters=Filters(
+			audiences=("Public",),
+			statuses=("Published",),
+			roles=("Support Agent",),
+			category=("Hardware", "Printers"),
+		),
 	)
 	dsl = build_query_dsl(q, WEIGHTS)
 	filters = dsl["bool"]["filter"]
@@ -76,8 +78,11 @@ def test_permission_filters_are_non_scoring_filters_inside_the_query():
 
 
 def test_empty_audience_or_terms_means_no_query_at_all():
-	assert build_query_dsl(SearchQuery(terms=analyze_query("printer"), audiences=()), WEIGHTS) is None
-	assert build_search_body(SearchQuery(terms=[], audiences=("Public",)), WEIGHTS) is None
+	assert (
+		build_query_dsl(SearchQuery(terms=analyze_query("printer"), filters=Filters(audiences=())), WEIGHTS)
+		is None
+	)
+	assert build_search_body(SearchQuery(terms=[], filters=Filters(audiences=("Public",))), WEIGHTS) is None
 
 
 def test_failed_ids_reads_streaming_bulk_results():
@@ -253,7 +258,9 @@ def test_hits_carry_doc_values_only_and_display_data_is_read_for_few_articles_at
 
 	client.search = search
 	backend = ElasticBackend(client, "site1")
-	hits = backend.search(SearchQuery(terms=analyze_query("printer"), audiences=("Public",), limit=50))
+	hits = backend.search(
+		SearchQuery(terms=analyze_query("printer"), filters=Filters(audiences=("Public",)), limit=50)
+	)
 	assert len(hits) == 50 and requests == []  # nothing read yet
 	assert hits[0].title == "T KB-0#0" and hits[0].article_id == "KB-0"
 	assert requests == [[f"KB-{a}#0" for a in range(DISPLAY_BATCH)]]  # best passage of the next articles
@@ -264,8 +271,12 @@ def test_hits_carry_doc_values_only_and_display_data_is_read_for_few_articles_at
 	hits[1].load()  # another passage of a read article: with the best passages of the articles after it
 	assert requests[-1] == ["KB-0#1", "KB-24#0"]  # 50 hits: 25 articles
 	assert hits[6].article_id == "KB-3" and len(requests) == 3  # a passage not found is not asked again
-	again = backend.search(SearchQuery(terms=analyze_query("printer"), audiences=("Public",), limit=50))
+	again = backend.search(
+		SearchQuery(terms=analyze_query("printer"), filters=Filters(audiences=("Public",)), limit=50)
+	)
 	assert again[0].title == "T KB-0#0" and len(requests) == 3  # shown a moment ago: kept by version
 	version[0] = "v2"  # the articles changed: their new versions are read
-	changed = backend.search(SearchQuery(terms=analyze_query("printer"), audiences=("Public",), limit=50))
+	changed = backend.search(
+		SearchQuery(terms=analyze_query("printer"), filters=Filters(audiences=("Public",)), limit=50)
+	)
 	assert changed[0].modified == "v2" and len(requests) == 4
