@@ -204,6 +204,32 @@ def category_keys(path: Iterable[str]) -> list[str]:
 	return keys
 
 
+def filter_terms(filters: Filters) -> list[tuple[str, tuple[str, ...]]] | None:
+	"""[(indexed keyword field, values)]: a passage matches when it holds one of the values in each
+	field (and, apart, satisfies filters.scopes); None when the filters can match nothing. Both
+	engines turn these into their own filter queries."""
+	terms: list[tuple[str, tuple[str, ...]]] = []
+	for name, values in (
+		("audience", filters.audiences),
+		("status", filters.statuses),
+		("items", filters.items),
+		("article_id", filters.article_ids),
+	):
+		if values is not None:
+			if not values:
+				return None
+			terms.append((name, tuple(values)))
+	if filters.roles is not None:
+		terms.append(("roles", (ROLE_ANY, *filters.roles)))
+	if filters.lang:
+		terms.append(("lang", (filters.lang,)))
+	if filters.category:
+		terms.append(("category", (category_keys(filters.category)[-1],)))
+	if filters.scopes is not None and not filters.scopes:
+		return None
+	return terms
+
+
 @dataclass(frozen=True)
 class IndexStats:
 	passages_per_article: float = 1.0

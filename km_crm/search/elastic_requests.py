@@ -26,6 +26,7 @@ from km_crm.search.backend import (
 	Filters,
 	SearchQuery,
 	category_keys,
+	filter_terms,
 	scope_key,
 )
 from km_crm.search.documents import Passage, display_data, passage_terms
@@ -47,6 +48,7 @@ _KEYWORDS = (
 	"items",
 	"scope",
 )
+_ONE_VALUE = ("lang", "category")  # filters of one value by nature: a term query
 _HIT_FIELDS = ("id", "article_id", "modified", "title_units")
 NEIGHBOURS = 20  # typo neighbours asked for per word and field, the most common first
 
@@ -197,26 +199,16 @@ def doc_freqs_from_term_vectors(response: dict, terms: list[str]) -> dict[str, i
 
 def filter_clauses(filters: Filters) -> list[dict] | None:
 	"""ES filter clauses for the permission/scope filters; None when nothing can match."""
+	terms = filter_terms(filters)
+	if terms is None:
+		return None
 	clauses: list[dict] = [{"term": {"kind": "p"}}]
-	for field, values in (
-		("audience", filters.audiences),
-		("status", filters.statuses),
-		("items", filters.items),
-		("article_id", filters.article_ids),
-	):
-		if values is not None:
-			if not values:
-				return None
+	for field, values in terms:
+		if field in _ONE_VALUE:
+			clauses.append({"term": {field: values[0]}})
+		else:
 			clauses.append({"terms": {field: list(values)}})
-	if filters.roles is not None:
-		clauses.append({"terms": {"roles": [ROLE_ANY, *filters.roles]}})
-	if filters.lang:
-		clauses.append({"term": {"lang": filters.lang}})
-	if filters.category:
-		clauses.append({"term": {"category": category_keys(filters.category)[-1]}})
 	if filters.scopes is not None:
-		if not filters.scopes:
-			return None
 		alternatives = [
 			{
 				"bool": {

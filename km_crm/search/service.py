@@ -129,15 +129,11 @@ def _coverage_measure(backend: SearchBackend, query: SearchQuery, passages: int)
 
 
 def count_articles(
-	backend: SearchBackend,
-	text: str | None,
-	filters: Filters | None = None,
-	*,
-	synonyms=None,
-	**filter_values,
+	backend: SearchBackend, text: str | None, filters: Filters | None = None, **options
 ) -> int:
-	"""How many articles match, under exactly the same permission filters as search_articles."""
-	query = build_query(text, _filters(filters, filter_values), synonyms=synonyms)
+	"""How many articles match, under exactly the same permission filters as search_articles
+	(options: synonyms, or the filters' fields as keywords)."""
+	query = build_query(text, filters, **options)
 	return backend.count(corrected(backend, query)) if query.terms else 0
 
 

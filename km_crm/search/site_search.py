@@ -29,16 +29,10 @@ def _settings():
 	return frappe.get_cached_doc("KM Search Settings")
 
 
-def search_rows(
-	query: str,
-	*,
-	limit: int = 10,
-	lang: str | None = None,
-	user: str | None = None,
-	suggestions: bool = False,
-) -> list[dict]:
-	"""Results for `user` (default: the session user), as the endpoints return them."""
-	return search_answer(query, limit=limit, lang=lang, user=user, suggestions=suggestions)[0]
+def search_rows(query: str, **options) -> list[dict]:
+	"""Results for `user` (default: the session user), as the endpoints return them, without the
+	fallback's message (options: those of search_answer)."""
+	return search_answer(query, **options)[0]
 
 
 def search_answer(

@@ -51,6 +51,7 @@ from km_crm.search.backend import (
 	SearchBackendError,
 	SearchQuery,
 	category_keys,
+	filter_terms,
 	rank_order,
 	scope_key,
 	tie_key,
@@ -403,28 +404,11 @@ class TantivyBackend(SearchBackend):
 
 	def _filters(self, filters: Filters) -> list[tuple[tuple, tantivy.Query]] | None:
 		"""(key, filter query) pairs; None when the filters can match nothing."""
-		clauses: list[tuple[tuple, tantivy.Query]] = []
-		for field, values in (
-			("audience", filters.audiences),
-			("status", filters.statuses),
-			("items", filters.items),
-			("article_id", filters.article_ids),
-		):
-			if values is not None:
-				if not values:
-					return None
-				clauses.append(((field, *sorted(values)), self._any_of(field, values)))
-		if filters.roles is not None:
-			roles = [ROLE_ANY, *filters.roles]
-			clauses.append((("roles", *sorted(roles)), self._any_of("roles", roles)))
-		if filters.lang:
-			clauses.append((("lang", filters.lang), self._term("lang", filters.lang)))
-		if filters.category:
-			key = category_keys(filters.category)[-1]
-			clauses.append((("category", key), self._term("category", key)))
+		terms = filter_terms(filters)
+		if terms is None:
+			return None
+		clauses = [((field, *sorted(values)), self._any_of(field, values)) for field, values in terms]
 		if filters.scopes is not None:
-			if not filters.scopes:
-				return None
 			key = (
 				"scope",
 				repr(sorted(sorted((f, sorted(v)) for f, v in s.items()) for s in filters.scopes)),
