@@ -64,8 +64,11 @@ def knowledge_doctypes() -> list[str]:
 def tag_link_query_conditions(user: str | None = None) -> str:
 	if rules.reads_everything(permissions.reader(user)):
 		return ""
-	names = ", ".join(frappe.db.escape(d) for d in knowledge_doctypes())
-	return f"`tabTag Link`.`document_type` not in ({names})" if names else ""
+	names = knowledge_doctypes()
+	if not names:
+		return ""
+	TagLink = frappe.qb.DocType("Tag Link")
+	return permissions.condition_sql(TagLink.document_type.notin(names))
 
 
 def tag_link_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:

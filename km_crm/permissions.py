@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 import frappe
 from frappe import _
+from frappe.query_builder.terms import NamedParameterWrapper
 
 from km_crm import constants as C
 from km_crm.access import rules
 
 WRITE_PTYPES = ("write", "create", "delete", "submit", "cancel", "amend", "share", "import")
+NOTHING = "1=0"  # the condition no record meets
 
 
 def _settings():
@@ -48,8 +50,9 @@ def article_query_conditions(user: str | None = None) -> str:
 	if rules.reads_everything(r):
 		return ""
 	if r.is_guest:
-		return "1=0"
-	return f"`tabKM Article`.`article_owner` = {frappe.db.escape(r.user)}"
+		return NOTHING
+	Article = frappe.qb.DocType("KM Article")
+	return condition_sql(Article.article_owner == r.user)
 
 
 def article_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
@@ -90,18 +93,23 @@ def version_query_conditions(user: str | None = None) -> str:
 	r = reader(user)
 	if rules.reads_everything(r):
 		return ""
-	live = (
-		"`tabKM Article Version`.`name` in (select `published_version` from `tabKM Article`"
-		" where `published_version` is not null)"
-		f" and `tabKM Article Version`.`audience` in ({_sql_list(rules.audiences(r))})"
-	)
+	Article, Version = frappe.qb.DocType("KM Article"), frappe.qb.DocType("KM Article Version")
+	live = Version.name.isin(_live_version_names()) & Version.audience.isin(list(rules.audiences(r)) or [""])
 	if r.is_guest:
-		return f"({live})"
-	own = (
-		"`tabKM Article Version`.`article` in (select `name` from `tabKM Article`"
-		f" where `article_owner` = {frappe.db.escape(r.user)})"
+		return f"({condition_sql(live)})"
+	own = Version.article.isin(
+		frappe.qb.from_(Article).select(Article.name).where(Article.article_owner == r.user)
 	)
-	return f"({own} or ({live}))"
+	return f"({condition_sql(own | live)})"
+
+
+def _live_version_names():
+	Article = frappe.qb.DocType("KM Article")
+	return (
+		frappe.qb.from_(Article)
+		.select(Article.published_version)
+		.where(Article.published_version.isnotnull())
+	)
 
 
 def version_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
@@ -220,11 +228,10 @@ def link_query_conditions(user: str | None = None) -> str:
 	if rules.reads_everything(r):
 		return ""
 	if r.roles & r.reader_roles:
-		return (
-			"`tabKM Article Link`.`article` in (select `name` from `tabKM Article`"
-			" where `published_version` is not null)"
-		)
-	return "1=0"
+		Article, Link = frappe.qb.DocType("KM Article"), frappe.qb.DocType("KM Article Link")
+		live = frappe.qb.from_(Article).select(Article.name).where(Article.published_version.isnotnull())
+		return condition_sql(Link.article.isin(live))
+	return NOTHING
 
 
 def link_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
@@ -292,7 +299,8 @@ def quality_check_query_conditions(user: str | None = None) -> str:
 	user = user or frappe.session.user
 	if user == C.ADMINISTRATOR or QUALITY_REVIEWERS & set(frappe.get_roles(user)):
 		return ""
-	return f"`tabKM Quality Check`.`contributor` = {frappe.db.escape(user)}"
+	QualityCheck = frappe.qb.DocType("KM Quality Check")
+	return condition_sql(QualityCheck.contributor == user)
 
 
 def quality_check_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
@@ -302,5 +310,10 @@ def quality_check_has_permission(doc, ptype: str = "read", user: str | None = No
 	return ptype == "read" and doc.contributor == user
 
 
-def _sql_list(values) -> str:
-	return ", ".join(frappe.db.escape(v) for v in values) or "''"
+def condition_sql(condition) -> str:
+	"""A frappe.qb condition as the SQL a permission_query_conditions hook returns. Its values are
+	escaped by frappe.db.escape, as Frappe's own conditions are (pypika's rendering leaves
+	backslashes as they are)."""
+	params = NamedParameterWrapper()
+	sql = condition.get_sql(with_namespace=True, quote_char="`", param_wrapper=params)
+	return sql % {key: frappe.db.escape(value) for key, value in params.get_parameters().items()}
