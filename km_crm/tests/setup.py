@@ -5,7 +5,9 @@ need, then starts the test run (`start`), which turns on km_crm.testing's switch
 - articles and tickets are indexed at once, in the saving transaction, and indexed again after a
   rollback, so a test's rolled-back records never stay findable for the next test;
 - the indexes live in a throwaway folder (and Elasticsearch prefix) of this process, dropped when it
-  ends: tests never write into the site's index;
+  ends: tests never write into the site's index; each test class starts with empty ones
+  (`fresh_indexes`), so what one class indexed (a reconcile indexes every live article of the
+  site) never answers another's searches;
 - request rate limits are not counted unless a test asks for them (`KMTestCase.count_rates`).
 
 `prepare_site` is what scripts/run-tests runs on the test site before the runner (bench execute):
@@ -75,6 +77,7 @@ class TestRun:
 	def __init__(self) -> None:
 		self.root = tempfile.mkdtemp(prefix="km_crm_test_index_")
 		self.suffix = f"-test-{os.getpid()}"
+		self.generation = 0
 		self.engines = []
 		self.count_rates = False
 		atexit.register(self.drop_indexes)
@@ -94,12 +97,22 @@ class TestRun:
 		pending[(index, args)] = True
 
 	def throwaway_index(self, folder: str, prefix: str) -> tuple[str, str]:
-		return os.path.join(self.root, folder), prefix + self.suffix
+		generation = str(self.generation)
+		return os.path.join(self.root, generation, folder), f"{prefix}{self.suffix}-{generation}"
 
 	def made(self, engine) -> None:
 		self.engines.append(engine)
 
+	def fresh_indexes(self) -> None:
+		"""Empty indexes from now on (a new folder and prefix); the earlier ones are dropped."""
+		self._drop_engines()
+		self.generation += 1
+
 	def drop_indexes(self) -> None:
+		self._drop_engines()
+		shutil.rmtree(self.root, ignore_errors=True)
+
+	def _drop_engines(self) -> None:
 		for engine in self.engines:
 			drop = getattr(engine, "drop", None)  # Elasticsearch: delete the test process's indices
 			if drop:
@@ -107,7 +120,7 @@ class TestRun:
 					drop()
 				except Exception:
 					pass  # the server went away first: the indices carry the test process id
-		shutil.rmtree(self.root, ignore_errors=True)
+		self.engines = []
 
 
 def _forget_pending() -> None:
