@@ -2,12 +2,10 @@
 
 import frappe
 from frappe.handler import execute_cmd
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import set_request
 
-from km_crm.tests.factories import GovernanceFixture, as_user, make_portal_user, published, word
-
-test_ignore = ["Item"]
+from km_crm.tests.base import KMTestCase
+from km_crm.tests.factories import as_user, make_portal_user
 
 
 def helpdesk_search(query: str) -> list[dict]:
@@ -20,14 +18,13 @@ def helpdesk_search(query: str) -> list[dict]:
 		frappe.local.form_dict = frappe._dict()
 
 
-class TestHelpdeskArticleSearch(FrappeTestCase):
+class TestHelpdeskArticleSearch(KMTestCase):
+	fixture = True
+
 	def setUp(self):
-		frappe.set_user("Administrator")
-		self.f = GovernanceFixture()
-		self.term = word()
+		super().setUp()
 		self.live = {
-			a: published(
-				self.f,
+			a: self.f.published(
 				audience=a,
 				title=f"{a} {self.term} router reset",
 				resolution=f"<p>Hold the {self.term} button.</p>",
@@ -35,9 +32,6 @@ class TestHelpdeskArticleSearch(FrappeTestCase):
 			for a in ("Public", "Customer", "Internal")
 		}
 		self.customer = make_portal_user("hdcustomer", "Customer")
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
 
 	def test_a_portal_customer_finds_customer_articles_and_never_internal_ones(self):
 		with as_user(self.customer):

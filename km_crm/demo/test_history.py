@@ -6,31 +6,30 @@ import random
 from datetime import timedelta
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_datetime, get_first_day, now_datetime, today
 
 from km_crm import constants as C
 from km_crm.demo import clock, history
 from km_crm.knowledge import audit
 from km_crm.roi import figures, kcs_metrics
+from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import (
 	GovernanceFixture,
 	as_user,
 	make_customer,
 	make_portal_user,
-	published,
 	word,
 )
 
 
-class TestDemoHistory(FrappeTestCase):
+class TestDemoHistory(KMTestCase):
 	def setUp(self):
-		frappe.set_user("Administrator")
+		super().setUp()
 		user = make_portal_user("demo-history-visitor", C.CUSTOMER_ROLE)
 		customer, contact = make_customer(f"Demo History {word()}", f"km-{word()}@customer.example.com")
 		email = frappe.db.get_value("Contact", contact, "email_id")
 		self.customer = {"customer": customer, "contact": contact, "email": email, "user": user}
-		self.article = published(GovernanceFixture(), audience="Public", title=f"Kiosk {word()} freezes")
+		self.article = GovernanceFixture().published(audience="Public", title=f"Kiosk {word()} freezes")
 
 	def test_squeeze_keeps_a_moment_of_the_month_out_of_the_future(self):
 		first = get_datetime("2026-12-01")
@@ -113,12 +112,11 @@ class TestDemoHistory(FrappeTestCase):
 		self.assertEqual(occurred - moved, timedelta(minutes=2))  # its events move with it
 
 
-class TestDemoClock(FrappeTestCase):
+class TestDemoClock(KMTestCase):
 	"""The demo's articles go through the real governance steps at moments of the past weeks: the
 	review round, the version and the audit trail carry those moments, and the chain still verifies."""
 
 	def test_a_review_walked_on_the_demo_clock_has_the_gaps_of_a_real_one(self):
-		frappe.set_user("Administrator")
 		f = GovernanceFixture()
 		drafted = now_datetime().replace(microsecond=0) - timedelta(days=9)
 		with clock.at(drafted):
@@ -152,7 +150,6 @@ class TestDemoClock(FrappeTestCase):
 		from km_crm.demo import loader
 		from km_crm.demo.content import ARTICLES
 
-		frappe.set_user("Administrator")
 		loader._users()
 		loader._categories()
 		loader._committee()

@@ -1,38 +1,24 @@
 """Who knows them and knowledge for them, on Customer, Lead, Opportunity and Contact forms."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime, today
 
 from km_crm import constants as C
 from km_crm.api import customers as api
 from km_crm.knowledge import article_links
-from km_crm.tests.factories import (
-	GovernanceFixture,
-	as_user,
-	make_customer,
-	make_issue,
-	make_user,
-	published,
-	word,
-)
-
-test_ignore = ["Item"]
+from km_crm.tests.base import KMTestCase
+from km_crm.tests.factories import as_user, make_customer, make_issue, make_user, word
 
 
-class TestWhoKnowsThem(FrappeTestCase):
+class TestWhoKnowsThem(KMTestCase):
 	def setUp(self):
-		frappe.set_user("Administrator")
-		self.term = word()
+		super().setUp()
 		self.email = f"{self.term}@client.example.com"
 		self.customer, self.contact = make_customer(
 			f"KM Org {self.term}", self.email, "Jane", self.term.title()
 		)
 		self.seller = make_user(f"seller-{word()}", "Sales User")
 		self.clerk = make_user(f"clerk-{word()}", "Accounts User")
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
 
 	def mail(self, user: str, *, sent: bool, days: int) -> str:
 		return (
@@ -120,15 +106,12 @@ class TestWhoKnowsThem(FrappeTestCase):
 			api.who_knows("User", self.seller)
 
 
-class TestKnowledgeForThem(FrappeTestCase):
-	def setUp(self):
-		frappe.set_user("Administrator")
-		self.term = word()
-		self.customer, self.contact = make_customer(f"KM Buyer {self.term}", f"{self.term}@buyer.example.com")
-		self.f = GovernanceFixture()
+class TestKnowledgeForThem(KMTestCase):
+	fixture = True
 
-	def tearDown(self):
-		frappe.set_user("Administrator")
+	def setUp(self):
+		super().setUp()
+		self.customer, self.contact = make_customer(f"KM Buyer {self.term}", f"{self.term}@buyer.example.com")
 
 	def solved(self, article: str, n: int) -> None:
 		for i in range(n):
@@ -136,15 +119,15 @@ class TestKnowledgeForThem(FrappeTestCase):
 			article_links.add_link(article, "Issue", issue.name, C.LINK_SOLVED)
 
 	def test_articles_that_solved_their_tickets_and_about_what_they_bought_as_the_reader_may_see(self):
-		internal = published(self.f, audience="Internal", title=f"{self.term} internal fix")
-		public = published(self.f, audience="Public", title=f"{self.term} public fix")
+		internal = self.f.published(audience="Internal", title=f"{self.term} internal fix")
+		public = self.f.published(audience="Public", title=f"{self.term} public fix")
 		self.solved(internal, 2)
 		self.solved(public, 1)
 		item = self.bought()
-		about_item = published(
-			self.f, audience="Public", title=f"{self.term} terminal guide", items=[{"item": item}]
+		about_item = self.f.published(
+			audience="Public", title=f"{self.term} terminal guide", items=[{"item": item}]
 		)
-		published(self.f, audience="Public", title=f"{self.term} unrelated")
+		self.f.published(audience="Public", title=f"{self.term} unrelated")
 
 		seen = api.knowledge("Customer", self.customer)
 		self.assertEqual([a["name"] for a in seen], [internal, public, about_item])

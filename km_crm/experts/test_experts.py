@@ -3,18 +3,16 @@ asking them to help assigns the ticket."""
 
 import frappe
 from frappe.desk.form import assign_to
-from frappe.tests.utils import FrappeTestCase
 
 from km_crm.api import experts as api
 from km_crm.experts import evidence
+from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import as_user, make_customer, make_issue, make_user, word
 
-test_ignore = ["Item"]
 
-
-class TestExperts(FrappeTestCase):
+class TestExperts(KMTestCase):
 	def setUp(self):
-		frappe.set_user("Administrator")
+		super().setUp()
 		evidence.clear()
 		self.addCleanup(evidence.clear)
 		# words of this test only: evidence of other tests (same class, same site) cannot compete
@@ -22,9 +20,6 @@ class TestExperts(FrappeTestCase):
 		self.expert = make_user(f"expert-{word()}", "Support Team")
 		self.agent = make_user(f"asker-{word()}", "Support Team")
 		self.customer, _contact = make_customer(f"KM Experts {self.term}", f"{self.term}@example.com")
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
 
 	def resolved_by(self, user: str, subject: str) -> str:
 		issue = make_issue(subject, customer=self.customer)

@@ -3,36 +3,24 @@ asking an expert."""
 
 import frappe
 from frappe.desk.form import assign_to
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
 
 from km_crm import constants as C
 from km_crm.api import experts as api
 from km_crm.experts import evidence, profiles, requests, routing
 from km_crm.experts import expertise as X
-from km_crm.tests.factories import (
-	as_user,
-	make_category,
-	make_issue,
-	make_user,
-	override_settings,
-	word,
-)
-
-test_ignore = ["Item"]
+from km_crm.tests.base import KMTestCase
+from km_crm.tests.factories import as_user, make_category, make_issue, make_user, override_settings, word
 
 
-class ExpertsCase(FrappeTestCase):
+class ExpertsCase(KMTestCase):
 	def setUp(self):
-		frappe.set_user("Administrator")
+		super().setUp()
 		evidence.clear()
 		self.addCleanup(evidence.clear)
 		self.term, self.thing = word(), word()  # this test's own words
 		self.expert = make_user(f"expert-{word()}", "Support Team")
 		self.agent = make_user(f"asker-{word()}", "Support Team")
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
 
 	def resolved_by(self, user: str, n: int = 1, ticket_type: str | None = None) -> list[str]:
 		names = []

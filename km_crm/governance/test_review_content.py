@@ -2,40 +2,26 @@
 and after the committee decides."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from km_crm.api import articles as article_api
 from km_crm.api import reviews as review_api
 from km_crm.exceptions import LifecycleError
 from km_crm.governance import review_round
 from km_crm.knowledge import audit
-from km_crm.tests.factories import (
-	SECTIONS,
-	GovernanceFixture,
-	as_user,
-	make_portal_user,
-	make_user,
-	published,
-)
+from km_crm.tests.base import KMTestCase
+from km_crm.tests.factories import SECTIONS, as_user, make_portal_user, make_user
 
 ADDED = "Shake the cartridge before you fit it."
 
 
-class TestReviewContent(FrappeTestCase):
-	def setUp(self):
-		frappe.set_user("Administrator")
-		self.f = GovernanceFixture()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
+class TestReviewContent(KMTestCase):
+	fixture = True
 
 	def new_version_in_review(self) -> tuple[str, str]:
 		"""A live v1 whose v2 (one sentence added to the resolution) is in review."""
-		article = published(self.f)
+		article = self.f.published()
+		self.f.edit(article, resolution=SECTIONS["resolution"].replace("</p>", f" {ADDED}</p>"))
 		with as_user(self.f.author):
-			doc = frappe.get_doc("KM Article", article)
-			doc.resolution = SECTIONS["resolution"].replace("</p>", f" {ADDED}</p>")
-			doc.save()
 			review = review_round.submit_for_review(article, "adds a step")
 		return article, review
 
@@ -97,13 +83,8 @@ class TestReviewContent(FrappeTestCase):
 		self.assertIn(f"{article}-v2", content["note"])
 
 
-class TestArticleInReview(FrappeTestCase):
-	def setUp(self):
-		frappe.set_user("Administrator")
-		self.f = GovernanceFixture()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
+class TestArticleInReview(KMTestCase):
+	fixture = True
 
 	def test_saving_content_in_review_is_refused_with_the_review_named(self):
 		article, review = self.f.submitted()
@@ -126,7 +107,7 @@ class TestArticleInReview(FrappeTestCase):
 			self.assertTrue(description.startswith("Scanner saves empty PDFs"), description)
 
 	def test_a_committee_approval_is_published_by_the_decision_not_the_last_voter(self):
-		article = published(self.f)
+		article = self.f.published()
 		doc = frappe.get_doc("KM Article", article)
 		review = frappe.db.get_value("KM Review", {"article": article}, "name")
 		self.assertEqual(doc.published_review, review)
@@ -158,7 +139,7 @@ class TestArticleInReview(FrappeTestCase):
 	def test_the_patch_names_the_decision_of_articles_published_before(self):
 		from km_crm.patches.v1 import published_by_committee
 
-		article = published(self.f)
+		article = self.f.published()
 		review = frappe.db.get_value("KM Article", article, "published_review")
 		frappe.db.set_value(
 			"KM Article", article, {"published_review": None, "published_by": self.f.members[1]}
@@ -169,7 +150,7 @@ class TestArticleInReview(FrappeTestCase):
 		)
 
 	def test_history_names_people_and_says_the_chain_verifies(self):
-		article = published(self.f)
+		article = self.f.published()
 		with as_user(self.f.author):
 			history = article_api.get_history(article)
 		self.assertEqual(history["tampered"], [])

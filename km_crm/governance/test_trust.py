@@ -6,22 +6,15 @@ import hashlib
 import json
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import now_datetime
 
 from km_crm.knowledge import audit
-from km_crm.tests.factories import GovernanceFixture, as_user, published
+from km_crm.tests.base import KMTestCase
+from km_crm.tests.factories import as_user
 
-test_ignore = ["Item"]
 
-
-class TestGovernanceTrust(FrappeTestCase):
-	def setUp(self):
-		frappe.set_user("Administrator")
-		self.f = GovernanceFixture()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
+class TestGovernanceTrust(KMTestCase):
+	fixture = True
 
 	def test_rest_cannot_create_votes_audit_events_or_versions_even_as_administrator(self):
 		article, review = self.f.submitted()
@@ -89,7 +82,7 @@ class TestGovernanceTrust(FrappeTestCase):
 		)
 
 	def test_the_audit_trail_catches_rows_rewritten_in_the_database_with_recomputed_hashes(self):
-		article = published(self.f)
+		article = self.f.published()
 		self.assertEqual(audit.verify_chain(article), [])
 		events = frappe.get_all(
 			"KM Audit Event",
@@ -120,7 +113,7 @@ class TestGovernanceTrust(FrappeTestCase):
 		self.assertTrue(key and len(key) >= 32)
 		self.assertFalse(frappe.db.sql("select 1 from `tabSingles` where value = %s", key))
 		with as_user(self.f.author):
-			self.assertEqual(audit.verify_chain(published(self.f)), [])
+			self.assertEqual(audit.verify_chain(self.f.published()), [])
 
 	def test_what_people_type_is_stored_as_typed_and_the_trail_stays_intact(self):
 		typed = 'Use the <b> tag, not <script>, and keep "a < b"'

@@ -1,8 +1,8 @@
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from km_crm.integrations import entry_points
 from km_crm.setup import install
+from km_crm.tests.base import KMTestCase
 
 
 def _navbar() -> list[tuple[str, str]]:
@@ -18,8 +18,9 @@ def _redirects() -> list[tuple[str, str]]:
 	return [(r.source, r.target) for r in frappe.get_single("Website Settings").route_redirects]
 
 
-class TestEntryPoints(FrappeTestCase):
+class TestEntryPoints(KMTestCase):
 	def setUp(self):
+		super().setUp()
 		entry_points.remove_entry_points()
 		settings = frappe.get_single("Website Settings")
 		settings.append("top_bar_items", {"label": "Shop", "url": "/shop"})

@@ -2,33 +2,22 @@
 article, a ToDo for the owner, Needs Review after enough "incorrect"/"outdated" votes."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from km_crm.api import feedback as api
 from km_crm.knowledge import article_feedback
 from km_crm.search import priors
-from km_crm.tests.factories import (
-	GovernanceFixture,
-	as_user,
-	make_portal_user,
-	override_settings,
-	published,
-	word,
-)
-
-test_ignore = ["Item"]
+from km_crm.tests.base import KMTestCase
+from km_crm.tests.factories import as_user, make_portal_user, word
 
 
-class TestArticleFeedback(FrappeTestCase):
+class TestArticleFeedback(KMTestCase):
+	settings = {"KM Settings": {"feedback_review_threshold": 2}}
+	fixture = True
+
 	def setUp(self):
-		frappe.set_user("Administrator")
-		override_settings(self, "KM Settings", feedback_review_threshold=2)
-		self.f = GovernanceFixture()
-		self.article = published(self.f, audience="Public", title=f"Router {word()} resets")
+		super().setUp()
+		self.article = self.f.published(audience="Public", title=f"Router {word()} resets")
 		self.address = 0
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
 
 	def as_guest_from_a_new_address(self):
 		self.address += 1
@@ -52,7 +41,7 @@ class TestArticleFeedback(FrappeTestCase):
 		self.assertEqual({r.article_version for r in rows}, {f"{self.article}-v1"})
 
 	def test_a_reader_cannot_vote_on_what_they_may_not_read(self):
-		internal = published(self.f, audience="Internal")
+		internal = self.f.published(audience="Internal")
 		with self.as_guest_from_a_new_address(), self.assertRaises(frappe.PermissionError):
 			api.submit(internal, 1)
 		with (

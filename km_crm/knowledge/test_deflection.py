@@ -4,7 +4,6 @@ session only, a ticket submitted afterwards ends the session, and sessions left 
 potential deflections (or not) once the configured window has passed."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, now_datetime, set_request
 from frappe.website.serve import get_response
 
@@ -12,39 +11,29 @@ from km_crm import constants as C
 from km_crm.api import deflection as api
 from km_crm.exceptions import ImmutableRecordError
 from km_crm.knowledge import deflection
-from km_crm.tests.factories import (
-	GovernanceFixture,
-	as_user,
-	make_issue,
-	make_portal_user,
-	override_settings,
-	published,
-	word,
-)
-
-test_ignore = ["Item"]
+from km_crm.tests.base import KMTestCase
+from km_crm.tests.factories import as_user, make_issue, make_portal_user, override_settings
 
 
-class TestDeflection(FrappeTestCase):
+class TestDeflection(KMTestCase):
+	settings = {"KM Settings": {"suggest_on_ticket_forms": 1, "deflection_window_minutes": 30}}
+	fixture = True
+
 	def setUp(self):
-		frappe.set_user("Administrator")
-		override_settings(self, "KM Settings", suggest_on_ticket_forms=1, deflection_window_minutes=30)
-		self.f = GovernanceFixture()
-		self.term = word()
-		self.public = published(
-			self.f, audience="Public", title=f"Label printer {self.term} prints blank pages"
+		super().setUp()
+		self.public = self.f.published(
+			audience="Public", title=f"Label printer {self.term} prints blank pages"
 		)
-		self.customer_only = published(
-			self.f, audience="Customer", title=f"Label printer {self.term} firmware for customers"
+		self.customer_only = self.f.published(
+			audience="Customer", title=f"Label printer {self.term} firmware for customers"
 		)
-		self.internal = published(
-			self.f, audience="Internal", title=f"Label printer {self.term} internal escalation"
+		self.internal = self.f.published(
+			audience="Internal", title=f"Label printer {self.term} internal escalation"
 		)
 		self.customer = make_portal_user("deflectcustomer", "Customer")
 		self.subject = f"My label printer {self.term} prints blank pages"
 
 	def tearDown(self):
-		frappe.set_user("Administrator")
 		frappe.local.form_dict = frappe._dict()
 		frappe.local.request_ip = None
 		frappe.local.km_visitor_key = None

@@ -2,41 +2,30 @@
 on the server, and nothing of an article a visitor may not read reaches them."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import set_request
 from frappe.website.serve import get_response
 
-from km_crm.tests.factories import (
-	PARTNER_ROLE,
-	GovernanceFixture,
-	as_user,
-	make_portal_user,
-	published,
-	use_partner_role,
-	word,
-)
-
-test_ignore = ["Item"]
+from km_crm.tests.base import KMTestCase
+from km_crm.tests.factories import PARTNER_ROLE, as_user, make_portal_user
 
 
-class TestKnowledgePortal(FrappeTestCase):
+class TestKnowledgePortal(KMTestCase):
+	partner_role = True
+	fixture = True
+
 	def setUp(self):
-		frappe.set_user("Administrator")
-		use_partner_role(self)
-		self.f = GovernanceFixture()
-		self.term = word()
+		super().setUp()
 		self.titles = {
 			a: f"{a} {self.term} printer guide" for a in ("Public", "Customer", "Partner", "Internal")
 		}
 		self.live = {
-			a: published(self.f, audience=a, title=t, resolution=f"<p>{a} {self.term} steps.</p>")
+			a: self.f.published(audience=a, title=t, resolution=f"<p>{a} {self.term} steps.</p>")
 			for a, t in self.titles.items()
 		}
 		self.customer = make_portal_user("portalcustomer", "Customer")
 		self.partner = make_portal_user("portalpartner", PARTNER_ROLE)
 
 	def tearDown(self):
-		frappe.set_user("Administrator")
 		frappe.local.form_dict = frappe._dict()
 
 	def page(self, path, user="Guest", **query):
@@ -101,8 +90,7 @@ class TestKnowledgePortal(FrappeTestCase):
 		self.assertNotIn("Unreviewed", body)
 
 	def test_text_people_typed_is_escaped_on_the_page(self):
-		hostile = published(
-			self.f,
+		hostile = self.f.published(
 			audience="Public",
 			title=f"Printer {self.term} <img src=x onerror=alert(1)>",
 			summary="<script>alert(2)</script> summary",
@@ -121,8 +109,7 @@ class TestKnowledgePortal(FrappeTestCase):
 
 	def test_the_language_switch_opens_the_articles_translation(self):
 		english = self.live["Public"]
-		chinese = published(
-			self.f,
+		chinese = self.f.published(
 			audience="Public",
 			language="zh",
 			translation_of=english,
@@ -143,8 +130,7 @@ class TestKnowledgePortal(FrappeTestCase):
 		self.assertEqual(self.page(f"/knowledge/{chinese}", "Guest")[0], 200)
 
 	def test_without_a_translation_the_reader_may_read_the_article_stays_and_says_so(self):
-		internal_zh = published(
-			self.f,
+		internal_zh = self.f.published(
 			audience="Internal",
 			language="zh",
 			translation_of=self.live["Public"],

@@ -5,7 +5,6 @@ report are the worked example's."""
 import random
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, flt, now_datetime, today
 
 from km_crm import constants as C
@@ -13,6 +12,7 @@ from km_crm.api import deflection as deflection_api
 from km_crm.knowledge import article_links, deflection
 from km_crm.roi import calc, figures
 from km_crm.roi.report.knowledge_roi import knowledge_roi as report
+from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import (
 	GovernanceFixture,
 	activity_type,
@@ -23,16 +23,13 @@ from km_crm.tests.factories import (
 	make_portal_user,
 	make_user,
 	override_settings,
-	published,
 	word,
 )
 
-test_ignore = ["Item"]
 
-
-class TestKnowledgeROI(FrappeTestCase):
+class TestKnowledgeROI(KMTestCase):
 	def setUp(self):
-		frappe.set_user("Administrator")
+		super().setUp()
 		self.company = frappe.db.get_value("Company", {}, "name")
 		override_settings(
 			self,
@@ -46,16 +43,12 @@ class TestKnowledgeROI(FrappeTestCase):
 			potential_deflection_weight=50,
 		)
 		override_settings(self, "KM Settings", suggest_on_ticket_forms=1)
-		self.term = word()
-		self.article = published(
-			GovernanceFixture(), audience="Public", title=f"Router {self.term} keeps rebooting"
+		self.article = GovernanceFixture().published(
+			audience="Public", title=f"Router {self.term} keeps rebooting"
 		)
 		self.issue_type = (
 			frappe.get_doc({"doctype": "Issue Type", "__newname": f"KM ROI {self.term}"}).insert().name
 		)
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
 
 	def resolved_issue(self, hours: float, solved_with: str | None = None) -> str:
 		issue = make_issue(f"Router {self.term} reboots", issue_type=self.issue_type, status="Closed")
@@ -162,13 +155,14 @@ def free_day() -> str:
 			return day
 
 
-class TestKCSMetrics(FrappeTestCase):
+class TestKCSMetrics(KMTestCase):
 	"""KCS Metrics on a month of its own (March 2019) that holds only the tickets seeded here."""
 
+	fixture = True
+
 	def setUp(self):
-		frappe.set_user("Administrator")
-		self.f = GovernanceFixture()
-		self.article = published(self.f, audience="Customer", title=f"Modem {word()} drops calls")
+		super().setUp()
+		self.article = self.f.published(audience="Customer", title=f"Modem {word()} drops calls")
 
 	def closed_issue(self, day: int | str, link_type: str | None = None) -> str:
 		"""A closed Issue opened on `day` of March 2019 (or on the date given)."""
@@ -227,19 +221,17 @@ class TestKCSMetrics(FrappeTestCase):
 		self.assertEqual({r["metric"]: r for r in everyone}["Link rate"]["basis"], "2 of 3 closed tickets")
 
 
-class TestTimeToPublishAndParticipation(FrappeTestCase):
+class TestTimeToPublishAndParticipation(KMTestCase):
 	"""Time to publish runs from the article's submission to its publication; participation reads
 	"k of n agents"."""
 
-	def setUp(self):
-		frappe.set_user("Administrator")
-		self.f = GovernanceFixture()
+	fixture = True
 
 	def test_time_to_publish_runs_from_the_submission_to_the_publication(self):
 		from km_crm.roi.report.kcs_metrics import kcs_metrics as report
 
 		for hours in (30, 2):  # the committee took 30 hours on one, 2 on the other
-			article = published(self.f, title=f"Scanner {word()} jams")
+			article = self.f.published(title=f"Scanner {word()} jams")
 			review = frappe.db.get_value("KM Review", {"article": article}, "name")
 			frappe.db.set_value("KM Review", review, "opened_on", add_to_date(now_datetime(), hours=-hours))
 		_columns, rows, message, _chart = report.execute(
@@ -255,7 +247,7 @@ class TestTimeToPublishAndParticipation(FrappeTestCase):
 	def test_participation_says_how_many_of_the_agents_took_part(self):
 		from km_crm.roi.report.kcs_metrics import kcs_metrics as report
 
-		article = published(self.f, title=f"Scanner {word()} jams")
+		article = self.f.published(title=f"Scanner {word()} jams")
 		linking, idle = (
 			make_user("kcs-part", "Support Team"),
 			make_user("kcs-idle", "Support Team"),
@@ -271,11 +263,11 @@ class TestTimeToPublishAndParticipation(FrappeTestCase):
 		self.assertEqual(participation["value"], "50.0%")
 
 
-class TestHandlingTime(FrappeTestCase):
+class TestHandlingTime(KMTestCase):
 	"""The cost of an assisted ticket from the time agents logged on Issues (Timesheets on Tasks)."""
 
 	def setUp(self):
-		frappe.set_user("Administrator")
+		super().setUp()
 		override_settings(
 			self,
 			"KM ROI Settings",
@@ -326,11 +318,11 @@ class TestHandlingTime(FrappeTestCase):
 		self.assertAlmostEqual(figures.assumptions().ticket_cost, 20.0)  # 40 x 0.5 h
 
 
-class TestRecognition(FrappeTestCase):
+class TestRecognition(KMTestCase):
 	"""Energy points (Frappe's Energy Point Rules, shipped as fixtures) for the work of knowledge."""
 
 	def setUp(self):
-		frappe.set_user("Administrator")
+		super().setUp()
 		override_settings(self, "Energy Point Settings", enabled=1)
 
 	def points_on(self, doctype: str, name: str) -> list[tuple]:
@@ -345,7 +337,7 @@ class TestRecognition(FrappeTestCase):
 
 	def test_points_for_a_published_article_a_reuse_and_the_votes(self):
 		f = GovernanceFixture()
-		article = published(f, audience="Customer", title=f"Scanner {word()} jams")
+		article = f.published(audience="Customer", title=f"Scanner {word()} jams")
 		points = dict(frappe.get_all("Energy Point Rule", fields=["name", "points"], as_list=True))
 		version = frappe.db.get_value("KM Article", article, "published_version")
 		self.assertEqual(
@@ -371,15 +363,12 @@ class TestRecognition(FrappeTestCase):
 			self.assertTrue(frappe.db.get_value("Energy Point Rule", name, "enabled"), name)
 
 
-class TestLiveArticles(FrappeTestCase):
+class TestLiveArticles(KMTestCase):
 	"""One notion of "live" (lifecycle.live_article_filters) for every figure."""
-
-	def setUp(self):
-		frappe.set_user("Administrator")
 
 	def test_an_article_whose_next_version_is_drafted_keeps_its_reuse_in_the_figures(self):
 		f = GovernanceFixture()
-		article = published(f, audience="Internal", title=f"Reused {word()}")
+		article = f.published(audience="Internal", title=f"Reused {word()}")
 		for _ in range(2):
 			article_links.add_link(article, "Issue", make_issue(f"Solved {word()}").name, C.LINK_SOLVED)
 		with as_user(f.author):
@@ -398,13 +387,13 @@ class TestLiveArticles(FrappeTestCase):
 		self.assertEqual(figures.live_reuse_counts(scope), [])
 
 
-class TestResolvedTickets(FrappeTestCase):
+class TestResolvedTickets(KMTestCase):
 	"""One notion of "resolved" (tickets.ticket_types.resolved_statuses) for the panel and the reports."""
 
 	def setUp(self):
+		super().setUp()
 		if not frappe.db.exists("DocType", "HD Ticket Status"):
 			self.skipTest("Helpdesk (with its ticket statuses) is not installed on this site")
-		frappe.set_user("Administrator")
 
 	def test_a_helpdesk_ticket_in_a_custom_resolved_status_counts_in_the_roi_report(self):
 		status = f"Fixed {word()}"

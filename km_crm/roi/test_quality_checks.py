@@ -3,38 +3,31 @@ the coach's checklist gives the score, contributors see the checks of their own 
 Content Quality report shows the trend."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_first_day, today
 
 from km_crm import constants as C
 from km_crm.roi import quality_sampling
 from km_crm.roi.report.content_quality import content_quality as report
+from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import (
-	GovernanceFixture,
 	as_user,
 	make_department_team,
 	make_user,
-	override_settings,
-	published,
 	word,
 )
 
-test_ignore = ["Item"]
 
+class TestQualityChecks(KMTestCase):
+	settings = {"KM ROI Settings": {"quality_sample_size": 2}}
+	fixture = True
 
-class TestQualityChecks(FrappeTestCase):
 	def setUp(self):
-		frappe.set_user("Administrator")
-		override_settings(self, "KM ROI Settings", quality_sample_size=2)
-		self.f = GovernanceFixture()
+		super().setUp()
 		self.other = make_user(f"author-{word()}", C.ROLE_CONTRIBUTOR)  # a contributor of this test only
 		self.coach = make_user("coach", C.ROLE_COACH)
 		for _n in range(3):
-			published(self.f, audience="Customer", title=f"Printer {word()} offline")
-		published(self.f, audience="Customer", title=f"Router {word()} resets", owner=self.other)
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
+			self.f.published(audience="Customer", title=f"Printer {word()} offline")
+		self.f.published(audience="Customer", title=f"Router {word()} resets", owner=self.other)
 
 	def ours(self, names):
 		return frappe.get_all(

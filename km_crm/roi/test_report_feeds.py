@@ -3,19 +3,16 @@
 from unittest.mock import patch
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from km_crm import scheduler
 from km_crm.roi.report.content_quality import content_quality
 from km_crm.search.report.knowledge_gaps import knowledge_gaps
+from km_crm.tests.base import KMTestCase
 
 QUIET = {"from_date": "1991-02-01", "to_date": "1991-02-28"}  # a month nothing happened in
 
 
-class TestEmptyReportsSayWhatFeedsThem(FrappeTestCase):
-	def setUp(self):
-		frappe.set_user("Administrator")
-
+class TestEmptyReportsSayWhatFeedsThem(KMTestCase):
 	def scheduler(self, running: bool) -> None:
 		"""As on a site whose scheduler runs, or not (the test site's own setting stays as it is)."""
 		stopped = patch.object(scheduler, "is_scheduler_inactive", return_value=not running)

@@ -5,11 +5,11 @@ and the cards count what they say."""
 import json
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt, today
 
 from km_crm import constants as C
 from km_crm.roi import cards
+from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import as_user, make_user
 
 
@@ -36,9 +36,9 @@ def _reader_roles(doctype: str) -> set[str]:
 	return {p.role for p in frappe.get_meta(doctype).permissions if p.read and not p.permlevel}
 
 
-class TestWorkspaceCards(FrappeTestCase):
+class TestWorkspaceCards(KMTestCase):
 	def setUp(self):
-		frappe.set_user("Administrator")
+		super().setUp()
 		self.workspace = frappe.get_doc("Workspace", "Knowledge")
 
 	def readers(self, block: dict) -> frozenset:

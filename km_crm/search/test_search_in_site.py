@@ -12,23 +12,14 @@ from km_crm.search import site
 from km_crm.search.backend import SearchBackendError
 from km_crm.search.report.knowledge_gaps import knowledge_gaps
 from km_crm.tests.base import KMTestCase
-from km_crm.tests.factories import (
-	as_user,
-	make_user,
-	override_settings,
-	word,
-	write_search_logs,
-)
+from km_crm.tests.factories import as_user, make_user, override_settings, word, write_search_logs
 
 
 class TestSearchInSite(KMTestCase):
 	fixture = True
 
 	def published(self, audience="Public", **fields):
-		article, review = self.f.submitted(audience=audience, **fields)
-		self.f.vote(self.f.members[0], review)
-		self.f.vote(self.f.members[1], review)
-		return article
+		return self.f.published(audience=audience, **fields)
 
 	def found(self, query, user="Administrator", lang=None):
 		with as_user(user):

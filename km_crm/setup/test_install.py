@@ -1,10 +1,10 @@
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from km_crm import constants as C
 from km_crm.integrations import entry_points
 from km_crm.setup import install, uninstall
 from km_crm.setup.custom_fields import field_names
+from km_crm.tests.base import KMTestCase
 
 
 def _our_custom_fields() -> list[str]:
@@ -25,7 +25,7 @@ def _sections(doctype: str) -> dict[str, str]:
 	return out
 
 
-class TestInstall(FrappeTestCase):
+class TestInstall(KMTestCase):
 	def test_install_is_idempotent_and_uninstall_leaves_no_custom_fields(self):
 		install.after_install()
 		install.after_install()

@@ -137,6 +137,21 @@ class GovernanceFixture:
 			review = review_round.submit_for_review(article.name, "please review")
 		return article.name, review
 
+	def edit(self, article: str, **values):
+		"""The author saves the article with these values (a live one gets its next version drafted)."""
+		with as_user(self.author):
+			doc = frappe.get_doc("KM Article", article)
+			doc.update(values)
+			doc.save()
+		return doc
+
+	def published(self, **fields) -> str:
+		"""An article of the author, approved by two committee members: live."""
+		article, review = self.submitted(**fields)
+		self.vote(self.members[0], review)
+		self.vote(self.members[1], review)
+		return article
+
 	def vote(self, member: str, review: str, decision: str = "Approve", comment: str = "looks right"):
 		with as_user(member):
 			return review_round.cast_vote(review, decision, comment)
@@ -215,14 +230,6 @@ def override_settings(test, doctype: str, **values) -> None:
 	frappe.db.set_single_value(doctype, values)
 	frappe.clear_document_cache(doctype, doctype)
 	test.addCleanup(restore)
-
-
-def published(fixture: "GovernanceFixture", **fields) -> str:
-	"""An article of the fixture's author, approved by two committee members."""
-	article, review = fixture.submitted(**fields)
-	fixture.vote(fixture.members[0], review)
-	fixture.vote(fixture.members[1], review)
-	return article
 
 
 def write_search_logs() -> None:

@@ -13,7 +13,7 @@ import frappe
 
 from km_crm import constants as C
 from km_crm.search import site_search
-from km_crm.tests.factories import GovernanceFixture, as_user, make_issue, published
+from km_crm.tests.factories import GovernanceFixture, as_user, make_issue
 
 MARK = "kmxss"
 RUN = "window.__kmXss=(window.__kmXss||0)+1"
@@ -45,8 +45,7 @@ def _seed() -> dict:
 	if not article:
 		f = GovernanceFixture()
 		hostile = " ".join(PAYLOADS)
-		article = published(
-			f,
+		article = f.published(
 			audience=C.PUBLIC,
 			title=TITLE,
 			summary=f"Summary {hostile}",

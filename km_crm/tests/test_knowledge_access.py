@@ -4,48 +4,36 @@ Version); the article record, the working copy, is for editors and its author.""
 
 import frappe
 from frappe.desk.search import search_link
-from frappe.tests.utils import FrappeTestCase
 
 from km_crm.api import search as search_api
+from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import (
 	PARTNER_ROLE,
-	GovernanceFixture,
 	as_user,
 	make_portal_user,
 	make_user,
-	published,
-	use_partner_role,
-	word,
 )
 
-test_ignore = ["Item"]
 
+class TestKnowledgeAccess(KMTestCase):
+	partner_role = True
+	fixture = True
 
-class TestKnowledgeAccess(FrappeTestCase):
 	def setUp(self):
-		frappe.set_user("Administrator")
-		use_partner_role(self)
-		self.f = GovernanceFixture()
-		self.term = word()
+		super().setUp()
 		self.live = {
-			audience: published(self.f, audience=audience, title=f"{audience} {self.term} printer guide")
+			audience: self.f.published(audience=audience, title=f"{audience} {self.term} printer guide")
 			for audience in ("Public", "Customer", "Partner", "Internal")
 		}
 		self.draft = self.f.article(audience="Public", title=f"Unreviewed {self.term} draft").name
 		# a live Customer article whose next version is being drafted: readers get the live v1 only
-		self.redrafted = published(self.f, audience="Customer", title=f"Redrafted {self.term} toner")
-		with as_user(self.f.author):
-			doc = frappe.get_doc("KM Article", self.redrafted)
-			doc.resolution = f"<p>Unreviewed {self.term} secret step.</p>"
-			doc.save()
+		self.redrafted = self.f.published(audience="Customer", title=f"Redrafted {self.term} toner")
+		self.f.edit(self.redrafted, resolution=f"<p>Unreviewed {self.term} secret step.</p>")
 		self.support = make_user("support", "Support Team")
 		self.sales = make_user("sales", "Sales User")
 		self.norole = make_user("norole")
 		self.customer = make_portal_user("customer", "Customer")
 		self.partner = make_portal_user("partner", PARTNER_ROLE)
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
 
 	# -- helpers ------------------------------------------------------------------------------------
 
@@ -148,10 +136,7 @@ class TestKnowledgeAccess(FrappeTestCase):
 		self.assertTrue(self.readable(self.f.members[0], "KM Article", self.draft))
 
 	def test_an_earlier_version_is_not_readable_once_a_new_one_is_live(self):
-		with as_user(self.f.author):
-			doc = frappe.get_doc("KM Article", self.live["Public"])
-			doc.resolution = "<p>Version two.</p>"
-			doc.save()
+		self.f.edit(self.live["Public"], resolution="<p>Version two.</p>")
 		from km_crm.governance import review_round
 
 		with as_user(self.f.author):

@@ -1,11 +1,8 @@
-from frappe.tests.utils import FrappeTestCase
-
 from km_crm.tests import permission_probe
+from km_crm.tests.base import KMTestCase
 
-test_ignore = ["Item"]
 
-
-class TestPermissionProbe(FrappeTestCase):
+class TestPermissionProbe(KMTestCase):
 	def test_no_door_leaks_knowledge_or_tickets_to_any_user(self):
 		# a sample here (every door asked by every user at least once); the script runs 10,000 probes
 		# for the note (see permission_probe.py)

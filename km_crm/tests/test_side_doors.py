@@ -22,7 +22,6 @@ from km_crm.tests.factories import (
 	make_portal_user,
 	make_user,
 	override_settings,
-	published,
 	word,
 )
 from km_crm.tests.permission_probe import call, respond
@@ -34,11 +33,11 @@ class TestSideDoors(KMTestCase):
 	def setUp(self):
 		super().setUp()
 		w = self.w = {k: word() for k in ("live", "draft", "old", "live2", "committee", "secret")}
-		self.redrafted = published(self.f, audience="Customer", title=f"Toner {w['live']}")
-		self.edit(self.redrafted, title=f"Toner {w['draft']}", resolution=f"<p>{w['draft']} step</p>")
+		self.redrafted = self.f.published(audience="Customer", title=f"Toner {w['live']}")
+		self.f.edit(self.redrafted, title=f"Toner {w['draft']}", resolution=f"<p>{w['draft']} step</p>")
 		self.draft = self.f.article(audience="Public", title=f"Router {w['draft']}").name
-		self.versioned = published(self.f, audience="Public", title=f"Wifi {w['old']}")
-		self.edit(self.versioned, title=f"Wifi {w['live2']}", resolution=f"<p>{w['live2']} now</p>")
+		self.versioned = self.f.published(audience="Public", title=f"Wifi {w['old']}")
+		self.f.edit(self.versioned, title=f"Wifi {w['live2']}", resolution=f"<p>{w['live2']} now</p>")
 		with as_user(self.f.author):
 			review = review_round.submit_for_review(self.versioned, f"note {w['committee']}")
 		self.f.vote(self.f.members[0], review, comment=f"vote {w['committee']}")
@@ -55,11 +54,19 @@ class TestSideDoors(KMTestCase):
 	def tearDown(self):
 		frappe.local.form_dict = frappe._dict()
 
-	def edit(self, article, **values):
-		with as_user(self.f.author):
-			doc = frappe.get_doc("KM Article", article)
-			doc.update(values)
-			doc.save()
+	def compare(self, user, article, older, newer) -> str:
+		"""What compare_versions answers the user for two versions ("v1", "v2") or "working"."""
+
+		def version(v):
+			return v if v == "working" else f"{article}-{v}"
+
+		return self.answer(
+			user,
+			"km_crm.api.articles.compare_versions",
+			article=article,
+			from_version=version(older),
+			to_version=version(newer),
+		)
 
 	def answer(self, user, cmd, **kwargs) -> str:
 		"""What the user gets back, an error's message included, as text."""
@@ -135,22 +142,10 @@ class TestSideDoors(KMTestCase):
 				self.assertIn(f"{self.versioned}-v2", versions)
 			self.assertNotIn(f"{self.versioned}-v1", versions)
 			self.assertHidden(versions, "old")
-			compared = self.answer(
-				user,
-				"km_crm.api.articles.compare_versions",
-				article=self.versioned,
-				from_version=f"{self.versioned}-v1",
-				to_version=f"{self.versioned}-v2",
-			)
+			compared = self.compare(user, self.versioned, "v1", "v2")
 			self.assertIn("DoesNotExistError", compared)
 			self.assertHidden(compared, "old")
-			working = self.answer(
-				user,
-				"km_crm.api.articles.compare_versions",
-				article=self.redrafted,
-				from_version=f"{self.redrafted}-v1",
-				to_version="working",
-			)
+			working = self.compare(user, self.redrafted, "v1", "working")
 			self.assertHidden(working, "draft")
 		editor = self.answer(self.f.members[2], "km_crm.api.articles.get_versions", article=self.versioned)
 		self.assertIn(f"{self.versioned}-v1", editor)
@@ -182,13 +177,7 @@ class TestSideDoors(KMTestCase):
 		self.assertIn(self.w["live2"], text)
 		self.assertHidden(text, "old", "committee")
 		# the committee still sees the earlier text, in the article's versions
-		compared = self.answer(
-			self.f.members[0],
-			"km_crm.api.articles.compare_versions",
-			article=self.versioned,
-			from_version=f"{self.versioned}-v1",
-			to_version=f"{self.versioned}-v2",
-		)
+		compared = self.compare(self.f.members[0], self.versioned, "v1", "v2")
 		self.assertIn(self.w["old"], compared)
 
 	# 5 ---------------------------------------------------------------------------------------------

@@ -2,28 +2,19 @@
 first and is not captured again unless the agent says it is new; the draft reads like an article."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from km_crm.api import tickets as api
-from km_crm.tests.factories import (
-	GovernanceFixture,
-	as_user,
-	make_customer,
-	make_issue,
-	make_user,
-	published,
-	word,
-)
+from km_crm.tests.base import KMTestCase
+from km_crm.tests.factories import as_user, make_customer, make_issue, make_user, word
 from km_crm.tickets.capture import LooksLikeLiveArticle
 
 
-class TestCapture(FrappeTestCase):
+class TestCapture(KMTestCase):
+	fixture = True
+
 	def setUp(self):
-		frappe.set_user("Administrator")
-		self.f = GovernanceFixture()
-		self.term = word()
-		self.live = published(
-			self.f,
+		super().setUp()
+		self.live = self.f.published(
 			audience="Customer",
 			title=f"POS {self.term} closing entry fails with a payment mismatch",
 			issue=f"<p>Closing the POS {self.term} shift fails with a payment mismatch.</p>",
@@ -47,7 +38,6 @@ class TestCapture(FrappeTestCase):
 		self.agent = make_user("agent", "Support Team", "KM Candidate")
 
 	def tearDown(self):
-		frappe.set_user("Administrator")
 		frappe.local.lang = "en"
 
 	def check(self, ticket=None):

@@ -3,37 +3,31 @@ gets suggestions, links, inserts and captures; a customer's contact never receiv
 read; similar tickets follow the reader's ticket permissions."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from km_crm.api import tickets as api
+from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import (
-	GovernanceFixture,
 	as_user,
 	make_customer,
 	make_issue,
 	make_portal_user,
 	make_user,
-	published,
 	word,
 )
 from km_crm.tickets import similar
 
-test_ignore = ["Item"]
 
+class TestTicketKnowledge(KMTestCase):
+	fixture = True
 
-class TestTicketKnowledge(FrappeTestCase):
 	def setUp(self):
-		frappe.set_user("Administrator")
-		self.f = GovernanceFixture()
-		self.term = word()
-		self.customer_article = published(
-			self.f,
+		super().setUp()
+		self.customer_article = self.f.published(
 			audience="Customer",
 			title=f"Printer {self.term} prints blank pages",
 			resolution=f"<p>Replace the {self.term} toner cartridge and print a test page.</p>",
 		)
-		self.internal_article = published(
-			self.f,
+		self.internal_article = self.f.published(
 			audience="Internal",
 			title=f"Printer {self.term} prints blank pages: escalate to the vendor",
 			resolution=f"<p>Open a vendor case for the {self.term} printer with the service contract number.</p>",
@@ -47,9 +41,6 @@ class TestTicketKnowledge(FrappeTestCase):
 			raised_by=f"{self.term}@customer.example.com",
 		)
 		self.agent = make_user("agent", "Support Team", "KM Candidate")
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
 
 	def suggest(self, user=None, **kw):
 		with as_user(user or self.agent):
@@ -67,8 +58,7 @@ class TestTicketKnowledge(FrappeTestCase):
 
 	def test_suggestions_follow_what_the_agent_types(self):
 		other = word()
-		article = published(
-			self.f,
+		article = self.f.published(
 			audience="Customer",
 			title=f"Scanner {other} jams",
 			issue=f"<p>The {other} scanner jams halfway through a document.</p>",
@@ -238,14 +228,14 @@ class TestTicketKnowledge(FrappeTestCase):
 			api.link("Issue", self.issue.name, self.customer_article, "Solved")
 
 
-class TestTicketLinkMigration(FrappeTestCase):
+class TestTicketLinkMigration(KMTestCase):
 	"""Adding the old column commits (DDL), so this test keeps to itself."""
 
+	fixture = True
+
 	def setUp(self):
-		frappe.set_user("Administrator")
-		f = GovernanceFixture()
-		self.term = word()
-		self.customer_article = published(f, audience="Customer", title=f"Fax {self.term} jams")
+		super().setUp()
+		self.customer_article = self.f.published(audience="Customer", title=f"Fax {self.term} jams")
 		self.issue = make_issue(f"Fax {self.term} jams")
 
 	def test_the_old_resolved_with_article_field_becomes_a_link(self):
@@ -269,25 +259,21 @@ class TestTicketLinkMigration(FrappeTestCase):
 		self.assertEqual(frappe.db.get_value("KM Article", self.customer_article, "reuse_count"), 1)
 
 
-class TestHelpdeskTicketKnowledge(FrappeTestCase):
+class TestHelpdeskTicketKnowledge(KMTestCase):
 	"""The same panel on Helpdesk's HD Ticket (skipped, with the reason, on a site without Helpdesk)."""
 
+	fixture = True
+
 	def setUp(self):
+		super().setUp()
 		if not frappe.db.exists("DocType", "HD Ticket"):
 			self.skipTest("Helpdesk is not installed on this site")
-		frappe.set_user("Administrator")
-		self.f = GovernanceFixture()
-		self.term = word()
-		self.article = published(
-			self.f,
+		self.article = self.f.published(
 			audience="Public",
 			title=f"Router {self.term} drops the connection",
 			resolution=f"<p>Update the {self.term} router firmware.</p>",
 		)
 		self.agent = make_user("hdagent", "Agent", "KM Candidate")
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
 
 	def ticket(self, subject, status=None, resolution=None):
 		doc = frappe.get_doc(

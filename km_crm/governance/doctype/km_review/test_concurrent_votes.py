@@ -3,15 +3,13 @@
 import threading
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from km_crm.governance import review_round
+from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import GovernanceFixture
 
-test_ignore = ["Item"]
 
-
-class TestConcurrentFinalVotes(FrappeTestCase):
+class TestConcurrentFinalVotes(KMTestCase):
 	def test_two_simultaneous_final_votes_decide_once(self):
 		frappe.set_user("Administrator")
 		f = GovernanceFixture(min_approvals=2, members=3)

@@ -1,5 +1,4 @@
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, now_datetime
 
 from km_crm.exceptions import (
@@ -12,18 +11,14 @@ from km_crm.exceptions import (
 )
 from km_crm.governance import review_round, tasks
 from km_crm.knowledge import audit
+from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import GovernanceFixture, as_user, make_article, make_category
 
 test_ignore = ["Item"]
 
 
-class TestKMReview(FrappeTestCase):
-	def setUp(self):
-		frappe.set_user("Administrator")
-		self.f = GovernanceFixture()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
+class TestKMReview(KMTestCase):
+	fixture = True
 
 	def test_two_approvals_publish_the_article_and_freeze_a_version(self):
 		article, review = self.f.submitted()

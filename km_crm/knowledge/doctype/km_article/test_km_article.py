@@ -1,10 +1,10 @@
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from km_crm.api import articles as api
 from km_crm.exceptions import ImmutableRecordError, LifecycleError
 from km_crm.governance import review_round
-from km_crm.tests.factories import GovernanceFixture, as_user
+from km_crm.tests.base import KMTestCase
+from km_crm.tests.factories import as_user
 
 test_ignore = ["Item"]
 
@@ -16,13 +16,8 @@ HOSTILE = {
 }
 
 
-class TestKMArticle(FrappeTestCase):
-	def setUp(self):
-		frappe.set_user("Administrator")
-		self.f = GovernanceFixture()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
+class TestKMArticle(KMTestCase):
+	fixture = True
 
 	def publish(self, article: str, review: str):
 		self.f.vote(self.f.members[0], review)
@@ -58,10 +53,7 @@ class TestKMArticle(FrappeTestCase):
 	def test_editing_a_published_article_drafts_the_next_version_while_the_old_stays_live(self):
 		article, review = self.f.submitted()
 		self.publish(article, review)
-		with as_user(self.f.author):
-			doc = frappe.get_doc("KM Article", article)
-			doc.resolution = "<p>Replace the toner and clean the drum.</p>"
-			doc.save()
+		doc = self.f.edit(article, resolution="<p>Replace the toner and clean the drum.</p>")
 		doc.reload()
 		self.assertEqual((doc.status, doc.version, doc.published_version), ("Draft", 2, f"{article}-v1"))
 		live = frappe.get_doc("KM Article Version", f"{article}-v1")
@@ -71,10 +63,7 @@ class TestKMArticle(FrappeTestCase):
 	def test_changing_the_audience_of_a_live_article_needs_a_new_review(self):
 		article, review = self.f.submitted(audience="Customer")
 		self.publish(article, review)
-		with as_user(self.f.author):
-			doc = frappe.get_doc("KM Article", article)
-			doc.audience = "Public"
-			doc.save()
+		self.f.edit(article, audience="Public")
 		self.assertEqual(frappe.db.get_value("KM Article", article, "status"), "Draft")
 
 	def test_governance_fields_cannot_be_set_through_the_api_even_by_administrator(self):
@@ -102,10 +91,8 @@ class TestKMArticle(FrappeTestCase):
 	def test_publish_compare_and_restore_keep_every_version(self):
 		article, review = self.f.submitted()
 		self.publish(article, review)
+		self.f.edit(article, resolution="<p>Clean the drum with a dry cloth.</p>")
 		with as_user(self.f.author):
-			doc = frappe.get_doc("KM Article", article)
-			doc.resolution = "<p>Clean the drum with a dry cloth.</p>"
-			doc.save()
 			review2 = review_round.submit_for_review(article)
 		self.publish(article, review2)
 		v1, v2 = f"{article}-v1", f"{article}-v2"
