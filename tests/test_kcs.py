@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from km_crm.knowledge.kcs import (
+from km_crm.knowledge.article_shape import (
 	SECTIONS,
 	KcsError,
 	missing_sections,

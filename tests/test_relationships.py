@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from km_crm.experts.relationships import (
+from km_crm.relationships.relationships import (
 	ACCOUNT_MANAGER,
 	EMAIL_RECEIVED,
 	EMAIL_SENT,

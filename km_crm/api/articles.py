@@ -6,28 +6,28 @@ import frappe
 from frappe import _
 
 from km_crm import permissions
-from km_crm.governance import ownership, review_round
+from km_crm.governance import actions, ownership
 from km_crm.knowledge import audit, publishing, versioning
 
 
 @frappe.whitelist(methods=["POST"])
 def submit_for_review(article: str, note: str = "") -> str:
-	return review_round.submit_for_review(article, note)
+	return actions.submit_for_review(article, note)
 
 
 @frappe.whitelist(methods=["POST"])
 def publish(article: str) -> str:
-	return review_round.publish_directly(article)
+	return actions.publish_directly(article)
 
 
 @frappe.whitelist(methods=["POST"])
 def withdraw(article: str) -> None:
-	review_round.withdraw(article)
+	actions.withdraw(article)
 
 
 @frappe.whitelist(methods=["POST"])
 def request_retirement(article: str, reason: str) -> str:
-	return review_round.request_retirement(article, reason)
+	return actions.request_retirement(article, reason)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -8,8 +8,7 @@ from frappe import _
 from frappe.utils import getdate, today
 
 from km_crm import permissions
-from km_crm.experts import customer_knowledge, organisations
-from km_crm.experts import relationships as R
+from km_crm.relationships import customer_knowledge, organisations, relationships
 
 MAX_PEOPLE = 5
 MAX_ARTICLES = 5
@@ -34,24 +33,24 @@ def who_knows(doctype: str, name: str, limit: int = MAX_PEOPLE) -> list[dict]:
 	# only what the caller may open counts: no tally of emails or meetings they could not read
 	touches = organisations.touches(org)
 	visible = permissions.readable_refs({t.ref for t in touches})
-	found = R.strength([t for t in touches if t.ref in visible], getdate(today()), limit=limit)
+	found = relationships.strength([t for t in touches if t.ref in visible], getdate(today()), limit=limit)
 	contact_names = _contact_names({c for r in found for c in r.contacts})
 	return [_person(r, contact_names) for r in found]
 
 
-def _person(r: R.Relationship, contact_names: dict[str, str]) -> dict:
+def _person(r: relationships.Relationship, contact_names: dict[str, str]) -> dict:
 	reasons = []
-	if r.kinds.get(R.ACCOUNT_MANAGER):
+	if r.kinds.get(relationships.ACCOUNT_MANAGER):
 		reasons.append(_("account manager"))
-	if r.kinds.get(R.SALES_TEAM):
+	if r.kinds.get(relationships.SALES_TEAM):
 		reasons.append(_("in the Sales Team"))
 	labels = {  # how a kind of touch reads in the reason line: (one, more than one)
-		R.EMAIL_SENT: (_("{0} email sent"), _("{0} emails sent")),
-		R.EMAIL_RECEIVED: (_("{0} email received"), _("{0} emails received")),
-		R.MEETING: (_("{0} meeting"), _("{0} meetings")),
-		R.TODO: (_("{0} task"), _("{0} tasks")),
-		R.OPPORTUNITY: (_("owns {0} opportunity"), _("owns {0} opportunities")),
-		R.QUOTATION: (_("{0} quotation"), _("{0} quotations")),
+		relationships.EMAIL_SENT: (_("{0} email sent"), _("{0} emails sent")),
+		relationships.EMAIL_RECEIVED: (_("{0} email received"), _("{0} emails received")),
+		relationships.MEETING: (_("{0} meeting"), _("{0} meetings")),
+		relationships.TODO: (_("{0} task"), _("{0} tasks")),
+		relationships.OPPORTUNITY: (_("owns {0} opportunity"), _("owns {0} opportunities")),
+		relationships.QUOTATION: (_("{0} quotation"), _("{0} quotations")),
 	}
 	reasons += [
 		(one if r.kinds[kind] == 1 else more).format(r.kinds[kind])

@@ -8,8 +8,7 @@ from frappe import _
 from frappe.desk.form import assign_to
 
 from km_crm import permissions
-from km_crm.experts import evidence, profiles, requests
-from km_crm.experts import expertise as X
+from km_crm.experts import evidence, expertise, profiles, requests
 from km_crm.experts.wording import resolved_like_this
 from km_crm.knowledge.sanitize import html_to_text
 from km_crm.search.analysis import analyze, detect_language
@@ -76,15 +75,15 @@ def _suggest(text: str, skills, limit, exclude=(), ticket=None) -> list[dict]:
 	return [_row(s, load.get(s.user, 0)) for s in found]
 
 
-def _row(s: X.Suggestion, open_tickets: int) -> dict:
+def _row(s: expertise.Suggestion, open_tickets: int) -> dict:
 	"""A suggestion as the panel shows it: the reasons name what the caller may open, nothing else."""
 	today = evidence.index().today
 	visible_tickets, articles, published = [], [], []
 	hidden = False  # recent tickets like this one that the caller may not open
 	for e in s.similar:
-		if e.kind in (X.RESOLVED, X.ASKED):
+		if e.kind in (expertise.RESOLVED, expertise.ASKED):
 			doctype, name = evidence.parse_ref(e.ref)
-			if (today - e.on).days > X.RECENT_DAYS:
+			if (today - e.on).days > expertise.RECENT_DAYS:
 				continue
 			if not frappe.has_permission(doctype, "read", doc=name):
 				hidden = True
@@ -92,21 +91,21 @@ def _row(s: X.Suggestion, open_tickets: int) -> dict:
 				visible_tickets.append(
 					{"doctype": doctype, "name": name, "route": ticket_types.route(doctype, name)}
 				)
-		elif e.kind in (X.AUTHORED, X.SOLVED_WITH) and e.ref not in articles:
+		elif e.kind in (expertise.AUTHORED, expertise.SOLVED_WITH) and e.ref not in articles:
 			articles.append(e.ref)
-		elif e.kind == X.PUBLISHED and e.ref not in published:
+		elif e.kind == expertise.PUBLISHED and e.ref not in published:
 			published.append(e.ref)
 	routes = permissions.live_routes(articles + published)
 	published = [a for a in published if a in routes and a not in articles][:3]
 	articles = [{"name": a, "route": routes[a]} for a in articles if a in routes][:3]
 	reasons = []
 	if visible_tickets:
-		reasons.append(resolved_like_this(len(visible_tickets), X.RECENT_DAYS))
+		reasons.append(resolved_like_this(len(visible_tickets), expertise.RECENT_DAYS))
 	if articles:
 		reasons.append(_("wrote {0}").format(", ".join(a["name"] for a in articles)))
 	if published:
 		reasons.append(_("published {0}").format(", ".join(published)))
-	declared = [evidence.parse_ref(e.ref)[1] for e in s.similar if e.kind == X.DECLARED]
+	declared = [evidence.parse_ref(e.ref)[1] for e in s.similar if e.kind == expertise.DECLARED]
 	if declared:
 		reasons.append(_("declares {0}").format(", ".join(declared[:3])))
 	if not reasons:
@@ -173,11 +172,11 @@ def _visible_evidence(pieces) -> list[dict]:
 	"""The tickets and live articles among `pieces` that the caller may open."""
 	shown, articles = [], []
 	for e in pieces:
-		if e.kind in (X.RESOLVED, X.ASKED):
+		if e.kind in (expertise.RESOLVED, expertise.ASKED):
 			doctype, name = evidence.parse_ref(e.ref)
 			if frappe.has_permission(doctype, "read", doc=name):
 				shown.append({"name": name, "route": ticket_types.route(doctype, name), "on": str(e.on)})
-		elif e.kind in (X.AUTHORED, X.PUBLISHED, X.SOLVED_WITH, X.VOTE):
+		elif e.kind in (expertise.AUTHORED, expertise.PUBLISHED, expertise.SOLVED_WITH, expertise.VOTE):
 			articles.append(e)
 	routes = permissions.live_routes([e.ref for e in articles])
 	shown += [{"name": e.ref, "route": routes[e.ref], "on": str(e.on)} for e in articles if e.ref in routes]

@@ -2,12 +2,12 @@
 
 import frappe
 
-from km_crm.governance import review_content, review_round
+from km_crm.governance import actions, review_content
 
 
 @frappe.whitelist(methods=["POST"])
 def cast_vote(review: str, decision: str, comment: str = "") -> dict:
-	result = review_round.cast_vote(review, decision, comment)
+	result = actions.cast_vote(review, decision, comment)
 	return {"status": result["status"], "reason": result.get("reason")}
 
 
@@ -31,9 +31,7 @@ def my_vote_status(review: str) -> dict:
 	committee = frappe.get_doc("KM Committee", doc.committee)
 	user = frappe.session.user
 	voted = frappe.db.exists("KM Review Vote", {"review": review, "voter": user})
-	eligible = user in review_round._voting_members(committee, doc) and user not in review_round._authors(
-		article, doc
-	)
+	eligible = user in actions._voting_members(committee, doc) and user not in actions._authors(article, doc)
 	return {"can_vote": bool(eligible and not voted and doc.status == "Open"), "voted": bool(voted)}
 
 

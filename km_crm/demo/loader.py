@@ -14,7 +14,7 @@ from frappe.utils import now_datetime
 from km_crm.demo import clock, site, teams, tickets
 from km_crm.demo.content import ARTICLES, CATEGORIES, COMMITTEE, USERS
 from km_crm.demo.users import ensure_user
-from km_crm.governance import review_round
+from km_crm.governance import actions
 from km_crm.knowledge import review_due
 from km_crm.knowledge.doctype.km_category.km_category import ROOT_CATEGORY
 from km_crm.setup.install import ensure_roots
@@ -135,12 +135,12 @@ def _article(spec: dict, keys: dict) -> str:
 	if state == "Published direct":
 		frappe.set_user(PUBLISHER)
 		with clock.at(hours(votes[1] if votes else 0)):
-			review_round.publish_directly(doc.name)
+			actions.publish_directly(doc.name)
 		return doc.name
 
 	submitted = hours(SUBMITTED_AFTER_HOURS)
 	with clock.at(submitted):
-		review = review_round.submit_for_review(doc.name, "Ready for review.")
+		review = actions.submit_for_review(doc.name, "Ready for review.")
 	if state == "In Review":
 		return doc.name
 	first, deciding = votes or (0, 0)
@@ -155,7 +155,7 @@ def _article(spec: dict, keys: dict) -> str:
 		frappe.set_user(AUTHOR)
 		asked = submitted + timedelta(days=RETIRED_AFTER_DAYS)
 		with clock.at(asked):
-			retirement = review_round.request_retirement(doc.name, "Replaced by the standard print format.")
+			retirement = actions.request_retirement(doc.name, "Replaced by the standard print format.")
 		_approve(retirement, asked + timedelta(hours=first), asked + timedelta(hours=deciding))
 	elif state == "Published with draft":
 		frappe.set_user(AUTHOR)
@@ -172,5 +172,5 @@ def _approve(review: str, *moments: datetime):
 		frappe.set_user(voter)
 		if frappe.db.get_value("KM Review", review, "status") == "Open":
 			with clock.at(moment):
-				review_round.cast_vote(review, "Approve", "Clear and correct.")
+				actions.cast_vote(review, "Approve", "Clear and correct.")
 	frappe.set_user(AUTHOR)

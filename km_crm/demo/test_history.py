@@ -11,7 +11,7 @@ from frappe.utils import get_datetime, get_first_day, now_datetime, today
 from km_crm import constants as C
 from km_crm.demo import clock, history
 from km_crm.knowledge import audit
-from km_crm.roi import figures, kcs_metrics
+from km_crm.roi import kcs_metrics, site_figures
 from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import (
 	GovernanceFixture,
@@ -122,9 +122,9 @@ class TestDemoClock(KMTestCase):
 		with clock.at(drafted):
 			article = f.article(title=f"Badge {word()} reader offline").name
 		with clock.at(drafted + timedelta(hours=2)), as_user(f.author):
-			from km_crm.governance import review_round
+			from km_crm.governance import actions
 
-			review = review_round.submit_for_review(article, "please review")
+			review = actions.submit_for_review(article, "please review")
 		f_vote = drafted + timedelta(hours=20)
 		with clock.at(f_vote):
 			f.vote(f.members[0], review)
@@ -133,8 +133,8 @@ class TestDemoClock(KMTestCase):
 
 		opened = get_datetime(frappe.db.get_value("KM Review", review, "opened_on"))
 		self.assertLess(abs((opened - (drafted + timedelta(hours=2))).total_seconds()), 60)
-		scope = figures.scope({"from_date": drafted.date(), "to_date": today(), "category": f.category})
-		(published_article,) = figures.first_published_articles(scope)
+		scope = site_figures.scope({"from_date": drafted.date(), "to_date": today(), "category": f.category})
+		(published_article,) = site_figures.first_published_articles(scope)
 		self.assertAlmostEqual(kcs_metrics.hours_to_publish(published_article), 30.0, delta=0.1)
 		events = audit.history(article)
 		self.assertEqual(

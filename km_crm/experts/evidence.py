@@ -21,7 +21,7 @@ import frappe
 from frappe.utils import getdate, today
 
 from km_crm import constants as C
-from km_crm.experts import expertise as X
+from km_crm.experts import expertise
 from km_crm.knowledge import lifecycle
 from km_crm.knowledge.sanitize import html_to_text
 from km_crm.search.analysis import analyze
@@ -58,7 +58,7 @@ def _asked() -> set[tuple[str, str, str]]:
 	}
 
 
-def _ticket_evidence(doctype: str, rows, asked) -> tuple[list[X.Evidence], dict[str, set[str]]]:
+def _ticket_evidence(doctype: str, rows, asked) -> tuple[list[expertise.Evidence], dict[str, set[str]]]:
 	out, handled_by = [], {}
 	people = teams.handlers(doctype, [r.name for r in rows])
 	for row in rows:
@@ -67,8 +67,8 @@ def _ticket_evidence(doctype: str, rows, asked) -> tuple[list[X.Evidence], dict[
 		terms = _terms(row.subject, row.description)
 		skills = ticket_skills(doctype, row.get(ticket_types.TYPES[doctype].type_field))
 		for user in sorted(handled_by[ref]):
-			kind = X.ASKED if (doctype, row.name, user) in asked else X.RESOLVED
-			out.append(X.Evidence(user, kind, ref, getdate(row.modified), terms, skills))
+			kind = expertise.ASKED if (doctype, row.name, user) in asked else expertise.RESOLVED
+			out.append(expertise.Evidence(user, kind, ref, getdate(row.modified), terms, skills))
 	return out, handled_by
 
 
@@ -83,7 +83,7 @@ def _resolved_tickets(doctype: str, names: list[str] | None = None) -> list:
 	)
 
 
-def _declared() -> list[X.Evidence]:
+def _declared() -> list[expertise.Evidence]:
 	"""Declared skills: about the name and description of what is declared, dated today."""
 	out = []
 	described = {"KM Category": "description", "Item Group": "description", "Item": "description"}
@@ -100,9 +100,9 @@ def _declared() -> list[X.Evidence]:
 		if row.skill_type == "Item":
 			title = f"{row.skill} {frappe.db.get_value('Item', row.skill, 'item_name') or ''}"
 		out.append(
-			X.Evidence(
+			expertise.Evidence(
 				row.parent,
-				X.DECLARED,
+				expertise.DECLARED,
 				f"{row.skill_type}/{row.skill}",
 				getdate(today()),
 				_terms(title, about),
@@ -116,8 +116,8 @@ def skill_key(skill_type: str, skill: str) -> str:
 	return {"KM Category": "category", "Item Group": "item_group", "Item": "item"}[skill_type] + f":{skill}"
 
 
-def collect() -> list[X.Evidence]:
-	out: list[X.Evidence] = []
+def collect() -> list[expertise.Evidence]:
+	out: list[expertise.Evidence] = []
 	handled_by: dict[str, set[str]] = {}
 	asked = _asked()
 	for doctype in ticket_types.installed():
@@ -146,9 +146,9 @@ def collect() -> list[X.Evidence]:
 		skills = (f"category:{a.category}",) if a.category else ()
 		on = getdate(a.last_published_on or today())
 		if a.article_owner:
-			out.append(X.Evidence(a.article_owner, X.AUTHORED, a.name, on, terms, skills))
+			out.append(expertise.Evidence(a.article_owner, expertise.AUTHORED, a.name, on, terms, skills))
 		if a.published_by and a.published_by != a.article_owner:
-			out.append(X.Evidence(a.published_by, X.PUBLISHED, a.name, on, terms, skills))
+			out.append(expertise.Evidence(a.published_by, expertise.PUBLISHED, a.name, on, terms, skills))
 	for link in frappe.get_all(
 		"KM Article Link",
 		filters={"link_type": C.LINK_SOLVED},
@@ -158,9 +158,9 @@ def collect() -> list[X.Evidence]:
 		ref = ticket_types.ticket_ref(link.ticket_doctype, link.ticket)
 		if a and a.article_owner and a.article_owner not in handled_by.get(ref, ()):
 			out.append(
-				X.Evidence(
+				expertise.Evidence(
 					a.article_owner,
-					X.SOLVED_WITH,
+					expertise.SOLVED_WITH,
 					a.name,
 					getdate(link.linked_on or today()),
 					_terms(a.title),
@@ -171,9 +171,9 @@ def collect() -> list[X.Evidence]:
 		a = articles.get(vote.article)
 		if a and vote.voter:
 			out.append(
-				X.Evidence(
+				expertise.Evidence(
 					vote.voter,
-					X.VOTE,
+					expertise.VOTE,
 					a.name,
 					getdate(vote.cast_at or today()),
 					_terms(a.title),
@@ -194,7 +194,7 @@ def hidden_skills() -> dict[str, set[str]]:
 	return hidden
 
 
-def index() -> X.ExpertIndex:
+def index() -> expertise.ExpertIndex:
 	"""The site's expert index (cached for CACHE_SECONDS, rebuilt when the day changes)."""
 	found = frappe.cache().get_value(CACHE_KEY)
 	if found is None or found.today != getdate(today()):
@@ -202,9 +202,9 @@ def index() -> X.ExpertIndex:
 	return found
 
 
-def rebuild() -> X.ExpertIndex:
+def rebuild() -> expertise.ExpertIndex:
 	"""Read all the evidence again (the nightly job; the first request after a clear)."""
-	found = X.ExpertIndex(collect(), getdate(today()), hidden=hidden_skills())
+	found = expertise.ExpertIndex(collect(), getdate(today()), hidden=hidden_skills())
 	frappe.cache().set_value(CACHE_KEY, found, expires_in_sec=CACHE_SECONDS)
 	return found
 

@@ -4,12 +4,11 @@ profile for every agent (the nightly job)."""
 import frappe
 from frappe.utils import getdate, today
 
-from km_crm.experts import evidence
-from km_crm.experts import expertise as X
+from km_crm.experts import evidence, expertise
 from km_crm.tickets import teams
 
 
-def people(users, load: dict[str, int]) -> dict[str, X.Person]:
+def people(users, load: dict[str, int]) -> dict[str, expertise.Person]:
 	"""What routing knows of each user now; an Away past its date is Available again."""
 	profiles = {
 		p.user: p
@@ -32,10 +31,10 @@ def people(users, load: dict[str, int]) -> dict[str, X.Person]:
 	out = {}
 	for user in users:
 		p = profiles.get(user)
-		availability = (p and p.availability) or X.AVAILABLE
-		if availability == X.AWAY and p.away_until and getdate(p.away_until) < getdate(today()):
-			availability = X.AVAILABLE
-		out[user] = X.Person(
+		availability = (p and p.availability) or expertise.AVAILABLE
+		if availability == expertise.AWAY and p.away_until and getdate(p.away_until) < getdate(today()):
+			availability = expertise.AVAILABLE
+		out[user] = expertise.Person(
 			availability=availability,
 			open_tickets=load.get(user, 0),
 			capacity=int((p and p.capacity) or 0),

@@ -7,11 +7,10 @@ from frappe import _
 from frappe.desk.form import assign_to
 
 from km_crm import constants as C
-from km_crm.experts import evidence, profiles, requests
-from km_crm.experts import expertise as X
+from km_crm.experts import evidence, expertise, profiles, requests
 from km_crm.experts.wording import resolved_like_this
 from km_crm.knowledge.sanitize import html_to_text
-from km_crm.search import service, site
+from km_crm.search import engines, service
 from km_crm.search.analysis import analyze, detect_language
 from km_crm.search.backend import Filters, SearchBackendError
 from km_crm.tickets import teams, ticket_types
@@ -65,14 +64,18 @@ def _an_article_matches(doc) -> bool:
 	try:
 		return bool(
 			service.search_articles(
-				site.backend(), query, Filters.of(audiences=C.AUDIENCES), synonyms=site.synonyms(), limit=1
+				engines.backend(),
+				query,
+				Filters.of(audiences=C.AUDIENCES),
+				synonyms=engines.synonyms(),
+				limit=1,
 			)
 		)
 	except SearchBackendError:
 		return False  # the engine is down: a person is the safer answer
 
 
-def _best_expert(ticket_doctype: str, doc, text: str) -> X.Suggestion | None:
+def _best_expert(ticket_doctype: str, doc, text: str) -> expertise.Suggestion | None:
 	candidates = teams.agents()
 	load = teams.open_tickets(candidates)
 	skills = evidence.ticket_skills(ticket_doctype, doc.get(ticket_types.TYPES[ticket_doctype].type_field))
@@ -87,7 +90,7 @@ def _best_expert(ticket_doctype: str, doc, text: str) -> X.Suggestion | None:
 	return next((s for s in ranked if not s.at_capacity), None)
 
 
-def _reason(s: X.Suggestion) -> str:
+def _reason(s: expertise.Suggestion) -> str:
 	figures = s.reasons(evidence.index().today)
 	if figures["tickets"]:
 		return resolved_like_this(figures["tickets"], figures["days"])

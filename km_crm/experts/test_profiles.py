@@ -7,8 +7,7 @@ from frappe.utils import add_days, today
 
 from km_crm import constants as C
 from km_crm.api import experts as api
-from km_crm.experts import evidence, profiles, requests, routing
-from km_crm.experts import expertise as X
+from km_crm.experts import evidence, expertise, profiles, requests, routing
 from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import as_user, make_category, make_issue, make_user, override_settings, word
 
@@ -138,7 +137,7 @@ class TestAskingAnExpert(ExpertsCase):
 		self.assertGreaterEqual(request.hours_to_resolution, 0)
 		# the cached index learnt it without a rebuild, as the expert's "asked" evidence
 		learnt = {(e.user, e.kind) for e in evidence.index().pieces if e.ref == ref}
-		self.assertEqual(learnt, {(self.expert, X.ASKED)})
+		self.assertEqual(learnt, {(self.expert, expertise.ASKED)})
 		self.assertEqual(evidence.index().skills.keys(), evidence.rebuild().skills.keys())
 
 

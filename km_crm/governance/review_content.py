@@ -13,7 +13,7 @@ from frappe import _
 from km_crm import constants as C
 from km_crm import permissions
 from km_crm.knowledge import publishing, versioning
-from km_crm.knowledge.kcs import SECTIONS
+from km_crm.knowledge.article_shape import SECTIONS
 from km_crm.knowledge.sanitize import sanitize_html
 
 REVIEW = "KM Review"

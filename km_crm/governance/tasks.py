@@ -6,7 +6,7 @@ import frappe
 from frappe.utils import get_datetime, now_datetime
 
 from km_crm import constants as C
-from km_crm.governance import notify, quorum, review_round
+from km_crm.governance import actions, notify, quorum
 from km_crm.knowledge.review_due import in_own_transaction
 
 
@@ -20,7 +20,7 @@ def close_expired_reviews() -> None:
 def _close_one(name: str) -> None:
 	if frappe.db.get_value("KM Review", name, "status", for_update=True) != C.REVIEW_OPEN:
 		return
-	review_round.evaluate(frappe.get_doc("KM Review", name))
+	actions.evaluate(frappe.get_doc("KM Review", name))
 
 
 def remind_pending_voters() -> None:

@@ -6,7 +6,7 @@ import frappe
 from km_crm.api import articles as article_api
 from km_crm.api import reviews as review_api
 from km_crm.exceptions import LifecycleError
-from km_crm.governance import review_round
+from km_crm.governance import actions
 from km_crm.knowledge import audit
 from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import SECTIONS, as_user, make_portal_user, make_user
@@ -22,7 +22,7 @@ class TestReviewContent(KMTestCase):
 		article = self.f.published()
 		self.f.edit(article, resolution=SECTIONS["resolution"].replace("</p>", f" {ADDED}</p>"))
 		with as_user(self.f.author):
-			review = review_round.submit_for_review(article, "adds a step")
+			review = actions.submit_for_review(article, "adds a step")
 		return article, review
 
 	def content_as(self, user: str, review: str) -> dict:
@@ -131,7 +131,7 @@ class TestArticleInReview(KMTestCase):
 					**SECTIONS,
 				}
 			).insert()
-			review_round.publish_directly(doc.name)
+			actions.publish_directly(doc.name)
 		doc.reload()
 		self.assertEqual(doc.published_by, self.f.publisher)
 		self.assertFalse(doc.published_review)

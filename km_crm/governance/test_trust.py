@@ -123,9 +123,9 @@ class TestGovernanceTrust(KMTestCase):
 		self.assertIn("kept text", stored.issue)
 		self.assertNotIn("<style>", stored.issue)
 		with as_user(article.article_owner):
-			from km_crm.governance import review_round
+			from km_crm.governance import actions
 
-			review = review_round.submit_for_review(article.name, typed)
+			review = actions.submit_for_review(article.name, typed)
 		self.f.vote(self.f.members[0], review, "Request Changes", typed)
 		self.assertEqual(frappe.db.get_value("KM Review Vote", {"review": review}, "comment"), typed)
 		self.assertEqual(audit.verify_chain(article.name), [])

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from km_crm.knowledge.kcs import normalize_tags
+from km_crm.knowledge.article_shape import normalize_tags
 from km_crm.knowledge.sanitize import html_to_text
 from km_crm.rule_error import RuleError
 

@@ -9,8 +9,8 @@ from frappe import _
 from km_crm import constants as C
 from km_crm import permissions
 from km_crm.access import rules
+from km_crm.knowledge.article_shape import SECTIONS
 from km_crm.knowledge.doctype.km_category.km_category import ROOT_CATEGORY
-from km_crm.knowledge.kcs import SECTIONS
 
 # the KCS sections in the order a reader follows them
 READING_ORDER = ("issue", "environment", "cause", "resolution")

@@ -4,7 +4,7 @@ The reports call these and nothing else computes money, so what a manager reads 
 here are the same numbers.
 
 * Cost of an assisted ticket: given, or the agent's hourly cost x the average handling hours (given, or
-  measured from the time logged on tickets: km_crm.roi.figures).
+  measured from the time logged on tickets: km_crm.roi.site_figures).
 * A deflection saves an assisted ticket less the cost of the self-service session; a potential
   deflection counts at the configured weight (a confirmed one in full).
 * Resolution time saved by an article: each ticket solved with it is compared with the mean

@@ -9,7 +9,7 @@ import frappe
 from frappe.utils import get_first_day, getdate, now_datetime, today
 
 from km_crm import constants as C
-from km_crm.roi import calc, figures, kcs_metrics
+from km_crm.roi import calc, kcs_metrics, site_figures
 
 
 def _month() -> dict:
@@ -25,8 +25,8 @@ def _may_read(doctype: str) -> None:
 def link_rate(filters=None) -> dict:
 	"""Link rate of the tickets opened in the last 30 days."""
 	_may_read("KM Article")
-	scope = figures.scope({"from_date": frappe.utils.add_days(today(), -30), "to_date": today()})
-	rate = kcs_metrics.link_rate(figures.closed_tickets(scope))
+	scope = site_figures.scope({"from_date": frappe.utils.add_days(today(), -30), "to_date": today()})
+	rate = kcs_metrics.link_rate(site_figures.closed_tickets(scope))
 	return {"value": round((rate or 0) * 100, 1), "fieldtype": "Percent", "precision": 1}
 
 
@@ -36,7 +36,7 @@ def deflections_this_month(filters=None) -> dict:
 	_may_read("KM Deflection Session")
 	from km_crm.knowledge import deflection
 
-	since, until = figures.period(_month())
+	since, until = site_figures.period(_month())
 	outcomes, _months, _events = deflection.sessions_and_events(since, until)
 	deflected = [o for o in outcomes.values() if o in (C.OUTCOME_DEFLECTED, C.OUTCOME_POTENTIAL)]
 	return {"value": len(deflected), "fieldtype": "Int", "route": ["query-report", "Self-Service Deflection"]}
@@ -48,7 +48,7 @@ def self_service_success_this_month(filters=None) -> dict:
 	_may_read("KM Deflection Session")
 	from km_crm.knowledge import deflection, deflection_rules
 
-	since, until = figures.period(_month())
+	since, until = site_figures.period(_month())
 	outcomes, _months, _events = deflection.sessions_and_events(since, until)
 	rate = deflection_rules.self_service_rate(outcomes.values())
 	return {
@@ -63,8 +63,8 @@ def self_service_success_this_month(filters=None) -> dict:
 def savings_this_month(filters=None) -> dict:
 	"""What the knowledge base saved this month (Knowledge ROI's figure), in the company's currency."""
 	_may_read("KM Program Cost")
-	months = figures.programme_by_month(_month())
-	currency = figures.assumptions().currency
+	months = site_figures.programme_by_month(_month())
+	currency = site_figures.assumptions().currency
 	return {
 		"value": calc.total(m["savings"] for m in months),
 		"fieldtype": "Currency",
@@ -77,11 +77,11 @@ def savings_this_month(filters=None) -> dict:
 def costs_this_month(filters=None) -> dict:
 	"""Programme costs posted this month (KM Program Cost), what the savings beside it are set against."""
 	_may_read("KM Program Cost")
-	since, until = figures.period(_month())
+	since, until = site_figures.period(_month())
 	return {
-		"value": calc.total(figures.costs_by_month(since, until).values()),
+		"value": calc.total(site_figures.costs_by_month(since, until).values()),
 		"fieldtype": "Currency",
-		"currency": figures.assumptions().currency,
+		"currency": site_figures.assumptions().currency,
 		"route": ["query-report", "Knowledge ROI"],
 	}
 

@@ -10,7 +10,7 @@ from frappe.utils import add_to_date, flt, now_datetime, today
 from km_crm import constants as C
 from km_crm.api import deflection as deflection_api
 from km_crm.knowledge import article_links, deflection
-from km_crm.roi import calc, figures
+from km_crm.roi import calc, site_figures
 from km_crm.roi.report.knowledge_roi import knowledge_roi as report
 from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import (
@@ -274,7 +274,7 @@ class TestHandlingTime(KMTestCase):
 			assisted_ticket_cost=None,
 			agent_hourly_cost=40,
 			handling_hours=0.5,
-			handling_time_source=figures.HANDLING_MEASURED,
+			handling_time_source=site_figures.HANDLING_MEASURED,
 		)
 		self.logged = []
 
@@ -302,20 +302,20 @@ class TestHandlingTime(KMTestCase):
 		self.logged.append(sum(hours))
 
 	def test_measured_handling_time_prices_the_ticket(self):
-		before, count_before = figures.measured_handling_hours()
+		before, count_before = site_figures.measured_handling_hours()
 		self.log_hours(1.0, 0.5)
 		self.log_hours(0.5)
-		measured, count = figures.measured_handling_hours()
+		measured, count = site_figures.measured_handling_hours()
 		self.assertEqual(count, count_before + 2)
 		total_before = (before or 0) * count_before
 		self.assertAlmostEqual(measured, (total_before + 2.0) / count)
-		a = figures.assumptions()
+		a = site_figures.assumptions()
 		self.assertAlmostEqual(a.ticket_cost, 40 * measured)
 		self.assertIn("logged in Timesheets", a.ticket_cost_basis)
 
 	def test_given_hours_count_until_time_is_logged(self):
 		override_settings(self, "KM ROI Settings", handling_time_source="Given")
-		self.assertAlmostEqual(figures.assumptions().ticket_cost, 20.0)  # 40 x 0.5 h
+		self.assertAlmostEqual(site_figures.assumptions().ticket_cost, 20.0)  # 40 x 0.5 h
 
 
 class TestRecognition(KMTestCase):
@@ -376,15 +376,15 @@ class TestLiveArticles(KMTestCase):
 			doc.resolution = f"<p>Next version {word()}</p>"
 			doc.save()
 		self.assertEqual(frappe.db.get_value("KM Article", article, "status"), C.DRAFT)
-		scope = figures.Scope(
+		scope = site_figures.Scope(
 			since=frappe.utils.getdate(today()),
 			until=frappe.utils.getdate(today()),
 			articles=frozenset({article}),
 		)
-		self.assertEqual(figures.live_reuse_counts(scope), [2])
+		self.assertEqual(site_figures.live_reuse_counts(scope), [2])
 		# retired, it is no longer live
 		frappe.db.set_value("KM Article", article, {"status": C.ARCHIVED, "published_version": None})
-		self.assertEqual(figures.live_reuse_counts(scope), [])
+		self.assertEqual(site_figures.live_reuse_counts(scope), [])
 
 
 class TestResolvedTickets(KMTestCase):
@@ -405,7 +405,9 @@ class TestResolvedTickets(KMTestCase):
 		).insert(ignore_permissions=True)
 		frappe.db.set_value("HD Ticket", ticket.name, "status", status)
 		since = frappe.utils.getdate(frappe.db.get_value("HD Ticket", ticket.name, "opening_date"))
-		rows = figures._resolved_rows(figures.Scope(since=since, until=frappe.utils.add_days(since, 1)))
+		rows = site_figures._resolved_rows(
+			site_figures.Scope(since=since, until=frappe.utils.add_days(since, 1))
+		)
 		self.assertIn(f"HD Ticket/{ticket.name}", {row.key for row in rows})
 		from km_crm.tickets import ticket_types
 

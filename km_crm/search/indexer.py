@@ -15,7 +15,7 @@ from km_crm import constants as C
 from km_crm import testing
 from km_crm.knowledge import lifecycle
 from km_crm.knowledge.doctype.km_category.km_category import category_path
-from km_crm.search import service, site
+from km_crm.search import engines, service
 from km_crm.search.backend import SearchBackendError
 
 INDEXED_STATUS = C.PUBLISHED  # every live version is indexed as published content
@@ -53,7 +53,7 @@ def enqueue_article(name: str) -> None:
 def index_article(name: str) -> None:
 	article = load_article(name)
 	with retried_when_engine_away():
-		engine = site.backend()
+		engine = engines.backend()
 		if article:
 			service.index_articles(engine, [article])
 		else:
@@ -114,7 +114,7 @@ def load_article(name: str) -> dict | None:
 
 def reconcile() -> dict:
 	"""Nightly: index what is missing or stale, delete what is no longer live."""
-	plan = service.reconcile(site.backend(), live_article_names(), load_article)
+	plan = service.reconcile(engines.backend(), live_article_names(), load_article)
 	return {"indexed": len(plan.to_index), "deleted": len(plan.to_delete)}
 
 
@@ -155,5 +155,5 @@ def rebuild(progress=None) -> int:
 
 	from km_crm.search.documents import article_to_passages
 
-	engine = site.backend()
+	engine = engines.backend()
 	return engine.rebuild(p for a in articles() for p in article_to_passages(a))

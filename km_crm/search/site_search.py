@@ -11,7 +11,7 @@ from frappe.utils import now
 
 from km_crm import constants as C
 from km_crm import permissions
-from km_crm.search import priors, service, site
+from km_crm.search import engines, priors, service
 from km_crm.search.analysis import EN_QUERY_STOP_WORDS, STOP_WORDS, analyze_query, normalize, query_key
 from km_crm.search.backend import Filters, SearchBackendError
 from km_crm.search.highlight import highlight
@@ -50,10 +50,10 @@ def search_answer(
 	audiences = permissions.audiences_for(user)
 	try:
 		results = (service.suggest_articles if suggestions else service.search_articles)(
-			site.backend(),
+			engines.backend(),
 			query,
 			Filters.of(audiences=audiences, lang=lang),
-			synonyms=site.synonyms(),
+			synonyms=engines.synonyms(),
 			priors=priors.for_query(query) if _settings().use_usage_signals else None,
 			limit=limit,
 		)

@@ -7,8 +7,8 @@ import frappe
 
 from km_crm import permissions
 from km_crm.api import search as api
-from km_crm.governance import review_round
-from km_crm.search import site
+from km_crm.governance import actions
+from km_crm.search import engines
 from km_crm.search.backend import SearchBackendError
 from km_crm.search.report.knowledge_gaps import knowledge_gaps
 from km_crm.tests.base import KMTestCase
@@ -33,7 +33,7 @@ class TestSearchInSite(KMTestCase):
 		self.assertNotIn(draft.name, self.found(self.term))
 
 		with as_user(self.f.author):
-			review = review_round.request_retirement(article, "obsolete")
+			review = actions.request_retirement(article, "obsolete")
 		self.f.vote(self.f.members[0], review)
 		self.f.vote(self.f.members[1], review)
 		self.assertEqual(self.found(self.term), [])
@@ -96,7 +96,7 @@ class TestSearchInSite(KMTestCase):
 	def test_with_the_engine_away_a_guest_gets_matching_public_titles_and_a_message(self):
 		public = self.published(title=f"Router {self.term} reboots")
 		self.published(audience="Internal", title=f"Router {self.term} admin password")
-		with patch.object(site, "backend", return_value=_EngineAway()), as_user("Guest"):
+		with patch.object(engines, "backend", return_value=_EngineAway()), as_user("Guest"):
 			response = api.search(f"{self.term} router", channel="Portal")
 		self.assertIn(public, [r["article"] for r in response["results"]])
 		self.assertEqual({r["audience"] for r in response["results"]}, {"Public"})
@@ -168,17 +168,17 @@ class TestSearchInSite(KMTestCase):
 		)
 
 	def test_reconcile_removes_entries_of_articles_that_are_gone_or_no_longer_live(self):
-		from km_crm.search import indexer, service, site
+		from km_crm.search import engines, indexer, service
 
 		live = self.published(title=f"Router {self.term} resets")
 		retired = self.published(title=f"Fax {self.term} jams")
 		ghost = {**indexer.load_article(live), "name": "KB-GHOST-" + self.term, "title": f"Ghost {self.term}"}
 		stale_retired = indexer.load_article(retired)
 		with as_user(self.f.author):
-			review = review_round.request_retirement(retired, "obsolete")
+			review = actions.request_retirement(retired, "obsolete")
 		self.f.vote(self.f.members[0], review)
 		self.f.vote(self.f.members[1], review)
-		service.index_articles(site.backend(), [ghost, stale_retired])  # as if indexing had gone wrong
+		service.index_articles(engines.backend(), [ghost, stale_retired])  # as if indexing had gone wrong
 		self.assertEqual(set(self.found(self.term)), {live, retired, ghost["name"]})
 
 		result = indexer.reconcile()

@@ -4,7 +4,7 @@ import contextlib
 
 import frappe
 
-from km_crm.governance import review_round
+from km_crm.governance import actions
 
 SECTIONS = {
 	"issue": "<p>The printer prints blank pages.</p>",
@@ -134,7 +134,7 @@ class GovernanceFixture:
 	def submitted(self, **kw):
 		article = self.article(**kw)
 		with as_user(article.article_owner):
-			review = review_round.submit_for_review(article.name, "please review")
+			review = actions.submit_for_review(article.name, "please review")
 		return article.name, review
 
 	def edit(self, article: str, **values):
@@ -154,7 +154,7 @@ class GovernanceFixture:
 
 	def vote(self, member: str, review: str, decision: str = "Approve", comment: str = "looks right"):
 		with as_user(member):
-			return review_round.cast_vote(review, decision, comment)
+			return actions.cast_vote(review, decision, comment)
 
 
 def make_portal_user(prefix: str, *roles: str) -> str:

@@ -57,10 +57,10 @@ def _seed() -> dict:
 			doc = frappe.get_doc("KM Article", article)
 			doc.resolution = f"<p>Next version {hostile}</p>"
 			doc.save()
-		from km_crm.governance import review_round
+		from km_crm.governance import actions
 
 		with as_user(f.author):
-			review = review_round.submit_for_review(article, f"Note {hostile}")
+			review = actions.submit_for_review(article, f"Note {hostile}")
 		f.vote(f.members[0], review, "Request Changes", f"Comment {hostile}")
 	if not frappe.db.exists("KM Article Feedback", {"comment": ("like", f"%{MARK}%")}):
 		from km_crm.knowledge import article_feedback

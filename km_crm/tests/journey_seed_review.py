@@ -15,7 +15,7 @@ import frappe
 from km_crm import constants as C
 from km_crm.demo.content import COMMITTEE
 from km_crm.demo.loader import AUTHOR, DEMO_PASSWORD, VOTERS
-from km_crm.governance import review_round
+from km_crm.governance import actions
 
 TITLE = "Label printer skips every other label"
 CATEGORY = "Account and Login"
@@ -65,11 +65,11 @@ def _live_v1() -> str:
 			"article_owner": AUTHOR,
 		}
 	).insert()
-	review = review_round.submit_for_review(doc.name, "First version.")
+	review = actions.submit_for_review(doc.name, "First version.")
 	for voter in VOTERS:
 		frappe.set_user(voter)
 		if frappe.db.get_value("KM Review", review, "status") == C.REVIEW_OPEN:
-			review_round.cast_vote(review, "Approve", "Clear and correct.")
+			actions.cast_vote(review, "Approve", "Clear and correct.")
 	frappe.set_user("Administrator")
 	return doc.name
 
@@ -81,11 +81,11 @@ def _v2_in_review(name: str) -> str:
 		if frappe.db.get_value("KM Review", article.current_review, "status") == C.REVIEW_OPEN:
 			frappe.set_user("Administrator")
 			return article.current_review
-		review_round.withdraw(name)
+		actions.withdraw(name)
 		article.reload()
 	if article.resolution != RESOLUTION_V2 or article.status in C.LIVE_WORKING_COPY_STATUSES:
 		article.resolution = RESOLUTION_V2
 		article.save()
-	review = review_round.submit_for_review(name, "Adds the test page step.")
+	review = actions.submit_for_review(name, "Adds the test page step.")
 	frappe.set_user("Administrator")
 	return review

@@ -22,7 +22,7 @@ from frappe.desk.doctype.tag.tag import add_tag
 
 from km_crm import constants as C
 from km_crm.access import rules
-from km_crm.governance import review_round
+from km_crm.governance import actions
 from km_crm.knowledge import article_links
 from km_crm.tests.factories import (
 	GovernanceFixture,
@@ -163,7 +163,7 @@ def _article(f: GovernanceFixture, rng: random.Random, audience: str, state: str
 		_edit(f, name, text("draft"))
 	if state == "retired":
 		with as_user(f.author):
-			review = review_round.request_retirement(name, f"obsolete {m['committee']}")
+			review = actions.request_retirement(name, f"obsolete {m['committee']}")
 		f.vote(f.members[0], review, comment=f"retire {m['committee']}")
 		f.vote(f.members[1], review, comment=f"retire {m['committee']}")
 	if state in ("draft", "redrafted", "in review"):
@@ -178,7 +178,7 @@ def _article(f: GovernanceFixture, rng: random.Random, audience: str, state: str
 
 def _publish_round(f: GovernanceFixture, name: str, committee_marker: str, approve: bool) -> None:
 	with as_user(f.author):
-		review = review_round.submit_for_review(name, f"please review {committee_marker}")
+		review = actions.submit_for_review(name, f"please review {committee_marker}")
 	f.vote(f.members[0], review, comment=f"fine {committee_marker}")
 	if approve:
 		f.vote(f.members[1], review, comment=f"agreed {committee_marker}")

@@ -137,10 +137,10 @@ class TestKnowledgeAccess(KMTestCase):
 
 	def test_an_earlier_version_is_not_readable_once_a_new_one_is_live(self):
 		self.f.edit(self.live["Public"], resolution="<p>Version two.</p>")
-		from km_crm.governance import review_round
+		from km_crm.governance import actions
 
 		with as_user(self.f.author):
-			review = review_round.submit_for_review(self.live["Public"])
+			review = actions.submit_for_review(self.live["Public"])
 		self.f.vote(self.f.members[0], review)
 		self.f.vote(self.f.members[1], review)
 		self.assertTrue(self.readable(self.support, "KM Article Version", f"{self.live['Public']}-v2"))

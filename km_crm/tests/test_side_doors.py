@@ -12,7 +12,7 @@ import frappe
 from frappe.desk.doctype.tag.tag import add_tag
 from werkzeug.test import EnvironBuilder
 
-from km_crm.governance import review_round
+from km_crm.governance import actions
 from km_crm.knowledge import article_links
 from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import (
@@ -39,7 +39,7 @@ class TestSideDoors(KMTestCase):
 		self.versioned = self.f.published(audience="Public", title=f"Wifi {w['old']}")
 		self.f.edit(self.versioned, title=f"Wifi {w['live2']}", resolution=f"<p>{w['live2']} now</p>")
 		with as_user(self.f.author):
-			review = review_round.submit_for_review(self.versioned, f"note {w['committee']}")
+			review = actions.submit_for_review(self.versioned, f"note {w['committee']}")
 		self.f.vote(self.f.members[0], review, comment=f"vote {w['committee']}")
 		self.f.vote(self.f.members[1], review, comment=f"vote {w['committee']}")
 		self.customer_name, self.contact = make_customer(f"Doors {word()}", f"{word()}@doors.example.com")
@@ -115,7 +115,7 @@ class TestSideDoors(KMTestCase):
 
 	def test_a_new_live_version_renames_its_links(self):
 		with as_user(self.f.author):
-			review = review_round.submit_for_review(self.redrafted)
+			review = actions.submit_for_review(self.redrafted)
 		self.f.vote(self.f.members[0], review)
 		self.f.vote(self.f.members[1], review)
 		titles = frappe.get_all("KM Article Link", filters={"article": self.redrafted}, pluck="article_title")
@@ -125,7 +125,7 @@ class TestSideDoors(KMTestCase):
 
 	def test_knowledge_for_a_customer_shows_the_live_title(self):
 		with as_user(self.f.author):
-			review_round.submit_for_review(self.redrafted)  # in review now: working copy DRAFT
+			actions.submit_for_review(self.redrafted)  # in review now: working copy DRAFT
 		article_links.add_link(self.redrafted, "Issue", self.secret_issue.name, "Solved")
 		with as_user(self.sales):
 			rows = call("km_crm.api.customers.knowledge", doctype="Customer", name=self.customer_name)
@@ -227,7 +227,7 @@ class TestSideDoors(KMTestCase):
 
 	def test_filters_and_counts_tell_nothing_about_hidden_records(self):
 		with as_user(self.f.author):
-			review_round.submit_for_review(self.draft)  # open round: its voters have ToDos
+			actions.submit_for_review(self.draft)  # open round: its voters have ToDos
 		for user in (self.portal, self.norole, self.support):
 			for doctype in ("KM Article", "KM Article Version", "KM Review"):
 				field = "article_title" if doctype == "KM Review" else "title"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from km_crm.knowledge.kcs import split_sentences
+from km_crm.knowledge.article_shape import split_sentences
 from km_crm.search.analysis import ZH_QUERY_STOP_TERMS, normalize, word_term
 
 MAX_SIGNATURE_LINES = 10

@@ -7,7 +7,7 @@ from frappe import _
 
 from km_crm import constants as C
 from km_crm.knowledge.sanitize import html_to_text
-from km_crm.search import service, site
+from km_crm.search import engines, service
 from km_crm.search.backend import Filters, SearchBackendError
 from km_crm.search.highlight import highlight
 from km_crm.tickets import ticket_access, ticket_types
@@ -27,7 +27,7 @@ def similar_tickets(
 		return []
 	try:
 		hits = (service.suggest_articles if suggestions else service.search_articles)(
-			site.ticket_backend(),
+			engines.ticket_backend(),
 			text,
 			Filters.of(audiences=(C.INTERNAL,), statuses=("Resolved",), scopes=scopes),
 			limit=limit + 1,

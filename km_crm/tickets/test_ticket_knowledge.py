@@ -202,7 +202,7 @@ class TestTicketKnowledge(KMTestCase):
 	def test_the_panel_keeps_working_while_the_search_engine_is_away(self):
 		from unittest.mock import patch
 
-		from km_crm.search import site
+		from km_crm.search import engines
 		from km_crm.search.backend import SearchBackendError
 
 		class Away:
@@ -213,8 +213,8 @@ class TestTicketKnowledge(KMTestCase):
 				return away
 
 		with (
-			patch.object(site, "backend", return_value=Away()),
-			patch.object(site, "ticket_backend", return_value=Away()),
+			patch.object(engines, "backend", return_value=Away()),
+			patch.object(engines, "ticket_backend", return_value=Away()),
 		):
 			data = self.suggest()
 		self.assertIn(self.customer_article, [r["article"] for r in data["results"]])  # title match

@@ -10,7 +10,7 @@ import frappe
 from frappe.utils import cstr
 
 from km_crm import testing
-from km_crm.search import indexer, service, site
+from km_crm.search import engines, indexer, service
 from km_crm.tickets import ticket_access, ticket_types
 
 
@@ -43,7 +43,7 @@ def enqueue_ticket(doctype: str, name: str, removed: bool = False) -> None:
 def index_ticket(doctype: str, name: str, removed: bool = False) -> None:
 	record = None if removed else load_ticket(doctype, name)
 	with indexer.retried_when_engine_away():
-		engine = site.ticket_backend()
+		engine = engines.ticket_backend()
 		if record:
 			service.index_articles(engine, [record])
 		else:
@@ -90,7 +90,7 @@ def enqueue_reconcile() -> None:
 def reconcile() -> dict:
 	"""Nightly: index resolved tickets that are missing or stale, drop the ones no longer resolved."""
 	plan = service.reconcile(
-		site.ticket_backend(),
+		engines.ticket_backend(),
 		resolved_tickets(),
 		lambda key: load_ticket(*ticket_types.parse_ticket_ref(key)),
 	)

@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from km_crm.knowledge.kcs import split_sentences
+from km_crm.knowledge.article_shape import split_sentences
 from km_crm.knowledge.sanitize import ALLOWED_TAGS, BLOCK_TAGS, DROP_CONTENT_TAGS, html_to_text
 from km_crm.search.analysis import MAX_QUERY_CHARS, MAX_QUERY_TERMS, analyze_query, normalize
 from km_crm.tickets.mail_noise import (

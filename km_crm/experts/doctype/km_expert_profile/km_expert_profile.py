@@ -3,7 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, getdate, today
 
-from km_crm.experts import expertise as X
+from km_crm.experts import expertise
 
 
 class KMExpertProfile(Document):
@@ -37,7 +37,7 @@ class KMExpertProfile(Document):
 	def validate(self):
 		if cint(self.capacity) < 0:
 			frappe.throw(_("Capacity cannot be negative: enter 0 for no limit."))
-		if self.availability != X.AWAY:
+		if self.availability != expertise.AWAY:
 			self.away_until = None
 		elif self.away_until and getdate(self.away_until) < getdate(today()):
 			frappe.throw(_("Away Until {0} is in the past.").format(frappe.format(self.away_until, "Date")))

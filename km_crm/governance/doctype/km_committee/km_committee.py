@@ -44,12 +44,12 @@ class KMCommittee(Document):
 
 	def reevaluate_open_reviews(self):
 		"""A member who leaves mid-round no longer counts; the round may now be decidable."""
-		from km_crm.governance import review_round
+		from km_crm.governance import actions
 
 		for name in frappe.get_all(
 			"KM Review", filters={"committee": self.name, "status": "Open"}, pluck="name"
 		):
-			review_round.evaluate(frappe.get_doc("KM Review", name), committee=self)
+			actions.evaluate(frappe.get_doc("KM Review", name), committee=self)
 
 	def drop_duplicate_members(self):
 		seen, rows = set(), []

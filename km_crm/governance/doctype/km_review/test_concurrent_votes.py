@@ -4,7 +4,7 @@ import threading
 
 import frappe
 
-from km_crm.governance import review_round
+from km_crm.governance import actions
 from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import GovernanceFixture
 
@@ -27,7 +27,7 @@ class TestConcurrentFinalVotes(KMTestCase):
 			try:
 				frappe.set_user(member)
 				barrier.wait(timeout=10)
-				review_round.cast_vote(review, "Approve", "ok")
+				actions.cast_vote(review, "Approve", "ok")
 				frappe.db.commit()
 				outcomes.append("voted")
 			except Exception as e:

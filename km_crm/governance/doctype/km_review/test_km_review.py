@@ -9,7 +9,7 @@ from km_crm.exceptions import (
 	NotAllowedToPublish,
 	VoteError,
 )
-from km_crm.governance import review_round, tasks
+from km_crm.governance import actions, tasks
 from km_crm.knowledge import audit
 from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import GovernanceFixture, as_user, make_article, make_category
@@ -47,7 +47,7 @@ class TestKMReview(KMTestCase):
 		frappe.get_doc("User", self.f.members[0]).add_roles("KM Contributor")
 		article = make_article(self.f.members[0], category=self.f.category)
 		with as_user(self.f.members[0]):
-			review = review_round.submit_for_review(article.name)
+			review = actions.submit_for_review(article.name)
 		self.assertEqual(frappe.db.get_value("KM Review", review, "eligible_voters"), 2)
 		with self.assertRaises(AuthorCannotVote):
 			self.f.vote(self.f.members[0], review)
@@ -94,15 +94,15 @@ class TestKMReview(KMTestCase):
 	def test_candidate_and_contributor_cannot_publish_customer_articles_directly(self):
 		article = self.f.article(owner=self.f.candidate)
 		with as_user(self.f.candidate), self.assertRaises(NotAllowedToPublish):
-			review_round.publish_directly(article.name)
+			actions.publish_directly(article.name)
 		with as_user(self.f.publisher), self.assertRaises(NotAllowedToPublish):
-			review_round.publish_directly(article.name)
+			actions.publish_directly(article.name)
 		self.assertEqual(frappe.db.get_value("KM Article", article.name, "status"), "Draft")
 
 	def test_publisher_may_publish_internal_articles_when_the_committee_allows_it(self):
 		article = self.f.article(owner=self.f.publisher, audience="Internal")
 		with as_user(self.f.publisher):
-			review_round.publish_directly(article.name)
+			actions.publish_directly(article.name)
 		self.assertEqual(frappe.db.get_value("KM Article", article.name, "status"), "Published")
 
 	def test_article_outside_any_committee_scope_gets_a_clear_error(self):
@@ -112,7 +112,7 @@ class TestKMReview(KMTestCase):
 			self.addCleanup(frappe.db.set_value, "KM Committee", name, "enabled", 1)
 		article = make_article(self.f.author, category=make_category(), audience="Public")
 		with as_user(self.f.author), self.assertRaises(NoCommitteeError):
-			review_round.submit_for_review(article.name)
+			actions.submit_for_review(article.name)
 
 	def test_expired_round_is_escalated_and_cannot_be_voted_on(self):
 		article, review = self.f.submitted()
@@ -147,7 +147,7 @@ class TestKMReview(KMTestCase):
 		self.f.vote(self.f.members[0], review)
 		self.f.vote(self.f.members[1], review)
 		with as_user(self.f.author):
-			retire_review = review_round.request_retirement(article, "Printer model discontinued")
+			retire_review = actions.request_retirement(article, "Printer model discontinued")
 		self.assertEqual(frappe.db.get_value("KM Article", article, "status"), "Published")
 		self.f.vote(self.f.members[0], retire_review)
 		self.f.vote(self.f.members[2], retire_review)
@@ -170,7 +170,7 @@ class TestKMReview(KMTestCase):
 	def test_withdrawing_cancels_the_round(self):
 		article, review = self.f.submitted()
 		with as_user(self.f.author):
-			review_round.withdraw(article)
+			actions.withdraw(article)
 		self.assertEqual(frappe.db.get_value("KM Review", review, "status"), "Cancelled")
 		self.assertEqual(frappe.db.get_value("KM Article", article, "status"), "Draft")
 		with self.assertRaises(VoteError):

@@ -4,7 +4,7 @@ from frappe.model.document import Document
 
 from km_crm import constants as C
 from km_crm.exceptions import KMError, LifecycleError, translated
-from km_crm.knowledge import article_links, kcs, lifecycle, versioning
+from km_crm.knowledge import article_links, article_shape, lifecycle, versioning
 from km_crm.knowledge.publishing import versioned_dict
 from km_crm.knowledge.sanitize import sanitize_html
 
@@ -130,12 +130,12 @@ class KMArticle(Document):
 				self.set(fieldname, sanitize_html(value))
 
 	def normalize_tags(self):
-		self.tags = ", ".join(kcs.normalize_tags(self.tags or ""))
+		self.tags = ", ".join(article_shape.normalize_tags(self.tags or ""))
 
 	def check_dates(self):
 		try:
-			kcs.validate_dates(self.review_by, self.expires_on)
-		except kcs.KcsError as e:
+			article_shape.validate_dates(self.review_by, self.expires_on)
+		except article_shape.KcsError as e:
 			frappe.throw(translated(e), KMError)
 
 	def check_translation_link(self):

@@ -2,7 +2,7 @@ import frappe
 
 from km_crm.api import articles as api
 from km_crm.exceptions import ImmutableRecordError, LifecycleError
-from km_crm.governance import review_round
+from km_crm.governance import actions
 from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import as_user
 
@@ -93,7 +93,7 @@ class TestKMArticle(KMTestCase):
 		self.publish(article, review)
 		self.f.edit(article, resolution="<p>Clean the drum with a dry cloth.</p>")
 		with as_user(self.f.author):
-			review2 = review_round.submit_for_review(article)
+			review2 = actions.submit_for_review(article)
 		self.publish(article, review2)
 		v1, v2 = f"{article}-v1", f"{article}-v2"
 		self.assertEqual(frappe.db.get_value("KM Article", article, "published_version"), v2)
@@ -186,7 +186,7 @@ class TestKMArticle(KMTestCase):
 		self.assertIn("Owner Changed", events)
 
 		with as_user(self.f.outsider):
-			review = review_round.submit_for_review(doc.name)
+			review = actions.submit_for_review(doc.name)
 		with as_user(self.f.escalation), self.assertRaises(LifecycleError):
 			api.change_owner(doc.name, self.f.members[0])  # would turn a voter into the author mid-round
 		self.assertEqual(frappe.db.get_value("KM Review", review, "eligible_voters"), 3)

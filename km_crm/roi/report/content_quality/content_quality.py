@@ -5,13 +5,13 @@ A contributor in several teams counts in each; one in none under "No team"."""
 import frappe
 from frappe import _
 
-from km_crm.roi import feeds, figures, quality
+from km_crm.roi import feeds, quality, site_figures
 from km_crm.tickets import teams
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	scope = figures.scope(filters)
+	scope = site_figures.scope(filters)
 	conditions = [
 		["status", "=", "Done"],
 		["checked_on", ">=", scope.since],

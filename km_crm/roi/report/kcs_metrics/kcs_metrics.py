@@ -1,27 +1,27 @@
 """KCS Metrics: the health of the knowledge practice; the definition of each figure is written above it.
-Figures come from km_crm.roi.figures (what the site holds) and km_crm.roi.kcs_metrics (the formulas)."""
+Figures come from km_crm.roi.site_figures (what the site holds) and km_crm.roi.kcs_metrics (the formulas)."""
 
 import frappe
 from frappe import _
 from frappe.utils import flt
 
 from km_crm.knowledge import deflection_rules
-from km_crm.roi import figures
 from km_crm.roi import kcs_metrics as m
+from km_crm.roi import site_figures
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	scope = figures.scope(filters)
-	tickets = figures.closed_tickets(scope)
-	published = figures.first_published_articles(scope)
+	scope = site_figures.scope(filters)
+	tickets = site_figures.closed_tickets(scope)
+	published = site_figures.first_published_articles(scope)
 	reuse, create = m.reuse_and_create(tickets)
 	new, known = m.new_and_known(tickets)
 	median, within_day = m.time_to_publish(published)
-	agents = figures.agents(scope)
-	contributors = figures.contributors(scope)
-	buckets = m.reuse_buckets(figures.live_reuse_counts(scope))
-	outcomes = figures.self_service_outcomes(scope)
+	agents = site_figures.agents(scope)
+	contributors = site_figures.contributors(scope)
+	buckets = m.reuse_buckets(site_figures.live_reuse_counts(scope))
+	outcomes = site_figures.self_service_outcomes(scope)
 	linked = sum(1 for t in tickets if t.links)
 	rows = [
 		_row(
@@ -90,7 +90,7 @@ def execute(filters=None):
 		"<ul>"
 		+ "".join(f"<li>{frappe.utils.escape_html(r.pop('definition'))}</li>" for r in rows)
 		+ "</ul>"
-		+ figures.scope_note(scope)
+		+ site_figures.scope_note(scope)
 	)
 	return _columns(), rows, message, chart
 

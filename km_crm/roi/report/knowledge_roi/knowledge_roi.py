@@ -1,26 +1,26 @@
 """Knowledge ROI: what the knowledge base saved, per article or per month, against what the
 programme cost, in the company's currency, with the method and the assumptions on the page.
-Every figure comes from km_crm.roi.figures (formulas in km_crm.roi.calc)."""
+Every figure comes from km_crm.roi.site_figures (formulas in km_crm.roi.calc)."""
 
 import frappe
 from frappe import _
 from frappe.utils import flt
 
-from km_crm.roi import calc, figures
+from km_crm.roi import calc, site_figures
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	a = figures.assumptions()
-	months = figures.programme_by_month(filters)
+	a = site_figures.assumptions()
+	months = site_figures.programme_by_month(filters)
 	savings = calc.total(m["savings"] for m in months) if a.ticket_cost is not None else None
 	costs = calc.total(m["costs"] for m in months)
 	summary = _summary(savings, costs, a)
-	message = _method(a) + figures.scope_note(figures.scope(filters))
+	message = _method(a) + site_figures.scope_note(site_figures.scope(filters))
 	if filters.view == "Months":
 		shown = [{**m, "roi": None if m["roi"] is None else flt(m["roi"] * 100, 1)} for m in months]
 		return _month_columns(), shown, message, _chart(months), summary
-	return _article_columns(), figures.article_rows(filters), message, _chart(months), summary
+	return _article_columns(), site_figures.article_rows(filters), message, _chart(months), summary
 
 
 def _money(fieldname: str, label: str, width: int = 140) -> dict:
@@ -87,7 +87,7 @@ def _month_columns() -> list[dict]:
 	]
 
 
-def _summary(savings, costs, a: figures.Assumptions) -> list[dict]:
+def _summary(savings, costs, a: site_figures.Assumptions) -> list[dict]:
 	ratio = calc.roi(savings, costs)
 	cards = [
 		{
@@ -128,7 +128,7 @@ def _chart(months: list[dict]) -> dict | None:
 	}
 
 
-def _method(a: figures.Assumptions) -> str:
+def _method(a: site_figures.Assumptions) -> str:
 	e = frappe.utils.escape_html
 	money = lambda v: frappe.format_value(v, {"fieldtype": "Currency"}, currency=a.currency)  # noqa: E731
 	if a.ticket_cost is None:

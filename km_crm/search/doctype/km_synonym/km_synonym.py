@@ -2,8 +2,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from km_crm.knowledge import kcs
-from km_crm.search.site import clear_synonym_cache
+from km_crm.knowledge import article_shape
+from km_crm.search.engines import clear_synonym_cache
 
 
 class KMSynonym(Document):
@@ -21,7 +21,7 @@ class KMSynonym(Document):
 
 	# end: auto-generated types
 	def validate(self):
-		terms = kcs.normalize_tags(self.terms)
+		terms = article_shape.normalize_tags(self.terms)
 		if len(terms) < 2:
 			frappe.throw(_("A synonym needs at least two terms separated by commas."))
 		self.terms = ", ".join(terms)

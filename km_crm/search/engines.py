@@ -77,10 +77,11 @@ def ticket_backend() -> SearchBackend:
 
 def synonyms() -> list[list[str]]:
 	def load():
-		from km_crm.knowledge import kcs
+		from km_crm.knowledge import article_shape
 
 		return [
-			kcs.normalize_tags(t) for t in frappe.get_all("KM Synonym", filters={"enabled": 1}, pluck="terms")
+			article_shape.normalize_tags(t)
+			for t in frappe.get_all("KM Synonym", filters={"enabled": 1}, pluck="terms")
 		]
 
 	return frappe.cache.get_value("km_crm:synonyms", load)

@@ -21,7 +21,7 @@ from km_crm.exceptions import (
 )
 from km_crm.governance import notify, quorum
 from km_crm.governance.doctype.km_committee.km_committee import committee_for
-from km_crm.knowledge import audit, kcs, lifecycle, publishing
+from km_crm.knowledge import article_shape, audit, lifecycle, publishing
 
 REVIEW = "KM Review"
 VOTE = "KM Review Vote"
@@ -414,9 +414,9 @@ def _require_contributor(article) -> None:
 
 
 def _require_sections(article) -> None:
-	missing = kcs.missing_sections(article)
+	missing = article_shape.missing_sections(article)
 	if missing:
-		labels = ", ".join(_(dict(kcs.SECTIONS).get(f, f)) for f in missing)
+		labels = ", ".join(_(dict(article_shape.SECTIONS).get(f, f)) for f in missing)
 		frappe.throw(_("Fill in these sections first: {0}").format(labels), KMError)
 
 

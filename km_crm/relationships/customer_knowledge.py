@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import frappe
 
 from km_crm import constants as C
-from km_crm.experts.organisations import Organisation
 from km_crm.knowledge import lifecycle
+from km_crm.relationships.organisations import Organisation
 from km_crm.tickets import ticket_types
 
 MAX_TICKETS = 500  # their newest tickets looked at

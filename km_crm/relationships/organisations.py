@@ -1,5 +1,5 @@
 """An organisation the company deals with, and the touches its users have had with it (Frappe glue
-for km_crm.experts.relationships).
+for km_crm.relationships.relationships).
 
 A Customer, Lead, Opportunity or Contact stands for an organisation: a Customer with the Lead it
 came from, its Contacts, Opportunities and Quotations; a Lead likewise (with the Customer it became);
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import frappe
 from frappe.utils import getdate, parse_addr, split_emails, today
 
-from km_crm.experts import relationships as R
+from km_crm.relationships import relationships
 
 ERPNEXT_DOCTYPES = ("Customer", "Lead", "Opportunity", "Contact")
 FRAPPE_CRM_DOCTYPES = ("CRM Deal", "CRM Lead")  # only when Frappe CRM is installed
@@ -156,9 +156,9 @@ def internal_users() -> set[str]:
 	)
 
 
-def touches(org: Organisation) -> list[R.Touch]:
+def touches(org: Organisation) -> list[relationships.Touch]:
 	staff = internal_users()
-	out: list[R.Touch] = []
+	out: list[relationships.Touch] = []
 	out += _email_touches(org, staff)
 	out += _event_touches(org, staff)
 	by_doctype: dict[str, list[str]] = {}
@@ -178,7 +178,9 @@ def touches(org: Organisation) -> list[R.Touch]:
 		else []
 	):
 		if todo.allocated_to in staff and todo.reference_name in by_doctype.get(todo.reference_type, ()):
-			out.append(R.Touch(todo.allocated_to, R.TODO, todo.creation, f"ToDo/{todo.name}"))
+			out.append(
+				relationships.Touch(todo.allocated_to, relationships.TODO, todo.creation, f"ToDo/{todo.name}")
+			)
 	for opp in frappe.get_all(
 		"Opportunity",
 		filters={"name": ("in", by_doctype.get("Opportunity") or [""])},
@@ -187,9 +189,9 @@ def touches(org: Organisation) -> list[R.Touch]:
 		user = opp.opportunity_owner or opp.owner
 		if user in staff:
 			out.append(
-				R.Touch(
+				relationships.Touch(
 					user,
-					R.OPPORTUNITY,
+					relationships.OPPORTUNITY,
 					opp.transaction_date,
 					f"Opportunity/{opp.name}",
 					_who(org, opp.contact_email),
@@ -202,9 +204,9 @@ def touches(org: Organisation) -> list[R.Touch]:
 	):
 		if quotation.owner in staff:
 			out.append(
-				R.Touch(
+				relationships.Touch(
 					quotation.owner,
-					R.QUOTATION,
+					relationships.QUOTATION,
 					quotation.transaction_date,
 					f"Quotation/{quotation.name}",
 					_who(org, quotation.contact_email),
@@ -223,7 +225,7 @@ def _addresses(value: str | None) -> set[str]:
 	return {a.strip().lower() for a in found if a and a.strip()}
 
 
-def _email_touches(org: Organisation, staff: set[str]) -> list[R.Touch]:
+def _email_touches(org: Organisation, staff: set[str]) -> list[relationships.Touch]:
 	"""Emails between users and the organisation's contacts, or filed on its records."""
 	comm = frappe.qb.DocType("Communication")
 	link = frappe.qb.DocType("Communication Link")
@@ -269,15 +271,15 @@ def _email_touches(org: Organisation, staff: set[str]) -> list[R.Touch]:
 		if c.sent_or_received == "Sent":
 			if sender in staff:
 				contact = next((org.contacts[a] for a in sorted(others) if a in org.contacts), None)
-				out.append(R.Touch(sender, R.EMAIL_SENT, on, ref, contact))
+				out.append(relationships.Touch(sender, relationships.EMAIL_SENT, on, ref, contact))
 		else:
 			contact = org.contacts.get(sender)
 			for user in sorted(others & staff):
-				out.append(R.Touch(user, R.EMAIL_RECEIVED, on, ref, contact))
+				out.append(relationships.Touch(user, relationships.EMAIL_RECEIVED, on, ref, contact))
 	return out
 
 
-def _event_touches(org: Organisation, staff: set[str]) -> list[R.Touch]:
+def _event_touches(org: Organisation, staff: set[str]) -> list[relationships.Touch]:
 	"""Meetings: Events with the organisation's contacts or on its records, for their organiser."""
 	participants = frappe.qb.DocType("Event Participants")
 	conditions = [
@@ -314,21 +316,27 @@ def _event_touches(org: Organisation, staff: set[str]) -> list[R.Touch]:
 	):
 		if event.owner in staff:
 			out.append(
-				R.Touch(
-					event.owner, R.MEETING, event.starts_on, f"Event/{event.name}", contact_of.get(event.name)
+				relationships.Touch(
+					event.owner,
+					relationships.MEETING,
+					event.starts_on,
+					f"Event/{event.name}",
+					contact_of.get(event.name),
 				)
 			)
 	return out
 
 
-def _standing_touches(org: Organisation, staff: set[str]) -> list[R.Touch]:
+def _standing_touches(org: Organisation, staff: set[str]) -> list[relationships.Touch]:
 	"""The Customer's account manager and Sales Team, the Lead's owner: roles, dated today."""
 	now = getdate(today())
 	out = []
 	for customer in org.customers:
 		manager = frappe.db.get_value("Customer", customer, "account_manager")
 		if manager in staff:
-			out.append(R.Touch(manager, R.ACCOUNT_MANAGER, now, f"Customer/{customer}"))
+			out.append(
+				relationships.Touch(manager, relationships.ACCOUNT_MANAGER, now, f"Customer/{customer}")
+			)
 		for person in frappe.get_all(
 			"Sales Team",
 			filters={"parenttype": "Customer", "parent": customer},
@@ -337,17 +345,17 @@ def _standing_touches(org: Organisation, staff: set[str]) -> list[R.Touch]:
 			employee = frappe.db.get_value("Sales Person", person, "employee")
 			user = employee and frappe.db.get_value("Employee", employee, "user_id")
 			if user in staff:
-				out.append(R.Touch(user, R.SALES_TEAM, now, f"Customer/{customer}"))
+				out.append(relationships.Touch(user, relationships.SALES_TEAM, now, f"Customer/{customer}"))
 	for lead in org.leads:
 		owner = frappe.db.get_value("Lead", lead, "lead_owner")
 		if owner in staff:
-			out.append(R.Touch(owner, R.ACCOUNT_MANAGER, now, f"Lead/{lead}"))
+			out.append(relationships.Touch(owner, relationships.ACCOUNT_MANAGER, now, f"Lead/{lead}"))
 	for lead in org.crm_leads:
 		owner = frappe.db.get_value("CRM Lead", lead, "lead_owner")
 		if owner in staff:
-			out.append(R.Touch(owner, R.ACCOUNT_MANAGER, now, f"CRM Lead/{lead}"))
+			out.append(relationships.Touch(owner, relationships.ACCOUNT_MANAGER, now, f"CRM Lead/{lead}"))
 	for deal in org.crm_deals:
 		owner, modified = frappe.db.get_value("CRM Deal", deal, ["deal_owner", "modified"])
 		if owner in staff:
-			out.append(R.Touch(owner, R.OPPORTUNITY, modified, f"CRM Deal/{deal}"))
+			out.append(relationships.Touch(owner, relationships.OPPORTUNITY, modified, f"CRM Deal/{deal}"))
 	return out
