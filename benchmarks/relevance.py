@@ -27,11 +27,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from km_crm.search.analysis import analyze_to_string  # noqa: E402
-from km_crm.search.backend import TEXT_FIELDS  # noqa: E402
-from km_crm.search.documents import article_to_passages  # noqa: E402
-from km_crm.search.factory import get_backend  # noqa: E402
-from km_crm.search.service import search_articles  # noqa: E402
+from km_crm.search.analysis import analyze_to_string
+from km_crm.search.backend import TEXT_FIELDS
+from km_crm.search.documents import article_to_passages
+from km_crm.search.factory import get_backend
+from km_crm.search.service import search_articles
 
 
 def read_jsonl(path: Path) -> list[dict]:

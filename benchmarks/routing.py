@@ -38,8 +38,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from km_crm.experts import expertise as X  # noqa: E402
-from km_crm.search.analysis import analyze  # noqa: E402
+from km_crm.experts import expertise as X
+from km_crm.search.analysis import analyze
 
 START = date(2026, 1, 1)
 TICKETS_PER_HOUR = 1.0

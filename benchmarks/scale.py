@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from relevance import (  # noqa: E402
+from relevance import (
 	article_from_record,
 	metrics_for,
 	peak_rss_mb,
@@ -37,9 +37,9 @@ from relevance import (  # noqa: E402
 	timed,
 )
 
-from km_crm.search.documents import article_to_passages  # noqa: E402
-from km_crm.search.factory import get_backend  # noqa: E402
-from km_crm.search.service import search_articles  # noqa: E402
+from km_crm.search.documents import article_to_passages
+from km_crm.search.factory import get_backend
+from km_crm.search.service import search_articles
 
 COPY_MARK = "~"
 

@@ -52,15 +52,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from relevance import articles_from_jsonl, metrics_for, percentile, read_jsonl, select_queries  # noqa: E402
-from ticket_noise import make_ticket  # noqa: E402
+from relevance import articles_from_jsonl, metrics_for, percentile, read_jsonl, select_queries
+from ticket_noise import make_ticket
 
-from km_crm.knowledge.sanitize import html_to_text  # noqa: E402
-from km_crm.search import confidence  # noqa: E402
-from km_crm.search.documents import article_to_passages  # noqa: E402
-from km_crm.search.factory import get_backend  # noqa: E402
-from km_crm.search.service import search_articles  # noqa: E402
-from km_crm.tickets.ticket_text import suggestion_query  # noqa: E402
+from km_crm.knowledge.sanitize import html_to_text
+from km_crm.search import confidence
+from km_crm.search.documents import article_to_passages
+from km_crm.search.factory import get_backend
+from km_crm.search.service import search_articles
+from km_crm.tickets.ticket_text import suggestion_query
 
 SUGGESTIONS = 5
 SWEEP_COVERAGE = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)

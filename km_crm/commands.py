@@ -1,6 +1,7 @@
 """bench commands: `bench --site SITE km-crm-reindex` rebuilds the knowledge search index."""
 
 import click
+
 from frappe.commands import get_site, pass_context
 
 

@@ -144,7 +144,7 @@ def search_widget(
 	searchfield: str | None = None,
 	start: int = 0,
 	page_length: int = 10,
-	filters: str | None | dict | list = None,
+	filters: str | dict | list | None = None,
 	filter_fields=None,
 	as_dict: bool = False,
 	reference_doctype: str | None = None,

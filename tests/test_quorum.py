@@ -291,7 +291,7 @@ def test_member_leaving_makes_approval_impossible():
 
 def test_author_vote_in_record_never_counts():
 	votes = [vote("zoe", "Approve"), vote("alice", "Approve")]
-	d = run(QuorumRule(min_approvals=2), votes, members=MEMBERS + ("zoe",), author="zoe")
+	d = run(QuorumRule(min_approvals=2), votes, members=(*MEMBERS, "zoe"), author="zoe")
 	assert d.approvals == 1
 	assert d.outcome == "Open"
 

@@ -17,7 +17,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from translatable_strings import ZH_CSV, extract, js_strings, placeholders  # noqa: E402
+from translatable_strings import ZH_CSV, extract, js_strings, placeholders
 
 
 @pytest.fixture(scope="module")

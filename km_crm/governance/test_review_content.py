@@ -98,7 +98,7 @@ class TestArticleInReview(KMTestCase):
 		self.assertIn("Replace the toner", frappe.db.get_value("KM Article", article, "resolution"))
 
 	def test_the_voters_todo_leads_with_the_article_title(self):
-		article, review = self.f.submitted(title="Scanner saves empty PDFs")
+		_article, review = self.f.submitted(title="Scanner saves empty PDFs")
 		descriptions = frappe.get_all(
 			"ToDo", filters={"reference_type": "KM Review", "reference_name": review}, pluck="description"
 		)

@@ -129,7 +129,7 @@ ALLOWED_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 	**{tag: () for tag in _CLASS_TAGS if tag not in ("pre", "ol")},
 }
 for _tag in _CLASS_TAGS:
-	ALLOWED_ATTRIBUTES[_tag] = tuple(ALLOWED_ATTRIBUTES.get(_tag, ())) + ("class",)
+	ALLOWED_ATTRIBUTES[_tag] = (*tuple(ALLOWED_ATTRIBUTES.get(_tag, ())), "class")
 
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel", "data"})
 #: ``data:`` URLs accepted in ``img src`` only.

@@ -1,6 +1,8 @@
 """Readers' feedback through the endpoint, as guests and portal users: one vote per visitor and
 article, a ToDo for the owner, Needs Review after enough "incorrect"/"outdated" votes."""
 
+from typing import ClassVar
+
 import frappe
 
 from km_crm.api import feedback as api
@@ -11,7 +13,7 @@ from km_crm.tests.factories import as_user, make_portal_user, word
 
 
 class TestArticleFeedback(KMTestCase):
-	settings = {"KM Settings": {"feedback_review_threshold": 2}}
+	settings: ClassVar[dict] = {"KM Settings": {"feedback_review_threshold": 2}}
 	fixture = True
 
 	def setUp(self):

@@ -3,6 +3,8 @@ audience rule, opening a suggestion and "this solved my problem" are recorded fo
 session only, a ticket submitted afterwards ends the session, and sessions left alone settle as
 potential deflections (or not) once the configured window has passed."""
 
+from typing import ClassVar
+
 import frappe
 from frappe.utils import add_to_date, now_datetime, set_request
 from frappe.website.serve import get_response
@@ -16,7 +18,9 @@ from km_crm.tests.factories import as_user, make_issue, make_portal_user, overri
 
 
 class TestDeflection(KMTestCase):
-	settings = {"KM Settings": {"suggest_on_ticket_forms": 1, "deflection_window_minutes": 30}}
+	settings: ClassVar[dict] = {
+		"KM Settings": {"suggest_on_ticket_forms": 1, "deflection_window_minutes": 30}
+	}
 	fixture = True
 
 	def setUp(self):

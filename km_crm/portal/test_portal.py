@@ -102,9 +102,9 @@ class TestKnowledgePortal(KMTestCase):
 		self.assertNotIn("<script>alert(2)", body)
 
 	def test_the_page_follows_the_language_switch(self):
-		status, body = self.page("/knowledge", "Guest", lang="zh")
+		_status, body = self.page("/knowledge", "Guest", lang="zh")
 		self.assertIn("知识库", body)
-		status, body = self.page("/knowledge", "Guest", lang="en")
+		_status, body = self.page("/knowledge", "Guest", lang="en")
 		self.assertIn("Knowledge Base", body)
 
 	def test_the_language_switch_opens_the_articles_translation(self):

@@ -2,6 +2,8 @@
 the coach's checklist gives the score, contributors see the checks of their own work only, and the
 Content Quality report shows the trend."""
 
+from typing import ClassVar
+
 import frappe
 from frappe.utils import get_first_day, today
 
@@ -18,7 +20,7 @@ from km_crm.tests.factories import (
 
 
 class TestQualityChecks(KMTestCase):
-	settings = {"KM ROI Settings": {"quality_sample_size": 2}}
+	settings: ClassVar[dict] = {"KM ROI Settings": {"quality_sample_size": 2}}
 	fixture = True
 
 	def setUp(self):

@@ -132,7 +132,7 @@ class _Text:
 	the last few excerpts made of it, by the query terms it holds and the length asked for (all an
 	excerpt depends on)."""
 
-	__slots__ = ("text", "norm", "words", "runs", "_occurrences", "_terms", "_excerpts")
+	__slots__ = ("_excerpts", "_occurrences", "_terms", "norm", "runs", "text", "words")
 
 	def __init__(self, text: str) -> None:
 		self.text = text

@@ -484,7 +484,7 @@ class TantivyBackend(SearchBackend):
 		q = self._build(query, snapshot)
 		if q is None:
 			return 0
-		return int(round(snapshot.searcher.cardinality(q, "article_id")))
+		return round(snapshot.searcher.cardinality(q, "article_id"))
 
 	def doc_freqs(self, terms: list[str]) -> dict[str, int]:
 		snapshot = self._current()

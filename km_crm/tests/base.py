@@ -1,5 +1,7 @@
 """KMTestCase: the one base of km_crm's Frappe tests."""
 
+from typing import ClassVar
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
@@ -20,7 +22,7 @@ class KMTestCase(FrappeTestCase):
 	rollback, and no rate limits unless the test calls `count_rates()`. Each class starts with empty
 	throwaway indexes."""
 
-	settings: dict[str, dict] = {}
+	settings: ClassVar[dict[str, dict]] = {}
 	partner_role = False
 	fixture = False
 

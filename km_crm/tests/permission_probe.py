@@ -462,7 +462,7 @@ class Probe:
 			versions = a.versions or ["working"]
 			args |= {
 				"from_version": self.rng.choice(versions),
-				"to_version": self.rng.choice(versions + ["working"]),
+				"to_version": self.rng.choice([*versions, "working"]),
 			}
 		return self.ask(s, f"km_crm.api.articles.{cmd}", **args)
 

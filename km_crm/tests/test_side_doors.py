@@ -8,9 +8,10 @@ LIVE, working-copy title DRAFT), a draft, an article with an earlier version (OL
 import json
 import random
 
+from werkzeug.test import EnvironBuilder
+
 import frappe
 from frappe.desk.doctype.tag.tag import add_tag
-from werkzeug.test import EnvironBuilder
 
 from km_crm.governance import actions
 from km_crm.knowledge import article_links

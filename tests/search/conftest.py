@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from km_crm.search.factory import get_backend  # noqa: E402
+from km_crm.search.factory import get_backend
 
 ES_URL = os.environ.get("KM_CRM_ES_URL")
 

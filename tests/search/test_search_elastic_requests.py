@@ -13,6 +13,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -56,7 +57,7 @@ def _major_in(version_file: Path) -> int | None:
 
 
 class _Recorder(BaseHTTPRequestHandler):
-	requests: list[tuple[str, str, dict | None]] = []
+	requests: ClassVar[list[tuple[str, str, dict | None]]] = []
 	server_version_number = "7.17.0"
 
 	def log_message(self, *args):

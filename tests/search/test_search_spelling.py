@@ -80,7 +80,7 @@ def test_is_one_edit_agrees_with_the_neighbour_list():
 		others = list(near)[:40] + [
 			"".join(rng.choice("abcde") for _ in range(rng.randint(3, 8))) for _ in range(40)
 		]
-		for other in others + [word, word + "1", word[:-1] + "Z"]:
+		for other in [*others, word, word + "1", word[:-1] + "Z"]:
 			assert is_one_edit(word, other) == (other in near), (word, other)
 
 

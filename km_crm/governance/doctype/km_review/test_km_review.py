@@ -36,7 +36,7 @@ class TestKMReview(KMTestCase):
 		self.assertEqual(audit.verify_chain(article), [])
 
 	def test_non_member_author_and_submitter_cannot_vote(self):
-		article, review = self.f.submitted()
+		_article, review = self.f.submitted()
 		with self.assertRaises(NotACommitteeMember):
 			self.f.vote(self.f.outsider, review)
 		with self.assertRaises(AuthorCannotVote):

@@ -125,7 +125,7 @@ class TestKMArticle(KMTestCase):
 			frappe.delete_doc("KM Article Version", version.name)
 
 	def test_audit_events_cannot_be_rewritten_and_tampering_is_detected(self):
-		article, review = self.f.submitted()
+		article, _review = self.f.submitted()
 		event = frappe.get_doc("KM Audit Event", {"article": article, "event_type": "Submitted"})
 		event.details = "nothing happened"
 		with self.assertRaises(ImmutableRecordError):
