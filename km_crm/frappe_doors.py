@@ -32,8 +32,7 @@ from frappe.desk.doctype.dashboard_chart import dashboard_chart
 from frappe.desk.doctype.tag import tag as frappe_tag
 from frappe.utils import goal
 
-from km_crm import permissions
-from km_crm.access import rules
+from km_crm.permissions import readers, rules
 
 APP = "km_crm"
 
@@ -62,19 +61,17 @@ def knowledge_doctypes() -> list[str]:
 
 
 def tag_link_query_conditions(user: str | None = None) -> str:
-	if rules.reads_everything(permissions.reader(user)):
+	if rules.reads_everything(readers.reader(user)):
 		return ""
 	names = knowledge_doctypes()
 	if not names:
 		return ""
 	TagLink = frappe.qb.DocType("Tag Link")
-	return permissions.condition_sql(TagLink.document_type.notin(names))
+	return readers.condition_sql(TagLink.document_type.notin(names))
 
 
 def tag_link_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
-	if is_knowledge_doctype(doc.get("document_type")) and not rules.reads_everything(
-		permissions.reader(user)
-	):
+	if is_knowledge_doctype(doc.get("document_type")) and not rules.reads_everything(readers.reader(user)):
 		return False
 	return None
 
@@ -234,13 +231,13 @@ def get_monthly_goal_graph_data(
 
 @frappe.whitelist()
 def get_open_count(doctype: str, name: str, items=None):
-	if items and not rules.reads_everything(permissions.reader()):
+	if items and not rules.reads_everything(readers.reader()):
 		items = [d for d in frappe.parse_json(items) if not is_knowledge_doctype(d)]
 	return notifications.get_open_count(doctype, name, items)
 
 
 def _editors_only() -> None:
-	if not rules.reads_everything(permissions.reader()):
+	if not rules.reads_everything(readers.reader()):
 		frappe.throw(_("Only the knowledge base's editors may chart its records."), frappe.PermissionError)
 
 

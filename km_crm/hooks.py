@@ -52,18 +52,18 @@ scheduler_events = {
 
 # Who reads which knowledge: one module answers REST, lists, reports, link search and exports
 permission_query_conditions = {
-	"KM Article": "km_crm.permissions.article_query_conditions",
-	"KM Article Version": "km_crm.permissions.version_query_conditions",
-	"KM Article Link": "km_crm.permissions.link_query_conditions",
-	"KM Quality Check": "km_crm.permissions.quality_check_query_conditions",
+	"KM Article": "km_crm.permissions.readers.article_query_conditions",
+	"KM Article Version": "km_crm.permissions.readers.version_query_conditions",
+	"KM Article Link": "km_crm.permissions.readers.link_query_conditions",
+	"KM Quality Check": "km_crm.permissions.readers.quality_check_query_conditions",
 	# Frappe's Tag Link carries the tagged record's title: knowledge records' tags are for editors
 	"Tag Link": "km_crm.frappe_doors.tag_link_query_conditions",
 }
 has_permission = {
-	"KM Article": "km_crm.permissions.article_has_permission",
-	"KM Article Version": "km_crm.permissions.version_has_permission",
-	"KM Article Link": "km_crm.permissions.link_has_permission",
-	"KM Quality Check": "km_crm.permissions.quality_check_has_permission",
+	"KM Article": "km_crm.permissions.readers.article_has_permission",
+	"KM Article Version": "km_crm.permissions.readers.version_has_permission",
+	"KM Article Link": "km_crm.permissions.readers.link_has_permission",
+	"KM Quality Check": "km_crm.permissions.readers.quality_check_has_permission",
 	"Tag Link": "km_crm.frappe_doors.tag_link_has_permission",
 	"Notification Log": "km_crm.frappe_doors.notification_log_has_permission",
 }

@@ -8,8 +8,8 @@ import re
 
 import frappe
 
-from km_crm.access.client_address import client_address as client_address_of
-from km_crm.access.client_address import parse_networks
+from km_crm.client_address import client_address as client_address_of
+from km_crm.client_address import parse_networks
 
 COOKIE = "km_visitor"
 _KEY_RE = re.compile(r"^[0-9a-f]{16,32}$")

@@ -1,8 +1,8 @@
-"""Who reads which knowledge (km_crm/access/rules.py): the rules REST, search, tickets and the portal share."""
+"""Who reads which knowledge (km_crm/permissions/rules.py): the rules REST, search, tickets and the portal share."""
 
 import pytest
 
-from km_crm.access.rules import (
+from km_crm.permissions.rules import (
 	Reader,
 	audiences,
 	can_read_article,

@@ -1,7 +1,7 @@
 """Per-address limits count the client's real address: X-Forwarded-For is believed only from trusted
-proxies (km_crm/access/client_address.py)."""
+proxies (km_crm/client_address.py)."""
 
-from km_crm.access.client_address import client_address, parse_networks
+from km_crm.client_address import client_address, parse_networks
 
 PROXIES, _ = parse_networks("127.0.0.1\n10.0.0.0/8, ::1")
 

@@ -5,9 +5,9 @@ import dataclasses
 import frappe
 from frappe import _
 
-from km_crm import permissions
 from km_crm.governance import actions, ownership
 from km_crm.knowledge import audit, publishing, versioning
+from km_crm.permissions import readers
 
 
 @frappe.whitelist(methods=["POST"])
@@ -67,7 +67,7 @@ def get_versions(article: str) -> list[dict]:
 		)
 	except frappe.PermissionError:
 		versions = []  # portal users read articles on the portal, not through the desk's records
-	if not versions and not permissions.may_read_working_copy(article):
+	if not versions and not readers.may_read_working_copy(article):
 		_not_found(article)
 	return versions
 
@@ -117,7 +117,7 @@ def _full_names(users: set[str]) -> dict[str, str]:
 
 def _working_copy(article: str):
 	"""The article record, for those who may read it; anyone else is told it does not exist."""
-	if not permissions.may_read_working_copy(article):
+	if not readers.may_read_working_copy(article):
 		_not_found(article)
 	doc = frappe.get_doc("KM Article", article)
 	doc.check_permission("read")

@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, today
 
-from km_crm import permissions
+from km_crm.permissions import readers
 from km_crm.relationships import customer_knowledge, organisations, relationships
 
 MAX_PEOPLE = 5
@@ -15,7 +15,7 @@ MAX_ARTICLES = 5
 
 
 def _organisation(doctype: str, name: str) -> organisations.Organisation:
-	permissions.require_desk_user()
+	readers.require_desk_user()
 	if doctype not in organisations.ORGANISATION_DOCTYPES or not frappe.db.exists("DocType", doctype):
 		frappe.throw(_("{0} is not a customer record km_crm knows.").format(doctype), frappe.ValidationError)
 	if not frappe.db.exists(doctype, name):
@@ -32,7 +32,7 @@ def who_knows(doctype: str, name: str, limit: int = MAX_PEOPLE) -> list[dict]:
 	limit = max(1, min(int(limit or MAX_PEOPLE), MAX_PEOPLE))
 	# only what the caller may open counts: no tally of emails or meetings they could not read
 	touches = organisations.touches(org)
-	visible = permissions.readable_refs({t.ref for t in touches})
+	visible = readers.readable_refs({t.ref for t in touches})
 	found = relationships.strength([t for t in touches if t.ref in visible], getdate(today()), limit=limit)
 	contact_names = _contact_names({c for r in found for c in r.contacts})
 	return [_person(r, contact_names) for r in found]
@@ -106,7 +106,7 @@ def knowledge(doctype: str, name: str, limit: int = MAX_ARTICLES) -> list[dict]:
 	org = _organisation(doctype, name)
 	limit = max(1, min(int(limit or MAX_ARTICLES), MAX_ARTICLES))
 	found = customer_knowledge.articles_for(org)
-	views = permissions.article_views([f.article for f in found])
+	views = readers.article_views([f.article for f in found])
 	found = [f for f in found if f.article in views][:limit]
 	out = []
 	for f in found:

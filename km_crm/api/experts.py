@@ -7,10 +7,10 @@ import frappe
 from frappe import _
 from frappe.desk.form import assign_to
 
-from km_crm import permissions
 from km_crm.experts import evidence, expertise, profiles, requests
 from km_crm.experts.wording import resolved_like_this
 from km_crm.knowledge.sanitize import html_to_text
+from km_crm.permissions import readers
 from km_crm.search.analysis import analyze, detect_language
 from km_crm.tickets import teams, ticket_types
 
@@ -21,7 +21,7 @@ MAX_EXPERTS = 5
 def for_ticket(ticket_doctype: str, ticket: str, limit: int = 3) -> list[dict]:
 	"""People best placed to solve this ticket, with why: `limit` people not on it yet, and those of
 	the best who are already assigned (marked, so the agent sees the expert is on it)."""
-	permissions.require_desk_user()
+	readers.require_desk_user()
 	doc = ticket_types.get_ticket(ticket_doctype, ticket)
 	text = f"{doc.subject or ''} {html_to_text(doc.get('description') or '')}"
 	skills = evidence.ticket_skills(ticket_doctype, doc.get(ticket_types.TYPES[ticket_doctype].type_field))
@@ -37,7 +37,7 @@ def for_ticket(ticket_doctype: str, ticket: str, limit: int = 3) -> list[dict]:
 @frappe.whitelist()
 def for_question(question: str, limit: int = 5) -> list[dict]:
 	"""People best placed to answer a free question (for desk users)."""
-	permissions.require_desk_user()
+	readers.require_desk_user()
 	if not (question or "").strip():
 		frappe.throw(_("Describe the problem to find who has solved it before."))
 	return _suggest(question, (), limit)
@@ -47,7 +47,7 @@ def for_question(question: str, limit: int = 5) -> list[dict]:
 def ask(ticket_doctype: str, ticket: str, user: str, note: str | None = None) -> dict:
 	"""Assign the ticket to the expert as well (Frappe's assignment, which Helpdesk shows too),
 	with the agent's note; when they resolve it, it counts as evidence of an expert's help."""
-	permissions.require_desk_user()
+	readers.require_desk_user()
 	doc = ticket_types.get_ticket(ticket_doctype, ticket, "write")
 	if user not in teams.agents():
 		frappe.throw(_("{0} does not handle tickets.").format(user), frappe.ValidationError)
@@ -95,7 +95,7 @@ def _row(s: expertise.Suggestion, open_tickets: int) -> dict:
 			articles.append(e.ref)
 		elif e.kind == expertise.PUBLISHED and e.ref not in published:
 			published.append(e.ref)
-	routes = permissions.live_routes(articles + published)
+	routes = readers.live_routes(articles + published)
 	published = [a for a in published if a in routes and a not in articles][:3]
 	articles = [{"name": a, "route": routes[a]} for a in articles if a in routes][:3]
 	reasons = []
@@ -178,7 +178,7 @@ def _visible_evidence(pieces) -> list[dict]:
 				shown.append({"name": name, "route": ticket_types.route(doctype, name), "on": str(e.on)})
 		elif e.kind in (expertise.AUTHORED, expertise.PUBLISHED, expertise.SOLVED_WITH, expertise.VOTE):
 			articles.append(e)
-	routes = permissions.live_routes([e.ref for e in articles])
+	routes = readers.live_routes([e.ref for e in articles])
 	shown += [{"name": e.ref, "route": routes[e.ref], "on": str(e.on)} for e in articles if e.ref in routes]
 	seen, out = set(), []
 	for row in sorted(shown, key=lambda r: r["on"], reverse=True):
@@ -205,5 +205,5 @@ def set_skill_hidden(profile: str, skill_key: str, hidden: int | bool = 1) -> li
 @frappe.whitelist()
 def my_profile() -> str:
 	"""The session user's profile (created when missing), for "My Expert Profile"."""
-	permissions.require_desk_user()
+	readers.require_desk_user()
 	return profiles.ensure(frappe.session.user)

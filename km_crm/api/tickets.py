@@ -8,10 +8,9 @@ import frappe
 from frappe import _
 
 from km_crm import constants as C
-from km_crm import permissions
-from km_crm.access import rules
 from km_crm.knowledge import article_links
 from km_crm.knowledge.sanitize import sanitize_html
+from km_crm.permissions import readers, rules
 from km_crm.rate_limits import check_search_rate
 from km_crm.search.site_search import log_search, search_rows
 from km_crm.tickets import capture, duplicates, similar, ticket_types
@@ -34,7 +33,7 @@ def suggest(
 	"""Articles for the ticket (or for the agent's own `query`), with what the agent may do with each,
 	plus similar resolved tickets. Unsaved form values (subject, description, reply) override the
 	stored ones, so suggestions follow what the agent types."""
-	permissions.require_desk_user()
+	readers.require_desk_user()
 	check_search_rate()
 	limit = max(1, min(int(limit or 5), 20))
 	doc = ticket_types.get_ticket(ticket_doctype, ticket) if ticket else None
@@ -124,7 +123,7 @@ def panel_labels() -> dict[str, str]:
 @frappe.whitelist(methods=["POST"])
 def link(ticket_doctype: str, ticket: str, article: str, link_type: str = C.LINK_SOLVED) -> list[dict]:
 	"""This article solved (or was referenced on) the ticket."""
-	permissions.require_desk_user()
+	readers.require_desk_user()
 	doc = ticket_types.get_ticket(ticket_doctype, ticket, "write")
 	if link_type not in (C.LINK_SOLVED, C.LINK_REFERENCED):
 		frappe.throw(_("Unknown link type {0}.").format(link_type), frappe.ValidationError)
@@ -135,7 +134,7 @@ def link(ticket_doctype: str, ticket: str, article: str, link_type: str = C.LINK
 
 @frappe.whitelist(methods=["POST"])
 def unlink(ticket_doctype: str, ticket: str, link_name: str) -> list[dict]:
-	permissions.require_desk_user()
+	readers.require_desk_user()
 	doc = ticket_types.get_ticket(ticket_doctype, ticket, "write")
 	row = frappe.db.get_value(
 		"KM Article Link", link_name, ["ticket_doctype", "ticket", "link_type"], as_dict=True
@@ -152,7 +151,7 @@ def unlink(ticket_doctype: str, ticket: str, link_name: str) -> list[dict]:
 def reply_text(ticket_doctype: str, ticket: str, article: str) -> dict:
 	"""The customer-visible text of the article's live version, to insert into the reply; refused with
 	the reason when the ticket's contact may not read the article's audience."""
-	permissions.require_desk_user()
+	readers.require_desk_user()
 	doc = ticket_types.get_ticket(ticket_doctype, ticket, "write")
 	_require_readable(article)
 	live = frappe.db.get_value("KM Article", article, ["published_version", "title"], as_dict=True)
@@ -179,7 +178,7 @@ def capture_check(ticket_doctype: str, ticket: str) -> dict:
 	"""Before Create Article (KCS: search before you create): the live articles the agent may read
 	that look like this ticket, best first, with why; the article already created from it; the
 	panel's words."""
-	permissions.require_desk_user()
+	readers.require_desk_user()
 	doc = ticket_types.get_ticket(ticket_doctype, ticket)
 	capture.require_capturable(doc)
 	existing = capture.created_from(ticket_doctype, ticket)
@@ -194,7 +193,7 @@ def capture_check(ticket_doctype: str, ticket: str) -> dict:
 def create_article(ticket_doctype: str, ticket: str, confirm_new: bool = False) -> dict:
 	"""A draft article from a resolved ticket, personal data removed; linked as "Created From".
 	Refused while a live article looks like the ticket, unless the agent confirms it is new."""
-	permissions.require_desk_user()
+	readers.require_desk_user()
 	doc = ticket_types.get_ticket(ticket_doctype, ticket)
 	capture.require_capturable(doc)
 	if not frappe.utils.cint(confirm_new) and not capture.created_from(ticket_doctype, ticket):
@@ -217,7 +216,7 @@ def close_articles(doc) -> list[dict]:
 	text = suggestion_query(doc.subject, doc.get("description"), ticket_types.latest_customer_message(doc))
 	rows = {r["article"]: r for r in search_rows(text, limit=duplicates.SEARCHED)} if text.strip() else {}
 	close = duplicates.close_matches([(name, r["score"]) for name, r in rows.items()])
-	views = permissions.article_views([c.article for c in close])
+	views = readers.article_views([c.article for c in close])
 	linked = {row.article: row.link_type for row in article_links.links_of_ticket(doc.doctype, doc.name)}
 	out = []
 	for c in close:
@@ -273,7 +272,7 @@ def _links(doc) -> list[dict]:
 	if not doc:
 		return []
 	links = article_links.links_of_ticket(doc.doctype, doc.name)
-	views = permissions.article_views([row.article for row in links])
+	views = readers.article_views([row.article for row in links])
 	return [
 		{**row, "article_title": views[row.article].title, "route": views[row.article].route}
 		for row in links
@@ -284,7 +283,7 @@ def _links(doc) -> list[dict]:
 def _contact_audiences(doc) -> tuple[str, ...]:
 	if not doc:
 		return ()
-	return permissions.contact_audiences(ticket_types.contact_email(doc), bool(doc.get("customer")))
+	return readers.contact_audiences(ticket_types.contact_email(doc), bool(doc.get("customer")))
 
 
 def _insert_refusal(audience: str | None, contact_audiences) -> str | None:
@@ -298,5 +297,5 @@ def _insert_refusal(audience: str | None, contact_audiences) -> str | None:
 
 
 def _require_readable(article: str) -> None:
-	if not permissions.article_views([article]):
+	if not readers.article_views([article]):
 		frappe.throw(_("Article {0} was not found.").format(article), frappe.DoesNotExistError)

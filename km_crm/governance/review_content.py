@@ -1,7 +1,7 @@
 """What a committee member reads on a review round: the article under review and, for a new version
 of a live article, what changed against the live version (changes only).
 
-Only those who may read both the round and the article's working copy get it (km_crm/permissions.py):
+Only those who may read both the round and the article's working copy get it (km_crm/permissions/readers.py):
 the content under review is a draft, which readers of the live article may not see.
 """
 
@@ -11,10 +11,10 @@ import frappe
 from frappe import _
 
 from km_crm import constants as C
-from km_crm import permissions
 from km_crm.knowledge import publishing, versioning
 from km_crm.knowledge.article_shape import SECTIONS
 from km_crm.knowledge.sanitize import sanitize_html
+from km_crm.permissions import readers
 
 REVIEW = "KM Review"
 VERSION = "KM Article Version"
@@ -63,9 +63,7 @@ def readable_review(review_name: str):
 	if not frappe.db.exists(REVIEW, review_name):
 		frappe.throw(_("Review {0} was not found.").format(review_name), frappe.DoesNotExistError)
 	review = frappe.get_doc(REVIEW, review_name)
-	if not (
-		frappe.has_permission(REVIEW, "read", review) and permissions.may_read_working_copy(review.article)
-	):
+	if not (frappe.has_permission(REVIEW, "read", review) and readers.may_read_working_copy(review.article)):
 		frappe.throw(_("You may not read review {0}.").format(review_name), frappe.PermissionError)
 	return review
 

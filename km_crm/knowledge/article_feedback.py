@@ -8,9 +8,9 @@ from frappe.desk.form import assign_to
 from frappe.utils import escape_html
 
 from km_crm import constants as C
-from km_crm import permissions
 from km_crm.exceptions import KMError, translated
 from km_crm.knowledge import feedback_rules, review_due
+from km_crm.permissions import readers
 from km_crm.visitors import visitor_key
 
 FEEDBACK = "KM Article Feedback"
@@ -29,7 +29,7 @@ def submit(
 	article: str, helpful: bool, reason: str | None = None, comment: str = "", channel: str = "Portal"
 ) -> str | None:
 	"""Records the visitor's vote; None when they voted on this article before (that vote stands)."""
-	if not permissions.live_routes([article]):
+	if not readers.live_routes([article]):
 		frappe.throw(_("You are not permitted to read this article."), frappe.PermissionError)
 	reason = None if helpful else (reason or None)
 	try:

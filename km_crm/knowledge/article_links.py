@@ -10,7 +10,7 @@ from frappe.utils import now_datetime
 
 from km_crm import constants as C
 from km_crm.exceptions import KMError
-from km_crm.permissions import live_titles
+from km_crm.permissions.readers import live_titles
 
 LINK = "KM Article Link"
 REUSE_TYPES = (C.LINK_SOLVED, C.LINK_REFERENCED)

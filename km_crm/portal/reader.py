@@ -7,10 +7,9 @@ import frappe
 from frappe import _
 
 from km_crm import constants as C
-from km_crm import permissions
-from km_crm.access import rules
 from km_crm.knowledge.article_shape import SECTIONS
 from km_crm.knowledge.doctype.km_category.km_category import ROOT_CATEGORY
+from km_crm.permissions import readers, rules
 
 # the KCS sections in the order a reader follows them
 READING_ORDER = ("issue", "environment", "cause", "resolution")
@@ -34,7 +33,7 @@ def _live_rows(user: str, filters: dict | None = None, limit: int | None = None,
 			version.audience,
 			version.language,
 		)
-		.where(version.audience.isin(permissions.audiences_for(user)))
+		.where(version.audience.isin(readers.audiences_for(user)))
 	)
 	for field, value in (filters or {}).items():
 		query = query.where(article[field] == value)
@@ -83,7 +82,7 @@ def article(name: str, user: str) -> dict:
 		and frappe.db.get_value("KM Article Version", row.published_version, "audience")
 	)
 	if not audience or not rules.can_read_version(
-		permissions.reader(user), is_live=True, audience=audience, article_owner=None
+		readers.reader(user), is_live=True, audience=audience, article_owner=None
 	):
 		raise frappe.PermissionError(_("You are not permitted to read this article."))
 	version = frappe.get_doc("KM Article Version", row.published_version)

@@ -10,7 +10,7 @@ from frappe import _
 from frappe.utils import now
 
 from km_crm import constants as C
-from km_crm import permissions
+from km_crm.permissions import readers
 from km_crm.search import engines, priors, service
 from km_crm.search.analysis import EN_QUERY_STOP_WORDS, STOP_WORDS, analyze_query, normalize, query_key
 from km_crm.search.backend import Filters, SearchBackendError
@@ -47,7 +47,7 @@ def search_answer(
 	live articles under the same audience rule, and a message that says so. `suggestions`: articles
 	offered unasked (tickets, ticket forms), weak matches left out (search/confidence.py)."""
 	user = user or frappe.session.user
-	audiences = permissions.audiences_for(user)
+	audiences = readers.audiences_for(user)
 	try:
 		results = (service.suggest_articles if suggestions else service.search_articles)(
 			engines.backend(),
@@ -64,11 +64,7 @@ def search_answer(
 
 
 def _rows(results, user: str) -> list[dict]:
-	routes = (
-		permissions.live_routes([r.article_id for r in results], user)
-		if permissions.is_desk_user(user)
-		else {}
-	)
+	routes = readers.live_routes([r.article_id for r in results], user) if readers.is_desk_user(user) else {}
 	return [
 		{
 			"article": r.article_id,

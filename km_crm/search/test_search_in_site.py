@@ -5,9 +5,9 @@ from unittest.mock import patch
 
 import frappe
 
-from km_crm import permissions
 from km_crm.api import search as api
 from km_crm.governance import actions
+from km_crm.permissions import readers
 from km_crm.search import engines
 from km_crm.search.backend import SearchBackendError
 from km_crm.search.report.knowledge_gaps import knowledge_gaps
@@ -62,7 +62,7 @@ class TestSearchInSite(KMTestCase):
 		customer = self.published(audience="Customer", title=f"Customer {self.term} guide")
 
 		self.assertEqual(set(self.found(self.term)), {public, internal, customer})
-		guest = permissions.audiences_for("Guest")
+		guest = readers.audiences_for("Guest")
 		self.assertEqual(guest, ("Public",))
 		with as_user("Guest"):
 			response = api.search(self.term, channel="Portal")

@@ -1,7 +1,7 @@
 """The permission probe's world: articles in every state and audience, each carrying marker words
 that say where they come from, plus tickets, links, tags, history and committee deliberation; and
 the oracle: which markers and record names each user may see, decided from the stored records with
-km_crm/access/rules.py and Frappe's ticket permissions (not with the code under test).
+km_crm/permissions/rules.py and Frappe's ticket permissions (not with the code under test).
 
 Markers of an article:
 - live: in its live version (title and text): seen by readers of the live version's audience;
@@ -21,9 +21,9 @@ import frappe
 from frappe.desk.doctype.tag.tag import add_tag
 
 from km_crm import constants as C
-from km_crm.access import rules
 from km_crm.governance import actions
 from km_crm.knowledge import article_links
+from km_crm.permissions import rules
 from km_crm.tests.factories import (
 	GovernanceFixture,
 	as_user,

@@ -41,7 +41,7 @@ class KMSearchSettings(Document):
 			self.check_elasticsearch()
 
 	def check_trusted_proxies(self):
-		from km_crm.access.client_address import parse_networks
+		from km_crm.client_address import parse_networks
 
 		_networks, invalid = parse_networks(self.trusted_proxies)
 		if invalid:

@@ -1,5 +1,5 @@
 """Who may read which knowledge: the one place REST, lists, reports, link search, exports, search,
-tickets and the portal ask. The rules are km_crm/access/rules.py (pure); this module feeds them the
+tickets and the portal ask. The rules are km_crm/permissions/rules.py (pure); this module feeds them the
 user's roles and the settings, and answers Frappe's permission hooks and the search filters.
 """
 
@@ -10,7 +10,7 @@ from frappe import _
 from frappe.query_builder.terms import NamedParameterWrapper
 
 from km_crm import constants as C
-from km_crm.access import rules
+from km_crm.permissions import rules
 
 WRITE_PTYPES = ("write", "create", "delete", "submit", "cancel", "amend", "share", "import")
 NOTHING = "1=0"  # the condition no record meets

@@ -1,4 +1,4 @@
-"""Who may read which knowledge (pure: no frappe). km_crm/permissions.py feeds it from the site.
+"""Who may read which knowledge (pure: no frappe). km_crm/permissions/readers.py feeds it from the site.
 
 - Editors (the KM roles, System Manager, Administrator) read every article in every state, drafts
   and earlier versions included. The author of an article reads it in every state too.
