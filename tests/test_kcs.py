@@ -6,10 +6,8 @@ from km_crm.knowledge.article_shape import (
 	SECTIONS,
 	KcsError,
 	missing_sections,
-	missing_sections_message,
 	normalize_tags,
 	split_sentences,
-	summarize,
 	validate_dates,
 )
 
@@ -29,7 +27,6 @@ def test_missing_sections_treats_empty_editor_html_as_missing():
 def test_missing_sections_custom_required():
 	article = {"issue": "a", "resolution": "b", "cause": "<script>x</script>"}
 	assert missing_sections(article, required=("issue", "cause", "environment")) == ["cause", "environment"]
-	assert missing_sections_message(["issue", "cause"]) == "Please fill in these sections: Issue, Cause"
 
 
 def test_split_sentences_english_and_chinese():
@@ -41,42 +38,6 @@ def test_split_sentences_english_and_chinese():
 		"重启后正常！",
 		"Done?",
 	]
-
-
-def test_summary_is_kept_when_present():
-	assert summarize({"summary": "  Short  summary ", "issue": "Other."}) == "Short summary"
-
-
-def test_summary_from_issue_and_resolution_sentences():
-	article = {
-		"issue": "<p>Sales invoice cannot be submitted. It shows a stock error.</p>",
-		"resolution": "<p>Enable negative stock. Then resubmit.</p>",
-	}
-	assert summarize(article, max_chars=60) == "Sales invoice cannot be submitted. It shows a stock error."
-	assert summarize(article, max_chars=1000) == (
-		"Sales invoice cannot be submitted. It shows a stock error. Enable negative stock. Then resubmit."
-	)
-
-
-def test_chinese_summary_joins_without_spaces():
-	article = {"issue": "<p>打印机无法连接。重启后依旧。</p>", "resolution": "<p>更新驱动程序。</p>"}
-	assert summarize(article, max_chars=14) == "打印机无法连接。重启后依旧。"
-	assert summarize(article) == "打印机无法连接。重启后依旧。更新驱动程序。"
-
-
-def test_long_first_sentence_is_cut_with_ellipsis():
-	article = {"issue": "word " * 100}
-	result = summarize(article, max_chars=50)
-	assert len(result) <= 50
-	assert result.endswith("…")
-	assert not result[:-1].endswith(" ")
-	assert "wor…" not in result  # cut at a word boundary
-	chinese = summarize({"issue": "很长的句子" * 100}, max_chars=20)
-	assert len(chinese) == 20 and chinese.endswith("…")
-
-
-def test_summary_empty_article():
-	assert summarize({}) == ""
 
 
 def test_normalize_tags():

@@ -81,7 +81,7 @@ def test_extraction_finds_the_known_kinds_of_strings(extracted):
 		"Knowledge Gaps",  # report / workspace
 		"KM Committee Member",  # role
 		"submit for review",  # ACTION_LABELS
-		"Please fill in these sections: {sections}",  # MSG_* constant
+		"Not a valid date: {value}",  # MSG_* constant
 		"Submit for Review",  # __() in JavaScript
 	):
 		assert sample in extracted, f"the extractor no longer finds {sample!r}"

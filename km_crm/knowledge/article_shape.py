@@ -20,14 +20,10 @@ SECTIONS = (
 	("resolution", "Resolution"),
 	("cause", "Cause"),
 )
-SECTION_LABELS = dict(SECTIONS)
 REQUIRED_SECTIONS = ("issue", "resolution")
 
 MAX_TAG_LENGTH = 64
-DEFAULT_SUMMARY_CHARS = 280
-ELLIPSIS = "…"
 
-MSG_MISSING_SECTIONS = "Please fill in these sections: {sections}"
 MSG_EXPIRES_BEFORE_REVIEW = "Expires On ({expires_on}) cannot be before Review By ({review_by})"
 MSG_BAD_DATE = "Not a valid date: {value}"
 
@@ -35,7 +31,6 @@ _TAG_SPLIT_RE = re.compile(r"[,，、;；\n\r\t]+")
 _SPACES_RE = re.compile(r"\s+")
 # A sentence ends at . ! ? followed by a space (or the end), or right after a CJK full stop.
 _SENTENCE_RE = re.compile(r".+?(?:[。！？；]+[”’」』）)]*|[.!?]+[\"')\]]*(?=\s|$)|$)", re.DOTALL)
-_CJK_END_RE = re.compile(r"[。！？；”’」』）\u3400-\u9fff]$")
 
 
 class KcsError(RuleError):
@@ -58,52 +53,10 @@ def missing_sections(article: Any, required: Iterable[str] = REQUIRED_SECTIONS) 
 	return [field for field in required if not section_text(article, field)]
 
 
-def missing_sections_message(missing: Iterable[str]) -> str:
-	return MSG_MISSING_SECTIONS.format(sections=", ".join(SECTION_LABELS.get(f, f) for f in missing))
-
-
 def split_sentences(text: str) -> list[str]:
 	"""Sentences of English and Chinese text (Chinese full stops need no following space)."""
 	text = _SPACES_RE.sub(" ", text or "").strip()
 	return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
-
-
-def _join(parts: list[str]) -> str:
-	out = ""
-	for part in parts:
-		if out and not _CJK_END_RE.search(out):
-			out += " "
-		out += part
-	return out
-
-
-def _truncate(text: str, max_chars: int) -> str:
-	if len(text) <= max_chars:
-		return text
-	cut = text[: max_chars - len(ELLIPSIS)]
-	space = cut.rfind(" ")
-	if space > max_chars // 2:  # cut English at a word boundary; Chinese anywhere
-		cut = cut[:space]
-	return cut.rstrip(" ,;:，、") + ELLIPSIS
-
-
-def summarize(article: Any, max_chars: int = DEFAULT_SUMMARY_CHARS) -> str:
-	"""The article's summary, or when it is empty the first sentence(s) of Issue then Resolution,
-	never longer than ``max_chars`` (cut with an ellipsis when one sentence is already too long)."""
-	summary = _SPACES_RE.sub(" ", html_to_text(_get(article, "summary") or "")).strip()
-	if summary:
-		return _truncate(summary, max_chars)
-	sentences = []
-	for field in ("issue", "resolution"):
-		sentences += split_sentences(section_text(article, field))
-	chosen: list[str] = []
-	for sentence in sentences:
-		if len(_join([*chosen, sentence])) > max_chars:
-			break
-		chosen.append(sentence)
-	if not chosen:
-		return _truncate(sentences[0], max_chars) if sentences else ""
-	return _join(chosen)
 
 
 def normalize_tags(tags: str | Iterable[str] | None) -> list[str]:

@@ -132,12 +132,6 @@ def next_status(current: str, action: str) -> str:
 		raise TransitionError(MSG_FORBIDDEN, action=ACTION_LABELS[action], status=current) from None
 
 
-def allowed_actions(current: str) -> tuple[str, ...]:
-	"""Actions allowed from ``current``, in the order of :data:`ACTIONS`."""
-	_check_status(current)
-	return tuple(action for action in ACTIONS if (current, action) in TRANSITIONS)
-
-
 def can_transition(current: str, action: str) -> bool:
 	return (current, action) in TRANSITIONS
 
@@ -168,11 +162,6 @@ def can_publish_directly(
 	if not DIRECT_PUBLISH_ROLES.intersection(roles):
 		return False
 	return audience in set(committee_direct_audiences)
-
-
-def needs_committee_approval(audience: str, approval_audiences: Iterable[str]) -> bool:
-	"""Whether publishing to ``audience`` requires a committee round."""
-	return audience in set(approval_audiences)
 
 
 def is_live(status: str, has_published_version: bool) -> bool:

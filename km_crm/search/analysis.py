@@ -166,11 +166,6 @@ def word_shingles(terms: Iterable[str]) -> list[str]:
 	return shingles
 
 
-def index_terms(text: str | None) -> list[str]:
-	"""Everything indexed for a text: analyze() terms plus word shingles."""
-	return _analyze(text, shingles=True)
-
-
 def analyze_to_string(text: str | None) -> str:
 	"""Index terms joined by spaces: what the engines' whitespace tokenizers index."""
 	return " ".join(_analyze(text, shingles=True))
