@@ -207,39 +207,79 @@ def rank_articles(
 	"""
 	max_boost = weights.max_total if priors else 0.0
 	sum_factor = 1.0 + (PASSAGE_SUM_CAP if sum_weight else 0.0)
-	floor: list[float] = []  # the `limit` largest least-possible final scores so far (a min-heap)
-	candidates = []
-	lift = {}  # title units -> the most that title can lift a score
-	most_lift = 1.0 + (title_weight if query_units else 0.0)
-	grow = sum_factor * (1.0 + max_boost)  # the most other passages and priors can add
-	for group in group_hits(hits, sum_weight):
-		full = len(floor) >= limit
-		if full and group.text_score * grow * most_lift < floor[0]:
-			break  # groups come by text score: no later one can reach the top either
-		units = group.best.title_units
-		bound = lift.get(units)
-		if bound is None:
-			bound = lift[units] = 1.0 + title_weight * overlap_bound(query_units or [], units)
-		if full and group.best_score * grow * bound < floor[0]:
-			continue
-		hit = group.best.load()
-		title_match = ordered_overlap(query_units, hit.title) if query_units else 0.0
-		text_score = group.text_score * (1.0 + title_weight * title_match)
-		least = text_score * (1.0 - max_boost)
-		if len(floor) < limit:
-			heapq.heappush(floor, least)
-		elif least > floor[0]:
-			heapq.heapreplace(floor, least)
-		candidates.append((group, text_score, title_match))
-	if more_below is not None:
-		score, max_units = more_below
-		best_possible = score * sum_factor * (1.0 + max_boost)
-		best_possible *= 1.0 + title_weight * overlap_bound_up_to(query_units or [], max_units or 0)
-		if len(floor) < limit or best_possible >= floor[0]:
-			return None
+	bounds = _Bounds(limit, title_weight, query_units or [], sum_factor * (1.0 + max_boost), max_boost)
+	candidates = _candidates(group_hits(hits, sum_weight), bounds)
+	if more_below is not None and not bounds.settled(*more_below):
+		return None
 	if callable(priors):  # read once, for the candidates only
 		priors = priors([group.best.article_id for group, _, _ in candidates])
 	priors = priors or {}
+	scored = _blend_priors(candidates, priors, weights)
+	return _results(scored[:limit], query_terms, priors, weights, coverage_of)
+
+
+@dataclass
+class _Bounds:
+	"""What a candidate can still become: the `limit` largest least-possible final scores so far (a
+	min-heap), and the most other passages, priors (`grow`) and a title can lift a score."""
+
+	limit: int
+	title_weight: float
+	query_units: list[str]
+	grow: float
+	max_boost: float
+	floor: list[float] = field(default_factory=list)
+	lift: dict = field(default_factory=dict)  # title units -> the most that title can lift a score
+
+	@property
+	def full(self) -> bool:
+		return len(self.floor) >= self.limit
+
+	def title_lift(self, units) -> float:
+		bound = self.lift.get(units)
+		if bound is None:
+			bound = self.lift[units] = 1.0 + self.title_weight * overlap_bound(self.query_units, units)
+		return bound
+
+	def admit(self, least: float) -> None:
+		if len(self.floor) < self.limit:
+			heapq.heappush(self.floor, least)
+		elif least > self.floor[0]:
+			heapq.heapreplace(self.floor, least)
+
+	def settled(self, score: float, max_units: int | None) -> bool:
+		"""Whether no passage beyond the hits (best score `score`, titles up to `max_units` units)
+		can still reach the top `limit`."""
+		best_possible = score * self.grow
+		best_possible *= 1.0 + self.title_weight * overlap_bound_up_to(self.query_units, max_units or 0)
+		return self.full and best_possible < self.floor[0]
+
+
+def _candidates(groups: list[ArticleGroup], bounds: _Bounds) -> list[tuple[ArticleGroup, float, float]]:
+	"""Phase 1: the groups that can still reach the top, read (Hit.load) with their title match:
+	(group, text score, title match). Groups come by text score, so the first that cannot reach the
+	top with the most any title could add ends the walk."""
+	most_lift = 1.0 + (bounds.title_weight if bounds.query_units else 0.0)
+	candidates = []
+	for group in groups:
+		if bounds.full and group.text_score * bounds.grow * most_lift < bounds.floor[0]:
+			break  # no later group can reach the top either
+		if (
+			bounds.full
+			and group.best_score * bounds.grow * bounds.title_lift(group.best.title_units) < bounds.floor[0]
+		):
+			continue
+		hit = group.best.load()
+		title_match = ordered_overlap(bounds.query_units, hit.title) if bounds.query_units else 0.0
+		text_score = group.text_score * (1.0 + bounds.title_weight * title_match)
+		bounds.admit(text_score * (1.0 - bounds.max_boost))
+		candidates.append((group, text_score, title_match))
+	return candidates
+
+
+def _blend_priors(candidates, priors: Mapping[str, UsagePriors], weights: PriorWeights) -> list[tuple]:
+	"""Phase 2: each candidate's final score, its text score lifted by its bounded usage priors, best
+	first: (final, boost, contributions, group, text score, title match)."""
 	scored = []
 	for group, text_score, title_match in candidates:
 		boost, contributions = (
@@ -247,10 +287,21 @@ def rank_articles(
 		)
 		scored.append((text_score * (1.0 + boost), boost, contributions, group, text_score, title_match))
 	scored.sort(key=lambda item: (-item[0], item[3].best.tie))
+	return scored
+
+
+def _results(
+	scored: list[tuple],
+	query_terms: list[QueryTerm],
+	priors: Mapping[str, UsagePriors],
+	weights: PriorWeights,
+	coverage_of: Callable[[Hit], float] | None,
+) -> list[ArticleResult]:
+	"""Phase 3: the results as readers get them, highlighted, with the explanation of each score."""
 	marks = frozenset(highlight_terms(query_terms))
 	neutral = prior_signals(None, weights), prior_boost(None, weights)[1]  # an article with no usage
 	results = []
-	for final, boost, contributions, group, text_score, title_match in scored[:limit]:
+	for final, boost, contributions, group, text_score, title_match in scored:
 		hit = group.best
 		usage = priors.get(hit.article_id)
 		explain = Explain(
