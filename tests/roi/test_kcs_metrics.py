@@ -78,7 +78,7 @@ def test_every_definition_on_the_report_is_translated():
 
 	from km_crm.knowledge.deflection_rules import self_service_rate
 
-	csv_path = Path(__file__).parent.parent / "km_crm" / "translations" / "zh.csv"
+	csv_path = Path(__file__).parents[2] / "km_crm" / "translations" / "zh.csv"
 	sources = {row[0] for row in csv.reader(csv_path.open(encoding="utf-8")) if row}
 	formulas = (link_rate, reuse_and_create, new_and_known, participation, hours_to_publish, time_to_publish)
 	for formula in (*formulas, reuse_buckets, self_service_rate):
