@@ -123,6 +123,9 @@ def helpdesk_steps(check, browser, base: str, seed: dict) -> None:
 		expect("Solved" in box.inner_text(), "the linked article is not marked")
 		box.locator("[data-km-action='capture-new']").click()
 		box.get_by_text("Draft article created.").wait_for(timeout=30_000)
+		# the panel refreshes its lists once the draft exists and draws the box again: settle first
+		page.wait_for_load_state("networkidle")
+		box.get_by_text("Draft article created.").wait_for(timeout=30_000)
 		expect(box.locator("tr").count() >= 1, "no table of removed personal data")
 		box.scroll_into_view_if_needed()
 		href = box.get_by_text("Open Article").get_attribute("href")
