@@ -85,7 +85,9 @@ def _title_matches(query: str, audiences: tuple[str, ...], lang: str | None, lim
 	"""Live versions whose title holds one of the query's longest words or terms (as typed, or
 	stemmed, or Chinese character pairs), newest first, restricted to `audiences` in the database
 	query itself (the rule the engine applies)."""
-	analysed = {t.term for t in analyze_query(query) if not t.synonym}
+	# single terms only: word pairs are the longest terms, so they crowded the query's own words out of
+	# the FALLBACK_WORDS, and a pair of stems ("printer_print") is not in the title as typed
+	analysed = {t.term for t in analyze_query(query) if not t.synonym and "_" not in t.term}
 	typed = {
 		w
 		for w in re.findall(r"\w{2,}", normalize(query))
