@@ -12,7 +12,7 @@ from km_crm.experts.wording import resolved_like_this
 from km_crm.knowledge.sanitize import html_to_text
 from km_crm.permissions import readers
 from km_crm.search.analysis import analyze, detect_language
-from km_crm.tickets import teams, ticket_types
+from km_crm.tickets import teams, ticket_access, ticket_types
 
 MAX_EXPERTS = 5
 
@@ -85,7 +85,9 @@ def _row(s: expertise.Suggestion, open_tickets: int) -> dict:
 			doctype, name = evidence.parse_ref(e.ref)
 			if (today - e.on).days > expertise.RECENT_DAYS:
 				continue
-			if not frappe.has_permission(doctype, "read", doc=name):
+			if not frappe.db.exists(doctype, name):
+				continue  # deleted since the evidence was gathered
+			if not ticket_access.may_read(doctype, name):
 				hidden = True
 			elif not any(t["name"] == name for t in visible_tickets):
 				visible_tickets.append(
@@ -174,7 +176,7 @@ def _visible_evidence(pieces) -> list[dict]:
 	for e in pieces:
 		if e.kind in (expertise.RESOLVED, expertise.ASKED):
 			doctype, name = evidence.parse_ref(e.ref)
-			if frappe.has_permission(doctype, "read", doc=name):
+			if ticket_access.may_read(doctype, name):
 				shown.append({"name": name, "route": ticket_types.route(doctype, name), "on": str(e.on)})
 		elif e.kind in (expertise.AUTHORED, expertise.PUBLISHED, expertise.SOLVED_WITH, expertise.VOTE):
 			articles.append(e)

@@ -40,7 +40,7 @@ def similar_tickets(
 			continue
 		doctype, name = ticket_types.parse_ticket_ref(hit.article_id)
 		# defence in depth: the engine already filtered by scope; Frappe has the last word
-		if not frappe.has_permission(doctype, "read", doc=name):
+		if not ticket_access.may_read(doctype, name):
 			continue
 		# the resolution is what the agent came for: highlighted when it matched, else an excerpt
 		matched_resolution = hit.section == "resolution"

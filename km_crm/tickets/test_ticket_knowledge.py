@@ -14,7 +14,7 @@ from km_crm.tests.factories import (
 	make_user,
 	word,
 )
-from km_crm.tickets import similar
+from km_crm.tickets import similar, ticket_index
 
 
 class TestTicketKnowledge(KMTestCase):
@@ -198,6 +198,22 @@ class TestTicketKnowledge(KMTestCase):
 			self.assertNotIn(
 				solved.name, [t["ticket"] for t in similar.similar_tickets(f"printer {self.term} blank")]
 			)
+
+	def test_a_ticket_deleted_before_the_index_catches_up_is_left_out(self):
+		solved = make_issue(
+			f"Printer {self.term} blank sheets",
+			f"<p>The {self.term} printer gives blank sheets.</p>",
+			customer=self.customer,
+			status="Closed",
+			resolution=f"<p>Replaced the {self.term} toner.</p>",
+		)
+		self.assertIn(solved.name, [t["ticket"] for t in self.suggest()["similar"]])
+		# gone from the database while its removal from the index still waits in the queue
+		frappe.db.delete("Issue", solved.name)
+		self.addCleanup(ticket_index.index_ticket, "Issue", solved.name, removed=True)  # the queued job
+		data = self.suggest()
+		self.assertNotIn(solved.name, [t["ticket"] for t in data["similar"]])
+		self.assertIn(self.customer_article, [r["article"] for r in data["results"]])
 
 	def test_the_panel_keeps_working_while_the_search_engine_is_away(self):
 		from unittest.mock import patch

@@ -28,6 +28,12 @@ def scopes_for(user: str | None = None) -> tuple[dict[str, tuple[str, ...]], ...
 	return tuple(scopes)
 
 
+def may_read(doctype: str, name: str) -> bool:
+	"""Whether the session user may open this ticket; False once it is gone (the ticket index and the
+	experts' evidence are refreshed in the background, so they may name a ticket deleted a moment ago)."""
+	return bool(frappe.db.exists(doctype, name)) and frappe.has_permission(doctype, "read", doc=name)
+
+
 def _doctype_scope(doctype: str, user: str) -> dict | None:
 	if not frappe.has_permission(doctype, "read", user=user):
 		return None
