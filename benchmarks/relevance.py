@@ -2,6 +2,14 @@
 
     python benchmarks/relevance.py --set ../shared/evaldata/stackfaq_en [--queries FILE]
         [--backend tantivy|elasticsearch] [--limit-queries N] [--half a|b] [--seed 0]
+        [--subset 5000 [--sample-queries 500]] [--articles-of OTHER_SET]
+        [--semantic [--word-weights 0.1,0.25,0.5]]
+
+--subset: a deterministic subset (subsets.py): the drawn queries, their articles, random
+distractors. --articles-of: ask the set's queries of another set's articles with the same ids (the
+insurance sets: a Chinese question against the English articles). --semantic: article vectors
+(cached on disk by vector_cache.py) go into the engine's vector store, and each query runs lexical
+and hybrid on the same index, printed side by side (one hybrid row per --word-weights value).
 
 Goes through the same code the app uses: documents.article_to_passages -> backend.rebuild, and
 service.search_articles (analysis -> backend -> ranking) per query. Usage priors stay neutral.
@@ -26,17 +34,17 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from subsets import load_set, read_jsonl
+
+from km_crm.search import embedding
 from km_crm.search.analysis import analyze_to_string
 from km_crm.search.backend import TEXT_FIELDS
 from km_crm.search.documents import article_to_passages
 from km_crm.search.factory import get_backend
+from km_crm.search.ranking import WORD_WEIGHT
 from km_crm.search.service import search_articles
-
-
-def read_jsonl(path: Path) -> list[dict]:
-	with open(path, encoding="utf-8") as fh:
-		return [json.loads(line) for line in fh if line.strip()]
 
 
 def plain_to_html(text: str) -> str:
@@ -152,7 +160,16 @@ def main(argv: list[str] | None = None) -> int:
 	parser.add_argument("--backend", default="tantivy", choices=("tantivy", "elasticsearch"))
 	parser.add_argument("--limit-queries", type=int, default=None)
 	parser.add_argument("--half", choices=("a", "b"), help="a random half of the queries (tune/confirm)")
-	parser.add_argument("--seed", type=int, default=0, help="seed of the --half split")
+	parser.add_argument("--seed", type=int, default=0, help="seed of the --half split and of --subset")
+	parser.add_argument("--subset", type=int, default=None, help="articles in a deterministic subset")
+	parser.add_argument(
+		"--sample-queries", type=int, default=None, help="queries drawn (default 500 with --subset)"
+	)
+	parser.add_argument("--articles-of", type=Path, help="another set with the same article ids")
+	parser.add_argument("--semantic", action="store_true", help="lexical and hybrid side by side")
+	parser.add_argument(
+		"--word-weights", default="", help="hybrid rows: fusion word weights (default the app's)"
+	)
 	parser.add_argument("--es-url", default=os.environ.get("KM_CRM_ES_URL"))
 	parser.add_argument(
 		"--es-read-timeout", type=float, default=5.0, help="seconds (the app uses a short one; see es_compat)"
@@ -166,10 +183,16 @@ def main(argv: list[str] | None = None) -> int:
 	weights = {
 		k.strip(): float(v) for k, _, v in (p.partition("=") for p in args.field_weights.split(",") if p)
 	}
-
-	queries = select_queries(
-		read_jsonl(args.queries or args.set / "queries.dev.jsonl"), args.half, args.seed, args.limit_queries
+	sample = args.sample_queries or (500 if args.subset else None)
+	data = load_set(
+		args.set,
+		subset=args.subset,
+		queries=sample,
+		seed=args.seed,
+		queries_file=args.queries,
+		articles_of=args.articles_of,
 	)
+	queries = select_queries(data.queries, args.half, args.seed, args.limit_queries)
 	tmp = tempfile.mkdtemp(prefix="km_bench_")
 	settings = {
 		"backend": args.backend,
@@ -183,71 +206,47 @@ def main(argv: list[str] | None = None) -> int:
 	try:
 		backend.ensure_schema()
 		t0 = time.perf_counter()
-		n_articles = 0
 
 		def passages():
-			nonlocal n_articles
-			for article in articles_from_jsonl(args.set / "articles.jsonl"):
-				n_articles += 1
-				yield from article_to_passages(article)
+			for rec in data.articles:
+				yield from article_to_passages(article_from_record(rec))
 
+		n_articles = len(data.articles)
 		n_passages = backend.rebuild(passages())
 		index_seconds = time.perf_counter() - t0
 		print(
-			f"indexed {n_articles} articles ({n_passages} passages) in {index_seconds:.2f}s "
+			f"{data.name}: indexed {n_articles} articles ({n_passages} passages) in {index_seconds:.2f}s "
 			f"= {n_articles / index_seconds:.0f} articles/s"
 		)
+		if args.semantic:
+			load_vectors(backend, data.articles)
 
-		totals = {"mrr@10": 0.0, "recall@5": 0.0, "ndcg@10": 0.0, "hit@1": 0.0}
-		ours, plain = {"wall": [], "cpu": []}, {"wall": [], "cpu": []}
-
-		def search(text):
+		def lexical(text):
 			return search_articles(backend, text, audiences=("Public",), limit=10)
 
-		for q in queries[:50]:  # warm-up (page cache, lazy structures, the JVM); not measured
-			search(q["text"])
-			plain_search(backend, q["text"])
-		for i, q in enumerate(queries):
-			# alternate which goes first, so both see the same machine
-			runs = ((search, ours), (plain_search_of(backend), plain))
-			for fn, times in runs if i % 2 == 0 else reversed(runs):
-				result, wall, cpu = timed(fn, q["text"])
-				times["wall"].append(wall)
-				times["cpu"].append(cpu)
-				if times is ours:
-					m = metrics_for([r.article_id for r in result], set(q["relevant"]))
-					for key, value in m.items():
-						totals[key] += value
-		n = max(1, len(queries))
-		summary = {key: round(value / n, 4) for key, value in totals.items()}
-		for name, times in (("", ours), ("plain_", plain)):
-			for kind in ("wall", "cpu"):
-				suffix = "" if kind == "wall" else "_cpu"
-				summary[f"{name}p50{suffix}_ms"] = round(percentile(times[kind], 50), 3)
-				summary[f"{name}p95{suffix}_ms"] = round(percentile(times[kind], 95), 3)
-		summary.update(
-			p95_ratio=round(summary["p95_ms"] / max(summary["plain_p95_ms"], 1e-9), 2),
-			index_docs_per_s=round(n_articles / index_seconds, 1),
-			peak_rss_mb=round(peak_rss_mb(), 1),
-			queries=len(queries),
-		)
-		label = f"{args.set.name} [{args.backend}]" + (
+		summary = evaluate(backend, queries, lexical, with_plain=True)
+		summary.update(index_docs_per_s=round(n_articles / index_seconds, 1))
+		label = f"{data.name} [{args.backend}]" + (
 			f" half {args.half} (seed {args.seed})" if args.half else ""
 		)
 		print(f"{label}: {len(queries)} queries")
-		print(
-			f"  MRR@10 {summary['mrr@10']:.4f}  Recall@5 {summary['recall@5']:.4f}  "
-			f"nDCG@10 {summary['ndcg@10']:.4f}  Hit@1 {summary['hit@1']:.4f}"
-		)
-		for name, prefix in (("ours ", ""), ("plain", "plain_")):
-			print(
-				f"  {name} p50 {summary[prefix + 'p50_ms']:.2f} ms  p95 {summary[prefix + 'p95_ms']:.2f} ms "
-				f"(CPU p50 {summary[prefix + 'p50_cpu_ms']:.2f}  p95 {summary[prefix + 'p95_cpu_ms']:.2f})"
-			)
+		report("lexical", summary, with_plain=True)
 		print(
 			f"  p95 ours/plain {summary['p95_ratio']:.2f}; indexing {summary['index_docs_per_s']:.0f} "
 			f"articles/s; peak RSS {summary['peak_rss_mb']:.0f} MB"
 		)
+		if args.semantic:
+			summary["hybrid"] = {}
+			for w in [float(x) for x in args.word_weights.split(",") if x] or [WORD_WEIGHT]:
+
+				def hybrid(text, w=w):
+					return search_articles(
+						backend, text, audiences=("Public",), limit=10, semantic=True, word_weight=w
+					)
+
+				figures = evaluate(backend, queries, hybrid, with_plain=False)
+				report(f"hybrid w={w:g}", figures, with_plain=False)
+				summary["hybrid"][f"{w:g}"] = figures
 		print(json.dumps(summary))
 	finally:
 		if args.backend == "elasticsearch":
@@ -258,6 +257,69 @@ def main(argv: list[str] | None = None) -> int:
 		backend.close()
 		shutil.rmtree(tmp, ignore_errors=True)
 	return 0
+
+
+def load_vectors(backend, records: list[dict]) -> None:
+	"""The articles' vectors (from the cache, embedding what is missing) into the engine's store."""
+	from vector_cache import VectorCache
+
+	cache = VectorCache()
+	texts = [embedding.passage_text(r.get("title") or "", r.get("body") or "") for r in records]
+	t0 = time.perf_counter()
+	vectors = cache.passages(texts, progress=True)
+	backend.vectors().put(
+		{r["id"]: (embedding.text_hash(t), v) for r, t, v in zip(records, texts, vectors, strict=True)}
+	)
+	print(
+		f"vectors: {len(records)} articles ({cache.embedded} embedded now, "
+		f"{cache.embedded / max(cache.seconds, 1e-9):.1f}/s) stored in {time.perf_counter() - t0:.1f}s"
+	)
+
+
+def evaluate(backend, queries: list[dict], search, with_plain: bool) -> dict:
+	"""Relevance and timing of `search` over the queries (with a plain engine query beside it)."""
+	totals = {"mrr@10": 0.0, "recall@5": 0.0, "ndcg@10": 0.0, "hit@1": 0.0}
+	ours, plain = {"wall": [], "cpu": []}, {"wall": [], "cpu": []}
+	for q in queries[:50]:  # warm-up (page cache, lazy structures, the JVM, the model); not measured
+		search(q["text"])
+		if with_plain:
+			plain_search(backend, q["text"])
+	embedding.clear_query_cache()  # a measured query pays for its embedding (hybrid)
+	for i, q in enumerate(queries):
+		# alternate which goes first, so both see the same machine
+		runs = ((search, ours), (plain_search_of(backend), plain)) if with_plain else ((search, ours),)
+		for fn, times in runs if i % 2 == 0 else reversed(runs):
+			result, wall, cpu = timed(fn, q["text"])
+			times["wall"].append(wall)
+			times["cpu"].append(cpu)
+			if times is ours:
+				m = metrics_for([r.article_id for r in result], set(q["relevant"]))
+				for key, value in m.items():
+					totals[key] += value
+	n = max(1, len(queries))
+	summary = {key: round(value / n, 4) for key, value in totals.items()}
+	for name, times in (("", ours), ("plain_", plain)) if with_plain else (("", ours),):
+		for kind in ("wall", "cpu"):
+			suffix = "" if kind == "wall" else "_cpu"
+			summary[f"{name}p50{suffix}_ms"] = round(percentile(times[kind], 50), 3)
+			summary[f"{name}p95{suffix}_ms"] = round(percentile(times[kind], 95), 3)
+	if with_plain:
+		summary["p95_ratio"] = round(summary["p95_ms"] / max(summary["plain_p95_ms"], 1e-9), 2)
+	summary.update(peak_rss_mb=round(peak_rss_mb(), 1), queries=len(queries))
+	return summary
+
+
+def report(name: str, summary: dict, with_plain: bool) -> None:
+	print(
+		f"  {name:<13} MRR@10 {summary['mrr@10']:.4f}  Recall@5 {summary['recall@5']:.4f}  "
+		f"nDCG@10 {summary['ndcg@10']:.4f}  Hit@1 {summary['hit@1']:.4f}  "
+		f"p50 {summary['p50_ms']:.2f} ms  p95 {summary['p95_ms']:.2f} ms (CPU p95 {summary['p95_cpu_ms']:.2f})"
+	)
+	if with_plain:
+		print(
+			f"  {'plain engine':<13} p50 {summary['plain_p50_ms']:.2f} ms  p95 {summary['plain_p95_ms']:.2f} ms "
+			f"(CPU p95 {summary['plain_p95_cpu_ms']:.2f})"
+		)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import abc
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -31,7 +31,8 @@ COUNTED_FIELDS = ("title", "heading", "text")
 DEFAULT_FIELD_WEIGHTS = {"title": 1.5, "heading": 1.0, "lead": 0.3, "text": 1.0}
 # Layout of the indexed documents, including what analysis.py makes of text: change it whenever the
 # fields or the index terms change. A backend holding an older layout is refilled from the articles.
-INDEX_SCHEMA = "km-passages-5"
+INDEX_SCHEMA = "km-passages-6"
+KIND_LEAD = "lead"  # `kind` of an article's opening passage (Passage.n == 0), beside the passage kind
 ROLE_ANY = "__any__"  # indexed in `roles` when an article has no role restriction
 
 
@@ -107,6 +108,9 @@ class SearchQuery:
 	filters: Filters = field(default_factory=Filters)
 	limit: int = 50
 	field_weights: dict[str, float] | None = None
+	# the query's embedding (embedding.py): the engine's vector half finds articles near it, under
+	# the same filters (hybrid.py); None: lexical only
+	vector: object | None = None
 
 
 _DISPLAY_DEFAULTS = {
@@ -148,6 +152,7 @@ class Hit:
 		if unknown:
 			raise TypeError(f"unknown Hit fields: {sorted(unknown)}")
 		self.score = score
+		self.semantic: float | None = None  # cosine of its article's vector and the query's (hybrid.py)
 		self.title_units = title_units
 		self._loader = loader
 		if loader is None:
@@ -237,6 +242,40 @@ class IndexStats:
 	passages: int = 0  # passages in the index (0: unknown)
 
 
+class VectorStore(abc.ABC):
+	"""One vector per article (embedding.py), with the hash of the text it was made of. The store
+	decides nothing about who may see what: the engine filters the articles it names."""
+
+	@abc.abstractmethod
+	def put(self, vectors: Mapping[str, tuple[str, object]]) -> None:
+		"""Add or replace {article_id: (text hash, vector)}."""
+
+	@abc.abstractmethod
+	def delete(self, article_ids: Iterable[str]) -> None:
+		"""Remove these articles' vectors."""
+
+	@abc.abstractmethod
+	def clear(self) -> None:
+		"""Remove every vector."""
+
+	@abc.abstractmethod
+	def versions(self) -> dict[str, str]:
+		"""{article_id: text hash} of every stored vector."""
+
+	@abc.abstractmethod
+	def count(self) -> int:
+		"""How many articles have a vector."""
+
+	@abc.abstractmethod
+	def nearest(self, vector, k: int) -> list[tuple[str, int, float]]:
+		"""The k articles nearest the vector: (article id, tie key, cosine), best first, equal cosines
+		by tie key."""
+
+	@abc.abstractmethod
+	def similarities(self, vector, groups: Iterable[int]) -> dict[int, float]:
+		"""{tie key: cosine} of the articles with these tie keys that have a vector."""
+
+
 class SearchBackend(abc.ABC):
 	"""What the app and the benchmark need from a search engine."""
 
@@ -294,6 +333,15 @@ class SearchBackend(abc.ABC):
 	def stats(self) -> IndexStats:
 		"""What the index looks like, for sizing requests (may be up to a minute old)."""
 		return IndexStats()
+
+	def vectors(self) -> VectorStore | None:
+		"""The engine's article vectors (None: this engine has no vector half)."""
+		return None
+
+	def lead_passages(self, filters: Filters, article_ids: list[str]) -> list[Hit]:
+		"""The opening passage (Passage.n == 0) of each of these articles that `filters` allow, score 0:
+		what the vector half shows of an article the words did not find."""
+		raise NotImplementedError
 
 	def close(self) -> None:  # noqa: B027 - optional hook
 		"""Release resources."""

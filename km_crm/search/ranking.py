@@ -4,6 +4,8 @@ article text score = best passage BM25 + PASSAGE_SUM_WEIGHT x (sum of its other 
 the extra capped at PASSAGE_SUM_CAP x best.
 Chinese titles: text score x (1 + TITLE_ORDER_WEIGHT x ordered overlap of query and title), see
 title_match.py.
+Hybrid retrieval (hybrid.py): when hits carry the cosine of their article's vector, the text score
+becomes min-max(cosine) + WORD_WEIGHT x min-max(word score) over the candidates (see fuse).
 final = text score x (1 + prior boost), where the prior boost is a sum of small, individually
 bounded signals (smoothed helpful ratio, log-damped ticket links, smoothed click-through on similar
 queries), clipped to +/- max_total. With max_total = 0.15 an article whose text score is 1.36x
@@ -29,6 +31,9 @@ from km_crm.search.title_match import TITLE_ORDER_WEIGHT, ordered_overlap, overl
 # relevance (every passage repeats the title, so a sum counts a title match several times): 0 = max.
 PASSAGE_SUM_WEIGHT = 0.0
 PASSAGE_SUM_CAP = 0.5
+# Hybrid: weight of the min-max word score beside the min-max cosine (benchmarks/relevance.py
+# --semantic --sweep-fusion; the notes measured 0.25 best for BM25, 0.1-0.5 within 0.01).
+WORD_WEIGHT = 0.25
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,8 @@ class Explain:
 	prior_boost: float
 	final_score: float
 	matched_passages: int
+	semantic: float | None = None  # cosine of the article's vector and the query's (hybrid)
+	word_score: float | None = None  # the text score before fusion (hybrid)
 
 	def as_dict(self) -> dict:
 		return {
@@ -112,6 +119,8 @@ class Explain:
 			"prior_boost": round(self.prior_boost, 4),
 			"final_score": round(self.final_score, 4),
 			"matched_passages": self.matched_passages,
+			"semantic": None if self.semantic is None else round(self.semantic, 4),
+			"word_score": None if self.word_score is None else round(self.word_score, 4),
 		}
 
 
@@ -144,6 +153,8 @@ class ArticleGroup:
 	bonus: float
 	count: int
 	text_score: float = 0.0  # best_score + bonus, set by group_hits
+	semantic: float | None = None  # the article's cosine (hybrid), from any of its hits
+	word_score: float | None = None  # its text score before fusion (hybrid), set by fuse
 
 	@property
 	def article_id(self) -> str:
@@ -162,7 +173,7 @@ def group_hits(
 	for hit in hits:
 		group = groups.get(hit.group)
 		if group is None:
-			groups[hit.group] = ArticleGroup(hit.group, hit, hit.score, 0.0, 1)
+			group = groups[hit.group] = ArticleGroup(hit.group, hit, hit.score, 0.0, 1)
 			others[hit.group] = 0.0
 		else:
 			group.count += 1
@@ -171,6 +182,8 @@ def group_hits(
 				group.best, group.best_score = hit, hit.score
 			else:
 				others[hit.group] += hit.score
+		if hit.semantic is not None:
+			group.semantic = hit.semantic
 	for key, group in groups.items():
 		group.bonus = min(sum_weight * others[key], sum_cap * group.best_score) if sum_weight else 0.0
 		group.text_score = group.best_score + group.bonus
@@ -191,6 +204,7 @@ def rank_articles(
 	title_weight: float = TITLE_ORDER_WEIGHT,
 	more_below: tuple[float, int | None] | None = None,
 	coverage_of: Callable[[Hit], float] | None = None,
+	word_weight: float = WORD_WEIGHT,
 ) -> list[ArticleResult] | None:
 	"""Group passage hits per article, blend title order and bounded priors, highlight the best passage.
 
@@ -204,12 +218,23 @@ def rank_articles(
 	`hits` are all the candidates. Returns None when one of those could still reach the top `limit`
 	(then ask the engine for more).
 	coverage_of: measures ArticleResult.coverage of each result's best passage (None: not measured).
+	Hits with `semantic` (hybrid retrieval) are all candidates: their text scores are fused (fuse).
 	"""
 	max_boost = weights.max_total if priors else 0.0
 	sum_factor = 1.0 + (PASSAGE_SUM_CAP if sum_weight else 0.0)
-	bounds = _Bounds(limit, title_weight, query_units or [], sum_factor * (1.0 + max_boost), max_boost)
-	candidates = _candidates(group_hits(hits, sum_weight), bounds)
-	if more_below is not None and not bounds.settled(*more_below):
+	groups = group_hits(hits, sum_weight)
+	hybrid = any(g.semantic is not None for g in groups)
+	bounds = _Bounds(
+		len(groups) if hybrid else limit,
+		title_weight,
+		query_units or [],
+		sum_factor * (1.0 + max_boost),
+		max_boost,
+	)
+	candidates = _candidates(groups, bounds)
+	if hybrid:
+		candidates = fuse(candidates, word_weight)
+	elif more_below is not None and not bounds.settled(*more_below):
 		return None
 	if callable(priors):  # read once, for the candidates only
 		priors = priors([group.best.article_id for group, _, _ in candidates])
@@ -277,6 +302,36 @@ def _candidates(groups: list[ArticleGroup], bounds: _Bounds) -> list[tuple[Artic
 	return candidates
 
 
+def fuse(
+	candidates: list[tuple[ArticleGroup, float, float]], word_weight: float = WORD_WEIGHT
+) -> list[tuple]:
+	"""Hybrid text scores: min-max(cosine) + word_weight x min-max(word score) over the candidates, a
+	candidate without a vector at the least cosine among them. Keeps each word score on its group
+	(ArticleGroup.word_score) for the explanation."""
+	cosines = [g.semantic for g, _s, _t in candidates if g.semantic is not None]
+	if not cosines:
+		return candidates
+	low_cos, high_cos = min(cosines), max(cosines)
+	words = [score for _g, score, _t in candidates]
+	low_word, high_word = min(words), max(words)
+
+	def scaled(value: float, low: float, high: float) -> float:
+		return (value - low) / (high - low) if high > low else 1.0
+
+	fused = []
+	for group, score, title_match in candidates:
+		group.word_score = score
+		cosine = low_cos if group.semantic is None else group.semantic
+		fused.append(
+			(
+				group,
+				scaled(cosine, low_cos, high_cos) + word_weight * scaled(score, low_word, high_word),
+				title_match,
+			)
+		)
+	return fused
+
+
 def _blend_priors(candidates, priors: Mapping[str, UsagePriors], weights: PriorWeights) -> list[tuple]:
 	"""Phase 2: each candidate's final score, its text score lifted by its bounded usage priors, best
 	first: (final, boost, contributions, group, text score, title match)."""
@@ -314,6 +369,8 @@ def _results(
 			prior_boost=boost,
 			final_score=final,
 			matched_passages=group.count,
+			semantic=group.semantic,
+			word_score=group.word_score,
 		)
 		results.append(
 			ArticleResult(

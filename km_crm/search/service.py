@@ -10,11 +10,11 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from km_crm.search import confidence
+from km_crm.search import confidence, embedding, hybrid
 from km_crm.search.analysis import analyze, analyze_query
 from km_crm.search.backend import Filters, SearchBackend, SearchQuery
 from km_crm.search.documents import article_to_passages, iso_modified
-from km_crm.search.ranking import ArticleResult, PriorsSource, rank_articles
+from km_crm.search.ranking import WORD_WEIGHT, ArticleResult, PriorsSource, rank_articles
 from km_crm.search.spelling import with_corrections
 from km_crm.search.title_match import chinese_query_units
 
@@ -61,6 +61,8 @@ def search_articles(
 	priors: PriorsSource = None,
 	limit: int = 10,
 	measure_coverage: bool = False,
+	semantic: bool = False,
+	word_weight: float = WORD_WEIGHT,
 	**filter_values,
 ) -> list[ArticleResult]:
 	"""Best articles for `text` that a reader under `filters` may see, best first.
@@ -71,7 +73,8 @@ def search_articles(
 	{"term": [...]} or [[...], ...] groups, expanded at query time. `priors`: {article_id:
 	UsagePriors}, or a callable taking the candidate article ids and returning that mapping; None
 	keeps ranking purely textual. `measure_coverage`: fill ArticleResult.coverage (one more look-up
-	of the query's document frequencies).
+	of the query's document frequencies). `semantic`: hybrid retrieval (hybrid.py) when the engine
+	holds article vectors and this machine can embed the query; `word_weight`: ranking.fuse's.
 	"""
 	query = build_query(text, _filters(filters, filter_values), synonyms=synonyms, limit=limit)
 	if not query.terms or not query.limit:
@@ -80,6 +83,17 @@ def search_articles(
 	units = chinese_query_units(text)
 	stats = backend.stats()
 	coverage_of = _coverage_measure(backend, query, stats.passages) if measure_coverage else None
+	vector = query_vector(backend, text) if semantic else None
+	if vector is not None:
+		return rank_articles(
+			hybrid.retrieve(backend, replace(query, vector=vector)),
+			query.terms,
+			priors=priors,
+			limit=limit,
+			query_units=units,
+			coverage_of=coverage_of,
+			word_weight=word_weight,
+		)
 	wanted = min(query.limit, math.ceil(FIRST_ARTICLES_PER_RESULT * limit * stats.passages_per_article))
 	if units and stats.max_title_units:
 		# a Chinese title can lift any passage up to 1 + TITLE_ORDER_WEIGHT times: a short first
@@ -104,6 +118,15 @@ def search_articles(
 		if results is not None:
 			return results
 		wanted = query.limit
+
+
+def query_vector(backend: SearchBackend, text: str | None):
+	"""The query's embedding when hybrid retrieval can run: the engine holds vectors and the model
+	loads here; else None (lexical)."""
+	store = backend.vectors()
+	if store is None or not embedding.available() or not store.count():
+		return None
+	return embedding.embed_query(text or "")
 
 
 def suggest_articles(

@@ -41,6 +41,7 @@ import tantivy
 from km_crm.search.backend import (
 	COUNTED_FIELDS,
 	INDEX_SCHEMA,
+	KIND_LEAD,
 	ROLE_ANY,
 	TEXT_FIELDS,
 	Filters,
@@ -50,6 +51,7 @@ from km_crm.search.backend import (
 	SearchBackend,
 	SearchBackendError,
 	SearchQuery,
+	VectorStore,
 	category_keys,
 	filter_terms,
 	rank_order,
@@ -57,6 +59,7 @@ from km_crm.search.backend import (
 	tie_key,
 )
 from km_crm.search.documents import Passage, display_data, passage_terms
+from km_crm.search.embedding import DIM
 from km_crm.search.spelling import NeighbourTable, is_one_edit, one_edit_away
 from km_crm.search.title_match import title_unit_count
 
@@ -206,6 +209,15 @@ class TantivyBackend(SearchBackend):
 		self._snapshot: _Snapshot | None = None
 		self._clauses: dict[tuple[str, str, float], tantivy.Query] = {}  # (field, term, boost)
 		self._lock = threading.Lock()
+		self._vectors: VectorStore | None = None
+
+	def vectors(self) -> VectorStore:
+		"""Article vectors in `<index folder>-vectors` (vector_store.py)."""
+		if self._vectors is None:
+			from km_crm.search.vector_store import FileVectorStore  # numpy: only when vectors are used
+
+			self._vectors = FileVectorStore(f"{self.path.rstrip(os.sep)}-vectors", DIM)
+		return self._vectors
 
 	# ---- opening and freshness -------------------------------------------------------------
 	def ensure_schema(self) -> None:
@@ -321,7 +333,7 @@ class TantivyBackend(SearchBackend):
 		doc = tantivy.Document(
 			id=p.id,
 			article_id=p.article_id,
-			kind=_KIND_PASSAGE,
+			kind=[_KIND_PASSAGE, KIND_LEAD] if p.n == 0 else _KIND_PASSAGE,
 			modified=p.modified,
 			lang=p.lang,
 			audience=p.audience,
@@ -367,9 +379,11 @@ class TantivyBackend(SearchBackend):
 			return 0
 
 		self._write(action)
+		self.vectors().delete(ids)
 
 	def clear(self) -> None:
 		self._write(lambda w: w.delete_all_documents() or 0)
+		self.vectors().clear()
 
 	def rebuild(self, passages: Iterable[Passage]) -> int:
 		def action(writer):
@@ -478,6 +492,38 @@ class TantivyBackend(SearchBackend):
 
 	def stats(self) -> IndexStats:
 		return self._current().stats()
+
+	def lead_passages(self, filters: Filters, article_ids: list[str]) -> list[Hit]:
+		snapshot = self._current()
+		clauses = self._filters(filters)
+		if clauses is None or not article_ids:
+			return []
+		q = tantivy.Query.boolean_query(
+			[
+				(tantivy.Occur.Must, self._term("kind", KIND_LEAD)),
+				(tantivy.Occur.Must, self._any_of("article_id", article_ids)),
+				*((tantivy.Occur.Must, f) for _key, f in clauses),
+			]
+		)
+		searcher = snapshot.searcher
+		addresses = [a for _s, a in searcher.search(q, len(article_ids), count=False).hits]
+		values = zip(
+			addresses,
+			searcher.fast_field_values("tie", addresses),
+			searcher.fast_field_values("group", addresses),
+			searcher.fast_field_values("title_units", addresses),
+			strict=True,
+		)
+		return [
+			Hit(
+				0.0,
+				tie=tie or 0,
+				group=group or 0,
+				title_units=units,
+				loader=functools.partial(snapshot.stored_fields, address),
+			)
+			for address, tie, group, units in values
+		]
 
 	def count(self, query: SearchQuery) -> int:
 		snapshot = self._current()
