@@ -41,7 +41,7 @@ from subsets import load_set, read_jsonl
 from km_crm.search import embedding
 from km_crm.search.analysis import analyze_to_string
 from km_crm.search.backend import TEXT_FIELDS
-from km_crm.search.documents import article_to_passages
+from km_crm.search.documents import article_to_passages, embedding_source
 from km_crm.search.factory import get_backend
 from km_crm.search.ranking import WORD_WEIGHT
 from km_crm.search.service import search_articles
@@ -264,7 +264,7 @@ def load_vectors(backend, records: list[dict]) -> None:
 	from vector_cache import VectorCache
 
 	cache = VectorCache()
-	texts = [embedding.passage_text(r.get("title") or "", r.get("body") or "") for r in records]
+	texts = [embedding.passage_text(*embedding_source(article_from_record(r))) for r in records]
 	t0 = time.perf_counter()
 	vectors = cache.passages(texts, progress=True)
 	backend.vectors().put(

@@ -46,6 +46,8 @@ scheduler_events = {
 	"daily_long": [
 		"km_crm.search.indexer.reconcile",
 		"km_crm.tickets.ticket_index.reconcile",
+		"km_crm.search.semantic.embed_articles",
+		"km_crm.tickets.ticket_index.embed_vectors",
 		"km_crm.experts.profiles.nightly",
 	],
 }
@@ -128,9 +130,13 @@ doc_events = {
 	"KM Article": {
 		"on_update": [
 			"km_crm.search.indexer.on_article_change",
+			"km_crm.search.semantic.on_article_change",
 			"km_crm.experts.evidence.on_article_update",
 		],
-		"after_delete": "km_crm.search.indexer.on_article_change",
+		"after_delete": [
+			"km_crm.search.indexer.on_article_change",
+			"km_crm.search.semantic.on_article_change",
+		],
 	},
 	"KM Review Vote": {"after_insert": "km_crm.experts.evidence.on_change"},
 }

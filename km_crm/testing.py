@@ -8,7 +8,9 @@ and `KMTestCase`) sets it to the test process's run, which production code asks 
   queued;
 - `RUN.throwaway_index(folder, prefix)` and `RUN.made(engine)`: the indexes live in a throwaway
   folder / Elasticsearch prefix of the process, dropped when it ends, never in the site's index;
-- `RUN.count_rates`: request limits are counted only when a test asks for them.
+- `RUN.count_rates`: request limits are counted only when a test asks for them;
+- `RUN.embed`: search vectors are made at once (in the saving request) only when a test asks for
+  them (about a quarter of a second an article); otherwise records are found by their words.
 """
 
 RUN = None

@@ -3,6 +3,7 @@
 import frappe
 
 from km_crm.knowledge import article_links, deflection
+from km_crm.search import semantic
 from km_crm.tickets import ticket_index, ticket_types
 
 
@@ -14,6 +15,8 @@ def on_ticket_update(doc, method=None) -> None:
 	before = doc.get_doc_before_save()
 	if before is None or _indexed_fields_changed(before, doc):
 		ticket_index.enqueue_ticket(doc.doctype, doc.name)
+		if ticket_types.is_resolved(doc) or (before and ticket_types.is_resolved(before)):
+			semantic.enqueue(semantic.TICKETS_JOB)
 	if ticket_types.is_resolved(doc) and not (before and ticket_types.is_resolved(before)):
 		# experts asked to help: record the outcome; the expert index learns who resolved it
 		frappe.enqueue(

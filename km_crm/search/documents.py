@@ -274,6 +274,14 @@ def article_to_passages(
 	return passages
 
 
+def embedding_source(article: dict) -> tuple[str, str]:
+	"""(title, text) of an article as the embedding reads it (embedding.passage_text keeps the title
+	and the opening of the text): the same plain text its passages are made of, sections in order."""
+	title = " ".join(str(article.get("title") or "").split())
+	text = " ".join(block for section in SECTIONS for _h, block in html_blocks(article.get(section)))
+	return title, text
+
+
 def lead_sentence(text: str | None, max_chars: int = LEAD_MAX_CHARS) -> str:
 	"""The opening sentence of a passage (cut to max_chars): where an answer names its subject."""
 	for sentence in split_sentences(text or ""):

@@ -25,9 +25,16 @@ def on_article_change(doc, method=None) -> None:
 	"""KM Article's doc_events (hooks.py: on_update, after_delete): an article that is live, or was
 	live before this change, is indexed again after the commit (a draft that never went live has
 	nothing in the index)."""
-	before = doc.get_doc_before_save() if method == "on_update" else None
-	if method == "after_delete" or doc.published_version or (before and before.published_version):
+	if touches_index(doc, method):
 		enqueue_article(doc.name)
+
+
+def touches_index(doc, method: str | None) -> bool:
+	"""Whether this change of an article matters to the index: it is live, or was before."""
+	before = doc.get_doc_before_save() if method == "on_update" else None
+	return (
+		method == "after_delete" or bool(doc.published_version) or bool(before and before.published_version)
+	)
 
 
 def enqueue_article(name: str) -> None:

@@ -11,7 +11,7 @@ from frappe.utils import now
 
 from km_crm import constants as C
 from km_crm.permissions import readers
-from km_crm.search import engines, priors, service
+from km_crm.search import engines, priors, semantic, service
 from km_crm.search.analysis import EN_QUERY_STOP_WORDS, STOP_WORDS, analyze_query, normalize, query_key
 from km_crm.search.backend import Filters, SearchBackendError
 from km_crm.search.highlight import highlight
@@ -56,6 +56,7 @@ def search_answer(
 			synonyms=engines.synonyms(),
 			priors=priors.for_query(query) if _settings().use_usage_signals else None,
 			limit=limit,
+			semantic=semantic.enabled(),
 		)
 	except SearchBackendError as exc:
 		frappe.logger("km_crm").warning(f"search engine unavailable, title fallback: {exc}")

@@ -42,6 +42,12 @@ class KMTestCase(FrappeTestCase):
 		if self.fixture:
 			self.f = GovernanceFixture()
 
+	def embed_vectors(self) -> None:
+		"""Make search vectors at once in this test (semantic search), as a site's jobs would."""
+		run = setup.start()
+		run.embed = True
+		self.addCleanup(setattr, run, "embed", False)
+
 	def count_rates(self) -> None:
 		"""Count request rate limits in this test, as on a real site."""
 		run = setup.start()

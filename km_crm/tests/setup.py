@@ -80,6 +80,7 @@ class TestRun:
 		self.generation = 0
 		self.engines = []
 		self.count_rates = False
+		self.embed = False
 		atexit.register(self.drop_indexes)
 
 	def index_now(self, index, *args, **once) -> None:

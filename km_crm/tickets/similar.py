@@ -7,7 +7,7 @@ from frappe import _
 
 from km_crm import constants as C
 from km_crm.knowledge.sanitize import html_to_text
-from km_crm.search import engines, service
+from km_crm.search import engines, semantic, service
 from km_crm.search.backend import Filters, SearchBackendError
 from km_crm.search.highlight import highlight
 from km_crm.tickets import ticket_access, ticket_types
@@ -31,6 +31,7 @@ def similar_tickets(
 			text,
 			Filters.of(audiences=(C.INTERNAL,), statuses=("Resolved",), scopes=scopes),
 			limit=limit + 1,
+			semantic=semantic.enabled(),
 		)
 	except SearchBackendError:
 		return []  # the engine is away: the panel still shows its articles (from the title fallback)

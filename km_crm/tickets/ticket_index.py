@@ -10,7 +10,7 @@ import frappe
 from frappe.utils import cstr
 
 from km_crm import testing
-from km_crm.search import engines, indexer, service
+from km_crm.search import engines, indexer, semantic, service
 from km_crm.tickets import ticket_access, ticket_types
 
 
@@ -95,3 +95,15 @@ def reconcile() -> dict:
 		lambda key: load_ticket(*ticket_types.parse_ticket_ref(key)),
 	)
 	return {"indexed": len(plan.to_index), "deleted": len(plan.to_delete)}
+
+
+def embed_vectors() -> dict:
+	"""The job (and nightly repair) of the resolved tickets' vectors, most recent first."""
+	found = resolved_tickets()
+	return semantic.embed_records(
+		engines.ticket_backend(),
+		[
+			(key, lambda key=key: load_ticket(*ticket_types.parse_ticket_ref(key)))
+			for key in sorted(found, key=found.get, reverse=True)
+		],
+	)

@@ -22,6 +22,7 @@ class KMSearchSettings(Document):
 		index_prefix: DF.Data | None
 		lead_weight: DF.Float
 		log_searches: DF.Check
+		semantic_search: DF.Check
 		text_weight: DF.Float
 		title_weight: DF.Float
 		trusted_proxies: DF.SmallText | None
@@ -30,6 +31,11 @@ class KMSearchSettings(Document):
 		verify_certs: DF.Check
 
 	# end: auto-generated types
+	def onload(self):
+		from km_crm.search import semantic
+
+		self.set_onload("semantic_status", semantic.status())
+
 	def validate(self):
 		self.check_trusted_proxies()
 		if self.backend == "elasticsearch" and not (self.es_url or "").startswith(("http://", "https://")):
@@ -103,3 +109,11 @@ class KMSearchSettings(Document):
 			from km_crm.search.indexer import enqueue_rebuild
 
 			enqueue_rebuild()
+		if self.semantic_search and (
+			self.has_value_changed("semantic_search") or self.has_value_changed("backend")
+		):
+			# vectors live with the engine: a new engine, or semantic search switched on, embeds
+			from km_crm.search import semantic
+
+			semantic.enqueue(semantic.ARTICLES_JOB)
+			semantic.enqueue(semantic.TICKETS_JOB)

@@ -1,0 +1,128 @@
+"""Semantic search on this site: which searches use the vector half, and the jobs that embed.
+
+Vectors are made in background jobs only (long queue, low priority, one thread): after an article or
+a ticket is indexed, and after the nightly reconcile. A job compares the hash of each record's
+embedded text (embedding.text_hash) with what the engine's store holds and embeds only what is new or
+changed, a small batch at a time, storing each batch as it goes: a worker that dies mid-way loses one
+batch, and the next job (or the nightly one) carries on. Until its vector exists, a record is found
+by its words. Articles no longer live lose their vectors.
+"""
+
+import os
+
+import frappe
+
+from km_crm import testing
+from km_crm.search import embedding, engines, indexer
+from km_crm.search.documents import embedding_source
+
+BATCH = 16  # texts embedded and stored together (about 3-5 seconds of one core)
+
+
+def enabled() -> bool:
+	"""Whether searches on this site use the vector half (switched on, and the model runs here)."""
+	return bool(frappe.get_cached_doc("KM Search Settings").semantic_search) and embedding.available()
+
+
+def on_article_change(doc, method=None) -> None:
+	"""KM Article's doc_events, beside the indexer's: a live article's vector follows its text."""
+	if indexer.touches_index(doc, method):
+		enqueue(ARTICLES_JOB)
+
+
+ARTICLES_JOB = "km_crm.search.semantic.embed_articles"
+TICKETS_JOB = "km_crm.tickets.ticket_index.embed_vectors"
+
+
+def enqueue(job: str) -> None:
+	"""Queue an embedding job (a dotted path: ARTICLES_JOB, TICKETS_JOB) after the commit, one at a
+	time per site and job."""
+	if testing.RUN:
+		if testing.RUN.embed:
+			frappe.get_attr(job)()
+		return
+	if frappe.flags.in_install or frappe.flags.in_migrate or not enabled():
+		return
+	try:
+		frappe.enqueue(
+			job,
+			queue="long",
+			job_id=f"km_crm:embed:{frappe.local.site}:{job}",
+			deduplicate=True,
+			enqueue_after_commit=True,
+		)
+	except Exception:
+		frappe.log_error(title="km_crm: could not queue the embedding of search vectors")
+
+
+def embed_articles() -> dict:
+	"""The job (and nightly repair) of the articles' vectors."""
+	found = indexer.live_article_names()
+	return embed_records(
+		engines.backend(),
+		[
+			(name, lambda name=name: indexer.load_article(name))
+			for name in sorted(found, key=found.get, reverse=True)
+		],
+	)
+
+
+def embed_records(engine, sources: list[tuple[str, object]]) -> dict:
+	"""Embed the records whose vector is missing or stale, most recent first (`sources`: [(id, loader
+	of the record the index holds)]); drop the vectors of records no longer among them."""
+	if not enabled():
+		return {"embedded": 0, "removed": 0}
+	if getattr(frappe.local, "job", None):
+		os.nice(10)  # in the job's own process: web requests come first
+	store = engine.vectors()
+	if store is None:
+		return {"embedded": 0, "removed": 0}
+	held = store.versions()
+	gone = held.keys() - {key for key, _load in sources}
+	if gone:
+		store.delete(gone)
+	embedded, batch = 0, {}
+	for key, load in sources:
+		record = load()
+		if not record:
+			continue
+		text = embedding.passage_text(*embedding_source(record))
+		digest = embedding.text_hash(text)
+		if held.get(key) != digest:
+			batch[key] = (digest, text)
+		if len(batch) >= BATCH:
+			embedded += _store(store, batch)
+			batch = {}
+	if batch:
+		embedded += _store(store, batch)
+	return {"embedded": embedded, "removed": len(gone)}
+
+
+def _store(store, batch: dict[str, tuple[str, str]]) -> int:
+	keys = list(batch)
+	vectors = embedding.embed_passages([batch[k][1] for k in keys])
+	store.put({k: (batch[k][0], v) for k, v in zip(keys, vectors, strict=True)})
+	return len(keys)
+
+
+def status() -> dict:
+	"""What KM Search Settings shows: whether semantic search runs, and how much of each index (the
+	articles, the resolved tickets) has its vectors."""
+	settings = frappe.get_cached_doc("KM Search Settings")
+	available = embedding.available()
+	out = {
+		"switched_on": bool(settings.semantic_search),
+		"available": available,
+		"reason": None if available else embedding.unavailable_reason(),
+		"model": embedding.MODEL,
+	}
+	for index in (engines.ARTICLES, engines.TICKETS):
+		try:
+			engine = engines.backend(index)
+			indexed = engine.indexed_versions().keys()
+			store = engine.vectors()
+			held = len(indexed & store.versions().keys()) if store is not None else 0
+			out[index] = {"embedded": held, "total": len(indexed)}
+		except Exception:  # the engine is away: say so rather than fail the settings page
+			out[index] = {"embedded": None, "total": None}
+	return out
