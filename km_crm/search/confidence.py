@@ -40,6 +40,9 @@ from km_crm.search.analysis import SHINGLE_JOIN, QueryTerm
 
 MIN_COVERAGE = 0.1
 MIN_RELATIVE_SCORE = 0.5
+# Hybrid search: an article the query's words barely cover passes the absolute test when its meaning
+# is this near the query's (cosine of the two vectors; benchmarks/suggest.py --semantic --sweep).
+MIN_SEMANTIC = 0.86
 
 T = TypeVar("T")
 
@@ -87,14 +90,21 @@ def confident(
 	cover: callable = lambda r: r.coverage,
 	min_coverage: float = MIN_COVERAGE,
 	min_relative: float = MIN_RELATIVE_SCORE,
+	meaning: callable = lambda r: getattr(r, "semantic", None),
+	min_semantic: float = MIN_SEMANTIC,
 ) -> list[T]:
-	"""The results (best first) worth suggesting: coverage >= min_coverage and score >=
-	min_relative x the best score. A result with no coverage (None: not measured) passes that test."""
+	"""The results (best first) worth suggesting: (coverage >= min_coverage, or, in a hybrid search,
+	cosine >= min_semantic) and score >= min_relative x the best score. A result with no coverage
+	(None: not measured) passes the first test."""
 	if not results:
 		return []
 	best = max(score(r) for r in results)
-	return [
-		r
-		for r in results
-		if score(r) >= min_relative * best and (cover(r) is None or cover(r) >= min_coverage)
-	]
+
+	def near(r) -> bool:
+		c = cover(r)
+		if c is None or c >= min_coverage:
+			return True
+		m = meaning(r)
+		return m is not None and m >= min_semantic
+
+	return [r for r in results if score(r) >= min_relative * best and near(r)]

@@ -143,6 +143,7 @@ class ArticleResult:
 	coverage: float | None = (
 		None  # share of the query its best passage holds (confidence.py); None: not measured
 	)
+	semantic: float | None = None  # cosine of the article's vector and the query's (hybrid); None: none
 
 
 @dataclass
@@ -389,6 +390,7 @@ def _results(
 				items=list(hit.items),
 				explain=explain,
 				coverage=coverage_of(hit) if coverage_of else None,
+				semantic=group.semantic,
 			)
 		)
 	return results

@@ -130,10 +130,18 @@ class FileVectorStore(VectorStore):
 			return None
 		if self._loaded is None or stamp != self._stamp:
 			with self._lock:
-				manifest = self._manifest()
-				if manifest is None or manifest.get("dim") != self.dim:
-					return None  # another model's vectors: embedded again
-				self._loaded, self._stamp = _Generation(self.folder, manifest), stamp
+				for attempt in range(3):
+					manifest = self._manifest()
+					if manifest is None or manifest.get("dim") != self.dim:
+						return None  # another model's vectors: embedded again
+					try:
+						self._loaded, self._stamp = _Generation(self.folder, manifest), stamp
+						break
+					except FileNotFoundError:
+						# a writer swapped in a newer generation and removed this one's files between
+						# the read of the manifest and the opening of its files: read it again
+						if attempt == 2:
+							raise
 		return self._loaded
 
 	def count(self) -> int:
@@ -220,8 +228,9 @@ class FileVectorStore(VectorStore):
 		with open(tmp, "w", encoding="utf-8") as fh:
 			json.dump({"generation": stamp, "rows": len(ids), "dim": self.dim}, fh)
 		os.replace(tmp, os.path.join(self.folder, _MANIFEST))
-		# earlier generations: readers that loaded one keep their open maps (unlinked files stay readable)
+		# generations before the previous one: readers that loaded one keep their open maps (unlinked
+		# files stay readable), and one that is loading the previous one finds its files
 		for name in os.listdir(self.folder):
 			base, _, _ext = name.partition(".")
-			if "-" in base and base.rsplit("-", 1)[1].isdigit() and int(base.rsplit("-", 1)[1]) < stamp:
+			if "-" in base and base.rsplit("-", 1)[1].isdigit() and int(base.rsplit("-", 1)[1]) < stamp - 1:
 				os.remove(os.path.join(self.folder, name))
