@@ -36,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from subsets import load_set, read_jsonl
+from subsets import load_set
 
 from km_crm.search import embedding
 from km_crm.search.analysis import analyze_to_string
@@ -72,11 +72,6 @@ def article_from_record(rec: dict) -> dict:
 		"roles": [],
 		"modified": "2024-01-01 00:00:00",
 	}
-
-
-def articles_from_jsonl(path: Path):
-	for rec in read_jsonl(path):
-		yield article_from_record(rec)
 
 
 def metrics_for(ranked: list[str], relevant: set[str]) -> dict[str, float]:

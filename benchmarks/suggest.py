@@ -3,6 +3,12 @@ base cannot answer, and the pipeline's latency.
 
     python benchmarks/suggest.py --set ../shared/evaldata/insuranceqa_en [--set ...]
         [--half a|b] [--seed 0] [--limit-queries N] [--unanswerable 400] [--sweep]
+        [--subset 5000 [--sample-queries 500]] [--semantic]
+
+--subset/--sample-queries: the deterministic subset of relevance.py (subsets.py). --semantic: hybrid
+search (article vectors from the cache of vector_cache.py); the sweep then varies the least cosine
+(confidence.MIN_SEMANTIC) that lets an article the words barely cover through, and prints the same
+grid for a cut-off on the cosine alone.
 
 Per set: the articles are indexed into a temporary tantivy index as in relevance.py; each dev query
 is wrapped in a noisy ticket (benchmarks/ticket_noise.py, fixed per query id) and searched three
@@ -52,7 +58,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from relevance import articles_from_jsonl, metrics_for, percentile, read_jsonl, select_queries
+from relevance import article_from_record, load_vectors, metrics_for, percentile, select_queries
+from subsets import load_set
 from ticket_noise import make_ticket
 
 from km_crm.knowledge.sanitize import html_to_text
@@ -65,10 +72,15 @@ from km_crm.tickets.ticket_text import suggestion_query
 SUGGESTIONS = 5
 SWEEP_COVERAGE = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
 SWEEP_RELATIVE = (0.0, 0.3, 0.4, 0.5, 0.6)
+SWEEP_SEMANTIC = (0.0, 0.8, 0.82, 0.84, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9, 0.92)
+SEMANTIC = False  # --semantic: every search below is hybrid
 
 
 def _search(backend, text: str) -> list[str]:
-	return [r.article_id for r in search_articles(backend, text, audiences=("Public",), limit=SUGGESTIONS)]
+	return [
+		r.article_id
+		for r in search_articles(backend, text, audiences=("Public",), limit=SUGGESTIONS, semantic=SEMANTIC)
+	]
 
 
 def _mrr5(ranked: list[str], relevant: set[str]) -> float:
@@ -87,29 +99,36 @@ def _figures(label: str, values: list[float]) -> str:
 	return f"{label} p50 {percentile(values, 50):.1f} / p95 {percentile(values, 95):.1f} ms"
 
 
-def _scored(backend, text: str) -> list[tuple[str, float, float]]:
-	"""(article, score, coverage) of the suggestions for text, best first, no cut-off."""
-	results = search_articles(backend, text, audiences=("Public",), limit=SUGGESTIONS, measure_coverage=True)
-	return [(r.article_id, r.score, r.coverage) for r in results]
+def _scored(backend, text: str) -> list[tuple[str, float, float, float | None]]:
+	"""(article, score, coverage, cosine) of the suggestions for text, best first, no cut-off."""
+	results = search_articles(
+		backend, text, audiences=("Public",), limit=SUGGESTIONS, measure_coverage=True, semantic=SEMANTIC
+	)
+	return [(r.article_id, r.score, r.coverage, r.semantic) for r in results]
 
 
-def _cut(scored, min_coverage: float, min_relative: float) -> list[str]:
+def _cut(
+	scored, min_coverage: float, min_relative: float, min_semantic: float = 2.0, cosine_only: bool = False
+) -> list[str]:
+	if cosine_only:  # the cosine alone decides the absolute test
+		scored = [(a, s, 0.0, m) for a, s, _c, m in scored]
+		min_coverage = 2.0
 	kept = confidence.confident(
 		scored,
 		score=lambda r: r[1],
 		cover=lambda r: r[2],
 		min_coverage=min_coverage,
 		min_relative=min_relative,
+		meaning=lambda r: r[3],
+		min_semantic=min_semantic,
 	)
 	return [r[0] for r in kept]
 
 
-def _cutoff_figures(
-	answerable, unanswerable, min_coverage: float, min_relative: float
-) -> tuple[float, float]:
+def _cutoff_figures(answerable, unanswerable, *cut) -> tuple[float, float]:
 	"""(MRR@5 of the answerable, share of the unanswerable with any suggestion) under a cut-off."""
-	mrr = sum(_mrr5(_cut(scored, min_coverage, min_relative), rel) for scored, rel in answerable)
-	shown = sum(1 for scored in unanswerable if _cut(scored, min_coverage, min_relative))
+	mrr = sum(_mrr5(_cut(scored, *cut), rel) for scored, rel in answerable)
+	shown = sum(1 for scored in unanswerable if _cut(scored, *cut))
 	return mrr / max(1, len(answerable)), shown / max(1, len(unanswerable))
 
 
@@ -117,23 +136,24 @@ def _ticket_text(ticket) -> str:
 	return suggestion_query(ticket.subject, ticket.body, ticket.body if ticket.is_reply else None)
 
 
-def run_set(folder: Path, half: str | None, seed: int, limit: int | None, sample: int, sweep: bool) -> None:
-	queries = select_queries(read_jsonl(folder / "queries.dev.jsonl"), half, seed, limit)
+def run_set(data, half: str | None, seed: int, limit: int | None, sample: int, sweep: bool) -> None:
+	folder = Path(data.name)
+	queries = select_queries(data.queries, half, seed, limit)
 	tmp = tempfile.mkdtemp(prefix="km_suggest_")
 	backend = get_backend({"backend": "tantivy", "index_path": os.path.join(tmp, "index")})
 	try:
 		backend.ensure_schema()
 		t0 = time.perf_counter()
-		n_articles = 0
+		n_articles = len(data.articles)
 
 		def passages():
-			nonlocal n_articles
-			for article in articles_from_jsonl(folder / "articles.jsonl"):
-				n_articles += 1
-				yield from article_to_passages(article)
+			for rec in data.articles:
+				yield from article_to_passages(article_from_record(rec))
 
 		backend.rebuild(passages())
 		print(f"{folder.name}: indexed {n_articles} articles in {time.perf_counter() - t0:.1f}s")
+		if SEMANTIC:
+			load_vectors(backend, data.articles)
 		tickets = [make_ticket(q) for q in queries]
 		for q, ticket in list(zip(queries, tickets, strict=True))[:20]:  # warm-up, not measured
 			_suggest(backend, ticket)
@@ -187,13 +207,38 @@ def run_set(folder: Path, half: str | None, seed: int, limit: int | None, sample
 				unanswerable[channel],
 				confidence.MIN_COVERAGE,
 				confidence.MIN_RELATIVE_SCORE,
+				confidence.MIN_SEMANTIC,
 			)
 			kept = after[0] / before[0] if before[0] else 0.0
 			print(
 				f"  | {folder.name} | {channel} | {before[0]:.4f} | {after[0]:.4f} | {kept:.1%}"
 				f" | {before[1]:.1%} | {after[1]:.1%} |"
 			)
-		if sweep:
+		if sweep and SEMANTIC:
+			for channel in ("ticket", "form"):
+				base = _cutoff_figures(answerable[channel], unanswerable[channel], 0.0, 0.0)[0]
+				for cosine_only in (False, True):
+					rule = (
+						"cosine alone" if cosine_only else f"coverage >= {confidence.MIN_COVERAGE} or cosine"
+					)
+					print(
+						f"  sweep {channel} ({rule}): MRR@5 kept / unanswerable shown; rows least cosine, columns relative"
+					)
+					print("  cos \\ rel " + "".join(f"{r:>14}" for r in SWEEP_RELATIVE))
+					for ms in SWEEP_SEMANTIC:
+						cells = []
+						for rel in SWEEP_RELATIVE:
+							mrr, shown = _cutoff_figures(
+								answerable[channel],
+								unanswerable[channel],
+								confidence.MIN_COVERAGE,
+								rel,
+								ms,
+								cosine_only,
+							)
+							cells.append(f"{mrr / base if base else 0.0:>7.1%}/{shown:>6.1%}")
+						print(f"  {ms:>9.2f} " + "".join(cells))
+		elif sweep:
 			for channel in ("ticket", "form"):
 				base = _cutoff_figures(answerable[channel], unanswerable[channel], 0.0, 0.0)[0]
 				print(f"  sweep {channel}: MRR@5 kept / unanswerable shown; rows coverage, columns relative")
@@ -219,9 +264,22 @@ def main(argv: list[str] | None = None) -> int:
 		"--unanswerable", type=int, default=400, help="queries asked again without their articles"
 	)
 	parser.add_argument("--sweep", action="store_true", help="figures for a grid of cut-off values")
+	parser.add_argument("--subset", type=int, default=None, help="articles in a deterministic subset")
+	parser.add_argument(
+		"--sample-queries", type=int, default=None, help="queries drawn (default 500 with --subset)"
+	)
+	parser.add_argument("--semantic", action="store_true", help="hybrid search (cached article vectors)")
 	args = parser.parse_args(argv)
+	global SEMANTIC
+	SEMANTIC = args.semantic
 	for folder in args.set:
-		run_set(folder, args.half, args.seed, args.limit_queries, args.unanswerable, args.sweep)
+		data = load_set(
+			folder,
+			subset=args.subset,
+			queries=args.sample_queries or (500 if args.subset else None),
+			seed=args.seed,
+		)
+		run_set(data, args.half, args.seed, args.limit_queries, args.unanswerable, args.sweep)
 	return 0
 
 
