@@ -24,6 +24,12 @@ The requests it sends and the answers it reads are built by elastic_requests.py 
 - The mapping's `_meta.km_schema` and every manifest carry the document layout (INDEX_SCHEMA). An
   index of an older layout gets the new fields added in place and its articles count as not indexed,
   so the next reconcile rewrites them while the old documents keep answering searches.
+- The vector half (hybrid.py): article vectors live in their own index `<prefix>-km-vectors`
+  (ElasticVectorStore: a `dense_vector` field, or long doc values on a server without one, both
+  searched by script_score over cosine, equal cosines by tie key as on tantivy). It is never
+  filtered: lead_passages asks the passages index which of the nearest articles the reader may
+  see (the same filter clauses as search, on the opening passages: `kind` "lead"). delete() and
+  clear() remove vectors too; rebuild() keeps them (they are keyed by the text they were made of).
 - Query DSL works on Elasticsearch 7.10+ and 8.x.
 """
 
@@ -34,22 +40,30 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from km_crm.search import es_compat
 from km_crm.search.backend import (
 	INDEX_SCHEMA,
+	Filters,
 	Hit,
 	IndexStats,
 	SearchBackend,
 	SearchBackendError,
 	SearchQuery,
+	VectorStore,
 	rank_order,
 	tie_key,
 )
 from km_crm.search.documents import Passage
 from km_crm.search.elastic_requests import (
+	ENCODING_CODES,
+	ENCODING_DENSE,
+	LEAD_BATCH,
 	MANIFESTS_PAGE,
+	NEAREST_PAGE,
+	VECTORS_PAGE,
+	VECTORS_SCHEMA,
 	alias_name,
 	article_of,
 	batches,
@@ -62,18 +76,28 @@ from km_crm.search.elastic_requests import (
 	failed_ids,
 	hit_values,
 	index_body,
+	lead_passages_body,
 	manifest_action,
 	manifest_delete_action,
 	manifests_body,
 	mapping_properties,
+	nearest_body,
+	nearest_from_response,
 	neighbours_from_suggest,
 	outdated_indices,
 	passage_action,
+	similarities_body,
 	stale_passages,
 	stats_body,
 	term_statistics_body,
 	term_suggest_body,
+	vector_action,
+	vector_versions_body,
+	vectors_index_body,
+	vectors_index_name,
+	vectors_layout,
 )
+from km_crm.search.embedding import DIM
 
 DISPLAY_BATCH = 12  # display data read per request: the best passages of this many articles
 DISPLAY_CACHE = 4096  # passages whose display data a process keeps, by id and version
@@ -230,6 +254,7 @@ class ElasticBackend(SearchBackend):
 		self._stats: tuple[float, IndexStats] | None = None  # (when read, stats)
 		self._lock = threading.Lock()
 		self.display_cache = _DisplayCache()
+		self._vectors = ElasticVectorStore(self, vectors_index_name(index_prefix), DIM)
 
 	@classmethod
 	def from_settings(cls, settings: dict) -> ElasticBackend:
@@ -264,13 +289,16 @@ class ElasticBackend(SearchBackend):
 				time.sleep(delay)
 				delay = min(delay * 2, self.max_backoff)
 
-	def _read(self, call: str, **kwargs) -> dict:
-		"""One attempt of a read on the reader client; any failure is a SearchBackendError, and
-		further reads fail at once until the pause after it is over."""
+	def _read(self, call: str, index: str | None = None, **kwargs) -> dict:
+		"""One attempt of a read on the reader client (of the passages, or of `index`); any failure
+		is a SearchBackendError, and further reads fail at once until the pause after it is over."""
 		if time.monotonic() < self._reads_paused_until:
 			raise SearchBackendError("Elasticsearch did not answer a moment ago; not asking again yet")
+		target = self.reader
+		for name in call.split("."):  # "search", "indices.get_mapping", ...
+			target = getattr(target, name)
 		try:
-			return _body(getattr(self.reader, call)(index=self.alias, **kwargs))
+			return _body(target(index=index or self.alias, **kwargs))
 		except Exception as exc:
 			if not _is_client_error(exc):
 				raise
@@ -389,9 +417,11 @@ class ElasticBackend(SearchBackend):
 		ids = [str(a) for a in article_ids]
 		if ids:
 			self._delete_where({"terms": {"article_id": ids}})
+			self.vectors().delete(ids)
 
 	def clear(self) -> None:
 		self._delete_where({"match_all": {}})
+		self.vectors().clear()
 
 	def rebuild(self, passages: Iterable[Passage]) -> int:
 		new_index = f"{self.alias}-{int(time.time() * 1000)}"
@@ -441,6 +471,34 @@ class ElasticBackend(SearchBackend):
 			self.client.indices.delete(index=name, ignore_unavailable=True)
 		self._forget_words()
 		return count
+
+	def vectors(self) -> ElasticVectorStore:
+		"""Article vectors in their own index `<prefix>-km-vectors` (ElasticVectorStore)."""
+		return self._vectors
+
+	def lead_passages(self, filters: Filters, article_ids: list[str]) -> list[Hit]:
+		wanted = list(dict.fromkeys(article_ids))
+		found: dict[str, dict] = {}
+		for batch in batches(wanted, LEAD_BATCH):
+			body = lead_passages_body(filters, batch)
+			if body is None:
+				return []
+			for h in self._read("search", **body)["hits"]["hits"]:
+				values = hit_values(h)
+				found[values["article_id"]] = values
+		kept = [found[a] for a in wanted if a in found]  # in the order asked (nearest first)
+		reader = _DisplayReader(self)
+		reader.rank(kept)
+		return [
+			Hit(
+				0.0,
+				tie=tie_key(v["id"]),
+				group=tie_key(v["article_id"]),
+				title_units=v.get("title_units"),
+				loader=functools.partial(reader.display, v["id"]),
+			)
+			for v in kept
+		]
 
 	def search(self, query: SearchQuery) -> list[Hit]:
 		weights = self.weights(query)
@@ -537,9 +595,10 @@ class ElasticBackend(SearchBackend):
 			search_after = batch[-1]["sort"]
 
 	def drop(self) -> None:
-		"""Delete the alias and its physical indices (benchmarks and tests only)."""
+		"""Delete the alias and its physical indices, and the vectors (benchmarks and tests only)."""
 		for name in self._physical_indices():
 			self.client.indices.delete(index=name, ignore_unavailable=True)
+		self.vectors().drop()
 
 	def close(self) -> None:
 		for client in {id(self.client): self.client, id(self.reader): self.reader}.values():
@@ -547,6 +606,171 @@ class ElasticBackend(SearchBackend):
 				client.close()
 			except Exception:  # closing is best effort
 				pass
+
+
+class ElasticVectorStore(VectorStore):
+	"""Article vectors in their own index `<prefix>-km-vectors`, one document per article (id = article
+	id): the vector, the hash of the text it was made of (`hash`) and the article's tie key (`group`,
+	elastic_requests.group_key). Which articles a reader may see is the passages index's business
+	(ElasticBackend.lead_passages); this index is never filtered by permission and never shown.
+
+	- The index is made by the first put(): with a `dense_vector` field where the server has one,
+	  else with the vector as long doc values (elastic_requests.ENCODING_CODES, an OSS build); an
+	  index of another layout or vector width is dropped there and filled again by reconcile (its
+	  vectors belong to another model). Until then readers see an empty store.
+	- nearest() and similarities() are one script_score request each (brute force over the vectors
+	  asked about: all, or the given tie keys), sorted by score and then tie key, so equal cosines
+	  come in the same order as on tantivy. Reads use the backend's reader client (one short attempt).
+	- put() is a bulk request, delete() and clear() delete by query; each ends with a refresh.
+	"""
+
+	def __init__(self, backend: ElasticBackend, index: str, dims: int) -> None:
+		self.backend = backend
+		self.index = index
+		self.dims = dims
+		self._encoding: str | None = None  # of the index this process last saw, while its layout holds
+
+	# ---- layout ----------------------------------------------------------------------------
+	def _current_encoding(self, mappings: dict) -> str | None:
+		layout = vectors_layout(mappings) if mappings else None
+		if layout is None or layout[0] != VECTORS_SCHEMA or layout[1] != self.dims:
+			return None
+		return layout[2]
+
+	def _read_encoding(self) -> str | None:
+		"""The encoding of the index readers can use; None while there is none of this layout."""
+		if self._encoding is None:
+			mappings = self.backend._read("indices.get_mapping", index=self.index, ignore_unavailable=True)
+			self._encoding = self._current_encoding(mappings)
+		return self._encoding
+
+	def _prepare(self) -> str:
+		"""The index's encoding, the index made first when it is missing or of another layout."""
+		client = self.backend.client
+		mappings = _body(client.indices.get_mapping(index=self.index, ignore_unavailable=True))
+		encoding = self._current_encoding(mappings)
+		if encoding is None and mappings:
+			client.indices.delete(index=self.index, ignore_unavailable=True)
+		if encoding is None:
+			encoding = self._create()
+		self._encoding = encoding
+		return encoding
+
+	def _create(self) -> str:
+		for encoding in (ENCODING_DENSE, ENCODING_CODES):
+			body = vectors_index_body(self.dims, encoding)
+			try:
+				self.backend.client.indices.create(
+					index=self.index, settings=body["settings"], mappings=body["mappings"]
+				)
+				return encoding
+			except bad_request_error() as exc:
+				if "resource_already_exists" in str(exc):  # made meanwhile by another process
+					return self._prepare()
+				if encoding != ENCODING_DENSE or "dense_vector" not in str(exc):
+					raise
+		raise AssertionError("unreachable")
+
+	# ---- writing ---------------------------------------------------------------------------
+	def put(self, vectors: Mapping[str, tuple[str, object]]) -> None:
+		items = [(str(a), h, v) for a, (h, v) in vectors.items()]
+		for article_id, _h, vector in items:
+			if len(vector) != self.dims:
+				raise ValueError(f"vector of {article_id} has {len(vector)} dimensions, not {self.dims}")
+		if not items:
+			return
+
+		def run():
+			encoding = self._prepare()  # every time: a missing index must not be made by the bulk
+			failed = self.backend._bulk(vector_action(self.index, a, h, v, encoding) for a, h, v in items)
+			self.backend.client.indices.refresh(index=self.index)
+			if failed:
+				raise SearchBackendError(f"vectors not written for: {', '.join(sorted(failed)[:20])}")
+
+		self.backend._retry(run)
+
+	def _delete_where(self, query: dict) -> None:
+		self.backend._retry(
+			lambda: self.backend.client.delete_by_query(
+				index=self.index,
+				body={"query": query},
+				conflicts="proceed",
+				refresh=True,
+				ignore_unavailable=True,
+			)
+		)
+
+	def delete(self, article_ids: Iterable[str]) -> None:
+		for batch in batches(dict.fromkeys(str(a) for a in article_ids), LEAD_BATCH):
+			self._delete_where({"terms": {"article_id": batch}})
+
+	def clear(self) -> None:
+		self._delete_where({"match_all": {}})
+
+	def drop(self) -> None:
+		"""Delete the index (benchmarks and tests only)."""
+		self.backend.client.indices.delete(index=self.index, ignore_unavailable=True)
+		self._encoding = None
+
+	# ---- reading ---------------------------------------------------------------------------
+	def count(self) -> int:
+		if self._read_encoding() is None:
+			return 0
+		return int(self.backend._read("count", index=self.index, ignore_unavailable=True)["count"])
+
+	def versions(self) -> dict[str, str]:
+		"""Read with the patient client (reconcile, in background jobs)."""
+		client = self.backend.client
+		mappings = self.backend._retry(
+			lambda: _body(client.indices.get_mapping(index=self.index, ignore_unavailable=True))
+		)
+		if self._current_encoding(mappings) is None:
+			return {}
+		versions: dict[str, str] = {}
+		search_after = None
+		while True:
+			body = vector_versions_body(search_after)
+			response = self.backend._retry(
+				lambda body=body: _body(client.search(index=self.index, ignore_unavailable=True, **body))
+			)
+			batch = response["hits"]["hits"]
+			for h in batch:
+				versions[h["_source"]["article_id"]] = h["_source"].get("hash", "")
+			if len(batch) < VECTORS_PAGE:
+				return versions
+			search_after = batch[-1]["sort"]
+
+	def nearest(self, vector, k: int) -> list[tuple[str, int, float]]:
+		encoding = self._read_encoding() if k > 0 else None
+		if encoding is None:
+			return []
+		found: list[tuple[str, int, float]] = []
+		search_after = None
+		while len(found) < k:
+			body = nearest_body(vector, k - len(found), encoding, search_after)
+			response = self.backend._read("search", index=self.index, ignore_unavailable=True, **body)
+			found += nearest_from_response(response)
+			hits = response["hits"]["hits"]
+			if len(hits) < body["size"]:
+				break
+			search_after = hits[-1]["sort"]
+		return found
+
+	def similarities(self, vector, groups: Iterable[int]) -> dict[int, float]:
+		groups = list(dict.fromkeys(int(g) for g in groups))
+		encoding = self._read_encoding() if groups else None
+		if encoding is None:
+			return {}
+		cosines: dict[int, float] = {}
+		for batch in batches(groups, NEAREST_PAGE):
+			response = self.backend._read(
+				"search",
+				index=self.index,
+				ignore_unavailable=True,
+				**similarities_body(vector, batch, encoding),
+			)
+			cosines.update((group, cosine) for _a, group, cosine in nearest_from_response(response))
+		return cosines
 
 
 def _is_client_error(exc: Exception) -> bool:

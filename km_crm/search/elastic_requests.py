@@ -9,6 +9,9 @@
 - Word counts and typo neighbours: term_statistics_body, doc_freqs_from_term_vectors,
   term_suggest_body, neighbours_from_suggest.
 - Answers: hit_values, display_from_source.
+- The vector half: lead_passages_body (the allowed opening passages of given articles) and the
+  article vectors' own index: vectors_index_name, vectors_index_body, vector_action,
+  vector_versions_body, nearest_body, similarities_body, nearest_from_response, group_key.
 
 The calls, retries, caches and the alias swap are elastic_backend.py's.
 """
@@ -21,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from km_crm.search.backend import (
 	COUNTED_FIELDS,
 	INDEX_SCHEMA,
+	KIND_LEAD,
 	ROLE_ANY,
 	TEXT_FIELDS,
 	Filters,
@@ -28,6 +32,7 @@ from km_crm.search.backend import (
 	category_keys,
 	filter_terms,
 	scope_key,
+	tie_key,
 )
 from km_crm.search.documents import Passage, display_data, passage_terms
 from km_crm.search.spelling import MIN_LENGTH, is_one_edit
@@ -53,10 +58,14 @@ _HIT_FIELDS = ("id", "article_id", "modified", "title_units")
 NEIGHBOURS = 20  # typo neighbours asked for per word and field, the most common first
 
 
+def _site_name(prefix: str | None) -> str:
+	clean = re.sub(r"[^a-z0-9_-]+", "-", (prefix or "km").lower()).strip("-_+.")
+	return clean or "km"
+
+
 def alias_name(prefix: str | None) -> str:
 	"""A valid, lower-case index alias for a site prefix (e.g. the site name)."""
-	clean = re.sub(r"[^a-z0-9_-]+", "-", (prefix or "km").lower()).strip("-_+.")
-	return f"{clean or 'km'}-km-passages"
+	return f"{_site_name(prefix)}-km-passages"
 
 
 def mapping_properties() -> dict:
@@ -103,7 +112,8 @@ def passage_source(p: Passage, gen: str) -> dict:
 	return {
 		"id": p.id,
 		"article_id": p.article_id,
-		"kind": "p",
+		# an article's opening passage is also its lead: what the vector half shows of the article
+		"kind": ["p", KIND_LEAD] if p.n == 0 else "p",
 		"gen": gen,
 		"modified": p.modified,
 		"lang": p.lang,
@@ -367,3 +377,184 @@ def display_from_source(source: dict) -> dict:
 		"article_id": source["article_id"],
 		"modified": source.get("modified", ""),
 	}
+
+
+# ---- the vector half ----------------------------------------------------------------------------
+
+LEAD_BATCH = 10_000  # article ids per lead_passages request (a page of hits at most)
+VECTORS_SCHEMA = "km-vectors-1"  # layout of the vectors index: another one is dropped and refilled
+VECTORS_PAGE = 5000  # vector documents read per request by versions()
+NEAREST_PAGE = 10_000  # hits per nearest() request (Elasticsearch's default result window)
+# How the vectors are held: a `dense_vector` field (Elasticsearch's default distribution, 7.3+ and
+# 8.x), or, on a server without one (an OSS build), each component as one long doc value: its
+# position in the high 32 bits, the component times 2^30 (offset to be non-negative) in the low
+# 32 bits, read back by a Painless loop. Both answer the same requests with the same cosines.
+ENCODING_DENSE = "dense_vector"
+ENCODING_CODES = "long_codes"
+_CODE_SCALE = float(1 << 30)
+_CODE_OFFSET = 1 << 31
+# the cosine plus 1, so no score is negative (Lucene refuses them); nearest_from_response takes it off
+_DENSE_SCRIPT = "cosineSimilarity(params.query_vector, 'vector') + 1.0"
+_CODES_SCRIPT = (
+	"double dot = 0.0; double norm = 0.0; def codes = doc['vector_codes']; int n = codes.size(); "
+	"for (int i = 0; i < n; ++i) { long code = codes.get(i); "
+	"double c = (double) ((code & 4294967295L) - 2147483648L); "
+	"dot += c * params.query_vector[(int) (code >>> 32)]; norm += c * c; } "
+	"return norm > 0 ? dot / Math.sqrt(norm) + 1.0 : 1.0;"
+)
+
+
+def lead_passages_body(filters: Filters, article_ids: list[str]) -> dict | None:
+	"""Keyword arguments of client.search reading the opening passage of each of these articles
+	that the filters allow (doc values only, like build_search_body); None when none can be."""
+	clauses = filter_clauses(filters)
+	if clauses is None or not article_ids:
+		return None
+	return {
+		"query": {
+			"bool": {
+				"filter": [
+					*clauses,
+					{"term": {"kind": KIND_LEAD}},
+					{"terms": {"article_id": list(article_ids)}},
+				]
+			}
+		},
+		"size": len(article_ids),
+		"stored_fields": "_none_",
+		"docvalue_fields": list(_HIT_FIELDS),
+		"track_total_hits": False,
+	}
+
+
+def vectors_index_name(prefix: str | None) -> str:
+	"""The index holding a site's article vectors (one document per article), beside its passages."""
+	return f"{_site_name(prefix)}-km-vectors"
+
+
+def group_key(article_id: str) -> str:
+	"""An article's tie key (backend.tie_key) as the vectors index holds it: a keyword of 19 digits,
+	so sorting the keywords orders them as the numbers."""
+	return f"{tie_key(article_id):019d}"
+
+
+def vectors_index_body(dims: int, encoding: str = ENCODING_DENSE) -> dict:
+	"""settings + mappings of the vectors index."""
+	if encoding == ENCODING_DENSE:
+		vector = {"vector": {"type": "dense_vector", "dims": dims}}
+	else:
+		vector = {"vector_codes": {"type": "long", "index": False}}
+	return {
+		"settings": {"number_of_shards": 1, "auto_expand_replicas": "0-1"},
+		"mappings": {
+			"dynamic": "strict",
+			"_meta": {"km_vectors": VECTORS_SCHEMA, "dims": dims, "encoding": encoding},
+			# the vector is read from its doc values only: the stored source stays small
+			"_source": {"excludes": ["vector", "vector_codes"]},
+			"properties": {
+				"article_id": {"type": "keyword"},
+				"hash": {"type": "keyword"},
+				"group": {"type": "keyword"},
+				**vector,
+			},
+		},
+	}
+
+
+def vectors_layout(mapping_response: dict) -> tuple[str, int, str] | None:
+	"""(layout, dims, encoding) of the vectors index from a get_mapping answer; None if unknown."""
+	for body in mapping_response.values():
+		meta = (body.get("mappings") or {}).get("_meta") or {}
+		if meta.get("km_vectors"):
+			return meta["km_vectors"], int(meta.get("dims") or 0), meta.get("encoding") or ENCODING_DENSE
+	return None
+
+
+def _floats(vector) -> list[float]:
+	return [float(x) for x in vector]
+
+
+def unit_vector(vector) -> list[float]:
+	"""The vector scaled to length 1 (the codes script takes the query's length as 1)."""
+	values = _floats(vector)
+	norm = sum(x * x for x in values) ** 0.5
+	return [x / norm for x in values] if norm else values
+
+
+def vector_codes(vector) -> list[int]:
+	"""The long doc values of a vector (ENCODING_CODES); its length does not matter (the script
+	divides by it)."""
+	values = _floats(vector)
+	top = max((abs(x) for x in values), default=0.0) or 1.0
+	return [(i << 32) | (round(x / top * _CODE_SCALE) + _CODE_OFFSET) for i, x in enumerate(values)]
+
+
+def vector_action(index: str, article_id: str, text_hash: str, vector, encoding: str) -> dict:
+	"""The bulk action writing (or replacing) an article's vector."""
+	if encoding == ENCODING_DENSE:
+		field = {"vector": _floats(vector)}
+	else:
+		field = {"vector_codes": vector_codes(vector)}
+	return {
+		"_op_type": "index",
+		"_index": index,
+		"_id": article_id,
+		"_source": {"article_id": article_id, "hash": text_hash, "group": group_key(article_id), **field},
+	}
+
+
+def vector_versions_body(search_after=None) -> dict:
+	"""Keyword arguments of client.search reading one page of {article_id, hash}."""
+	return {
+		"size": VECTORS_PAGE,
+		"query": {"match_all": {}},
+		"sort": [{"article_id": "asc"}],
+		"_source": ["article_id", "hash"],
+		"track_total_hits": False,
+		**({"search_after": search_after} if search_after else {}),
+	}
+
+
+def _script_score(query: dict, vector, encoding: str) -> dict:
+	script = _DENSE_SCRIPT if encoding == ENCODING_DENSE else _CODES_SCRIPT
+	return {
+		"script_score": {
+			"query": query,
+			"script": {"source": script, "params": {"query_vector": unit_vector(vector)}},
+		}
+	}
+
+
+def nearest_body(vector, k: int, encoding: str, search_after=None) -> dict:
+	"""Keyword arguments of client.search for the k vectors nearest `vector` (cosine, brute force
+	over all of them), best first, equal cosines by tie key."""
+	return {
+		"query": _script_score({"match_all": {}}, vector, encoding),
+		"size": min(k, NEAREST_PAGE),
+		"sort": [{"_score": "desc"}, {"group": "asc"}],
+		"stored_fields": "_none_",
+		"docvalue_fields": ["article_id"],
+		"track_total_hits": False,
+		**({"search_after": search_after} if search_after else {}),
+	}
+
+
+def similarities_body(vector, groups: list[int], encoding: str) -> dict:
+	"""Keyword arguments of client.search for the cosines of the articles with these tie keys."""
+	return {
+		"query": _script_score({"terms": {"group": [f"{g:019d}" for g in groups]}}, vector, encoding),
+		"size": len(groups),
+		"sort": [{"_score": "desc"}, {"group": "asc"}],
+		"stored_fields": "_none_",
+		"docvalue_fields": ["article_id"],
+		"track_total_hits": False,
+	}
+
+
+def nearest_from_response(response: dict) -> list[tuple[str, int, float]]:
+	"""[(article id, tie key, cosine)] of a nearest_body or similarities_body answer, in its order."""
+	found = []
+	for hit in response["hits"]["hits"]:
+		score, group = hit["sort"][0], hit["sort"][1]
+		found.append((hit_values(hit)["article_id"], int(group), float(score) - 1.0))
+	return found

@@ -473,3 +473,199 @@ def test_rebuild_reads_the_passages_on_the_calling_thread(backend):
 	assert backend.rebuild(passages()) == 1
 	assert seen == [caller]
 	assert ids(search_articles(backend, "kingfisher", audiences=PUBLIC)) == ["T-1"]
+
+
+# ---- the vector half: article vectors in the engine, and hybrid retrieval under its filters ------
+# Synthetic unit vectors (no model): a vector made to have an exact cosine with the query decides
+# which article is nearest, whatever words it holds.
+
+DIM = 384
+
+
+def _unit(vector):
+	import numpy as np
+
+	return (vector / np.linalg.norm(vector)).astype(np.float32)
+
+
+def _random_unit(seed: int):
+	import numpy as np
+
+	return _unit(np.random.default_rng(seed).standard_normal(DIM))
+
+
+def _at_cosine(query, cosine: float, seed: int):
+	"""A unit vector whose cosine with the unit vector `query` is exactly `cosine`."""
+	import numpy as np
+
+	other = np.random.default_rng(seed).standard_normal(DIM)
+	other -= (other @ query) * query
+	other /= np.linalg.norm(other)
+	return _unit(cosine * query + (1 - cosine**2) ** 0.5 * other)
+
+
+def _retrieve(backend, text: str, vector, audiences=PUBLIC, **filters):
+	"""hybrid.retrieve for a reader under these filters: the words of `text` (none: the vector half
+	alone) and the query vector."""
+	from km_crm.search import hybrid
+	from km_crm.search.backend import SearchQuery
+	from km_crm.search.service import build_query
+
+	reader = Filters.of(audiences=audiences, **filters)
+	terms = build_query(text, reader).terms if text else []
+	return hybrid.retrieve(backend, SearchQuery(terms=terms, filters=reader, vector=vector))
+
+
+def test_a_stored_vector_is_found_again_with_its_hash(backend):
+	from km_crm.search.backend import tie_key
+
+	store = backend.vectors()
+	assert store.count() == 0 and store.versions() == {} and store.nearest(_random_unit(0), 5) == []
+	vectors = {f"V-{i}": _random_unit(i) for i in range(4)}
+	store.put({a: (f"hash-{a}", v) for a, v in vectors.items()})
+	assert store.count() == 4
+	assert store.versions() == {a: f"hash-{a}" for a in vectors}
+	article, group, cosine = store.nearest(vectors["V-2"], 1)[0]
+	assert (article, group) == ("V-2", tie_key("V-2")) and cosine == pytest.approx(1.0, abs=1e-3)
+	# put again: the article's vector and hash are replaced, not added
+	store.put({"V-2": ("hash-new", vectors["V-3"])})
+	assert store.count() == 4 and store.versions()["V-2"] == "hash-new"
+	assert {a for a, _g, _c in store.nearest(vectors["V-3"], 2)} == {"V-2", "V-3"}
+
+
+def test_similarities_answer_for_the_tie_keys_asked_only(backend):
+	from km_crm.search.backend import tie_key
+
+	query = _random_unit(1)
+	store = backend.vectors()
+	store.put(
+		{
+			"S-1": ("h1", _at_cosine(query, 0.8, seed=2)),
+			"S-2": ("h2", _at_cosine(query, -0.3, seed=3)),
+			"S-3": ("h3", _at_cosine(query, 0.5, seed=4)),
+		}
+	)
+	found = store.similarities(query, [tie_key("S-1"), tie_key("S-2"), tie_key("NO-VECTOR")])
+	assert found.keys() == {tie_key("S-1"), tie_key("S-2")}
+	assert found[tie_key("S-1")] == pytest.approx(0.8, abs=0.01)
+	assert found[tie_key("S-2")] == pytest.approx(-0.3, abs=0.01)
+
+
+def test_deleting_an_article_removes_its_passages_and_its_vector_and_rebuild_keeps_vectors(backend):
+	backend.index(
+		passages_of(
+			make_article("KB-1", "Quokka care", "<p>Quokka food.</p>"),
+			make_article("KB-2", "Wombat care", "<p>Wombat food.</p>"),
+		)
+	)
+	one, two = _random_unit(5), _random_unit(6)
+	backend.vectors().put({"KB-1": ("h1", one), "KB-2": ("h2", two)})
+	backend.delete(["KB-1"])
+	assert search_articles(backend, "quokka", audiences=PUBLIC) == []
+	assert backend.vectors().versions() == {"KB-2": "h2"}
+	assert [a for a, _g, _c in backend.vectors().nearest(one, 5)] == ["KB-2"]
+	assert ids(_retrieve(backend, "", one)) == ["KB-2"]
+	# a rebuild refills the passages; the vectors (keyed by the text they were made of) stay
+	backend.rebuild(passages_of(make_article("KB-2", "Wombat care", "<p>Wombat food.</p>")))
+	assert backend.vectors().versions() == {"KB-2": "h2"}
+	backend.clear()
+	assert backend.vectors().count() == 0 and backend.vectors().versions() == {}
+
+
+def test_hybrid_finds_the_article_nearest_the_query_vector_without_any_of_its_words(backend):
+	backend.index(
+		passages_of(
+			make_article("KB-PRINT", "Printer driver", "<p>Install the printer driver.</p>"),
+			make_article(
+				"KB-VPN", "Remote access", "<p>Connect through the tunnel client. Then sign in.</p>"
+			),
+			make_article("KB-FAR", "Holiday calendar", "<p>Offices close on public holidays.</p>"),
+		)
+	)
+	query = _random_unit(7)
+	backend.vectors().put(
+		{
+			"KB-VPN": ("h1", _at_cosine(query, 0.9, seed=8)),
+			"KB-PRINT": ("h2", _at_cosine(query, 0.2, seed=9)),
+			"KB-FAR": ("h3", _at_cosine(query, -0.5, seed=10)),
+		}
+	)
+	hits = _retrieve(backend, "printer", query)
+	by_article = {h.article_id: h for h in hits}
+	assert hits[0].article_id == "KB-PRINT"  # the word half first, as the engine ranked it
+	assert by_article["KB-PRINT"].semantic == pytest.approx(0.2, abs=0.01)
+	vpn = by_article["KB-VPN"]  # no word of "printer": found by its vector, its opening passage
+	assert vpn.score == 0 and vpn.semantic == pytest.approx(0.9, abs=0.01)
+	assert vpn.passage_id == "KB-VPN#0" and vpn.title == "Remote access"
+	assert "tunnel client" in vpn.text
+
+
+def test_hybrid_never_returns_an_article_the_filters_refuse_even_the_nearest(backend):
+	backend.index(
+		passages_of(
+			make_article("INT-1", "Vault master key", "<p>The key is in the vault.</p>", audience="Internal"),
+			make_article("DRAFT-1", "Unfinished answer", "<p>Draft text.</p>", status="Draft"),
+			make_article("HR-1", "Payroll export", "<p>Bank file.</p>", roles=["HR Manager"]),
+			make_article("PUB-1", "Reset your password", "<p>Use the login page.</p>"),
+		)
+	)
+	query = _random_unit(11)
+	backend.vectors().put(
+		{
+			"INT-1": ("h", _at_cosine(query, 0.95, seed=12)),
+			"DRAFT-1": ("h", _at_cosine(query, 0.9, seed=13)),
+			"HR-1": ("h", _at_cosine(query, 0.85, seed=14)),
+			"PUB-1": ("h", _at_cosine(query, 0.3, seed=15)),
+		}
+	)
+	assert ids(_retrieve(backend, "", query, roles=["Employee"])) == ["PUB-1"]
+	# with words that only the refused articles hold, the public reader still sees nothing of them
+	assert ids(_retrieve(backend, "vault key draft payroll", query, roles=["Employee"])) == ["PUB-1"]
+	# readers allowed to see them get them, nearest first
+	assert ids(_retrieve(backend, "", query, audiences=EVERYONE, roles=["HR Manager"])) == [
+		"INT-1",
+		"HR-1",
+		"PUB-1",
+	]
+	assert ids(_retrieve(backend, "", query, statuses=["Draft", "Published"])) == ["DRAFT-1", "PUB-1"]
+
+
+def test_widening_finds_the_allowed_article_behind_many_refused_nearer_ones(backend, monkeypatch):
+	from km_crm.search import hybrid
+
+	monkeypatch.setattr(hybrid, "SEMANTIC_ARTICLES", 2)  # looks at 2, then 16, then everything
+	query = _random_unit(16)
+	internal = [
+		make_article(f"INT-{i:02d}", f"Internal note {i}", "<p>Staff only.</p>", audience="Internal")
+		for i in range(20)
+	]
+	backend.index(passages_of(*internal, make_article("PUB-1", "Customer answer", "<p>For everyone.</p>")))
+	vectors = {
+		a["name"]: ("h", _at_cosine(query, 0.9 - 0.01 * i, seed=100 + i)) for i, a in enumerate(internal)
+	}
+	vectors["PUB-1"] = ("h", _at_cosine(query, 0.1, seed=99))
+	backend.vectors().put(vectors)
+	hits = _retrieve(backend, "", query)
+	assert ids(hits) == ["PUB-1"] and hits[0].semantic == pytest.approx(0.1, abs=0.01)
+	assert len(_retrieve(backend, "", query, audiences=EVERYONE)) == 2  # SEMANTIC_ARTICLES of them
+
+
+def test_both_engines_order_articles_by_cosine_and_equal_cosines_by_tie_key(backend):
+	from km_crm.search.backend import tie_key
+
+	query = _random_unit(20)
+	cosines = [0.9, 0.75, 0.6, 0.6, 0.6, 0.45, 0.3, 0.15, 0.0, -0.15, -0.3, -0.45]
+	names = [f"O-{i:02d}" for i in range(len(cosines))]
+	shared = _at_cosine(query, 0.6, seed=21)  # three articles with the very same vector
+	vectors = {
+		name: ("h", shared if c == 0.6 else _at_cosine(query, c, seed=22 + i))
+		for i, (name, c) in enumerate(zip(names, cosines, strict=True))
+	}
+	backend.index(passages_of(*(make_article(n, f"Article {n}", "<p>Body.</p>") for n in names)))
+	backend.vectors().put(vectors)
+	expected = sorted(names, key=lambda n: (-cosines[names.index(n)], tie_key(n)))
+	found = backend.vectors().nearest(query, len(names))
+	assert [a for a, _g, _c in found] == expected
+	assert [c for _a, _g, c in found] == pytest.approx(sorted(cosines, reverse=True), abs=0.01)
+	assert [a for a, _g, _c in backend.vectors().nearest(query, 4)] == expected[:4]
+	assert ids(_retrieve(backend, "", query)) == expected

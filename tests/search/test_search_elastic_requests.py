@@ -18,9 +18,12 @@ from typing import ClassVar
 import pytest
 
 from km_crm.search import es_compat
+from km_crm.search.backend import INDEX_SCHEMA
+from km_crm.search.elastic_requests import ENCODING_DENSE, VECTORS_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[2]
 ALIAS = "site1-km-passages"
+VECTORS = "site1-km-vectors"
 
 SCENARIO = """
 import sys
@@ -33,6 +36,14 @@ backend.search(build_query("printer driver", audiences=["Public"]))
 backend.doc_freqs(["printer"])
 backend.delete(["KB-1"])
 backend.rebuild([])
+from km_crm.search.backend import Filters
+vectors = backend.vectors()
+query = [1.0] + [0.0] * 383
+assert vectors.count() == 0
+vectors.nearest(query, 5)
+vectors.similarities(query, [42])
+vectors.versions()
+backend.lead_passages(Filters(), ["KB-2"])
 """
 
 
@@ -78,6 +89,11 @@ class _Recorder(BaseHTTPRequestHandler):
 			body = {"took": 1, "timed_out": False, "hits": {"hits": []}}
 		elif path.endswith("/_termvectors"):
 			body = {"term_vectors": {"text_t": {"terms": {"printer": {"doc_freq": 2}}}}}
+		elif path == f"/{VECTORS}/_mapping":
+			meta = {"km_vectors": VECTORS_SCHEMA, "dims": 384, "encoding": ENCODING_DENSE}
+			body = {VECTORS: {"mappings": {"_meta": meta}}}
+		elif path.endswith("/_count"):
+			body = {"count": 0}
 		elif path.endswith("/_mapping") and self.command == "GET":
 			body = {f"{ALIAS}-000001": {"mappings": {"_meta": {"km_schema": "older"}}}}
 		elif path == f"/_alias/{ALIAS}" and self.command == "GET":
@@ -125,7 +141,8 @@ def test_each_client_major_sends_the_same_requests(major):
 		pytest.skip(f"no {major}.x elasticsearch client here (KM_CRM_ES_CLIENT_DIRS names none)")
 	requests = _record(major, folder[major])
 
-	search = _one(requests, "POST", f"/{ALIAS}/_search")
+	searches = [b for m, p, b in requests if m == "POST" and p.split("?")[0] == f"/{ALIAS}/_search"]
+	search = next(b for b in searches if b and "must" in b.get("query", {}).get("bool", {}))  # words
 	assert set(search) == {"query", "size", "stored_fields", "docvalue_fields", "track_total_hits"}
 	assert search["size"] == 100 and search["stored_fields"] == "_none_"
 	assert {"terms": {"audience": ["Public"]}} in search["query"]["bool"]["filter"]
@@ -134,7 +151,7 @@ def test_each_client_major_sends_the_same_requests(major):
 	assert near[0]["suggest"]["text"]["text"] == "printr"
 	assert _one(requests, "POST", f"/{ALIAS}/_termvectors")["doc"]["text_t"] == "printer"
 	mapping = _one(requests, "PUT", f"/{ALIAS}-000001/_mapping")
-	assert mapping["_meta"] == {"km_schema": "km-passages-5"} and "lead_t" in mapping["properties"]
+	assert mapping["_meta"] == {"km_schema": INDEX_SCHEMA} and "lead_t" in mapping["properties"]
 	assert _one(requests, "POST", f"/{ALIAS}/_delete_by_query")["query"] == {
 		"terms": {"article_id": ["KB-1"]}
 	}
@@ -143,6 +160,21 @@ def test_each_client_major_sends_the_same_requests(major):
 	assert _one(requests, "PUT", f"/{ALIAS}-\\d+/_settings")["index"]["refresh_interval"] is None
 	actions = _one(requests, "POST", "/_aliases")["actions"]
 	assert actions[0] == {"remove": {"index": f"{ALIAS}-000001", "alias": ALIAS}} and "add" in actions[1]
+	# the vector half: its own index, asked with the forms both clients accept
+	paths = [(m, p) for m, p, _b in requests]
+	assert ("GET", f"/{VECTORS}/_mapping?ignore_unavailable=true") in paths
+	assert any(m in ("GET", "POST") and p.startswith(f"/{VECTORS}/_count?") for m, p in paths)
+	forgotten = _one(requests, "POST", f"/{VECTORS}/_delete_by_query")
+	assert forgotten["query"] == {"terms": {"article_id": ["KB-1"]}}
+	scored = [b for m, p, b in requests if p.startswith(f"/{VECTORS}/_search") and b and "query" in b]
+	nearest, similar = (b for b in scored if "script_score" in b["query"])
+	script = nearest["query"]["script_score"]["script"]
+	assert script["source"] == "cosineSimilarity(params.query_vector, 'vector') + 1.0"
+	assert script["params"]["query_vector"][:2] == [1.0, 0.0] and nearest["size"] == 5
+	assert nearest["sort"] == [{"_score": "desc"}, {"group": "asc"}]
+	assert similar["query"]["script_score"]["query"] == {"terms": {"group": [f"{42:019d}"]}}
+	leads = [b for m, p, b in requests if p.startswith(f"/{ALIAS}/_search") and b and b.get("size") == 1]
+	assert {"term": {"kind": "lead"}} in leads[-1]["query"]["bool"]["filter"]
 
 
 def test_clients_are_built_with_each_majors_own_option_names():
