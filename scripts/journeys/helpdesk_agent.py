@@ -107,7 +107,7 @@ def run(check, browser, base: str, bench_dir: str, site: str) -> None:
 		unlink.first.click()
 		toast("Link removed.")
 		page.wait_for_function(
-			f"() => !document.querySelector(\"{PANEL} [data-km-action='unlink']\")", timeout=10_000
+			f"() => !document.querySelector(\"{PANEL} [data-km-action='unlink']\")", timeout=20_000
 		)
 		expect(
 			row(answer["title"]).locator("[data-km-action='solved']").count() == 1,
