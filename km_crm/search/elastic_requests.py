@@ -393,7 +393,9 @@ ENCODING_DENSE = "dense_vector"
 ENCODING_CODES = "long_codes"
 _CODE_SCALE = float(1 << 30)
 _CODE_OFFSET = 1 << 31
-# the cosine plus 1, so no score is negative (Lucene refuses them); nearest_from_response takes it off
+# the cosine plus 1, so no score is negative (Lucene refuses them); nearest_from_response takes it off.
+# The field is named as a string (7.6+ and 8.x); the doc['vector'] form of 7.3-7.5 draws a
+# deprecation warning on 7.6 and is gone in 8.x.
 _DENSE_SCRIPT = "cosineSimilarity(params.query_vector, 'vector') + 1.0"
 _CODES_SCRIPT = (
 	"double dot = 0.0; double norm = 0.0; def codes = doc['vector_codes']; int n = codes.size(); "
