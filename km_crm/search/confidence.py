@@ -43,6 +43,10 @@ MIN_RELATIVE_SCORE = 0.5
 # Hybrid search: an article the query's words barely cover passes the absolute test when its meaning
 # is this near the query's (cosine of the two vectors; benchmarks/suggest.py --semantic --sweep).
 MIN_SEMANTIC = 0.86
+# An answer in the other language sits this much further from the question (insuranceqa zh -> en:
+# the labelled answer's cosine, same language minus across languages), so it is measured against
+# MIN_SEMANTIC with this much added.
+CROSS_LANGUAGE_ALLOWANCE = 0.03
 
 T = TypeVar("T")
 
@@ -82,6 +86,20 @@ def coverage(asked: Mapping[str, float], extra: Mapping[str, float], present: It
 		w for t, w in extra.items() if t in present
 	)
 	return min(1.0, found / total)
+
+
+def meaning_for(query_lang: str) -> callable:
+	"""A result's cosine as the cut-off reads it: an article in another language than the question's
+	gets CROSS_LANGUAGE_ALLOWANCE added."""
+
+	def meaning(r) -> float | None:
+		cosine = getattr(r, "semantic", None)
+		if cosine is None:
+			return None
+		lang = getattr(r, "lang", "") or ""
+		return cosine + (CROSS_LANGUAGE_ALLOWANCE if lang and query_lang and lang != query_lang else 0.0)
+
+	return meaning
 
 
 def confident(

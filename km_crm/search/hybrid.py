@@ -12,7 +12,7 @@ articles), the look is widened, up to the whole store, until SEMANTIC_ARTICLES a
 
 from __future__ import annotations
 
-from km_crm.search.backend import Hit, SearchBackend, SearchQuery
+from km_crm.search.backend import Hit, SearchBackend, SearchBackendError, SearchQuery
 
 SEMANTIC_ARTICLES = 100  # articles the vector half adds to the candidates
 WIDEN = 8  # each further look asks this many times more articles
@@ -21,15 +21,18 @@ WIDEN = 8  # each further look asks this many times more articles
 def retrieve(backend: SearchBackend, query: SearchQuery) -> list[Hit]:
 	"""The word half's passages plus the vector half's articles, each hit with its `semantic`."""
 	hits = backend.search(query) if query.terms else []
-	store = backend.vectors() if query.vector is not None else None
-	total = store.count() if store is not None else 0
-	if not total:
-		return hits
-	near, allowed = _allowed_nearest(backend, query, store, total)
-	cosines = {group: cosine for _a, group, cosine in near}
-	missing = {h.group for h in hits} - cosines.keys()
-	if missing:
-		cosines.update(store.similarities(query.vector, missing))
+	try:
+		store = backend.vectors() if query.vector is not None else None
+		total = store.count() if store is not None else 0
+		if not total:
+			return hits
+		near, allowed = _allowed_nearest(backend, query, store, total)
+		cosines = {group: cosine for _a, group, cosine in near}
+		missing = {h.group for h in hits} - cosines.keys()
+		if missing:
+			cosines.update(store.similarities(query.vector, missing))
+	except SearchBackendError:
+		return hits  # the vector half failed (a slow Elasticsearch script): the words still answer
 	seen = {h.group for h in hits}
 	for hit in allowed:
 		if hit.group not in seen:
@@ -44,9 +47,11 @@ def _allowed_nearest(backend: SearchBackend, query: SearchQuery, store, total: i
 	"""(nearest articles looked at, lead passages of the allowed ones among them, nearest first)."""
 	k = SEMANTIC_ARTICLES
 	while True:
-		near = store.nearest(query.vector, min(k, total))
+		asked = min(k, total)
+		near = store.nearest(query.vector, asked)
 		allowed = backend.lead_passages(query.filters, [article for article, _g, _c in near])
-		if len(allowed) >= SEMANTIC_ARTICLES or len(near) >= total:
+		# enough allowed, or the whole store looked at (it may have shrunk since it was counted)
+		if len(allowed) >= SEMANTIC_ARTICLES or asked >= total or len(near) < asked:
 			break
 		k *= WIDEN
 	rank = {group: i for i, (_a, group, _c) in enumerate(near)}

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from km_crm.search import confidence, embedding, hybrid
-from km_crm.search.analysis import analyze, analyze_query
+from km_crm.search.analysis import analyze, analyze_query, detect_language
 from km_crm.search.backend import Filters, SearchBackend, SearchQuery
 from km_crm.search.documents import article_to_passages, iso_modified
 from km_crm.search.ranking import WORD_WEIGHT, ArticleResult, PriorsSource, rank_articles
@@ -134,9 +134,8 @@ def suggest_articles(
 ) -> list[ArticleResult]:
 	"""Articles worth suggesting unasked for `text` (a ticket, a customer's ticket form): the best of
 	search_articles (same filters and options) that pass confidence.confident's cut-off. May be empty."""
-	return confidence.confident(
-		search_articles(backend, text, filters, limit=limit, measure_coverage=True, **options)
-	)
+	results = search_articles(backend, text, filters, limit=limit, measure_coverage=True, **options)
+	return confidence.confident(results, meaning=confidence.meaning_for(detect_language(text or "")))
 
 
 def _coverage_measure(backend: SearchBackend, query: SearchQuery, passages: int):
