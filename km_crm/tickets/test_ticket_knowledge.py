@@ -253,6 +253,16 @@ class TestTicketLinkMigration(KMTestCase):
 		super().setUp()
 		self.customer_article = self.f.published(audience="Customer", title=f"Fax {self.term} jams")
 		self.issue = make_issue(f"Fax {self.term} jams")
+		self.addCleanup(self.remove_committed)
+
+	def remove_committed(self):
+		"""The DDL committed the article and the ticket: remove them, so the site's own search and
+		lists do not fill up with a live article per run."""
+		frappe.db.delete("KM Article Link", {"article": self.customer_article})
+		frappe.db.delete("KM Article Version", {"article": self.customer_article})
+		frappe.db.delete("KM Article", self.customer_article)
+		frappe.db.delete("Issue", self.issue.name)
+		frappe.db.commit()
 
 	def test_the_old_resolved_with_article_field_becomes_a_link(self):
 		from frappe.custom.doctype.custom_field.custom_field import create_custom_field
