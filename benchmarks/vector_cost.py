@@ -206,6 +206,8 @@ def passage_rate(texts: list[str]) -> dict:
 		"cpu_s": round(cpu, 2),
 		"articles_per_s": round(len(texts) / wall, 2),
 		"tokens_per_s": round(tokens / wall, 1),
+		"articles_per_cpu_s": round(len(texts) / cpu, 2),  # what one free core would do
+		"tokens_per_cpu_s": round(tokens / cpu, 1),
 	}
 
 
@@ -312,7 +314,8 @@ def main(argv: list[str] | None = None) -> int:
 			print(
 				f"passage embedding: {rate['passages']} real passages ({rate['tokens']} tokens) in "
 				f"{rate['wall_s']} s wall / {rate['cpu_s']} s CPU: {rate['articles_per_s']} articles/s, "
-				f"{rate['tokens_per_s']} tokens/s"
+				f"{rate['tokens_per_s']} tokens/s ({rate['articles_per_cpu_s']} articles and "
+				f"{rate['tokens_per_cpu_s']} tokens per CPU second)"
 			)
 		else:
 			print(f"passage embedding: not measured (model available: {have_model}, sets: {have_sets})")
