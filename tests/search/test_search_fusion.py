@@ -10,7 +10,7 @@ from km_crm.search import embedding
 from km_crm.search.backend import Hit
 from km_crm.search.documents import embedding_source
 from km_crm.search.factory import get_backend
-from km_crm.search.ranking import WORD_WEIGHT, rank_articles
+from km_crm.search.ranking import WORD_WEIGHT, UsagePriors, rank_articles
 from km_crm.search.service import index_articles, search_articles
 
 PUBLIC = ("Public",)
@@ -48,13 +48,11 @@ def test_an_article_found_only_by_its_vector_can_outrank_a_weak_word_match():
 	assert ranked(hits) == ["STRONG-WORDS", "WEAK-WORDS", "VECTOR-ONLY"]
 
 
-def test_fused_score_is_min_max_cosine_plus_weighted_min_max_word_score():
-	hits = [hit("A", 8.0, 0.82), hit("B", 4.0, 0.86), hit("C", 2.0, 0.78)]
-	results = {r.article_id: r for r in rank_articles(hits, [])}
-	# cosines 0.78..0.86 and word scores 2..8, each scaled to 0..1
-	assert results["A"].score == pytest.approx(0.5 + WORD_WEIGHT * 1.0)
-	assert results["B"].score == pytest.approx(1.0 + WORD_WEIGHT * (2.0 / 6.0))
-	assert results["C"].score == pytest.approx(0.0)
+def test_nearer_meaning_or_more_words_rank_higher_the_other_half_being_equal():
+	same_words = [hit("FAR", 5.0, 0.82), hit("NEAR", 5.0, 0.88), hit("OTHER", 1.0, 0.85)]
+	assert ranked(same_words)[0] == "NEAR"
+	same_meaning = [hit("FEW", 2.0, 0.86), hit("MANY", 7.0, 0.86), hit("OTHER", 1.0, 0.83)]
+	assert ranked(same_meaning)[0] == "MANY"
 
 
 def test_an_article_without_a_vector_is_placed_at_the_least_cosine():
@@ -69,7 +67,7 @@ def test_an_article_without_a_vector_is_placed_at_the_least_cosine():
 
 
 def test_word_weight_zero_orders_by_cosine_only():
-	hits = [hit("WORDS", 10.0, 0.85), hit("MEANING", 0.0, 0.90), hit("NEITHER", 5.0, 0.50)]
+	hits = [hit("WORDS", 10.0, 0.88), hit("MEANING", 0.0, 0.90), hit("NEITHER", 5.0, 0.80)]
 	assert ranked(hits) == ["WORDS", "MEANING", "NEITHER"]
 	assert ranked(hits, word_weight=0.0) == ["MEANING", "WORDS", "NEITHER"]
 
@@ -90,8 +88,6 @@ def test_explain_shows_the_cosine_and_the_word_score():
 
 
 def test_usage_priors_still_apply_after_fusion():
-	from km_crm.search.ranking import UsagePriors
-
 	hits = [hit("A", 5.0, 0.80), hit("B", 5.0, 0.80)]  # fused alike
 	loved = UsagePriors(helpful=40, not_helpful=0, ticket_links=12)
 	assert ranked(hits, priors={"B": loved}) == ["B", "A"]
