@@ -55,12 +55,12 @@ def test_nearer_meaning_or_more_words_rank_higher_the_other_half_being_equal():
 	assert ranked(same_meaning)[0] == "MANY"
 
 
-def test_an_article_without_a_vector_is_placed_at_the_least_cosine():
+def test_an_article_without_a_vector_counts_by_its_words_only():
 	hits = [hit("A", 4.0, 0.90), hit("NO-VECTOR", 6.0, None), hit("C", 2.0, 0.60)]
 	results = rank_articles(hits, [])
 	assert [r.article_id for r in results] == ["A", "NO-VECTOR", "C"]
 	no_vector = results[1]
-	# at the least cosine (0.60: scaled 0) its score is its word part only: the best word score
+	# no meaning counted: its score is its word part only, the best word score
 	assert no_vector.score == pytest.approx(WORD_WEIGHT * 1.0)
 	assert no_vector.explain.semantic is None
 	assert no_vector.explain.word_score == pytest.approx(6.0)
