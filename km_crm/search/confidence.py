@@ -37,16 +37,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from km_crm.search.analysis import SHINGLE_JOIN, QueryTerm
+from km_crm.search.hybrid import comparable_cosine
 
 MIN_COVERAGE = 0.1
 MIN_RELATIVE_SCORE = 0.5
 # Hybrid search: an article the query's words barely cover passes the absolute test when its meaning
 # is this near the query's (cosine of the two vectors; benchmarks/suggest.py --semantic --sweep).
 MIN_SEMANTIC = 0.86
-# An answer in the other language sits this much further from the question (insuranceqa zh -> en:
-# the labelled answer's cosine, same language minus across languages), so it is measured against
-# MIN_SEMANTIC with this much added.
-CROSS_LANGUAGE_ALLOWANCE = 0.03
 
 T = TypeVar("T")
 
@@ -89,15 +86,11 @@ def coverage(asked: Mapping[str, float], extra: Mapping[str, float], present: It
 
 
 def meaning_for(query_lang: str) -> callable:
-	"""A result's cosine as the cut-off reads it: an article in another language than the question's
-	gets CROSS_LANGUAGE_ALLOWANCE added."""
+	"""A result's cosine as the cut-off reads it (hybrid.comparable_cosine: an article in another
+	language than the question's gets an allowance)."""
 
 	def meaning(r) -> float | None:
-		cosine = getattr(r, "semantic", None)
-		if cosine is None:
-			return None
-		lang = getattr(r, "lang", "") or ""
-		return cosine + (CROSS_LANGUAGE_ALLOWANCE if lang and query_lang and lang != query_lang else 0.0)
+		return comparable_cosine(getattr(r, "semantic", None), getattr(r, "lang", "") or "", query_lang)
 
 	return meaning
 

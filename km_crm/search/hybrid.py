@@ -16,6 +16,20 @@ from km_crm.search.backend import Hit, SearchBackend, SearchBackendError, Search
 
 SEMANTIC_ARTICLES = 100  # articles the vector half adds to the candidates
 WIDEN = 8  # each further look asks this many times more articles
+# The model puts a text nearer another in its own language: an answer in the other language has a
+# cosine about this much lower than the same answer in the question's language (the insurance sets
+# hold every answer in both: benchmarks/cross_language.py). Added back before cosines are compared.
+CROSS_LANGUAGE_ALLOWANCE = 0.03
+
+
+def comparable_cosine(cosine: float | None, article_lang: str, query_lang: str) -> float | None:
+	"""The cosine as ranking and the suggestion cut-off compare it: an article in another language
+	than the question's gets CROSS_LANGUAGE_ALLOWANCE."""
+	if cosine is None:
+		return None
+	if article_lang and query_lang and article_lang != query_lang:
+		return cosine + CROSS_LANGUAGE_ALLOWANCE
+	return cosine
 
 
 def retrieve(backend: SearchBackend, query: SearchQuery) -> list[Hit]:

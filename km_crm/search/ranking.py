@@ -5,7 +5,7 @@ the extra capped at PASSAGE_SUM_CAP x best.
 Chinese titles: text score x (1 + TITLE_ORDER_WEIGHT x ordered overlap of query and title), see
 title_match.py.
 Hybrid retrieval (hybrid.py): when hits carry the cosine of their article's vector, the text score
-becomes min-max(cosine) + WORD_WEIGHT x min-max(word score) over the candidates (see fuse).
+becomes the cosine on a fixed scale + WORD_WEIGHT x min-max(word score) over the candidates (fuse).
 final = text score x (1 + prior boost), where the prior boost is a sum of small, individually
 bounded signals (smoothed helpful ratio, log-damped ticket links, smoothed click-through on similar
 queries), clipped to +/- max_total. With max_total = 0.15 an article whose text score is 1.36x
@@ -25,15 +25,20 @@ from km_crm.search.analysis import (
 )
 from km_crm.search.backend import Hit
 from km_crm.search.highlight import highlight
+from km_crm.search.hybrid import comparable_cosine
 from km_crm.search.title_match import TITLE_ORDER_WEIGHT, ordered_overlap, overlap_bound, overlap_bound_up_to
 
 # Other matching passages of an article add PASSAGE_SUM_WEIGHT x their scores. Measured, any bonus lost
 # relevance (every passage repeats the title, so a sum counts a title match several times): 0 = max.
 PASSAGE_SUM_WEIGHT = 0.0
 PASSAGE_SUM_CAP = 0.5
-# Hybrid: weight of the min-max word score beside the min-max cosine (benchmarks/relevance.py
-# --semantic --sweep-fusion; the notes measured 0.25 best for BM25, 0.1-0.5 within 0.01).
+# Hybrid (fuse): the cosine read on a fixed scale from COSINE_FLOOR, one unit per COSINE_SPAN, plus
+# WORD_WEIGHT x the min-max word score (benchmarks/relevance.py --semantic --word-weights).
+COSINE_FLOOR = 0.75
+COSINE_SPAN = 0.1
 WORD_WEIGHT = 0.25
+# An article only the vector half found is a candidate from this cosine on (comparable_cosine).
+VECTOR_ONLY_COSINE = 0.8
 
 
 @dataclass(frozen=True)
@@ -206,6 +211,7 @@ def rank_articles(
 	more_below: tuple[float, int | None] | None = None,
 	coverage_of: Callable[[Hit], float] | None = None,
 	word_weight: float = WORD_WEIGHT,
+	query_lang: str = "",
 ) -> list[ArticleResult] | None:
 	"""Group passage hits per article, blend title order and bounded priors, highlight the best passage.
 
@@ -234,7 +240,7 @@ def rank_articles(
 	)
 	candidates = _candidates(groups, bounds)
 	if hybrid:
-		candidates = fuse(candidates, word_weight)
+		candidates = fuse(candidates, word_weight, query_lang)
 	elif more_below is not None and not bounds.settled(*more_below):
 		return None
 	if callable(priors):  # read once, for the candidates only
@@ -304,32 +310,29 @@ def _candidates(groups: list[ArticleGroup], bounds: _Bounds) -> list[tuple[Artic
 
 
 def fuse(
-	candidates: list[tuple[ArticleGroup, float, float]], word_weight: float = WORD_WEIGHT
+	candidates: list[tuple[ArticleGroup, float, float]],
+	word_weight: float = WORD_WEIGHT,
+	query_lang: str = "",
 ) -> list[tuple]:
-	"""Hybrid text scores: min-max(cosine) + word_weight x min-max(word score) over the candidates, a
-	candidate without a vector at the least cosine among them. Keeps each word score on its group
-	(ArticleGroup.word_score) for the explanation."""
-	cosines = [g.semantic for g, _s, _t in candidates if g.semantic is not None]
-	if not cosines:
+	"""Hybrid text scores: (cosine - COSINE_FLOOR) / COSINE_SPAN + word_weight x min-max(word score)
+	over the candidates. The cosine is hybrid.comparable_cosine's (an answer in the other language
+	gets an allowance) and is read on a fixed scale, so an article that is the nearest of a poor lot
+	is not lifted to the top as a min-max would; a candidate without a vector counts at the floor.
+	An article the words did not find at all needs a cosine of VECTOR_ONLY_COSINE. Keeps each word
+	score on its group (ArticleGroup.word_score) for the explanation."""
+	if not any(g.semantic is not None for g, _s, _t in candidates):
 		return candidates
-	low_cos, high_cos = min(cosines), max(cosines)
 	words = [score for _g, score, _t in candidates]
 	low_word, high_word = min(words), max(words)
-
-	def scaled(value: float, low: float, high: float) -> float:
-		return (value - low) / (high - low) if high > low else 1.0
-
 	fused = []
 	for group, score, title_match in candidates:
 		group.word_score = score
-		cosine = low_cos if group.semantic is None else group.semantic
-		fused.append(
-			(
-				group,
-				scaled(cosine, low_cos, high_cos) + word_weight * scaled(score, low_word, high_word),
-				title_match,
-			)
-		)
+		cosine = comparable_cosine(group.semantic, group.best.lang, query_lang)
+		if score <= 0 and (cosine is None or cosine < VECTOR_ONLY_COSINE):
+			continue  # found by the vector half only, and not near enough to be worth showing
+		meaning = max(0.0, ((COSINE_FLOOR if cosine is None else cosine) - COSINE_FLOOR) / COSINE_SPAN)
+		word = (score - low_word) / (high_word - low_word) if high_word > low_word else 1.0
+		fused.append((group, meaning + word_weight * word, title_match))
 	return fused
 
 

@@ -93,6 +93,7 @@ def search_articles(
 			query_units=units,
 			coverage_of=coverage_of,
 			word_weight=word_weight,
+			query_lang=detect_language(text or ""),
 		)
 	wanted = min(query.limit, math.ceil(FIRST_ARTICLES_PER_RESULT * limit * stats.passages_per_article))
 	if units and stats.max_title_units:
