@@ -10,14 +10,15 @@ from km_crm.search import embedding
 from km_crm.search.backend import Hit
 from km_crm.search.documents import embedding_source
 from km_crm.search.factory import get_backend
-from km_crm.search.ranking import WORD_WEIGHT, UsagePriors, rank_articles
+from km_crm.search.hybrid import CROSS_LANGUAGE_ALLOWANCE
+from km_crm.search.ranking import VECTOR_ONLY_COSINE, WORD_WEIGHT, UsagePriors, rank_articles
 from km_crm.search.service import index_articles, search_articles
 
 PUBLIC = ("Public",)
 EVERYONE = ("Public", "Customer", "Partner", "Internal")
 
 
-def hit(article: str, score: float, semantic: float | None, n: int = 0) -> Hit:
+def hit(article: str, score: float, semantic: float | None, n: int = 0, lang: str = "en") -> Hit:
 	h = Hit(
 		score,
 		passage_id=f"{article}#{n}",
@@ -26,6 +27,7 @@ def hit(article: str, score: float, semantic: float | None, n: int = 0) -> Hit:
 		heading="",
 		text=f"Text of {article}",
 		audience="Public",
+		lang=lang,
 	)
 	h.semantic = semantic
 	return h
@@ -53,6 +55,29 @@ def test_nearer_meaning_or_more_words_rank_higher_the_other_half_being_equal():
 	assert ranked(same_words)[0] == "NEAR"
 	same_meaning = [hit("FEW", 2.0, 0.86), hit("MANY", 7.0, 0.86), hit("OTHER", 1.0, 0.83)]
 	assert ranked(same_meaning)[0] == "MANY"
+
+
+def test_an_article_only_the_vector_half_found_is_shown_only_when_it_is_near():
+	hits = [
+		hit("WORDS", 3.0, 0.78),
+		hit("NEAR", 0.0, VECTOR_ONLY_COSINE + 0.02),
+		hit("FAR", 0.0, VECTOR_ONLY_COSINE - 0.02),  # the nearest the store had, but far
+	]
+	assert ranked(hits) == ["NEAR", "WORDS"]
+
+
+def test_the_nearest_of_a_poor_lot_is_not_lifted_above_the_better_word_match():
+	# every cosine is low (nothing means what was asked): the words decide
+	hits = [hit("MANY-WORDS", 8.0, 0.70), hit("FEW-WORDS", 2.0, 0.74)]
+	assert ranked(hits) == ["MANY-WORDS", "FEW-WORDS"]
+
+
+def test_an_answer_in_the_other_language_is_not_put_below_a_barely_nearer_one_in_the_question_language():
+	english = hit("ANSWER-EN", 0.0, 0.85, lang="en")
+	chinese = hit("ANSWER-ZH", 0.0, 0.85 + CROSS_LANGUAGE_ALLOWANCE / 2, lang="zh")
+	assert ranked([english, chinese], query_lang="zh") == ["ANSWER-EN", "ANSWER-ZH"]
+	assert ranked([english, chinese], query_lang="en") == ["ANSWER-ZH", "ANSWER-EN"]
+	assert ranked([english, chinese]) == ["ANSWER-ZH", "ANSWER-EN"]  # language unknown: cosines as they are
 
 
 def test_an_article_without_a_vector_counts_by_its_words_only():
