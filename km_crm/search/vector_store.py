@@ -8,7 +8,8 @@ Tantivy has no dense-vector field, so the embedded search keeps one vector per a
   manifest, so readers see the old vectors or the new ones, never half;
 - readers notice a new manifest by a stat before each search and load its rows as float32 (up to
   BINARY_ABOVE rows: 40 MB at 27k); a larger store keeps sign bits of the centred rows in memory for a
-  shortlist (Hamming distance, numpy's bitwise_count) rescored from the memory-mapped int8 rows.
+  shortlist (Hamming distance, numpy's bitwise_count, one 64-dimension word at a time over all rows;
+  the cut from a histogram of the distances) rescored from the memory-mapped int8 rows.
 Search is brute force: all rows are compared. The store holds vectors only; which articles a reader
 may see is decided by the engine (hybrid.py asks it about the nearest ones).
 """
@@ -26,6 +27,7 @@ import numpy as np
 from km_crm.search.backend import VectorStore, tie_key
 
 BINARY_ABOVE = 100_000  # rows: above, a binary shortlist rescored from int8
+CHUNK = 50_000  # rows turned into sign bits at a time (no float copy of a whole large store)
 SHORTLIST = 20  # binary shortlist = SHORTLIST x k rows (at least 1,000)
 _MANIFEST = "manifest.json"
 
@@ -41,7 +43,7 @@ def quantise(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 class _Generation:
 	"""One loaded generation: ids, tie keys, hashes and the searchable rows."""
 
-	def __init__(self, folder: str, manifest: dict) -> None:
+	def __init__(self, folder: str, manifest: dict, searchable: bool = True) -> None:
 		self.stamp = manifest["generation"]
 		self.dim = int(manifest["dim"])
 		rows = int(manifest["rows"])
@@ -49,8 +51,6 @@ class _Generation:
 			pairs = json.load(fh)
 		self.ids = [a for a, _h in pairs]
 		self.hashes = {a: h for a, h in pairs}
-		self.groups = np.array([tie_key(a) for a in self.ids], dtype=np.uint64)
-		self.row_of_group = {int(g): i for i, g in enumerate(self.groups)}
 		if rows:
 			self.int8 = np.memmap(
 				os.path.join(folder, f"rows-{self.stamp}.i8"), dtype=np.int8, mode="r", shape=(rows, self.dim)
@@ -60,20 +60,35 @@ class _Generation:
 			self.int8 = np.zeros((0, self.dim), dtype=np.int8)
 			self.scales = np.zeros(0, dtype=np.float32)
 		self.dense = None
-		self.bits = None
+		self.codes = None  # sign bits, one row of uint64 words per 64 dimensions (column-major)
+		if not searchable:  # a writer copying the rows into the next generation
+			return
+		self.groups = np.array([tie_key(a) for a in self.ids], dtype=np.uint64)
+		self.row_of_group = {int(g): i for i, g in enumerate(self.groups)}
 		if rows <= BINARY_ABOVE:
 			self.dense = self.int8.astype(np.float32) * self.scales[:, None]
 		else:
-			self.centre = np.asarray(
-				(
-					self.int8[: min(rows, 20_000)].astype(np.float32) * self.scales[: min(rows, 20_000), None]
-				).mean(axis=0)
-			)
-			self.bits = self._codes(self.int8.astype(np.float32) * self.scales[:, None])
+			sample = min(rows, 20_000)
+			self.centre = (self.int8[:sample].astype(np.float32) * self.scales[:sample, None]).mean(axis=0)
+			parts = [
+				self._codes(self.rows(np.arange(i, min(rows, i + CHUNK)))) for i in range(0, rows, CHUNK)
+			]
+			self.codes = np.ascontiguousarray(np.concatenate(parts).T)
 
 	def _codes(self, rows: np.ndarray) -> np.ndarray:
-		packed = np.packbits(rows - self.centre > 0, axis=1)
-		return packed.view(np.uint64) if packed.shape[1] % 8 == 0 else packed
+		"""(n, dim / 64) uint64 sign bits of rows after centring."""
+		return np.packbits(rows - self.centre > 0, axis=1).view(np.uint64)
+
+	def _shortlist(self, vector: np.ndarray, short: int) -> np.ndarray:
+		"""Rows (ascending) with the smallest Hamming distances to the vector's code, at least `short`."""
+		query = self._codes(vector[None, :])[0]
+		distance = np.bitwise_count(self.codes[0] ^ query[0]).astype(np.uint16)
+		for word in range(1, len(query)):
+			distance += np.bitwise_count(self.codes[word] ^ query[word])
+		# the distance at which `short` rows are reached, from a histogram rather than a partition
+		reached = np.cumsum(np.bincount(distance, minlength=self.dim + 1))
+		cut = int(np.searchsorted(reached, short))
+		return np.flatnonzero(distance <= cut)
 
 	def rows(self, index: np.ndarray) -> np.ndarray:
 		if self.dense is not None:
@@ -87,11 +102,8 @@ class _Generation:
 			sims = self.dense @ vector
 			index = np.arange(n)
 		else:
-			distance = np.bitwise_count(self.bits ^ self._codes(vector[None, :])).sum(axis=1, dtype=np.int32)
-			short = min(n, max(1000, SHORTLIST * k))
-			index = np.argpartition(distance, short - 1)[:short] if short < n else np.arange(n)
-			sims = self.rows(np.sort(index)) @ vector
-			index = np.sort(index)
+			index = self._shortlist(vector, min(n, max(1000, SHORTLIST * k)))
+			sims = self.rows(index) @ vector
 		if k < len(index):
 			top = np.argpartition(-sims, k - 1)[:k]
 		else:

@@ -198,7 +198,7 @@ def test_binary_shortlist_finds_the_same_nearest_article_as_brute_force(tmp_path
 	vectors = unit_vectors(500, seed=15)
 	store, ids = store_of(tmp_path / "vectors", vectors)
 	generation = store._current()
-	assert generation.dense is None and generation.bits is not None  # the shortlist path is taken
+	assert generation.dense is None and generation.codes is not None  # the shortlist path is taken
 	rng = np.random.default_rng(16)
 	for n, row in enumerate(rng.choice(500, size=25, replace=False)):
 		query = near(vectors[row], 0.03, seed=100 + n)
