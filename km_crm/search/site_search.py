@@ -11,7 +11,7 @@ from frappe.utils import now
 
 from km_crm import constants as C
 from km_crm.permissions import readers
-from km_crm.search import engines, priors, semantic, service
+from km_crm.search import engines, priors, reader_language, semantic, service
 from km_crm.search.analysis import EN_QUERY_STOP_WORDS, STOP_WORDS, analyze_query, normalize, query_key
 from km_crm.search.backend import Filters, SearchBackendError
 from km_crm.search.highlight import highlight
@@ -61,7 +61,7 @@ def search_answer(
 	except SearchBackendError as exc:
 		frappe.logger("km_crm").warning(f"search engine unavailable, title fallback: {exc}")
 		return _rows(_title_matches(query, audiences, lang, limit), user), _(MSG_SEARCH_REDUCED)
-	return _rows(results, user), None
+	return reader_language.in_reader_language(_rows(results, user), query, user), None
 
 
 def _rows(results, user: str) -> list[dict]:

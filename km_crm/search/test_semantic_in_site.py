@@ -84,5 +84,34 @@ class TestSemanticSearchInSite(KMTestCase):
 		agent = make_user("agent", "Support Team", "KM Candidate")
 		with as_user(agent):
 			results = ticket_api.suggest("Issue", issue.name)["results"]
-		self.assertIn(self.answer, [r["article"] for r in results])
+		# the class's tests share their articles: this one's answer, or the same answer made by an
+		# earlier test (or its Chinese translation), leads
+		self.assertTrue(results, "no suggestion for the Chinese ticket")
+		self.assertTrue(results[0]["title"].startswith(("Reset a forgotten password (", "找回忘记的密码")))
 		self.assertNotIn(self.unrelated, [r["article"] for r in results])
+
+	def test_an_english_answer_is_labelled_for_a_chinese_question(self):
+		with as_user("Guest"):
+			rows = {r["article"]: r for r in api.search(QUESTION, channel="Portal")["results"]}
+		self.assertTrue(rows[self.answer]["other_language"])
+		self.assertEqual(rows[self.answer]["language_label"], "English")
+
+	def test_the_readers_language_version_is_shown_in_place_of_the_english_one(self):
+		chinese = self.f.published(
+			audience="Public",
+			language="zh",
+			translation_of=self.answer,
+			title=f"找回忘记的密码（{self.term}）",
+			issue="<p>用户忘记密码，无法登录。</p>",
+			resolution="<p>在登录页点击“忘记密码”，输入账户的电子邮件地址，按邮件中的链接设置新密码。</p>",
+		)
+		internal_zh = self.f.published(
+			audience="Internal", language="zh", translation_of=self.internal, title=f"管理员密码（{self.term}）"
+		)
+		with as_user("Guest"):
+			rows = api.search(QUESTION, channel="Portal")["results"]
+		found = [r["article"] for r in rows]
+		self.assertIn(chinese, found)
+		self.assertNotIn(self.answer, found)  # shown once, in the reader's language
+		self.assertNotIn(internal_zh, found)  # a translation the reader may not see is never swapped in
+		self.assertNotIn(self.internal, found)
