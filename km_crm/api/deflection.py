@@ -47,6 +47,8 @@ def suggest(
 			"title_html": r["title_html"],
 			"heading": r["heading"],
 			"snippet_html": r["snippet_html"],
+			"other_language": r.get("other_language", False),
+			"language_label": r.get("language_label", ""),
 			"url": f"/knowledge/{quote(r['article'])}?deflection={quote(key)}",
 		}
 		for r in rows

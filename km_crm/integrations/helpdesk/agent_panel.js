@@ -202,10 +202,9 @@ function setupForm({ doc, call, toast, createToast }) {
 
 		const results = (data.results || []).map((r, i) =>
 			item(
-				`<div style="display:flex;justify-content:space-between;align-items:flex-start;gap:8px"><a href="#" data-km-action="open" data-index="${i}" style="font-weight:600">${r.title_html}</a>${badge(
-					r.audience_label || r.audience,
-					r.audience === "Internal" ? "#ececec" : "#e3efff"
-				)}</div>
+				`<div style="display:flex;justify-content:space-between;align-items:flex-start;gap:8px"><a href="#" data-km-action="open" data-index="${i}" style="font-weight:600">${r.title_html}</a><span style="display:flex;gap:4px">${
+					r.other_language ? badge(r.language_label, "#fdecd2") : ""
+				}${badge(r.audience_label || r.audience, r.audience === "Internal" ? "#ececec" : "#e3efff")}</span></div>
 				<div style="color:#525252;margin:4px 0">${r.snippet_html}</div>
 				<div>${(linkedAs[r.article] || {}).Solved ? done(linkedAs[r.article].Solved) : button(L.solved, "solved", i)}${
 					(linkedAs[r.article] || {}).Referenced ? done(linkedAs[r.article].Referenced) : button(L.referenced, "referenced", i)

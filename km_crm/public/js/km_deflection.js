@@ -73,6 +73,7 @@
 							`<a href="${esc(r.url)}" target="_blank" rel="noopener" data-km-article="${esc(r.article)}" ` +
 							`style="font-weight:600">${r.title_html}</a>` +
 							(r.heading ? ` <span style="color:#6b7280">· ${esc(r.heading)}</span>` : "") +
+							(r.other_language ? ` <span style="color:#6b7280">· ${esc(r.language_label)}</span>` : "") +
 							`<div style="color:#374151;margin-top:2px">${r.snippet_html}</div></li>`
 					)
 					.join("") +

@@ -204,6 +204,7 @@ km_crm.TicketPanel = class TicketPanel {
 			<div class="km-panel-item-head">
 				<a data-km-action="open" data-index="${i}" class="km-panel-item-title">${r.title_html}</a>
 				<span class="indicator-pill ${r.audience === "Internal" ? "gray" : "blue"}">${__(r.audience)}</span>
+				${r.other_language ? `<span class="indicator-pill orange">${frappe.utils.escape_html(r.language_label)}</span>` : ""}
 			</div>
 			<div class="km-panel-snippet">${r.snippet_html}</div>
 			<div class="km-panel-actions">

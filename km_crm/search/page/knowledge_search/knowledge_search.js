@@ -60,6 +60,7 @@ class KnowledgeSearch {
 						<a class="km-open h5" data-article="${encodeURIComponent(r.article)}" data-position="${i + 1}"
 							href="${encodeURI(r.route || "")}">${r.title_html}</a>
 						<span class="indicator-pill ${r.audience === "Internal" ? "gray" : "blue"}" style="margin-left: 8px">${__(r.audience)}</span>
+						${r.other_language ? `<span class="indicator-pill orange" style="margin-left: 4px">${frappe.utils.escape_html(r.language_label)}</span>` : ""}
 						<div class="text-muted small">${frappe.utils.escape_html(r.heading || "")}</div>
 						<div>${r.snippet_html}</div>
 					</div>`
