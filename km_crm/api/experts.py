@@ -11,10 +11,12 @@ from km_crm.experts import evidence, expertise, profiles, requests
 from km_crm.experts.wording import resolved_like_this
 from km_crm.knowledge.sanitize import html_to_text
 from km_crm.permissions import readers
+from km_crm.search import semantic
 from km_crm.search.analysis import analyze, detect_language
 from km_crm.tickets import teams, ticket_access, ticket_types
 
 MAX_EXPERTS = 5
+NEAREST_EVIDENCE = 40  # resolved tickets and articles nearest the question by meaning, each
 
 
 @frappe.whitelist()
@@ -71,6 +73,7 @@ def _suggest(text: str, skills, limit, exclude=(), ticket=None) -> list[dict]:
 		limit=limit,
 		exclude=exclude,
 		language=detect_language(text),
+		meaning=semantic.nearest_records(text, NEAREST_EVIDENCE),
 	)
 	return [_row(s, load.get(s.user, 0)) for s in found]
 

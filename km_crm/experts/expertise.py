@@ -8,8 +8,9 @@ skill keys ("category:Billing", "ticket_type:Access", "item:SKU-1", "item_group:
 * Inferred skills: per person and skill key, the sum of the evidence weights, each decayed by its
   age (half-life HALF_LIFE_DAYS), with how many pieces and the newest date.
 * Finding an expert for a question (text and skill keys): the evidence most like the question (by
-  BM25 over the analysed terms, the NEIGHBOURS best pieces) votes for its owner, weighted by kind
-  and decay; matching skill keys add their inferred score. Then availability and load: a person
+  BM25 over the analysed terms and, when search by meaning runs, by the cosine of the ticket's or
+  article's vector and the question's, fused as search fuses them; the NEIGHBOURS best pieces)
+  votes for its owner, weighted by kind and decay; matching skill keys add their inferred score. Then availability and load: a person
   away is left out, a busy one counts half, so does one who declared languages other than the
   question's, and the score shrinks with the share of their capacity in use (a person at capacity
   is listed last). Each suggestion says why, in figures.
@@ -24,6 +25,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+from km_crm.search.ranking import COSINE_FLOOR, COSINE_SPAN, VECTOR_ONLY_COSINE, WORD_WEIGHT
 
 HALF_LIFE_DAYS = 90.0
 RECENT_DAYS = 90  # "in the last 90 days" in explanations
@@ -144,6 +147,27 @@ def inferred_skills(evidence: Iterable[Evidence], today: date) -> dict[str, list
 	return dict(out)
 
 
+def fused(
+	bm25: Sequence[tuple[float, int]], meaning: Mapping[str, float], pieces: Sequence[Evidence]
+) -> list[tuple[float, int]]:
+	"""Pieces by meaning and words, on search's scale (ranking.fuse): the cosine from COSINE_FLOOR,
+	one unit per COSINE_SPAN, plus WORD_WEIGHT x the BM25 score over the best one. A piece with no
+	cosine counts by its words; one the words did not find needs VECTOR_ONLY_COSINE."""
+	words = {i: s for s, i in bm25}
+	top = max(words.values(), default=0.0) or 1.0
+	scored = []
+	for i, piece in enumerate(pieces):
+		cosine = meaning.get(piece.ref)
+		word = words.get(i, 0.0) / top
+		if cosine is None and not word:
+			continue
+		if not word and cosine < VECTOR_ONLY_COSINE:
+			continue
+		near = max(0.0, (cosine - COSINE_FLOOR) / COSINE_SPAN) if cosine is not None else 0.0
+		scored.append((near + WORD_WEIGHT * word, i))
+	return sorted(scored, key=lambda x: (-x[0], x[1]))
+
+
 class ExpertIndex:
 	"""The evidence of a site, ready to answer "who knows this" quickly."""
 
@@ -176,11 +200,16 @@ class ExpertIndex:
 			for u, skills in self.skills.items()
 		}
 
-	def similar(self, terms: Sequence[str], limit: int | None = None) -> list[tuple[float, int]]:
-		"""(BM25 score, piece index) of the pieces most like `terms`, best first."""
+	def similar(
+		self, terms: Sequence[str], limit: int | None = None, meaning: Mapping[str, float] | None = None
+	) -> list[tuple[float, int]]:
+		"""(score, piece index) of the pieces most like `terms`, best first: BM25, or with `meaning`
+		({ticket or article ref: cosine with the question}) the fusion of the two (see fused)."""
 		n = len(self.pieces)
 		if not n:
 			return []
+		if meaning:
+			return fused(self.similar(terms, limit=n), meaning, self.pieces)[: limit or NEIGHBOURS]
 		avg = (sum(self.lengths) / n) or 1.0
 		scores: dict[int, float] = defaultdict(float)
 		for term in set(terms):
@@ -203,6 +232,7 @@ class ExpertIndex:
 		limit: int = 5,
 		exclude: Iterable[str] = (),
 		language: str | None = None,
+		meaning: Mapping[str, float] | None = None,
 	) -> list[Suggestion]:
 		"""People best placed to solve a question, with the evidence that says so.
 
@@ -214,7 +244,7 @@ class ExpertIndex:
 		excluded = set(exclude)
 		text: dict[str, float] = defaultdict(float)
 		voted: dict[str, list[tuple[float, Evidence]]] = defaultdict(list)
-		neighbours = self.similar(terms)
+		neighbours = self.similar(terms, meaning=meaning)
 		top = neighbours[0][0] if neighbours else 0.0
 		for s, i in neighbours:
 			e = self.pieces[i]

@@ -14,6 +14,7 @@ import frappe
 
 from km_crm import testing
 from km_crm.search import embedding, engines, indexer
+from km_crm.search.backend import SearchBackendError
 from km_crm.search.documents import embedding_source
 
 BATCH = 16  # texts embedded and stored together (about 3-5 seconds of one core)
@@ -103,6 +104,24 @@ def _store(store, batch: dict[str, tuple[str, str]]) -> int:
 	vectors = embedding.embed_passages([batch[k][1] for k in keys])
 	store.put({k: (batch[k][0], v) for k, v in zip(keys, vectors, strict=True)})
 	return len(keys)
+
+
+def nearest_records(text: str, k: int) -> dict[str, float]:
+	"""{article name or ticket ref: cosine} of the k articles and k resolved tickets whose vectors are
+	nearest the text ({} when search by meaning is off or the engine is away). For weighing evidence
+	(experts), never shown: whoever is shown a record is asked about it separately."""
+	if not (text or "").strip() or not enabled():
+		return {}
+	vector = embedding.embed_query(text)
+	found = {}
+	for index in (engines.ARTICLES, engines.TICKETS):
+		try:
+			store = engines.backend(index).vectors()
+			if store is not None:
+				found.update((ref, cosine) for ref, _group, cosine in store.nearest(vector, k))
+		except SearchBackendError:
+			continue
+	return found
 
 
 def status() -> dict:

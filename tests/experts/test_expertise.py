@@ -110,3 +110,16 @@ def test_a_hidden_skill_no_longer_suggests_its_holder_but_stays_in_their_skills(
 	hidden = ExpertIndex(evidence, TODAY, hidden={"dee": ["item_group:Routers"]})
 	assert hidden.rank(analyze("blinking light"), skills=["item_group:Routers"]) == []
 	assert [s.key for s in hidden.skills["dee"]] == ["item_group:Routers"]
+
+
+def test_meaning_finds_the_expert_when_the_question_shares_no_word_with_the_tickets():
+	index = ExpertIndex(HISTORY, TODAY)
+	question = analyze("VPN 连接不上")  # Chinese: "the VPN does not connect"; only "vpn" in common
+	assert index.rank(analyze("发票税率不对")) == []  # "the invoice tax rate is wrong": no word
+	meaning = {"Issue/4": 0.88, "Issue/5": 0.84, "Issue/1": 0.79}  # near bob's invoice tickets
+	ranked = index.rank(analyze("发票税率不对"), meaning=meaning)
+	assert [s.user for s in ranked] == ["bob"]  # ann's ticket is not near enough to count alone
+	assert {e.ref for e in ranked[0].similar} == {"Issue/4", "Issue/5"}
+	# with words in common, meaning reorders within them and keeps the word matches
+	both = index.rank(question, meaning={"Issue/3": 0.9})
+	assert both[0].user == "ann" and both[0].similar[0].ref == "Issue/3"
