@@ -36,7 +36,7 @@ PASSAGE_SUM_CAP = 0.5
 # WORD_WEIGHT x the min-max word score (benchmarks/relevance.py --semantic --word-weights).
 COSINE_FLOOR = 0.75
 COSINE_SPAN = 0.1
-WORD_WEIGHT = 0.25
+WORD_WEIGHT = 0.15
 # An article only the vector half found is a candidate from this cosine on (comparable_cosine): on
 # insuranceqa_zh the labelled answers found that way have 0.87 and more (5th percentile); on the demo,
 # unrelated articles in the other language sit at 0.80-0.82 and a right one at 0.88.
