@@ -93,7 +93,7 @@ def test_an_article_without_a_vector_counts_by_its_words_only():
 
 def test_word_weight_zero_orders_by_cosine_only():
 	hits = [hit("WORDS", 10.0, 0.88), hit("MEANING", 0.0, 0.90), hit("NEITHER", 5.0, 0.80)]
-	assert ranked(hits) == ["WORDS", "MEANING", "NEITHER"]
+	assert ranked(hits, word_weight=0.5) == ["WORDS", "MEANING", "NEITHER"]
 	assert ranked(hits, word_weight=0.0) == ["MEANING", "WORDS", "NEITHER"]
 
 
