@@ -38,9 +38,10 @@ COSINE_FLOOR = 0.75
 COSINE_SPAN = 0.1
 WORD_WEIGHT = 0.15
 # An article only the vector half found is a candidate from this cosine on (comparable_cosine): on
-# insuranceqa_zh the labelled answers found that way have 0.87 and more (5th percentile); on the demo,
-# unrelated articles in the other language sit at 0.80-0.82 and a right one at 0.88.
-VECTOR_ONLY_COSINE = 0.83
+# insuranceqa_zh the labelled answers found that way have 0.87 and more (5th percentile); the same
+# answers in the other language 0.88 (0.80 + the allowance, lower quartile); on the demo, unrelated
+# articles sit at 0.80-0.84.
+VECTOR_ONLY_COSINE = 0.85
 
 
 @dataclass(frozen=True)
