@@ -11,7 +11,7 @@ from frappe import _
 from km_crm.knowledge import lifecycle
 from km_crm.knowledge.sanitize import html_to_text
 from km_crm.permissions import readers
-from km_crm.search.analysis import detect_language
+from km_crm.search.analysis import analyze_query, detect_language, highlight_terms
 from km_crm.search.highlight import highlight
 
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
@@ -29,11 +29,15 @@ def in_reader_language(rows: list[dict], query: str, user: str) -> list[dict]:
 	routes = (
 		readers.live_routes([t["name"] for t in swaps.values()], user) if readers.is_desk_user(user) else {}
 	)
+	marks = frozenset(highlight_terms(analyze_query(query)))
+	found = {r["article"]: r for r in rows}
 	out, seen = [], set()
 	for row in rows:
 		translation = swaps.get(row["article"])
-		if translation:
-			row = _translated_row(row, translation, routes.get(translation["name"]))
+		if translation and translation["name"] in found:
+			row = found[translation["name"]]  # found too: its own row, at the better place
+		elif translation:
+			row = _translated_row(row, translation, routes.get(translation["name"]), marks)
 		elif row.get("language") and row["language"] != lang:
 			row["other_language"] = True
 			row["language_label"] = _(LANGUAGE_NAMES.get(row["language"], row["language"]))
@@ -82,7 +86,7 @@ def _translations(names: list[str], lang: str, audiences) -> dict[str, dict]:
 	return {name: in_lang[original] for name, original in family.items() if original in in_lang}
 
 
-def _translated_row(row: dict, translation: dict, route: str | None) -> dict:
+def _translated_row(row: dict, translation: dict, route: str | None, marks: frozenset) -> dict:
 	version = translation["version"]
 	snapshot = json.loads(version.snapshot or "{}")
 	text = " ".join(html_to_text(snapshot.get(key) or "") for key in SNIPPET_SECTIONS)
@@ -90,9 +94,9 @@ def _translated_row(row: dict, translation: dict, route: str | None) -> dict:
 		**row,
 		"article": translation["name"],
 		"title": version.title,
-		"title_html": highlight(version.title, (), max_chars=10_000),
+		"title_html": highlight(version.title, marks, max_chars=10_000),
 		"heading": "",
-		"snippet_html": highlight(" ".join(text.split()), (), max_chars=280),
+		"snippet_html": highlight(" ".join(text.split()), marks, max_chars=280),
 		"language": version.language,
 		"audience": version.audience,
 		"route": route,

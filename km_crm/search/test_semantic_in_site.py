@@ -122,6 +122,8 @@ class TestSemanticSearchInSite(KMTestCase):
 			rows = api.search(QUESTION, channel="Portal")["results"]
 		found = [r["article"] for r in rows]
 		self.assertIn(chinese, found)
+		shown = next(r for r in rows if r["article"] == chinese)
+		self.assertIn("<mark>", shown["title_html"] + shown["snippet_html"])  # the question's words marked
 		self.assertNotIn(self.answer, found)  # shown once, in the reader's language
 		self.assertNotIn(internal_zh, found)  # a translation the reader may not see is never swapped in
 		self.assertNotIn(self.internal, found)
