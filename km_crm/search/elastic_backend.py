@@ -289,10 +289,11 @@ class ElasticBackend(SearchBackend):
 				time.sleep(delay)
 				delay = min(delay * 2, self.max_backoff)
 
-	def _read(self, call: str, index: str | None = None, **kwargs) -> dict:
+	def _read(self, call: str, index: str | None = None, pauses: bool = True, **kwargs) -> dict:
 		"""One attempt of a read on the reader client (of the passages, or of `index`); any failure
-		is a SearchBackendError, and further reads fail at once until the pause after it is over."""
-		if time.monotonic() < self._reads_paused_until:
+		is a SearchBackendError, and further reads fail at once until the pause after it is over
+		(`pauses=False`: a read whose failure must not stop the others, the vector half's)."""
+		if pauses and time.monotonic() < self._reads_paused_until:
 			raise SearchBackendError("Elasticsearch did not answer a moment ago; not asking again yet")
 		target = self.reader
 		for name in call.split("."):  # "search", "indices.get_mapping", ...
@@ -302,7 +303,7 @@ class ElasticBackend(SearchBackend):
 		except Exception as exc:
 			if not _is_client_error(exc):
 				raise
-			if _is_unavailable(exc):
+			if _is_unavailable(exc) and pauses:
 				self._reads_paused_until = time.monotonic() + self.failure_pause
 			raise SearchBackendError(f"Elasticsearch search failed: {exc}") from exc
 
@@ -629,6 +630,7 @@ class ElasticVectorStore(VectorStore):
 		self.index = index
 		self.dims = dims
 		self._encoding: str | None = None  # of the index this process last saw, while its layout holds
+		self._paused_until = 0.0  # after a failed read: the vector half waits, searches go on by words
 
 	# ---- layout ----------------------------------------------------------------------------
 	def _current_encoding(self, mappings: dict) -> str | None:
@@ -637,10 +639,21 @@ class ElasticVectorStore(VectorStore):
 			return None
 		return layout[2]
 
+	def _read(self, call: str, **kwargs) -> dict:
+		"""A read of the vectors index. Its failure (a slow script on a large store) pauses the vector
+		half alone: searches go on by their words meanwhile (hybrid.retrieve)."""
+		if time.monotonic() < self._paused_until:
+			raise SearchBackendError("the vector search did not answer a moment ago; words only for now")
+		try:
+			return self.backend._read(call, pauses=False, **kwargs)
+		except SearchBackendError:
+			self._paused_until = time.monotonic() + self.backend.failure_pause
+			raise
+
 	def _read_encoding(self) -> str | None:
 		"""The encoding of the index readers can use; None while there is none of this layout."""
 		if self._encoding is None:
-			mappings = self.backend._read("indices.get_mapping", index=self.index, ignore_unavailable=True)
+			mappings = self._read("indices.get_mapping", index=self.index, ignore_unavailable=True)
 			self._encoding = self._current_encoding(mappings)
 		return self._encoding
 
@@ -716,7 +729,7 @@ class ElasticVectorStore(VectorStore):
 	def count(self) -> int:
 		if self._read_encoding() is None:
 			return 0
-		return int(self.backend._read("count", index=self.index, ignore_unavailable=True)["count"])
+		return int(self._read("count", index=self.index, ignore_unavailable=True)["count"])
 
 	def versions(self) -> dict[str, str]:
 		"""Read with the patient client (reconcile, in background jobs)."""
@@ -748,7 +761,7 @@ class ElasticVectorStore(VectorStore):
 		search_after = None
 		while len(found) < k:
 			body = nearest_body(vector, k - len(found), encoding, search_after)
-			response = self.backend._read("search", index=self.index, ignore_unavailable=True, **body)
+			response = self._read("search", index=self.index, ignore_unavailable=True, **body)
 			found += nearest_from_response(response)
 			hits = response["hits"]["hits"]
 			if len(hits) < body["size"]:
@@ -763,7 +776,7 @@ class ElasticVectorStore(VectorStore):
 			return {}
 		cosines: dict[int, float] = {}
 		for batch in batches(groups, NEAREST_PAGE):
-			response = self.backend._read(
+			response = self._read(
 				"search",
 				index=self.index,
 				ignore_unavailable=True,

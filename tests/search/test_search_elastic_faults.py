@@ -98,3 +98,40 @@ def test_a_bulk_cut_off_midway_loses_nothing_once_the_server_is_back_and_reconci
 		backend.drop()
 		backend.close()
 		proxy.cut()
+
+
+@pytest.mark.skipif(not ES_URL, reason="needs a real Elasticsearch server (KM_CRM_ES_URL)")
+def test_a_failing_vector_half_leaves_the_words_answering_and_pauses_only_itself():
+	import numpy as np
+
+	from km_crm.search import hybrid
+	from km_crm.search.backend import Filters, SearchQuery
+	from km_crm.search.embedding import DIM
+	from km_crm.search.service import build_query
+
+	backend = _backend(ES_URL)
+	try:
+		backend.ensure_schema()
+		index_articles(backend, [make_article("KB-1", title="Printer driver crashes", audience="Public")])
+		vector = np.ones(DIM, dtype=np.float32) / np.sqrt(DIM)
+		backend.vectors().put({"KB-1": ("h1", vector)})
+		store, read = backend.vectors(), backend._read
+		asked = []
+
+		def slow_vectors(call, index=None, pauses=True, **kwargs):
+			if index == store.index:
+				asked.append(call)
+				raise SearchBackendError("the script took longer than the read timeout")
+			return read(call, index=index, pauses=pauses, **kwargs)
+
+		backend._read = slow_vectors
+		query = build_query("printer driver", Filters.of(audiences=PUBLIC))
+		for _ in range(2):
+			hits = hybrid.retrieve(backend, SearchQuery(query.terms, query.filters, 50, vector=vector))
+			assert [h.load().article_id for h in hits] == ["KB-1"]  # by its words
+		assert len(asked) == 1  # the second search did not wait on the vectors again
+		assert [r.article_id for r in search_articles(backend, "printer", audiences=PUBLIC)] == ["KB-1"]
+	finally:
+		backend._read = read
+		backend.drop()
+		backend.close()
