@@ -136,7 +136,9 @@ def _ticket_text(ticket) -> str:
 	return suggestion_query(ticket.subject, ticket.body, ticket.body if ticket.is_reply else None)
 
 
-def run_set(data, half: str | None, seed: int, limit: int | None, sample: int, sweep: bool) -> None:
+def run_set(
+	data, half: str | None, seed: int, limit: int | None, sample: int, sweep: bool, foreign: list[dict] = ()
+) -> None:
 	folder = Path(data.name)
 	queries = select_queries(data.queries, half, seed, limit)
 	tmp = tempfile.mkdtemp(prefix="km_suggest_")
@@ -214,6 +216,21 @@ def run_set(data, half: str | None, seed: int, limit: int | None, sample: int, s
 				f"  | {folder.name} | {channel} | {before[0]:.4f} | {after[0]:.4f} | {kept:.1%}"
 				f" | {before[1]:.1%} | {after[1]:.1%} |"
 			)
+		if foreign:
+			# questions of another knowledge base altogether: nothing here answers them
+			asked = {
+				"ticket": [_scored(backend, _ticket_text(make_ticket(q))) for q in foreign],
+				"form": [_scored(backend, q["text"]) for q in foreign],
+			}
+			for channel in ("ticket", "form"):
+				cut = (confidence.MIN_COVERAGE, confidence.MIN_RELATIVE_SCORE, confidence.MIN_SEMANTIC)
+				shown = [
+					sum(1 for s in asked[channel] if _cut(s, *c)) / len(foreign) for c in ((0.0, 0.0), cut)
+				]
+				print(
+					f"  {len(foreign)} questions of another set ({channel}): shown before {shown[0]:.1%},"
+					f" after the cut-off {shown[1]:.1%}"
+				)
 		if sweep and SEMANTIC:
 			for channel in ("ticket", "form"):
 				base = _cutoff_figures(answerable[channel], unanswerable[channel], 0.0, 0.0)[0]
@@ -269,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
 		"--sample-queries", type=int, default=None, help="queries drawn (default 500 with --subset)"
 	)
 	parser.add_argument("--semantic", action="store_true", help="hybrid search (cached article vectors)")
+	parser.add_argument("--foreign", type=Path, help="a set whose questions this one cannot answer")
 	args = parser.parse_args(argv)
 	global SEMANTIC
 	SEMANTIC = args.semantic
@@ -279,7 +297,10 @@ def main(argv: list[str] | None = None) -> int:
 			queries=args.sample_queries or (500 if args.subset else None),
 			seed=args.seed,
 		)
-		run_set(data, args.half, args.seed, args.limit_queries, args.unanswerable, args.sweep)
+		foreign = (
+			load_set(args.foreign, queries=args.unanswerable, seed=args.seed).queries if args.foreign else []
+		)
+		run_set(data, args.half, args.seed, args.limit_queries, args.unanswerable, args.sweep, foreign)
 	return 0
 
 
