@@ -215,7 +215,7 @@ def close_articles(doc) -> list[dict]:
 	over the ticket's suggestion query), with the score, why, and how each is linked to it already."""
 	text = suggestion_query(doc.subject, doc.get("description"), ticket_types.latest_customer_message(doc))
 	rows = {r["article"]: r for r in search_rows(text, limit=duplicates.SEARCHED)} if text.strip() else {}
-	close = duplicates.close_matches([(name, r["score"]) for name, r in rows.items()])
+	close = duplicates.close_matches([(name, r["word_score"], r["semantic"]) for name, r in rows.items()])
 	views = readers.article_views([c.article for c in close])
 	linked = {row.article: row.link_type for row in article_links.links_of_ticket(doc.doctype, doc.name)}
 	out = []
@@ -241,6 +241,8 @@ def close_articles(doc) -> list[dict]:
 
 
 def _close_reason(c: duplicates.Close, alone: bool) -> str:
+	if c.meaning is not None:
+		return _("close in meaning ({0})").format(f"{c.meaning:.2f}")
 	score = duplicates.number(c.score)
 	if alone:
 		return _("score {0}, the only match").format(score)

@@ -12,9 +12,17 @@ from frappe.utils import now
 from km_crm import constants as C
 from km_crm.permissions import readers
 from km_crm.search import engines, priors, reader_language, semantic, service
-from km_crm.search.analysis import EN_QUERY_STOP_WORDS, STOP_WORDS, analyze_query, normalize, query_key
+from km_crm.search.analysis import (
+	EN_QUERY_STOP_WORDS,
+	STOP_WORDS,
+	analyze_query,
+	detect_language,
+	normalize,
+	query_key,
+)
 from km_crm.search.backend import Filters, SearchBackendError
 from km_crm.search.highlight import highlight
+from km_crm.search.hybrid import comparable_cosine
 from km_crm.search.ranking import ArticleResult
 from km_crm.visitors import visitor_key
 
@@ -61,11 +69,14 @@ def search_answer(
 	except SearchBackendError as exc:
 		frappe.logger("km_crm").warning(f"search engine unavailable, title fallback: {exc}")
 		return _rows(_title_matches(query, audiences, lang, limit), user), _(MSG_SEARCH_REDUCED)
-	return reader_language.in_reader_language(_rows(results, user), query, user), None
+	return reader_language.in_reader_language(_rows(results, user, query), query, user), None
 
 
-def _rows(results, user: str) -> list[dict]:
+def _rows(results, user: str, query: str = "") -> list[dict]:
+	"""Rows as the doors return them. `word_score`: the score of the words alone (BM25 with titles);
+	`semantic`: the cosine with the question as ranking compares it (None without search by meaning)."""
 	routes = readers.live_routes([r.article_id for r in results], user) if readers.is_desk_user(user) else {}
+	lang = detect_language(query) if query else ""
 	return [
 		{
 			"article": r.article_id,
@@ -77,9 +88,16 @@ def _rows(results, user: str) -> list[dict]:
 			"language": r.lang,
 			"audience": r.audience,
 			"route": routes.get(r.article_id),
+			"word_score": round(_word_score(r), 4),
+			"semantic": None if r.semantic is None else round(comparable_cosine(r.semantic, r.lang, lang), 4),
 		}
 		for r in results
 	]
+
+
+def _word_score(r) -> float:
+	word = r.explain.word_score if r.explain is not None else None
+	return r.score if word is None else word
 
 
 def _title_matches(query: str, audiences: tuple[str, ...], lang: str | None, limit: int) -> list:

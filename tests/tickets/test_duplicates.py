@@ -1,4 +1,4 @@
-from km_crm.tickets.duplicates import MAX_CLOSE, MIN_SCORE, close_matches, number
+from km_crm.tickets.duplicates import CLOSE_COSINE, MAX_CLOSE, MIN_SCORE, close_matches, number
 
 
 def test_a_dominant_match_is_close_and_says_how_far_it_leads():
@@ -31,3 +31,12 @@ def test_numbers_read_naturally():
 	assert number(91.878) == "92"
 	assert number(8.31) == "8.3"
 	assert number(5.0) == "5"
+
+
+def test_an_article_near_in_meaning_is_close_whatever_its_words():
+	# a Chinese ticket, the English article: no word in common, the meaning near
+	(close,) = close_matches([("KB-7", 0.0, CLOSE_COSINE + 0.02), ("KB-9", 0.0, CLOSE_COSINE - 0.05)])
+	assert close.article == "KB-7" and close.meaning == CLOSE_COSINE + 0.02 and close.lead is None
+	# beside the word matches, after them, and never twice
+	close = close_matches([("KB-1", 30.0, 0.95), ("KB-7", 1.0, 0.93), ("KB-5", 2.0, 0.7)])
+	assert [(c.article, c.meaning) for c in close] == [("KB-1", None), ("KB-7", 0.93)]
