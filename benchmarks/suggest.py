@@ -6,9 +6,9 @@ base cannot answer, and the pipeline's latency.
         [--subset 5000 [--sample-queries 500]] [--semantic]
 
 --subset/--sample-queries: the deterministic subset of relevance.py (subsets.py). --semantic: hybrid
-search (article vectors from the cache of vector_cache.py); the sweep then varies the least cosine
-(confidence.MIN_SEMANTIC) that lets an article the words barely cover through, and prints the same
-grid for a cut-off on the cosine alone.
+search (article vectors from the cache of vector_cache.py); the cut-off is then the cosine's
+(confidence.MIN_SEMANTIC for the questions' language) and the sweep varies it. --foreign SET: questions
+of another knowledge base, which nothing here answers: the share still shown.
 
 Per set: the articles are indexed into a temporary tantivy index as in relevance.py; each dev query
 is wrapped in a noisy ticket (benchmarks/ticket_noise.py, fixed per query id) and searched three
@@ -74,6 +74,7 @@ SWEEP_COVERAGE = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
 SWEEP_RELATIVE = (0.0, 0.3, 0.4, 0.5, 0.6)
 SWEEP_SEMANTIC = (0.0, 0.8, 0.82, 0.84, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9, 0.92)
 SEMANTIC = False  # --semantic: every search below is hybrid
+LANG = "en"  # the language of the set's questions (its cut-off by meaning)
 
 
 def _search(backend, text: str) -> list[str]:
@@ -107,12 +108,7 @@ def _scored(backend, text: str) -> list[tuple[str, float, float, float | None]]:
 	return [(r.article_id, r.score, r.coverage, r.semantic) for r in results]
 
 
-def _cut(
-	scored, min_coverage: float, min_relative: float, min_semantic: float = 2.0, cosine_only: bool = False
-) -> list[str]:
-	if cosine_only:  # the cosine alone decides the absolute test
-		scored = [(a, s, 0.0, m) for a, s, _c, m in scored]
-		min_coverage = 2.0
+def _cut(scored, min_coverage: float, min_relative: float, min_semantic: float = 0.0) -> list[str]:
 	kept = confidence.confident(
 		scored,
 		score=lambda r: r[1],
@@ -139,8 +135,10 @@ def _ticket_text(ticket) -> str:
 def run_set(
 	data, half: str | None, seed: int, limit: int | None, sample: int, sweep: bool, foreign: list[dict] = ()
 ) -> None:
+	global LANG
 	folder = Path(data.name)
 	queries = select_queries(data.queries, half, seed, limit)
+	LANG = (queries[0].get("lang") if queries else None) or "en"
 	tmp = tempfile.mkdtemp(prefix="km_suggest_")
 	backend = get_backend({"backend": "tantivy", "index_path": os.path.join(tmp, "index")})
 	try:
@@ -209,7 +207,7 @@ def run_set(
 				unanswerable[channel],
 				confidence.MIN_COVERAGE,
 				confidence.MIN_RELATIVE_SCORE,
-				confidence.MIN_SEMANTIC,
+				confidence.min_semantic_for(LANG),
 			)
 			kept = after[0] / before[0] if before[0] else 0.0
 			print(
@@ -223,7 +221,11 @@ def run_set(
 				"form": [_scored(backend, q["text"]) for q in foreign],
 			}
 			for channel in ("ticket", "form"):
-				cut = (confidence.MIN_COVERAGE, confidence.MIN_RELATIVE_SCORE, confidence.MIN_SEMANTIC)
+				cut = (
+					confidence.MIN_COVERAGE,
+					confidence.MIN_RELATIVE_SCORE,
+					confidence.min_semantic_for(LANG),
+				)
 				shown = [
 					sum(1 for s in asked[channel] if _cut(s, *c)) / len(foreign) for c in ((0.0, 0.0), cut)
 				]
@@ -234,27 +236,18 @@ def run_set(
 		if sweep and SEMANTIC:
 			for channel in ("ticket", "form"):
 				base = _cutoff_figures(answerable[channel], unanswerable[channel], 0.0, 0.0)[0]
-				for cosine_only in (False, True):
-					rule = (
-						"cosine alone" if cosine_only else f"coverage >= {confidence.MIN_COVERAGE} or cosine"
-					)
-					print(
-						f"  sweep {channel} ({rule}): MRR@5 kept / unanswerable shown; rows least cosine, columns relative"
-					)
-					print("  cos \\ rel " + "".join(f"{r:>14}" for r in SWEEP_RELATIVE))
-					for ms in SWEEP_SEMANTIC:
-						cells = []
-						for rel in SWEEP_RELATIVE:
-							mrr, shown = _cutoff_figures(
-								answerable[channel],
-								unanswerable[channel],
-								confidence.MIN_COVERAGE,
-								rel,
-								ms,
-								cosine_only,
-							)
-							cells.append(f"{mrr / base if base else 0.0:>7.1%}/{shown:>6.1%}")
-						print(f"  {ms:>9.2f} " + "".join(cells))
+				print(
+					f"  sweep {channel}: MRR@5 kept / unanswerable shown; rows least cosine, columns relative"
+				)
+				print("  cos \\ rel " + "".join(f"{r:>14}" for r in SWEEP_RELATIVE))
+				for ms in SWEEP_SEMANTIC:
+					cells = []
+					for rel in SWEEP_RELATIVE:
+						mrr, shown = _cutoff_figures(
+							answerable[channel], unanswerable[channel], confidence.MIN_COVERAGE, rel, ms
+						)
+						cells.append(f"{mrr / base if base else 0.0:>7.1%}/{shown:>6.1%}")
+					print(f"  {ms:>9.2f} " + "".join(cells))
 		elif sweep:
 			for channel in ("ticket", "form"):
 				base = _cutoff_figures(answerable[channel], unanswerable[channel], 0.0, 0.0)[0]

@@ -136,7 +136,10 @@ def suggest_articles(
 	"""Articles worth suggesting unasked for `text` (a ticket, a customer's ticket form): the best of
 	search_articles (same filters and options) that pass confidence.confident's cut-off. May be empty."""
 	results = search_articles(backend, text, filters, limit=limit, measure_coverage=True, **options)
-	return confidence.confident(results, meaning=confidence.meaning_for(detect_language(text or "")))
+	lang = detect_language(text or "")
+	return confidence.confident(
+		results, meaning=confidence.meaning_for(lang), min_semantic=confidence.min_semantic_for(lang)
+	)
 
 
 def _coverage_measure(backend: SearchBackend, query: SearchQuery, passages: int):

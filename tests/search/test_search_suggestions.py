@@ -152,3 +152,21 @@ def test_a_chinese_snippet_prefers_a_full_stop():
 	snippet = highlight(text, highlight_terms(analyze_query("重置密码")), max_chars=40)
 	assert plain(snippet).startswith("请联系管理员")
 	assert plain(snippet).endswith("。")
+
+
+def test_in_a_search_by_meaning_the_cosine_decides_by_the_questions_language():
+	from types import SimpleNamespace as R
+
+	# many words in common but another topic (a bank question among insurance answers): refused;
+	# no word in common but the same question (in the other language): offered
+	results = [
+		R(article_id="KB-WORDS", score=1.5, coverage=0.8, semantic=0.84, lang="zh"),
+		R(article_id="KB-MEANING", score=1.4, coverage=0.0, semantic=0.83, lang="en"),
+		R(article_id="KB-NO-VECTOR", score=1.0, coverage=0.3, semantic=None, lang="zh"),
+	]
+	meaning = confidence.meaning_for("zh")  # the English answer gets the cross-language allowance
+	kept = confidence.confident(results, meaning=meaning, min_semantic=confidence.min_semantic_for("zh"))
+	assert [r.article_id for r in kept] == ["KB-MEANING", "KB-NO-VECTOR"]  # the last by its words
+	# Chinese texts sit nearer each other than English ones: the bar is higher for a Chinese question
+	assert confidence.min_semantic_for("zh") > confidence.min_semantic_for("en")
+	assert confidence.min_semantic_for("fr") == confidence.min_semantic_for("en")
