@@ -35,14 +35,17 @@ ARTICLES_JOB = "km_crm.search.semantic.embed_articles"
 TICKETS_JOB = "km_crm.tickets.ticket_index.embed_vectors"
 
 
-def enqueue(job: str) -> None:
-	"""Queue an embedding job (a dotted path: ARTICLES_JOB, TICKETS_JOB) after the commit, one at a
-	time per site and job."""
+def enqueue(job: str, after_commit: bool = True) -> None:
+	"""Queue an embedding job (a dotted path: ARTICLES_JOB, TICKETS_JOB), after the commit unless
+	told otherwise, one at a time per site and job. Saves during an install or a migrate queue
+	nothing: after_migrate queues both jobs once."""
 	if testing.RUN:
 		if testing.RUN.embed:
 			frappe.get_attr(job)()
 		return
-	if frappe.flags.in_install or frappe.flags.in_migrate or not enabled():
+	if (frappe.flags.in_install or frappe.flags.in_migrate) and after_commit:
+		return
+	if not enabled():
 		return
 	try:
 		frappe.enqueue(
@@ -50,7 +53,7 @@ def enqueue(job: str) -> None:
 			queue="long",
 			job_id=f"km_crm:embed:{frappe.local.site}:{job}",
 			deduplicate=True,
-			enqueue_after_commit=True,
+			enqueue_after_commit=after_commit,
 		)
 	except Exception:
 		frappe.log_error(title="km_crm: could not queue the embedding of search vectors")

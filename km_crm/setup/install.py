@@ -25,12 +25,15 @@ def after_migrate():
 	ensure_roots()
 	add_custom_fields()
 	add_helpdesk_form_script()
-	from km_crm.search import indexer
+	from km_crm.search import indexer, semantic
 	from km_crm.tickets import ticket_index
 
-	# an upgrade may change the index layout: refill what the engines lack
+	# an upgrade may change the index layout: refill what the engines lack, and make the search
+	# vectors that are missing (a first install of search by meaning, or a new model)
 	indexer.enqueue_reconcile()
 	ticket_index.enqueue_reconcile()
+	semantic.enqueue(semantic.ARTICLES_JOB, after_commit=False)
+	semantic.enqueue(semantic.TICKETS_JOB, after_commit=False)
 
 
 def after_app_install(app_name: str):
