@@ -106,9 +106,16 @@ def run(check, browser, base: str, bench_dir: str, site: str) -> None:
 		)
 		unlink.first.click()
 		toast("Link removed.")
-		page.wait_for_function(
-			f"() => !document.querySelector(\"{PANEL} [data-km-action='unlink']\")", timeout=20_000
-		)
+		try:
+			page.wait_for_function(
+				f"() => !document.querySelector(\"{PANEL} [data-km-action='unlink']\")", timeout=20_000
+			)
+		except Exception as exc:  # say what the agent saw: an error toast, or the link still listed
+			toasts = page.locator("[role='status'], .toast, [data-sonner-toast]").all_inner_texts()
+			links = page.locator(f"{PANEL} [data-km-action='unlink']").count()
+			expect(
+				False, f"the link stayed ({links} shown) 20 s after 'Link removed.'; toasts: {toasts}; {exc}"
+			)
 		expect(
 			row(answer["title"]).locator("[data-km-action='solved']").count() == 1,
 			"'Solved it' did not come back",
