@@ -285,8 +285,12 @@ function setupForm({ doc, call, toast, createToast }) {
 			return call(API + "unlink", { ticket_doctype: "HD Ticket", ticket: state.ticket, link_name: el.dataset.link })
 				.then((links) => {
 					notify(t("Link removed."));
+					// a refresh asked before the removal may answer after it, with the link still in it:
+					// it is discarded (its token is old), and the panel reads the ticket again
+					state.token = (state.token || 0) + 1;
 					state.data.links = links;
 					render(state.data);
+					refresh();
 				})
 				.catch((err) => notify(errorText(err), "error"));
 		}
