@@ -121,9 +121,16 @@ DEFLECTION_OUTCOMES = (
 	OUTCOME_NOTHING_OPENED,
 )
 
-# --- Recognition (Frappe Energy Point Rules shipped as fixtures; admins tune points, they stay) --------
-RULE_PUBLISHED = "Knowledge: article published"
+# --- Recognition (Frappe Energy Point Rules shipped as fixtures): reuse by others, never self-reuse ----
+RULE_PUBLISHED_REUSED = "Knowledge: published article reused by another agent"
 RULE_REUSED = "Knowledge: article reused on a ticket"
+RULE_DEFLECTED = "Knowledge: confirmed deflection"
 RULE_HELPFUL = "Knowledge: readers found an article helpful"
 RULE_VOTE = "Knowledge: review vote cast"
-ENERGY_POINT_RULES = (RULE_PUBLISHED, RULE_REUSED, RULE_HELPFUL, RULE_VOTE)
+ENERGY_POINT_RULES = (RULE_PUBLISHED_REUSED, RULE_REUSED, RULE_DEFLECTED, RULE_HELPFUL, RULE_VOTE)
+RULE_PUBLISHED_RETIRED = "Knowledge: article published"  # points per published version, until 2026-12
+
+# --- Link accuracy (KCS): a coach's verdict on a sampled ticket link ------------------------------------
+LINK_RIGHT = "Right"
+LINK_WRONG = "Wrong"
+LINK_VERDICTS = (LINK_RIGHT, LINK_WRONG)

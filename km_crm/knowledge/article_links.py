@@ -26,13 +26,15 @@ def add_link(article: str, ticket_doctype: str, ticket: str, link_type: str, use
 		frappe.throw(_("Unknown link type {0}.").format(link_type), KMError)
 	if ticket_doctype not in C.TICKET_DOCTYPES or not frappe.db.exists(ticket_doctype, ticket):
 		frappe.throw(_("Ticket {0} was not found.").format(ticket), frappe.DoesNotExistError)
-	live_version = frappe.db.get_value("KM Article", article, "published_version")
-	if live_version is None and not frappe.db.exists("KM Article", article):
+	found = frappe.db.get_value("KM Article", article, ["published_version", "article_owner"], as_dict=True)
+	if not found:
 		frappe.throw(_("Article {0} was not found.").format(article), frappe.DoesNotExistError)
+	live_version = found.published_version
 	key = link_key(article, ticket_doctype, ticket, link_type)
 	existing = frappe.db.get_value(LINK, {"link_key": key})
 	if existing:
 		return existing
+	user = user or frappe.session.user
 	link = frappe.get_doc(
 		{
 			"doctype": LINK,
@@ -42,15 +44,44 @@ def add_link(article: str, ticket_doctype: str, ticket: str, link_type: str, use
 			"link_type": link_type,
 			"ticket_doctype": ticket_doctype,
 			"ticket": ticket,
-			"linked_by": user or frappe.session.user,
+			"linked_by": user,
 			"linked_on": now_datetime(),
 			"link_key": key,
+			"first_reuse": int(_first_reuse(article, link_type, live_version, found.article_owner, user)),
 		}
 	)
 	link.flags.km_append = True
 	link.insert(ignore_permissions=True)
 	update_reuse_count(article)
 	return link.name
+
+
+def by_another_agent(link_type: str, linked_by: str | None, article_owner: str | None) -> bool:
+	"""A reuse that counts for the article's owner (points, citation): the article solved or was
+	referenced on a ticket by someone other than its owner. Linking one's own article earns nothing."""
+	return link_type in REUSE_TYPES and bool(linked_by) and linked_by != article_owner
+
+
+def _first_reuse(article: str, link_type: str, live_version, owner: str | None, user: str) -> bool:
+	"""The live article's first reuse by another agent: the link that earns the owner the points for
+	publishing it (Energy Point Rule RULE_PUBLISHED_REUSED). One per article: when that link is
+	removed its points are taken back, and the next reuse by another agent is the first again. An
+	article whose versions earned points when published (the rule before reuse counted) has had its
+	points for publishing."""
+	if not live_version or not owner or not by_another_agent(link_type, user, owner):
+		return False
+	if frappe.db.exists(LINK, {"article": article, "first_reuse": 1}):
+		return False
+	versions = frappe.get_all("KM Article Version", filters={"article": article}, pluck="name")
+	return not frappe.db.exists(
+		"Energy Point Log",
+		{
+			"rule": C.RULE_PUBLISHED_RETIRED,
+			"reference_doctype": "KM Article Version",
+			"reference_name": ("in", versions or [""]),
+			"reverted": 0,
+		},
+	)
 
 
 def refresh_titles(article: str) -> None:
@@ -68,7 +99,21 @@ def remove_link(name: str) -> None:
 	doc = frappe.get_doc(LINK, name)
 	doc.flags.km_append = True
 	doc.delete(ignore_permissions=True)
+	_take_back_points(name)
 	update_reuse_count(article)
+
+
+def _take_back_points(link: str) -> None:
+	"""A removed link earns nothing: the energy points it gave are reverted (adding and removing a
+	link again and again cannot collect points)."""
+	for log in frappe.get_all(
+		"Energy Point Log",
+		filters={"reference_doctype": LINK, "reference_name": link, "type": "Auto", "reverted": 0},
+		pluck="name",
+	):
+		frappe.get_doc("Energy Point Log", log).revert(
+			_("The link between the article and the ticket was removed"), ignore_permissions=True
+		)
 
 
 def remove_ticket_links(ticket_doctype: str, ticket: str) -> None:

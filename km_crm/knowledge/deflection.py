@@ -99,7 +99,10 @@ def solved(key: str, article: str) -> None:
 		frappe.throw(_("You have already submitted a ticket for this question."), KMError)
 	if not row.solved_article:
 		_record(row, C.EVENT_SOLVED, article=article)
-		frappe.db.set_value(SESSION, key, "solved_article", article, update_modified=False)
+		owner = frappe.db.get_value("KM Article", article, "article_owner")
+		frappe.db.set_value(
+			SESSION, key, {"solved_article": article, "article_owner": owner}, update_modified=False
+		)
 
 
 def ticket_submitted(doc) -> None:
@@ -142,6 +145,20 @@ def _settle(key: str, minutes: int) -> None:
 	frappe.db.set_value(
 		SESSION, key, {"outcome": verdict.outcome, "is_final": int(verdict.final)}, update_modified=False
 	)
+	if verdict == (C.OUTCOME_DEFLECTED, True):
+		_recognise(key)
+
+
+def _recognise(key: str) -> None:
+	"""A confirmed deflection: Frappe's Energy Point Rules on the session apply (points for the owner
+	of the article that solved the problem). The outcome is written with set_value, which runs no
+	document events; a rule that fails never stops the settling."""
+	from frappe.social.doctype.energy_point_rule.energy_point_rule import process_energy_points
+
+	try:
+		process_energy_points(frappe.get_doc(SESSION, key), "on_update")
+	except Exception:
+		frappe.log_error(title="km_crm: energy points for a confirmed deflection")
 
 
 def sessions_and_events(since, until, channel: str | None = None) -> tuple[dict, dict, list]:

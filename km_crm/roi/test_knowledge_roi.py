@@ -318,51 +318,6 @@ class TestHandlingTime(KMTestCase):
 		self.assertAlmostEqual(site_figures.assumptions().ticket_cost, 20.0)  # 40 x 0.5 h
 
 
-class TestRecognition(KMTestCase):
-	"""Energy points (Frappe's Energy Point Rules, shipped as fixtures) for the work of knowledge."""
-
-	def setUp(self):
-		super().setUp()
-		override_settings(self, "Energy Point Settings", enabled=1)
-
-	def points_on(self, doctype: str, name: str) -> list[tuple]:
-		return [
-			(r.user, r.rule, r.points)
-			for r in frappe.get_all(
-				"Energy Point Log",
-				filters={"reference_doctype": doctype, "reference_name": name},
-				fields=["user", "rule", "points"],
-			)
-		]
-
-	def test_points_for_a_published_article_a_reuse_and_the_votes(self):
-		f = GovernanceFixture()
-		article = f.published(audience="Customer", title=f"Scanner {word()} jams")
-		points = dict(frappe.get_all("Energy Point Rule", fields=["name", "points"], as_list=True))
-		version = frappe.db.get_value("KM Article", article, "published_version")
-		self.assertEqual(
-			self.points_on("KM Article Version", version),
-			[(f.author, C.RULE_PUBLISHED, points[C.RULE_PUBLISHED])],
-		)
-		review = frappe.db.get_value("KM Article Version", version, "review")
-		for vote, voter in frappe.get_all(
-			"KM Review Vote", filters={"review": review}, fields=["name", "voter"], as_list=True
-		):
-			self.assertEqual(
-				self.points_on("KM Review Vote", vote), [(voter, C.RULE_VOTE, points[C.RULE_VOTE])]
-			)
-		link = article_links.add_link(
-			article, "Issue", make_issue(f"Scanner {word()} jams").name, C.LINK_SOLVED
-		)
-		self.assertEqual(
-			self.points_on("KM Article Link", link), [(f.author, C.RULE_REUSED, points[C.RULE_REUSED])]
-		)
-
-	def test_the_rules_ship_enabled(self):
-		for name in C.ENERGY_POINT_RULES:
-			self.assertTrue(frappe.db.get_value("Energy Point Rule", name, "enabled"), name)
-
-
 class TestLiveArticles(KMTestCase):
 	"""One notion of "live" (lifecycle.live_article_filters) for every figure."""
 

@@ -16,6 +16,7 @@ class KMArticleLink(AppendOnly, Document):
 		article_owner: DF.Link | None
 		article_title: DF.Data | None
 		article_version: DF.Link | None
+		first_reuse: DF.Check
 		link_key: DF.Data | None
 		link_type: DF.Literal["Solved", "Referenced", "Created From"]
 		linked_by: DF.Link | None

@@ -12,6 +12,7 @@ class KMDeflectionSession(AppendOnly, Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		article_owner: DF.Link | None
 		articles_opened: DF.Int
 		channel: DF.Literal["ERPNext Portal", "Helpdesk Portal"]
 		is_final: DF.Check
