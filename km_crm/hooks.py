@@ -41,7 +41,10 @@ scheduler_events = {
 		"km_crm.governance.tasks.remind_pending_voters",
 	],
 	"monthly": ["km_crm.roi.quality_sampling.sample_last_month"],
-	"daily": ["km_crm.knowledge.review_due.flag_articles_due_for_review"],
+	"daily": [
+		"km_crm.knowledge.review_due.flag_articles_due_for_review",
+		"km_crm.knowledge.reverification.check_published_articles",
+	],
 	# the nightly repairs and rebuilds run on the long queue, out of the short jobs' way
 	"daily_long": [
 		"km_crm.search.indexer.reconcile",
@@ -114,7 +117,10 @@ doc_events = {
 			"km_crm.integrations.ticket_events.on_ticket_insert",
 			"km_crm.experts.routing.on_ticket_insert",
 		],
-		"on_update": "km_crm.integrations.ticket_events.on_ticket_update",
+		"on_update": [
+			"km_crm.integrations.ticket_events.on_ticket_update",
+			"km_crm.integrations.reopened_tickets.on_ticket_update",
+		],
 		"on_trash": "km_crm.integrations.ticket_events.on_ticket_trash",
 	},
 	"HD Ticket": {
@@ -122,7 +128,10 @@ doc_events = {
 			"km_crm.integrations.ticket_events.on_ticket_insert",
 			"km_crm.experts.routing.on_ticket_insert",
 		],
-		"on_update": "km_crm.integrations.ticket_events.on_ticket_update",
+		"on_update": [
+			"km_crm.integrations.ticket_events.on_ticket_update",
+			"km_crm.integrations.reopened_tickets.on_ticket_update",
+		],
 		"on_trash": "km_crm.integrations.ticket_events.on_ticket_trash",
 	},
 	# experts: the evidence index is read again after what changes it (resolutions teach it directly)
@@ -139,6 +148,11 @@ doc_events = {
 		],
 	},
 	"KM Review Vote": {"after_insert": "km_crm.experts.evidence.on_change"},
+	# re-verification: articles naming an Item hear of its new variants, disabling, description edits
+	"Item": {
+		"after_insert": "km_crm.knowledge.reverification.on_item_insert",
+		"on_update": "km_crm.knowledge.reverification.on_item_update",
+	},
 }
 
 export_python_type_annotations = True

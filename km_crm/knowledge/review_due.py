@@ -25,9 +25,10 @@ def flag_articles_due_for_review() -> None:
 			in_own_transaction(flag_article, row.name)
 
 
-def flag_article(name: str, reason: str | None = None) -> None:
+def flag_article(name: str, reason: str | None = None, data: dict | None = None) -> None:
 	"""Send a published article to Needs Review, with a ToDo for its owner: for its dates, or for the
-	`reason` given (readers' votes)."""
+	`reason` given (readers' votes, evidence from tickets and items: reverification.py), with the
+	evidence's `data` kept in the audit record."""
 	article = frappe.get_doc("KM Article", name)
 	if article.status != C.PUBLISHED:
 		return
@@ -40,7 +41,9 @@ def flag_article(name: str, reason: str | None = None) -> None:
 		reason = _("The article was due for review on {0}.").format(
 			frappe.utils.formatdate(article.review_by)
 		)
-	audit.record("Review Due", article.name, version=article.version, details=reason, actor="Administrator")
+	audit.record(
+		"Review Due", article.name, version=article.version, details=reason, data=data, actor="Administrator"
+	)
 	if article.article_owner:
 		assign_to.add(
 			{

@@ -32,6 +32,7 @@ class KMAuditEvent(AppendOnly, Document):
 			"New Version",
 			"Owner Changed",
 			"Vote Discarded",
+			"Ticket Reopened",
 		]
 		occurred_on: DF.Datetime | None
 		prev_hash: DF.Data | None

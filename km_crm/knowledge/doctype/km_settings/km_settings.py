@@ -20,9 +20,21 @@ class KMSettings(Document):
 		deflection_window_minutes: DF.Int
 		feedback_review_threshold: DF.Int
 		index_resolved_tickets: DF.Check
+		links_stop_category_tickets: DF.Int
+		links_stop_days: DF.Int
+		not_solved_min_readers: DF.Int
+		not_solved_percent: DF.Percent
 		partner_role: DF.Link | None
 		reader_roles: DF.TableMultiSelect[KMReaderRole]
 		redaction_patterns: DF.Table[KMRedactionPattern]
+		reopened_tickets_days: DF.Int
+		reopened_tickets_needed: DF.Int
+		reverify_item_description: DF.Check
+		reverify_item_disabled: DF.Check
+		reverify_item_variant: DF.Check
+		reverify_links_stop: DF.Check
+		reverify_not_solved: DF.Check
+		reverify_reopened_tickets: DF.Check
 		route_to_experts: DF.Check
 		route_when: DF.Literal["Every ticket nobody took", "Only when no article matches the ticket"]
 		suggest_in_tickets: DF.Check
