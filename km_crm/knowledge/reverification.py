@@ -208,8 +208,9 @@ def due_evidence(now) -> dict[str, list[rules.Evidence]]:
 
 
 def not_solved_evidence(settings) -> dict[str, rules.Evidence]:
-	"""Published articles where "not helpful" votes on the live version, since it was last published,
-	reach the share of its readers."""
+	"""Published articles where votes "did not solve my problem" on the live version, since it was last
+	published, reach the share of its readers. Readers who voted otherwise (helpful, or not helpful
+	because it is unclear, outdated or incorrect: those have their own paths) count as readers only."""
 	share = float(
 		rules.DEFAULT_NOT_SOLVED_PERCENT
 		if settings.not_solved_percent is None
@@ -221,22 +222,25 @@ def not_solved_evidence(settings) -> dict[str, rules.Evidence]:
 		frappe.qb.from_(vote)
 		.join(article)
 		.on((article.name == vote.article) & (article.published_version == vote.article_version))
-		.select(article.name, article.last_published_on, vote.helpful, Count("*").as_("votes"))
+		.select(article.name, article.last_published_on, vote.reason, Count("*").as_("votes"))
 		.where(article.status == C.PUBLISHED)
 		.where(article.last_published_on.isnull() | (vote.creation >= article.last_published_on))
-		.groupby(article.name, article.last_published_on, vote.helpful)
+		.groupby(article.name, article.last_published_on, vote.reason)
 		.run(as_dict=True)
 	)
 	tally: dict[str, dict] = {}
 	for row in rows:
-		t = tally.setdefault(row.name, {"since": row.last_published_on, "helpful": 0, "not_helpful": 0})
-		t["helpful" if row.helpful else "not_helpful"] += row.votes
+		t = tally.setdefault(row.name, {"since": row.last_published_on, "voters": 0, "not_solved": 0})
+		t["voters"] += row.votes
+		if row.reason == C.FEEDBACK_DID_NOT_SOLVE:
+			t["not_solved"] += row.votes
 	found = {}
 	for name, t in tally.items():
-		voters = t["helpful"] + t["not_helpful"]
-		if not t["not_helpful"] or t["not_helpful"] * 100 < share * max(min_readers, voters, 1):
+		if not t["not_solved"] or t["not_solved"] * 100 < share * max(min_readers, t["voters"], 1):
 			continue  # cannot reach the share whatever the readers count: no need to count them
-		evidence = rules.not_solved(t["not_helpful"], readers(name, t["since"], voters), share, min_readers)
+		evidence = rules.not_solved(
+			t["not_solved"], readers(name, t["since"], t["voters"]), share, min_readers
+		)
 		if evidence:
 			found[name] = evidence
 	return found

@@ -139,21 +139,19 @@ def percent(part: int, whole: int) -> int:
 	return (200 * part + whole) // (2 * whole) if whole else 0
 
 
-def not_solved(
-	not_helpful: int, reader_count: int, share_percent: float, min_readers: int
-) -> Evidence | None:
-	"""Evidence when readers who said it did not solve their problem reach `share_percent` of its
-	readers, once it has at least `min_readers` of them (two votes among three readers are not
+def not_solved(votes: int, reader_count: int, share_percent: float, min_readers: int) -> Evidence | None:
+	"""Evidence when the readers who voted "did not solve my problem" (`votes`) reach `share_percent`
+	of its readers, once it has at least `min_readers` of them (two votes among three readers are not
 	evidence)."""
 	share = float(share_percent or 0)
-	if share <= 0 or not_helpful <= 0 or reader_count < max(int(min_readers or 0), 1):
+	if share <= 0 or votes <= 0 or reader_count < max(int(min_readers or 0), 1):
 		return None
-	if not_helpful * 100 < share * reader_count:
+	if votes * 100 < share * reader_count:
 		return None
 	return Evidence(
 		TRIGGER_NOT_SOLVED,
 		REASON_NOT_SOLVED,
-		{"not_solved": not_helpful, "readers": reader_count, "percent": percent(not_helpful, reader_count)},
+		{"not_solved": votes, "readers": reader_count, "percent": percent(votes, reader_count)},
 	)
 
 

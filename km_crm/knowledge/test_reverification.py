@@ -205,21 +205,23 @@ class TestDailyEvidence(ReverificationCase):
 		with jobs_run_at_once():
 			reverification.check_published_articles()
 
-	def readers(self, article: str, page_views: int, helpful: int, not_helpful: int) -> None:
-		"""Page views of the article's portal page (Frappe's Web Page View) and readers' votes."""
+	def readers(self, article: str, page_views: int, helpful: int, not_solved: int, unclear: int = 0) -> None:
+		"""Page views of the article's portal page (Frappe's Web Page View) and readers' votes: helpful,
+		"did not solve my problem", "unclear"."""
 		version = frappe.db.get_value("KM Article", article, "published_version")
 		for _i in range(page_views):
 			frappe.get_doc({"doctype": "Web Page View", "path": f"knowledge/{article}"}).insert(
 				ignore_permissions=True
 			)
-		for i in range(helpful + not_helpful):
+		votes = [None] * helpful + ["Did not solve my problem"] * not_solved + ["Unclear"] * unclear
+		for reason in votes:
 			vote = frappe.get_doc(
 				{
 					"doctype": "KM Article Feedback",
 					"article": article,
 					"article_version": version,
-					"helpful": 1 if i < helpful else 0,
-					"reason": None if i < helpful else "Did not solve my problem",
+					"helpful": 0 if reason else 1,
+					"reason": reason,
 					"channel": "Portal",
 					"feedback_key": f"{article}|{word()}",
 				}
@@ -229,28 +231,30 @@ class TestDailyEvidence(ReverificationCase):
 
 	def test_readers_saying_it_did_not_solve_their_problem_send_it_to_review(self):
 		article = self.f.published()
-		self.readers(article, page_views=31, helpful=5, not_helpful=12)
+		self.readers(article, page_views=31, helpful=5, not_solved=12, unclear=3)
 		self.run_daily_job()
 		self.assert_in_review_for(article, "12 of 31 readers (39%) said it did not solve their problem")
 
-	def test_too_few_readers_or_too_small_a_share_or_votes_before_the_last_publication_send_nothing(self):
+	def test_too_few_readers_too_small_a_share_other_reasons_or_votes_before_publication_send_nothing(self):
 		few = self.f.published()
-		self.readers(few, page_views=0, helpful=1, not_helpful=2)  # two votes among three readers
+		self.readers(few, page_views=0, helpful=1, not_solved=2)  # two votes among three readers
 		small_share = self.f.published()
-		self.readers(small_share, page_views=40, helpful=3, not_helpful=11)  # 28%
+		self.readers(small_share, page_views=40, helpful=3, not_solved=11)  # 28%
+		unclear = self.f.published()
+		self.readers(unclear, page_views=31, helpful=5, not_solved=6, unclear=8)  # 6 of 31 did not solve
 		republished = self.f.published()
-		self.readers(republished, page_views=31, helpful=5, not_helpful=12)
+		self.readers(republished, page_views=31, helpful=5, not_solved=12)
 		frappe.db.set_value(
 			"KM Article", republished, "last_published_on", add_to_date(now_datetime(), seconds=1)
 		)
 		self.run_daily_job()
-		for article in (few, small_share, republished):
+		for article in (few, small_share, unclear, republished):
 			self.assert_still_published(article)
 
 	def test_with_the_setting_off_readers_votes_send_nothing_to_review(self):
 		override_settings(self, "KM Settings", reverify_not_solved=0)
 		article = self.f.published()
-		self.readers(article, page_views=31, helpful=5, not_helpful=12)
+		self.readers(article, page_views=31, helpful=5, not_solved=12)
 		self.run_daily_job()
 		self.assert_still_published(article)
 
