@@ -131,6 +131,6 @@ ENERGY_POINT_RULES = (RULE_PUBLISHED_REUSED, RULE_REUSED, RULE_DEFLECTED, RULE_H
 RULE_PUBLISHED_RETIRED = "Knowledge: article published"  # points per published version, until 2026-12
 
 # --- Link accuracy (KCS): a coach's verdict on a sampled ticket link ------------------------------------
-LINK_RIGHT = "Right"
-LINK_WRONG = "Wrong"
+LINK_RIGHT = "Right Article"
+LINK_WRONG = "Wrong Article"
 LINK_VERDICTS = (LINK_RIGHT, LINK_WRONG)

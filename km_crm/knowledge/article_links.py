@@ -10,10 +10,10 @@ from frappe.utils import now_datetime
 
 from km_crm import constants as C
 from km_crm.exceptions import KMError
+from km_crm.knowledge.reuse_rules import REUSE_TYPES, by_another_agent
 from km_crm.permissions.readers import live_titles
 
 LINK = "KM Article Link"
-REUSE_TYPES = (C.LINK_SOLVED, C.LINK_REFERENCED)
 
 
 def link_key(article: str, ticket_doctype: str, ticket: str, link_type: str) -> str:
@@ -54,12 +54,6 @@ def add_link(article: str, ticket_doctype: str, ticket: str, link_type: str, use
 	link.insert(ignore_permissions=True)
 	update_reuse_count(article)
 	return link.name
-
-
-def by_another_agent(link_type: str, linked_by: str | None, article_owner: str | None) -> bool:
-	"""A reuse that counts for the article's owner (points, citation): the article solved or was
-	referenced on a ticket by someone other than its owner. Linking one's own article earns nothing."""
-	return link_type in REUSE_TYPES and bool(linked_by) and linked_by != article_owner
 
 
 def _first_reuse(article: str, link_type: str, live_version, owner: str | None, user: str) -> bool:

@@ -310,6 +310,21 @@ def quality_check_has_permission(doc, ptype: str = "read", user: str | None = No
 	return ptype == "read" and doc.contributor == user
 
 
+def link_check_query_conditions(user: str | None = None) -> str:
+	"""Link checks (a coach's verdict on an agent's ticket link) are for coaches and managers only."""
+	user = user or frappe.session.user
+	if user == C.ADMINISTRATOR or QUALITY_REVIEWERS & set(frappe.get_roles(user)):
+		return ""
+	return NOTHING
+
+
+def link_check_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
+	user = user or frappe.session.user
+	if user == C.ADMINISTRATOR or QUALITY_REVIEWERS & set(frappe.get_roles(user)):
+		return None
+	return False
+
+
 def condition_sql(condition) -> str:
 	"""A frappe.qb condition as the SQL a permission_query_conditions hook returns. Its values are
 	escaped by frappe.db.escape, as Frappe's own conditions are (pypika's rendering leaves

@@ -6,7 +6,9 @@ Inputs are plain records the report reads from the site:
   as (link type, article, when the article was first published or None);
 * PublishedArticle: an article first published in the period, when its draft began, and when it was
   first submitted for review (None when a publisher published it directly);
-* reuse counts of the live articles, and the people who linked or wrote against the agents.
+* reuse counts of the live articles, and the people who linked or wrote against the agents;
+* ticket links of the period as (link type, linked by, the article's owner), for citation;
+* the verdicts of the coaches' link checks completed in the period, for link accuracy.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from km_crm import constants as C
+from km_crm.knowledge.reuse_rules import by_another_agent
 
 OFTEN = 3  # reused on this many tickets or more: "used often"
 DAY_HOURS = 24
@@ -117,3 +120,27 @@ def reuse_buckets(reuse_counts: Iterable[int]) -> dict[str, int]:
 	for count in reuse_counts:
 		buckets["often" if count >= OFTEN else "rarely" if count > 0 else "never"] += 1
 	return buckets
+
+
+def citation(links: Iterable[tuple[str, str | None, str | None]]) -> dict[str, int]:
+	"""Citation: per person, how often others reused their articles in the period (ticket links that
+	solved or referenced a ticket, made by someone other than the article's owner)."""
+	# {owner: links by others} from (link type, linked by, article owner); most cited first
+	counts: dict[str, int] = {}
+	for link_type, linked_by, owner in links:
+		if owner and by_another_agent(link_type, linked_by, owner):
+			counts[owner] = counts.get(owner, 0) + 1
+	return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def link_accuracy(verdicts: Iterable[str | None]) -> float | None:
+	"""Link accuracy: ticket links a KM Coach checked and found right / links checked in the period
+	(each month a sample of every agent's links of the month before)."""
+	right, checked = links_checked(verdicts)
+	return ratio(right, checked)
+
+
+def links_checked(verdicts: Iterable[str | None]) -> tuple[int, int]:
+	# (found right, checked): "9 of 10 links right"; a check without a verdict is not done
+	done = [v for v in verdicts if v in C.LINK_VERDICTS]
+	return sum(1 for v in done if v == C.LINK_RIGHT), len(done)

@@ -3,16 +3,21 @@ points, give an article's owner points when others reuse it (a ticket link by an
 confirmed deflection, a helpful vote) and for a published article once it is first reused by someone
 else; linking, voting for or deflecting with one's own article earns nothing."""
 
+from typing import ClassVar
+
 import frappe
-from frappe.utils import add_to_date, now_datetime
+from frappe.utils import add_to_date, get_first_day, now_datetime, today
 
 from km_crm import constants as C
 from km_crm.api import deflection as deflection_api
 from km_crm.governance import actions
 from km_crm.knowledge import article_feedback, article_links, deflection
+from km_crm.roi import link_sampling, recognition
+from km_crm.roi.report.kcs_metrics import kcs_metrics as kcs_report
 from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import (
 	as_user,
+	make_department_team,
 	make_issue,
 	make_portal_user,
 	make_user,
@@ -172,3 +177,112 @@ class TestRecognition(KMTestCase):
 				"Energy Point Rule", filters={"reference_doctype": "KM Article Version", "enabled": 1}
 			)
 		)
+
+
+class TestCitationAndLinkAccuracy(KMTestCase):
+	"""KCS Metrics shows citation (reuse of a person's articles by others) and link accuracy (the
+	coaches' verdicts on a monthly sample of each agent's ticket links)."""
+
+	settings: ClassVar[dict] = {"KM ROI Settings": {"link_sample_size": 2}}
+	fixture = True
+
+	def setUp(self):
+		super().setUp()
+		self.owner = make_user(f"cited-{word()}", C.ROLE_CONTRIBUTOR)  # this test's own people
+		self.agent = make_user(f"linker-{word()}", "Support Team")
+		self.coach = make_user("link-coach", C.ROLE_COACH)
+		self.article = self.f.published(
+			audience="Customer", title=f"Scanner {self.term} jams", owner=self.owner
+		)
+		self.team = make_department_team(self.owner, self.agent)
+
+	def link(self, user: str) -> str:
+		issue = make_issue(f"Scanner {word()} jams").name
+		return article_links.add_link(self.article, "Issue", issue, C.LINK_SOLVED, user=user)
+
+	def metric(self, name: str) -> dict:
+		_columns, rows, message, _chart = kcs_report.execute({"team": self.team})
+		return next(r for r in rows if r["metric"] == name), message
+
+	def test_citation_counts_the_links_others_made_to_a_persons_articles(self):
+		row, message = self.metric("Citation")
+		self.assertEqual(row["value"], "0 reuses by others")
+		self.assertIn("linking one's own article does not count", message)
+		self.link(self.owner)  # a self-link is no citation
+		self.link(self.agent)
+		self.link(self.f.author)
+		row, message = self.metric("Citation")
+		self.assertEqual(row["value"], "2 reuses by others")
+		self.assertIn(f"{frappe.utils.get_fullname(self.owner)} 2", row["basis"])
+		self.assertNotIn("Citation: no article was reused", message)
+		# the leaderboard's citations say the same for the period
+		board = recognition.get_user_leaderboard(
+			frappe.as_json([today(), today()]), None, recognition.CITATIONS
+		)
+		mine = next(r for r in board if self.owner in r["formatted_name"])
+		self.assertEqual(mine["value"], 2)
+
+	def test_a_link_check_marked_wrong_lowers_link_accuracy(self):
+		row, message = self.metric("Link accuracy")
+		self.assertEqual((row["value"], row["basis"]), ("", "0 of 0 checked links right"))
+		self.assertIn("KM Link Check", message)
+		links = {self.link(self.agent) for _n in range(3)}
+		created = link_sampling.sample_month(get_first_day(today()))
+		checks = frappe.get_all(
+			"KM Link Check",
+			filters={"name": ("in", created), "agent": self.agent},
+			fields=["name", "coach", "article_link", "ticket", "status"],
+		)
+		self.assertEqual(len(checks), 2)  # the sample size per agent
+		self.assertTrue({c.article_link for c in checks} <= links)
+		self.assertTrue(all(c.coach and c.coach != self.agent and c.status == "To Do" for c in checks))
+		for check in checks:
+			self.assertTrue(
+				frappe.db.exists("ToDo", {"reference_type": "KM Link Check", "reference_name": check.name})
+			)
+		# run again: no link is checked twice (only the one left over is picked)
+		again = link_sampling.sample_month(get_first_day(today()))
+		rechecked = frappe.get_all(
+			"KM Link Check", filters={"name": ("in", again), "agent": self.agent}, pluck="article_link"
+		)
+		self.assertEqual(set(rechecked), links - {c.article_link for c in checks})
+
+		coach = checks[0].coach
+		with as_user(coach):
+			right = frappe.get_doc("KM Link Check", checks[0].name)
+			right.verdict = C.LINK_RIGHT
+			right.save()
+		self.assertEqual((right.status, str(right.checked_on)), ("Done", today()))
+		self.assertEqual(self.metric("Link accuracy")[0]["value"], "100.0%")
+		with as_user(checks[1].coach):
+			wrong = frappe.get_doc("KM Link Check", checks[1].name)
+			wrong.verdict = C.LINK_WRONG
+			wrong.note = "The ticket was about the feeder, not the rollers."
+			wrong.save()
+		row, message = self.metric("Link accuracy")
+		self.assertEqual((row["value"], row["basis"]), ("50.0%", "1 of 2 checked links right"))
+		self.assertNotIn("no link check was completed", message)
+
+	def test_only_coaches_and_managers_see_link_checks_and_the_sampled_link_stays(self):
+		self.link(self.agent)
+		created = link_sampling.sample_month(get_first_day(today()))
+		name = frappe.get_all(
+			"KM Link Check", filters={"name": ("in", created), "agent": self.agent}, pluck="name"
+		)[0]
+		for user, sees in ((self.coach, True), (self.agent, False), (self.owner, False)):
+			with as_user(user):
+				self.assertEqual(frappe.has_permission("KM Link Check", "read", name), sees, user)
+				if sees:
+					self.assertTrue(frappe.get_list("KM Link Check", filters={"name": name}))
+				else:
+					with self.assertRaises(frappe.PermissionError):
+						frappe.get_list("KM Link Check", filters={"name": name})
+		with as_user(self.coach):
+			check = frappe.get_doc("KM Link Check", name)
+			check.agent = self.coach
+			with self.assertRaises(frappe.ValidationError):
+				check.save()
+			check.reload()
+			check.status = "Done"  # no verdict yet
+			with self.assertRaises(frappe.ValidationError):
+				check.save()

@@ -18,6 +18,7 @@ class KMROISettings(Document):
 		currency: DF.Link | None
 		handling_hours: DF.Float
 		handling_time_source: DF.Literal["Given", "Measured from Timesheets"]
+		link_sample_size: DF.Int
 		potential_deflection_weight: DF.Percent
 		quality_sample_size: DF.Int
 		self_service_cost: DF.Currency

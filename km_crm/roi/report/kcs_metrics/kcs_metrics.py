@@ -6,8 +6,8 @@ from frappe import _
 from frappe.utils import flt
 
 from km_crm.knowledge import deflection_rules
+from km_crm.roi import feeds, recognition, site_figures
 from km_crm.roi import kcs_metrics as m
-from km_crm.roi import site_figures
 
 
 def execute(filters=None):
@@ -23,6 +23,8 @@ def execute(filters=None):
 	buckets = m.reuse_buckets(site_figures.live_reuse_counts(scope))
 	outcomes = site_figures.self_service_outcomes(scope)
 	linked = sum(1 for t in tickets if t.links)
+	cited = recognition.citations(scope)
+	right, checked = m.links_checked(recognition.link_verdicts(scope))
 	rows = [
 		_row(
 			_("Link rate"),
@@ -76,6 +78,20 @@ def execute(filters=None):
 			_("{0} ticket form sessions").format(len(outcomes)),
 			deflection_rules.self_service_rate,
 		),
+		_row(
+			_("Citation"),
+			_("{0} reuses by others").format(sum(cited.values())),
+			_("owners cited: {0}; most: {1}").format(len(cited), recognition.most_cited(cited))
+			if cited
+			else _("nobody's articles were reused by others"),
+			m.citation,
+		),
+		_row(
+			_("Link accuracy"),
+			_percent(m.ratio(right, checked)),
+			_("{0} of {1} checked links right").format(right, checked),
+			m.link_accuracy,
+		),
 	]
 	chart = {
 		"data": {
@@ -90,6 +106,8 @@ def execute(filters=None):
 		"<ul>"
 		+ "".join(f"<li>{frappe.utils.escape_html(r.pop('definition'))}</li>" for r in rows)
 		+ "</ul>"
+		+ ("" if cited else feeds.citations())
+		+ ("" if checked else feeds.link_checks())
 		+ site_figures.scope_note(scope)
 	)
 	return _columns(), rows, message, chart
