@@ -40,7 +40,10 @@ scheduler_events = {
 		"km_crm.governance.tasks.close_expired_reviews",
 		"km_crm.governance.tasks.remind_pending_voters",
 	],
-	"monthly": ["km_crm.roi.quality_sampling.sample_last_month"],
+	"monthly": [
+		"km_crm.roi.quality_sampling.sample_last_month",
+		"km_crm.roi.link_sampling.sample_last_month",
+	],
 	"daily": [
 		"km_crm.knowledge.review_due.flag_articles_due_for_review",
 		"km_crm.knowledge.reverification.check_published_articles",
@@ -61,6 +64,7 @@ permission_query_conditions = {
 	"KM Article Version": "km_crm.permissions.readers.version_query_conditions",
 	"KM Article Link": "km_crm.permissions.readers.link_query_conditions",
 	"KM Quality Check": "km_crm.permissions.readers.quality_check_query_conditions",
+	"KM Link Check": "km_crm.permissions.readers.link_check_query_conditions",
 	# Frappe's Tag Link carries the tagged record's title: knowledge records' tags are for editors
 	"Tag Link": "km_crm.frappe_doors.tag_link_query_conditions",
 }
@@ -69,9 +73,12 @@ has_permission = {
 	"KM Article Version": "km_crm.permissions.readers.version_has_permission",
 	"KM Article Link": "km_crm.permissions.readers.link_has_permission",
 	"KM Quality Check": "km_crm.permissions.readers.quality_check_has_permission",
+	"KM Link Check": "km_crm.permissions.readers.link_check_has_permission",
 	"Tag Link": "km_crm.frappe_doors.tag_link_has_permission",
 	"Notification Log": "km_crm.frappe_doors.notification_log_has_permission",
 }
+# Frappe's leaderboard: the User board shows citations (reuse by others) beside energy points
+leaderboards = "km_crm.roi.recognition.get_leaderboards"
 # Frappe endpoints that skip permission conditions or name records in their errors answer, for
 # km_crm's doctypes, with what the user may list (km_crm/frappe_doors.py)
 override_whitelisted_methods = {
