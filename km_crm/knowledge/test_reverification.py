@@ -109,6 +109,28 @@ class TestReopenedTickets(ReverificationCase):
 			f"2 tickets solved by this article were reopened in 30 days: {first}, {second}",
 		)
 
+	def test_a_reopened_helpdesk_ticket_counts_too(self):
+		if not frappe.db.exists("DocType", "HD Ticket"):
+			self.skipTest("Helpdesk is not installed on this site")
+		article = self.f.published()
+		ticket = frappe.get_doc(
+			{"doctype": "HD Ticket", "subject": f"Printer {word()} is offline", "raised_by": "hd@example.com"}
+		).insert(ignore_permissions=True)
+		ticket.reload()
+		ticket.status = "Closed"
+		ticket.save(ignore_permissions=True)
+		article_links.add_link(article, "HD Ticket", ticket.name, "Solved")
+		issue = self.solved_ticket(article)
+		with jobs_run_at_once():
+			ticket.reload()
+			ticket.status = "Open"
+			ticket.save(ignore_permissions=True)
+		self.assert_still_published(article)
+		self.reopen(issue)
+		self.assert_in_review_for(
+			article, f"2 tickets solved by this article were reopened in 30 days: #{ticket.name}, {issue}"
+		)
+
 	def test_a_ticket_only_referenced_or_reopened_before_the_last_publication_does_not_count(self):
 		article = self.f.published()
 		referenced = make_issue(f"Printer {word()} jams", status="Resolved", resolution="Cleaned")
