@@ -12,7 +12,7 @@ from km_crm import constants as C
 from km_crm.api import deflection as deflection_api
 from km_crm.governance import actions
 from km_crm.knowledge import article_feedback, article_links, deflection
-from km_crm.roi import link_sampling, recognition
+from km_crm.roi import link_sampling, point_rules, recognition
 from km_crm.roi.report.kcs_metrics import kcs_metrics as kcs_report
 from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import (
@@ -168,6 +168,17 @@ class TestRecognition(KMTestCase):
 			[(self.f.author, C.RULE_DEFLECTED, self.points[C.RULE_DEFLECTED])],
 		)
 		self.assertEqual(points_on("KM Deflection Session", potential), [])
+
+	def test_an_administrators_changes_to_the_rules_stay_and_a_missing_rule_comes_back(self):
+		before = frappe.db.get_value("Energy Point Rule", C.RULE_REUSED, ["points", "enabled"], as_dict=True)
+		self.addCleanup(frappe.db.set_value, "Energy Point Rule", C.RULE_REUSED, before)
+		frappe.db.set_value("Energy Point Rule", C.RULE_REUSED, {"points": 7, "enabled": 0})
+		frappe.delete_doc("Energy Point Rule", C.RULE_VOTE, force=True, ignore_permissions=True)
+		self.assertEqual(point_rules.ensure_rules(), [C.RULE_VOTE])  # as after a migrate
+		self.assertEqual(
+			frappe.db.get_value("Energy Point Rule", C.RULE_REUSED, ["points", "enabled"]), (7, 0)
+		)
+		self.assertEqual(frappe.db.get_value("Energy Point Rule", C.RULE_VOTE, "enabled"), 1)
 
 	def test_the_shipped_rules_are_on_and_publishing_alone_earns_nothing(self):
 		for name in C.ENERGY_POINT_RULES:

@@ -13,6 +13,7 @@ def helpdesk_installed() -> bool:
 
 def after_install():
 	ensure_roots()
+	ensure_point_rules()
 	add_reader_roles(C.DEFAULT_READER_ROLES)
 	add_custom_fields()
 	add_helpdesk_form_script()
@@ -23,6 +24,7 @@ def after_install():
 
 def after_migrate():
 	ensure_roots()
+	ensure_point_rules()
 	add_custom_fields()
 	add_helpdesk_form_script()
 	from km_crm.search import indexer, semantic
@@ -53,6 +55,13 @@ def ensure_roots():
 	ensure_roles()
 	ensure_root_category()
 	ensure_search_settings()
+
+
+def ensure_point_rules():
+	"""Recognition: the shipped Energy Point Rules a site lacks (an administrator's changes stay)."""
+	from km_crm.roi import point_rules
+
+	point_rules.ensure_rules()
 
 
 def ensure_search_settings():
