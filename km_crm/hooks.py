@@ -1,4 +1,4 @@
-from km_crm.constants import ENERGY_POINT_RULES, KM_ROLES
+from km_crm.constants import KM_ROLES
 
 app_name = "km_crm"
 app_title = "Knowledge"
@@ -27,11 +27,9 @@ fixtures = [
 		"dt": "Role",
 		"filters": [["name", "in", list(KM_ROLES)]],
 	},
-	{
-		"dt": "Energy Point Rule",
-		"filters": [["name", "in", list(ENERGY_POINT_RULES)]],
-	},
 ]
+# the Energy Point Rules km_crm ships are added by install and migrate, never overwritten
+# (km_crm/roi/point_rules.py)
 
 
 scheduler_events = {
