@@ -54,6 +54,7 @@ scheduler_events = {
 		"km_crm.tickets.ticket_index.embed_vectors",
 		"km_crm.experts.profiles.nightly",
 	],
+	"weekly_long": ["km_crm.gaps.ticket_gaps.find_gaps"],
 }
 
 # Who reads which knowledge: one module answers REST, lists, reports, link search and exports

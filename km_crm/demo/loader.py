@@ -14,9 +14,11 @@ from frappe.utils import now_datetime
 from km_crm.demo import clock, site, teams, tickets
 from km_crm.demo.content import ARTICLES, CATEGORIES, COMMITTEE, USERS
 from km_crm.demo.users import ensure_user
+from km_crm.gaps import ticket_gaps
 from km_crm.governance import actions
 from km_crm.knowledge import review_due
 from km_crm.knowledge.doctype.km_category.km_category import ROOT_CATEGORY
+from km_crm.search import semantic
 from km_crm.setup.install import ensure_roots
 
 DEMO_PASSWORD = "km-demo-2026"
@@ -44,6 +46,9 @@ def load() -> dict:
 	frappe.set_user("Administrator")
 	tickets_created = tickets.load(keys, DEMO_PASSWORD)
 	frappe.db.commit()
+	# the articles' vectors first (same queue, in order), then the weekly look for gaps in the tickets
+	semantic.enqueue(semantic.ARTICLES_JOB, after_commit=False)
+	ticket_gaps.enqueue()
 	print(f"km_crm demo: {len(created)} articles created, {len(ARTICLES) - len(created)} already there.")
 	print(f"km_crm demo: {tickets_created} tickets created.")
 	users = [u for u, _n, _r in USERS] + [u for u, *_rest in tickets.AGENTS]

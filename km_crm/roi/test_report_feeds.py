@@ -6,7 +6,7 @@ import frappe
 
 from km_crm import scheduler
 from km_crm.roi.report.content_quality import content_quality
-from km_crm.search.report.knowledge_gaps import knowledge_gaps
+from km_crm.gaps.report.knowledge_gaps import knowledge_gaps
 from km_crm.tests.base import KMTestCase
 
 QUIET = {"from_date": "1991-02-01", "to_date": "1991-02-28"}  # a month nothing happened in
@@ -21,13 +21,13 @@ class TestEmptyReportsSayWhatFeedsThem(KMTestCase):
 
 	def test_knowledge_gaps_without_searches_names_the_search_log_and_the_scheduler(self):
 		self.scheduler(False)
-		_columns, rows, message = knowledge_gaps.execute(QUIET)
+		_columns, rows, message, _chart, _summary = knowledge_gaps.execute(QUIET)
 		self.assertEqual(rows, [])
 		self.assertIn("No search was logged in this period", message)
 		self.assertIn("which the scheduler writes in batches every 15 minutes", message)
 		self.assertIn(f"bench --site {frappe.local.site} enable-scheduler", message)
 		self.scheduler(True)
-		_columns, _rows, message = knowledge_gaps.execute(QUIET)
+		_columns, _rows, message, _chart, _summary = knowledge_gaps.execute(QUIET)
 		self.assertNotIn("enable-scheduler", message)  # a running scheduler needs no switching on
 
 	def test_content_quality_without_checks_says_where_checks_come_from(self):

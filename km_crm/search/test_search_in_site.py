@@ -10,7 +10,7 @@ from km_crm.governance import actions
 from km_crm.permissions import readers
 from km_crm.search import engines
 from km_crm.search.backend import SearchBackendError
-from km_crm.search.report.knowledge_gaps import knowledge_gaps
+from km_crm.gaps.report.knowledge_gaps import knowledge_gaps
 from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import as_user, make_user, override_settings, word, write_search_logs
 
@@ -128,10 +128,11 @@ class TestSearchInSite(KMTestCase):
 		api.search(self.term, channel="Desk")
 		write_search_logs()  # what the scheduler does with the queued log records
 
-		rows = {r["query"]: r for r in knowledge_gaps.execute({})[1]}
+		rows = {r["gap"]: r for r in knowledge_gaps.execute({"source": "Searches"})[1]}
 		self.assertEqual(rows[missing]["zero_results"], 1)
 		self.assertEqual(rows[self.term]["no_click"], 1)
 		self.assertEqual(rows[self.term]["searches"], 2)
+		self.assertEqual(rows[self.term]["count"], 1)  # searched twice, one search not answered
 		self.assertNotIn(from_a_program, rows)  # programs calling the API are not people searching
 
 	def test_signed_in_users_and_guests_have_their_own_search_limits(self):

@@ -50,7 +50,7 @@ def create_article(ticket_doctype: str, ticket: str) -> dict:
 		return {"article": existing, "existing": True, "removed": []}
 
 	personal = ticket_types.personal_data(doc)
-	scrub = _scrubber(personal)
+	scrub = scrubber(personal)
 	title, removed = scrub(doc.subject or "")
 	# the customer's problem and the fix, without greetings, sign-offs and call-backs, then redacted
 	issue, more = scrub(article_text(doc.get("description"), personal["names"]))
@@ -78,7 +78,8 @@ def create_article(ticket_doctype: str, ticket: str) -> dict:
 	return {"article": article.name, "existing": False, "removed": removed}
 
 
-def _scrubber(personal: dict):
+def scrubber(personal: dict):
+	"""scrub(text) -> (text with personal data and the site's patterns replaced, what was removed)."""
 	patterns = [
 		(row.label, row.pattern)
 		for row in frappe.get_cached_doc("KM Settings").redaction_patterns

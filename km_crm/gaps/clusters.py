@@ -1,0 +1,124 @@
+"""Knowledge gaps from tickets, pure: which resolved tickets that no article solved form a group
+about one problem, and whether a live article already covers a group.
+
+Tickets are compared by their embeddings (search/embedding.py, query side: a ticket is a question),
+so a Chinese and an English ticket about the same problem fall in one group. Grouping is by leaders:
+the ticket with the most close neighbours leads a group of the not yet grouped tickets close to it
+(at least GROUP_COSINE), then the next; a group never chains through a middle ticket to tickets
+unlike its leader. A group is covered when a live article is as close to its tickets as search
+needs to suggest it (cover_cosine, per language; the median ticket decides, so one stray ticket
+neither covers nor uncovers a group). Thresholds are measured by benchmarks/gaps.py.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from km_crm.search.confidence import min_semantic_for
+
+#: Two tickets about the same problem (query-to-query cosine of the embedding model)
+GROUP_COSINE = 0.92
+#: How much lower the cosine of one question asked in two languages may be (mutual nearest only)
+CROSS_LANGUAGE_ALLOWANCE = 0.08
+#: How much closer than the suggestion cut-off (search.confidence.MIN_SEMANTIC) an article must be
+#: to a ticket to count as covering it: a gap is reported only where search would suggest nothing
+COVER_MARGIN = 0.0
+#: Tickets per group (the gap setting's default) and the look-back window
+DEFAULT_MIN_TICKETS = 3
+DEFAULT_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Group:
+	members: tuple[int, ...]  # indexes into the tickets, the leader first
+	leader: int
+
+
+def group_tickets(
+	vectors: np.ndarray,
+	languages: Sequence[str | None] | None = None,
+	min_cosine: float = GROUP_COSINE,
+	cross_language_allowance: float = CROSS_LANGUAGE_ALLOWANCE,
+) -> list[Group]:
+	"""Groups of the tickets (rows of unit vectors, `languages` per row), largest first; every ticket
+	is in one group. Two tickets in one language are close at `min_cosine`; a ticket in another
+	language is close when each is the other's nearest ticket in that language and their cosine is
+	within the allowance (the model puts two questions in one language nearer than one question in
+	two languages, so a plain threshold would never pair a translation)."""
+	n = len(vectors)
+	if n == 0:
+		return []
+	vectors = np.asarray(vectors, dtype=np.float32)
+	similarity = vectors @ vectors.T
+	languages = np.asarray([x or "" for x in (languages or [""] * n)])
+	same = languages[:, None] == languages[None, :]
+	close = same & (similarity >= min_cosine)
+	for language in set(languages.tolist()):
+		mine, others = np.flatnonzero(languages == language), np.flatnonzero(languages != language)
+		if not len(mine) or not len(others):
+			continue
+		for other in set(languages[others].tolist()):
+			theirs = np.flatnonzero(languages == other)
+			block = similarity[np.ix_(mine, theirs)]
+			best_for_mine = block.argmax(axis=1)
+			best_for_theirs = block.argmax(axis=0)
+			for row, col in enumerate(best_for_mine):
+				mutual = best_for_theirs[col] == row
+				if mutual and block[row, col] >= min_cosine - cross_language_allowance:
+					close[mine[row], theirs[col]] = close[theirs[col], mine[row]] = True
+	degree = close.sum(axis=1)
+	order = sorted(range(n), key=lambda i: (-int(degree[i]), i))
+	grouped = np.zeros(n, dtype=bool)
+	groups = []
+	for leader in order:
+		if grouped[leader]:
+			continue
+		members = [leader] + [int(j) for j in np.flatnonzero(close[leader] & ~grouped) if j != leader]
+		grouped[members] = True
+		groups.append(Group(tuple(members), leader))
+	groups.sort(key=lambda g: (-len(g.members), g.leader))
+	return groups
+
+
+def cover_cosine(language: str | None) -> float:
+	"""The cosine (hybrid.comparable_cosine: another language's article gets its allowance) at which a
+	live article covers a ticket in this language."""
+	return min_semantic_for(language or "") + COVER_MARGIN
+
+
+def is_covered(nearest_cosines: Sequence[float], languages: Sequence[str | None]) -> bool:
+	"""Whether a live article covers a group: `nearest_cosines[i]` is the cosine of the live article
+	nearest the group's ticket i, as hybrid.comparable_cosine gives it (0 when none), `languages[i]` that ticket's language. Covered when
+	at least half the tickets have an article as close as search needs to suggest one."""
+	if not nearest_cosines:
+		return False
+	near = sum(
+		1
+		for cosine, language in zip(nearest_cosines, languages, strict=True)
+		if cosine >= cover_cosine(language)
+	)
+	return 2 * near >= len(nearest_cosines)
+
+
+def most_common_text(texts: Sequence[str], key=None) -> str:
+	"""The text most tickets of a group share (compared by `key`, e.g. a normalised form), the first
+	one on a tie; '' when none."""
+	texts = [t for t in texts if (t or "").strip()]
+	if not texts:
+		return ""
+	key = key or (lambda t: " ".join(t.lower().split()))
+	counts = Counter(key(t) for t in texts)
+	best = max(counts.values())
+	return next(t for t in texts if counts[key(t)] == best)
+
+
+def same_gap(old_tickets: set[str], new_tickets: set[str]) -> bool:
+	"""Whether a group found now is the gap already recorded (they share most of the smaller one)."""
+	if not old_tickets or not new_tickets:
+		return False
+	shared = len(old_tickets & new_tickets)
+	return 2 * shared >= min(len(old_tickets), len(new_tickets))
