@@ -1,0 +1,78 @@
+"""Grouping tickets into knowledge gaps (km_crm.gaps.clusters), on hand-made vectors."""
+
+import numpy as np
+
+from km_crm.gaps import clusters
+from km_crm.search.confidence import MIN_SEMANTIC
+
+
+def unit(*rows):
+	v = np.asarray(rows, dtype=np.float32)
+	return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def at_cosine(base, cosine, axis):
+	"""A unit vector at `cosine` from unit vector `base`, turned towards unit vector `axis` (orthogonal to base)."""
+	return cosine * base + np.sqrt(1 - cosine**2) * axis
+
+
+E = np.eye(6, dtype=np.float32)
+
+
+def members(groups):
+	return [sorted(g.members) for g in groups]
+
+
+def test_tickets_about_one_problem_form_one_group_and_others_their_own():
+	vectors = np.stack(
+		[E[0], at_cosine(E[0], 0.95, E[1]), at_cosine(E[0], 0.95, E[2]), E[3], at_cosine(E[3], 0.97, E[4])]
+	)
+	groups = clusters.group_tickets(vectors, ["en"] * 5)
+	assert members(groups) == [[0, 1, 2], [3, 4]]
+	assert groups[0].leader == 0  # the ticket closest to the most others leads
+
+
+def test_a_group_does_not_chain_through_a_middle_ticket():
+	"""Four tickets on a line, each close to the next only: the first leader takes its neighbours,
+	the last ticket (close to a member, far from the leader) is not pulled in."""
+	step = np.arccos(0.93)
+	line = np.stack([np.cos(i * step) * E[0] + np.sin(i * step) * E[1] for i in range(4)])
+	assert float(line[1] @ line[3]) < clusters.GROUP_COSINE
+	assert members(clusters.group_tickets(line, ["en"] * 4)) == [[0, 1, 2], [3]]
+
+
+def test_one_question_in_two_languages_joins_when_each_is_the_others_nearest():
+	en = E[0]
+	zh = at_cosine(en, clusters.GROUP_COSINE - 0.05, E[1])  # below the one-language threshold
+	other_zh = at_cosine(en, 0.5, E[2])
+	groups = clusters.group_tickets(np.stack([en, zh, other_zh]), ["en", "zh", "zh"])
+	assert [0, 1] in members(groups)
+	assert [2] in members(groups)
+
+
+def test_a_far_translation_or_a_nearest_that_is_not_mutual_stays_apart():
+	en = E[0]
+	zh = at_cosine(en, clusters.GROUP_COSINE - clusters.CROSS_LANGUAGE_ALLOWANCE - 0.05, E[1])
+	assert members(clusters.group_tickets(np.stack([en, zh]), ["en", "zh"])) == [[0], [1]]
+	# zh_b's nearest English ticket is en, but en's nearest Chinese one is zh_a: only en and zh_a pair
+	zh_a = at_cosine(en, 0.88, E[1])
+	zh_b = at_cosine(en, 0.86, E[2])
+	groups = clusters.group_tickets(np.stack([en, zh_a, zh_b]), ["en", "zh", "zh"])
+	assert members(groups) == [[0, 1], [2]]
+
+
+def test_a_group_is_covered_when_half_its_tickets_have_an_article_search_would_suggest():
+	zh, en = MIN_SEMANTIC["zh"], MIN_SEMANTIC["en"]
+	assert clusters.is_covered([en + 0.01, en - 0.05], ["en", "en"])
+	assert not clusters.is_covered([en + 0.01, en - 0.05, en - 0.05], ["en", "en", "en"])
+	assert not clusters.is_covered([zh - 0.01, zh - 0.01], ["zh", "zh"])  # Chinese needs its own cut-off
+	assert clusters.is_covered([zh, zh], ["zh", "zh"])
+	assert not clusters.is_covered([], [])
+
+
+def test_the_most_common_resolution_and_the_same_gap_found_again():
+	assert clusters.most_common_text(["Restart it.", "Set UTF-8.", "set  utf-8.", ""]) == "Set UTF-8."
+	assert clusters.most_common_text(["", "  "]) == ""
+	assert clusters.same_gap({"a", "b", "c"}, {"b", "c", "d", "e"})
+	assert not clusters.same_gap({"a", "b", "c"}, {"c", "d", "e"})
+	assert not clusters.same_gap(set(), {"a"})
