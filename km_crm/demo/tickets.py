@@ -1,14 +1,14 @@
 """Demo support history, loaded by `km_crm.demo.loader.load`: a support agent, a sales user, two customers
 with contacts and addresses (one contact also a portal user), and tickets, open and resolved, as
 ERPNext Issues and, when Helpdesk is installed, as HD Tickets, with the articles that solved them;
-then months of history for the ROI and KCS reports (history.py) and the teams that handled it
-(teams.py), and who in the company knows the customers (relationships.py). Running it
-again adds nothing twice."""
+then months of history for the ROI and KCS reports (history.py), the coach's monthly link checks
+(link_checks.py), the teams that handled it (teams.py), and who in the company knows the customers
+(relationships.py). Running it again adds nothing twice."""
 
 import frappe
 
 from km_crm import constants as C
-from km_crm.demo import history, relationships, teams
+from km_crm.demo import history, link_checks, relationships, teams
 from km_crm.demo.ticket_content import AGENTS, CUSTOMERS, TICKETS
 from km_crm.demo.users import ensure_user
 from km_crm.knowledge import article_links
@@ -37,6 +37,7 @@ def load(article_names: dict[str, str], password: str) -> int:
 	frappe.set_user("Administrator")
 	portal = next(c for c in CUSTOMERS if c["portal_user"])
 	history.load(article_names, agent, {**contacts[portal["customer_name"]], "user": PORTAL_USER})
+	link_checks.load()
 	teams.load(password, history.default_company())
 	relationships.load(history.default_company())
 	frappe.set_user("Administrator")

@@ -264,6 +264,12 @@ class TestCitationAndLinkAccuracy(KMTestCase):
 			right.verdict = C.LINK_RIGHT
 			right.save()
 		self.assertEqual((right.status, str(right.checked_on)), ("Done", today()))
+		self.assertEqual(
+			frappe.db.get_value(
+				"ToDo", {"reference_type": "KM Link Check", "reference_name": right.name}, "status"
+			),
+			"Closed",
+		)  # the coach's ToDo is done with it
 		self.assertEqual(self.metric("Link accuracy")[0]["value"], "100.0%")
 		with as_user(checks[1].coach):
 			wrong = frappe.get_doc("KM Link Check", checks[1].name)

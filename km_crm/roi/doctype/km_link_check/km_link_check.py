@@ -1,5 +1,6 @@
 import frappe
 from frappe import _
+from frappe.desk.form import assign_to
 from frappe.model.document import Document
 from frappe.utils import today
 
@@ -63,3 +64,7 @@ class KMLinkCheck(Document):
 			self.checked_on = None
 		if not self.coach and frappe.session.user != C.ADMINISTRATOR:
 			self.coach = frappe.session.user
+
+	def on_update(self):
+		if self.status == "Done":
+			assign_to.close_all_assignments(self.doctype, self.name, ignore_permissions=True)
