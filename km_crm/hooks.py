@@ -123,10 +123,9 @@ doc_events = {
 			"km_crm.integrations.ticket_events.on_ticket_insert",
 			"km_crm.experts.routing.on_ticket_insert",
 		],
-		"on_update": [
-			"km_crm.integrations.ticket_events.on_ticket_update",
-			"km_crm.integrations.reopened_tickets.on_ticket_update",
-		],
+		"on_update": "km_crm.integrations.ticket_events.on_ticket_update",
+		# a save, and a status set by db_set (a customer's e-mail reopening a closed issue)
+		"on_change": "km_crm.integrations.reopened_tickets.on_ticket_change",
 		"on_trash": "km_crm.integrations.ticket_events.on_ticket_trash",
 	},
 	"HD Ticket": {
@@ -134,10 +133,9 @@ doc_events = {
 			"km_crm.integrations.ticket_events.on_ticket_insert",
 			"km_crm.experts.routing.on_ticket_insert",
 		],
-		"on_update": [
-			"km_crm.integrations.ticket_events.on_ticket_update",
-			"km_crm.integrations.reopened_tickets.on_ticket_update",
-		],
+		"on_update": "km_crm.integrations.ticket_events.on_ticket_update",
+		# a save, and a status set by db_set (a customer's e-mail reopening a closed issue)
+		"on_change": "km_crm.integrations.reopened_tickets.on_ticket_change",
 		"on_trash": "km_crm.integrations.ticket_events.on_ticket_trash",
 	},
 	# experts: the evidence index is read again after what changes it (resolutions teach it directly)

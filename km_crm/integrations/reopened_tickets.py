@@ -8,12 +8,19 @@ from km_crm.knowledge import reverification, reverification_rules
 from km_crm.tickets import ticket_types
 
 
-def on_ticket_update(doc, method=None) -> None:
+def on_ticket_change(doc, method=None) -> None:
+	"""on_change: after a save, and after a status set with db_set (Frappe reopens an Issue that way
+	when the customer's e-mail arrives); once per reopen, however often on_change runs for it."""
 	before = doc.get_doc_before_save()
-	if before is None or not reverification_rules.is_reopen(
-		ticket_types.is_resolved(before), ticket_types.is_resolved(doc)
+	if ticket_types.is_resolved(doc):
+		doc.flags.km_reopen_recorded = False  # resolved again: its next reopen is a new one
+	if (
+		before is None
+		or doc.flags.km_reopen_recorded
+		or not reverification_rules.is_reopen(ticket_types.is_resolved(before), ticket_types.is_resolved(doc))
 	):
 		return
+	doc.flags.km_reopen_recorded = True
 	try:
 		reverification.ticket_reopened(doc.doctype, doc.name, before.status, doc.status)
 	except Exception:

@@ -109,6 +109,33 @@ class TestReopenedTickets(ReverificationCase):
 			f"2 tickets solved by this article were reopened in 30 days: {first}, {second}",
 		)
 
+	def test_a_customer_email_reopening_a_closed_issue_counts_once(self):
+		article = self.f.published()
+		saved, emailed = self.solved_ticket(article), self.solved_ticket(article)
+		self.reopen(saved)
+		with jobs_run_at_once():
+			# Frappe reopens a closed issue when the customer's e-mail arrives (db_set, not a save)
+			frappe.get_doc(
+				{
+					"doctype": "Communication",
+					"communication_type": "Communication",
+					"communication_medium": "Email",
+					"sent_or_received": "Received",
+					"sender": "customer@example.com",
+					"subject": "Still printing blank pages",
+					"content": "<p>It happens again.</p>",
+					"reference_doctype": "Issue",
+					"reference_name": emailed,
+				}
+			).insert(ignore_permissions=True)
+		self.assertEqual(frappe.db.get_value("Issue", emailed, "status"), "Open")
+		self.assertEqual(
+			frappe.db.count("KM Audit Event", {"article": article, "event_type": "Ticket Reopened"}), 2
+		)
+		self.assert_in_review_for(
+			article, f"2 tickets solved by this article were reopened in 30 days: {saved}, {emailed}"
+		)
+
 	def test_a_reopened_helpdesk_ticket_counts_too(self):
 		if not frappe.db.exists("DocType", "HD Ticket"):
 			self.skipTest("Helpdesk is not installed on this site")
