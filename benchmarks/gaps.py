@@ -74,12 +74,26 @@ def expected_gaps(tickets, min_tickets: int) -> set[str]:
 	return {a for a, n in counts.items() if n >= min_tickets}
 
 
-def reported_gaps(qv, av_kept, article_lang, tickets, group_cosine, cover_margin, min_tickets):
+def reported_gaps(
+	qv, av_kept, article_lang, tickets, group_cosine, cover_margin, min_tickets, allowance, use_twins=True
+):
 	"""The gap job's rules on the history: lists of ticket indexes."""
 	candidates = [i for i, t in enumerate(tickets) if not t["linked"]]
 	vectors = qv[candidates]
 	nearest = (vectors @ av_kept.T).max(axis=1) if av_kept.shape[0] else np.zeros(len(candidates))
 	langs = [tickets[i]["lang"] for i in candidates]
+	solved = [i for i, t in enumerate(tickets) if t["linked"]]
+	twins = (
+		gap_clusters.solved_twins(
+			vectors,
+			langs,
+			qv[solved],
+			[tickets[i]["lang"] for i in solved],
+			group_cosine + gap_clusters.TWIN_COSINE - gap_clusters.GROUP_COSINE,
+		)
+		if use_twins
+		else [None] * len(candidates)
+	)
 	nearest = [
 		comparable_cosine(float(c), article_lang, lang) for c, lang in zip(nearest, langs, strict=True)
 	]
@@ -87,11 +101,14 @@ def reported_gaps(qv, av_kept, article_lang, tickets, group_cosine, cover_margin
 	gap_clusters.COVER_MARGIN = cover_margin
 	try:
 		gaps = []
-		for group in gap_clusters.group_tickets(vectors, langs, group_cosine):
+		for group in gap_clusters.group_tickets(vectors, langs, group_cosine, allowance):
 			if len(group.members) < min_tickets:
 				continue
 			members = list(group.members)
-			if not gap_clusters.is_covered([nearest[m] for m in members], [langs[m] for m in members]):
+			covered = gap_clusters.is_covered(
+				[nearest[m] for m in members], [langs[m] for m in members], [twins[m] for m in members]
+			)
+			if not covered:
 				gaps.append([candidates[m] for m in members])
 	finally:
 		gap_clusters.COVER_MARGIN = saved
@@ -128,7 +145,9 @@ def main(argv: list[str] | None = None) -> int:
 	parser.add_argument("--min-tickets", type=int, default=gap_clusters.DEFAULT_MIN_TICKETS)
 	parser.add_argument("--group-cosine", type=float, default=gap_clusters.GROUP_COSINE)
 	parser.add_argument("--cover-margin", type=float, default=gap_clusters.COVER_MARGIN)
-	parser.add_argument("--sweep", action="store_true", help="a grid of group cosines and cover shifts")
+	parser.add_argument("--cross-allowance", type=float, default=gap_clusters.CROSS_LANGUAGE_ALLOWANCE)
+	parser.add_argument("--no-twins", action="store_true", help="coverage by articles only")
+	parser.add_argument("--sweep", action="store_true", help="a grid of group cosines and cover margins")
 	args = parser.parse_args(argv)
 
 	sets = [load_set(args.set, subset=args.subset, queries=args.queries, seed=args.seed)]
@@ -157,7 +176,17 @@ def main(argv: list[str] | None = None) -> int:
 	print("|---|---|---|---|---|")
 	article_lang = articles[0].get("lang") or ""
 	for group_cosine, margin in grid:
-		gaps = reported_gaps(qv, av_kept, article_lang, tickets, group_cosine, margin, args.min_tickets)
+		gaps = reported_gaps(
+			qv,
+			av_kept,
+			article_lang,
+			tickets,
+			group_cosine,
+			margin,
+			args.min_tickets,
+			args.cross_allowance,
+			not args.no_twins,
+		)
 		precision, recall, count = score(gaps, tickets, expected)
 		cover = "/".join(f"{gap_clusters.min_semantic_for(k) + margin:.2f}" for k in ("zh", "en"))
 		print(f"| {group_cosine:.2f} | {cover} | {count} | {precision:.3f} | {recall:.3f} |")

@@ -1,4 +1,4 @@
-"""Knowledge gaps: the button that runs the ticket-gap job now."""
+"""Knowledge gaps: the button that runs the ticket-gap job now, and a gap's own actions."""
 
 import frappe
 from frappe import _
@@ -26,3 +26,15 @@ def find_now() -> str:
 	return _(
 		"Looking for knowledge gaps in the resolved tickets. New gaps appear here and in your ToDo list in a few minutes."
 	)
+
+
+@frappe.whitelist(methods=["POST"])
+def write_article(gap: str) -> str:
+	"""A draft article for the gap, owned by the caller and linked to it (its name)."""
+	return frappe.get_doc(ticket_gaps.GAP, gap).write_article()
+
+
+@frappe.whitelist(methods=["POST"])
+def dismiss(gap: str, reason: str) -> None:
+	"""Close the gap as needing no article, with the coach's reason."""
+	frappe.get_doc(ticket_gaps.GAP, gap).dismiss(reason)

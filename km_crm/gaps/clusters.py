@@ -23,10 +23,13 @@ from km_crm.search.confidence import min_semantic_for
 #: Two tickets about the same problem (query-to-query cosine of the embedding model)
 GROUP_COSINE = 0.92
 #: How much lower the cosine of one question asked in two languages may be (mutual nearest only)
-CROSS_LANGUAGE_ALLOWANCE = 0.08
+CROSS_LANGUAGE_ALLOWANCE = 0.12
 #: How much closer than the suggestion cut-off (search.confidence.MIN_SEMANTIC) an article must be
-#: to a ticket to count as covering it: a gap is reported only where search would suggest nothing
+#: to a ticket to cover it. None: a group is a gap exactly when search would suggest no article for
+#: most of its tickets (benchmarks/gaps.py --sweep shows what a margin trades)
 COVER_MARGIN = 0.0
+#: A solved ticket this close (same language) is the same problem: its article covers the ticket
+TWIN_COSINE = GROUP_COSINE + 0.02
 #: Tickets per group (the gap setting's default) and the look-back window
 DEFAULT_MIN_TICKETS = 3
 DEFAULT_WINDOW_DAYS = 90
@@ -90,16 +93,44 @@ def cover_cosine(language: str | None) -> float:
 	return min_semantic_for(language or "") + COVER_MARGIN
 
 
-def is_covered(nearest_cosines: Sequence[float], languages: Sequence[str | None]) -> bool:
+def solved_twins(
+	vectors: np.ndarray,
+	languages: Sequence[str | None],
+	solved: np.ndarray,
+	solved_languages: Sequence[str | None],
+	min_cosine: float = TWIN_COSINE,
+) -> list[int | None]:
+	"""For each ticket, the solved ticket (an agent linked a live article to it) about the same problem:
+	the closest in its language at `min_cosine` or more (its index in `solved`), else None. A problem
+	already solved with an article is covered, however far the article's words are from the ticket's."""
+	if not len(vectors) or not len(solved):
+		return [None] * len(vectors)
+	similarity = np.asarray(vectors, dtype=np.float32) @ np.asarray(solved, dtype=np.float32).T
+	same = (
+		np.asarray([x or "" for x in languages])[:, None]
+		== np.asarray([x or "" for x in solved_languages])[None, :]
+	)
+	similarity = np.where(same, similarity, -1.0)
+	best = similarity.argmax(axis=1)
+	return [int(j) if similarity[i, j] >= min_cosine else None for i, j in enumerate(best)]
+
+
+def is_covered(
+	nearest_cosines: Sequence[float],
+	languages: Sequence[str | None],
+	twins: Sequence[int | None] | None = None,
+) -> bool:
 	"""Whether a live article covers a group: `nearest_cosines[i]` is the cosine of the live article
-	nearest the group's ticket i, as hybrid.comparable_cosine gives it (0 when none), `languages[i]` that ticket's language. Covered when
-	at least half the tickets have an article as close as search needs to suggest one."""
+	nearest the group's ticket i, as hybrid.comparable_cosine gives it (0 when none), `languages[i]`
+	that ticket's language, `twins[i]` its solved twin (solved_twins) or None. Covered when at least
+	half the tickets have an article as close as search needs to suggest one, or a solved twin."""
 	if not nearest_cosines:
 		return False
+	twins = twins or [None] * len(nearest_cosines)
 	near = sum(
 		1
-		for cosine, language in zip(nearest_cosines, languages, strict=True)
-		if cosine >= cover_cosine(language)
+		for cosine, language, twin in zip(nearest_cosines, languages, twins, strict=True)
+		if cosine >= cover_cosine(language) or twin is not None
 	)
 	return 2 * near >= len(nearest_cosines)
 

@@ -21,6 +21,7 @@ from km_crm import constants as C
 from km_crm import testing
 from km_crm.gaps import clusters
 from km_crm.governance.doctype.km_committee.km_committee import committee_for
+from km_crm.knowledge import lifecycle
 from km_crm.search import embedding, engines, semantic
 from km_crm.search.analysis import detect_language
 from km_crm.search.backend import SearchBackendError
@@ -49,6 +50,8 @@ class Ticket:
 	vector: object = None
 	nearest: str | None = None  # the live article nearest in meaning
 	nearest_cosine: float = 0.0  # as hybrid.comparable_cosine gives it
+	twin_article: str | None = None  # the article a solved ticket about the same problem was linked to
+	solved_by: str | None = None  # a solved ticket's live article
 	handlers: set[str] = field(default_factory=set)
 
 	@property
@@ -86,9 +89,10 @@ def find_gaps() -> dict:
 		return out  # the report says why (search by meaning is off or cannot run here)
 	min_tickets, window = settings()
 	out["closed"] += _close_written()
-	tickets = unsolved_tickets(add_days(now_datetime(), -window))
-	_embed(tickets)
+	tickets, solved = resolved_tickets(add_days(now_datetime(), -window))
+	_embed(tickets + solved)
 	_cover(tickets)
+	_twins(tickets, solved)
 	by_ref = {t.ref: t for t in tickets}
 	groups = [
 		[tickets[i] for i in g.members]
@@ -104,11 +108,11 @@ def find_gaps() -> dict:
 		known = next(
 			(n for n, old in open_gaps.items() if n not in seen and clusters.same_gap(old, refs)), None
 		)
-		covered = clusters.is_covered([t.nearest_cosine for t in group], [t.language for t in group])
+		covered = _covered(group)
 		if known:
 			seen.add(known)
 			if covered:
-				_close(known, CLOSED_COVERED, _nearest_of(group))
+				_close(known, CLOSED_COVERED, _covering_article(group))
 				out["closed"] += 1
 			else:
 				_record(group, known)
@@ -138,9 +142,11 @@ def _close_written() -> int:
 	return closed
 
 
-def unsolved_tickets(since) -> list[Ticket]:
-	"""Tickets resolved since `since` with no KM Article Link, of every installed ticket doctype."""
-	out = []
+def resolved_tickets(since) -> tuple[list[Ticket], list[Ticket]]:
+	"""(unsolved, solved): tickets resolved since `since` of every installed ticket doctype, those with
+	no KM Article Link and those linked to a live article (`solved_by`)."""
+	unsolved, solved = [], []
+	live = set(frappe.get_all("KM Article", filters=lifecycle.live_article_filters(), pluck="name"))
 	for doctype in ticket_types.installed():
 		meta = frappe.get_meta(doctype)
 		when = "resolution_date" if meta.has_field("resolution_date") else "modified"
@@ -150,32 +156,34 @@ def unsolved_tickets(since) -> list[Ticket]:
 			fields=["name", "subject", "description", "modified", when],
 			order_by="modified asc",
 		)
-		linked = set(
-			frappe.get_all(
-				"KM Article Link",
-				filters={"ticket_doctype": doctype, "ticket": ("in", [r.name for r in rows] or [""])},
-				pluck="ticket",
-			)
-		)
-		rows = [r for r in rows if r.name not in linked]
-		people = teams.handlers(doctype, [r.name for r in rows])
+		links = {}
+		for link in frappe.get_all(
+			"KM Article Link",
+			filters={"ticket_doctype": doctype, "ticket": ("in", [r.name for r in rows] or [""])},
+			fields=["ticket", "article"],
+		):
+			links.setdefault(link.ticket, set()).add(link.article)
+		people = teams.handlers(doctype, [r.name for r in rows if r.name not in links])
 		for row in rows:
 			subject = " ".join(cstr(row.subject).split())
 			text = f"{subject} {strip_noise(row.description)}".strip()[:TEXT_CHARS]
 			if not text:
 				continue
-			out.append(
-				Ticket(
-					doctype,
-					row.name,
-					subject,
-					text,
-					detect_language(text),
-					row.get(when) or row.modified,
-					handlers=people.get(row.name, set()),
-				)
+			ticket = Ticket(
+				doctype,
+				row.name,
+				subject,
+				text,
+				detect_language(text),
+				row.get(when) or row.modified,
+				handlers=people.get(row.name, set()),
 			)
-	return out
+			if row.name not in links:
+				unsolved.append(ticket)
+			elif links[row.name] & live:
+				ticket.solved_by = sorted(links[row.name] & live)[0]
+				solved.append(ticket)
+	return unsolved, solved
 
 
 def _embed(tickets: list[Ticket]) -> None:
@@ -212,12 +220,31 @@ def _cover(tickets: list[Ticket]) -> None:
 		ticket.nearest_cosine, ticket.nearest = best
 
 
-def _nearest_of(group: list[Ticket]) -> str | None:
-	return (
-		Counter(t.nearest for t in group if t.nearest).most_common(1)[0][0]
-		if any(t.nearest for t in group)
-		else None
+def _twins(tickets: list[Ticket], solved: list[Ticket]) -> None:
+	"""Each unsolved ticket's solved twin's article (the same problem, solved with a live article)."""
+	found = clusters.solved_twins(
+		[t.vector for t in tickets],
+		[t.language for t in tickets],
+		[t.vector for t in solved],
+		[t.language for t in solved],
 	)
+	for ticket, twin in zip(tickets, found, strict=True):
+		ticket.twin_article = solved[twin].solved_by if twin is not None else None
+
+
+def _covered(group: list[Ticket]) -> bool:
+	return clusters.is_covered(
+		[t.nearest_cosine for t in group], [t.language for t in group], [t.twin_article for t in group]
+	)
+
+
+def _covering_article(group: list[Ticket]) -> str | None:
+	"""The article that covers a group: its solved twins' (agents used it), else the nearest."""
+	for candidates in ([t.twin_article for t in group], [t.nearest for t in group]):
+		found = Counter(a for a in candidates if a)
+		if found:
+			return found.most_common(1)[0][0]
+	return None
 
 
 def _linked_article(refs: set[str]) -> str | None:

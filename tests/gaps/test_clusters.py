@@ -76,3 +76,15 @@ def test_the_most_common_resolution_and_the_same_gap_found_again():
 	assert clusters.same_gap({"a", "b", "c"}, {"b", "c", "d", "e"})
 	assert not clusters.same_gap({"a", "b", "c"}, {"c", "d", "e"})
 	assert not clusters.same_gap(set(), {"a"})
+
+
+def test_a_ticket_whose_twin_was_solved_with_an_article_is_covered():
+	problem = E[0]
+	twin = at_cosine(problem, clusters.TWIN_COSINE + 0.01, E[1])
+	cousin = at_cosine(problem, clusters.TWIN_COSINE - 0.05, E[2])
+	solved = np.stack([twin, cousin, twin])
+	found = clusters.solved_twins(np.stack([problem, problem]), ["en", "zh"], solved, ["de", "en", "en"])
+	assert found == [2, None]  # the closest twin in its language; a Chinese ticket has no English twin
+	assert clusters.solved_twins(np.stack([problem]), ["en"], np.stack([cousin]), ["en"]) == [None]
+	assert clusters.is_covered([0.1, 0.1], ["en", "en"], [2, None])
+	assert not clusters.is_covered([0.1, 0.1, 0.1], ["en", "en", "en"], [2, None, None])

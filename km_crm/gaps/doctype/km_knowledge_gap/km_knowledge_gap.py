@@ -5,8 +5,7 @@ from frappe.model.document import Document
 from frappe.utils import now_datetime
 
 from km_crm import constants as C
-
-LIVE = (C.PUBLISHED, C.NEEDS_REVIEW)
+from km_crm.knowledge import lifecycle
 
 
 class KMKnowledgeGap(Document):
@@ -15,11 +14,10 @@ class KMKnowledgeGap(Document):
 
 	def close_when_article_is_live(self):
 		"""A coach (or the author) links the article written for the gap: the gap closes once it is live."""
-		if (
-			self.status == "Open"
-			and self.article
-			and frappe.db.get_value("KM Article", self.article, "status") in LIVE
-		):
+		if self.status != "Open" or not self.article:
+			return
+		status, version = frappe.db.get_value("KM Article", self.article, ["status", "published_version"])
+		if lifecycle.is_live(status, bool(version)):
 			self._set_closed("Article Published", self.article)
 
 	def close(self, reason: str, article: str | None = None) -> None:
@@ -42,7 +40,6 @@ class KMKnowledgeGap(Document):
 		if self.flags.close_assignments:
 			assign_to.close_all_assignments(self.doctype, self.name, ignore_permissions=True)
 
-	@frappe.whitelist()
 	def write_article(self) -> str:
 		"""A draft article for the gap (its title and most common resolution), owned by the caller and
 		linked here: the gap closes when it is published."""
@@ -68,7 +65,6 @@ class KMKnowledgeGap(Document):
 		self.save()
 		return article.name
 
-	@frappe.whitelist()
 	def dismiss(self, reason: str) -> None:
 		"""A coach decides this group needs no article (say why: it stays in the record)."""
 		self.check_permission("write")
