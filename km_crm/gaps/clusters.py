@@ -5,9 +5,10 @@ Tickets are compared by their embeddings (search/embedding.py, query side: a tic
 so a Chinese and an English ticket about the same problem fall in one group. Grouping is by leaders:
 the ticket with the most close neighbours leads a group of the not yet grouped tickets close to it
 (at least GROUP_COSINE), then the next; a group never chains through a middle ticket to tickets
-unlike its leader. A group is covered when a live article is as close to its tickets as search
-needs to suggest it (cover_cosine, per language; the median ticket decides, so one stray ticket
-neither covers nor uncovers a group). Thresholds are measured by benchmarks/gaps.py.
+unlike its leader. A group is covered when a live article answers at least half its tickets: as
+close as search needs to suggest it (cover_cosine, per language) and the nearest article of most of
+the group, or a solved ticket about the same problem (solved_twins). Thresholds are measured by
+benchmarks/gaps.py.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ CROSS_LANGUAGE_ALLOWANCE = 0.12
 #: to a ticket to cover it. None: a group is a gap exactly when search would suggest no article for
 #: most of its tickets (benchmarks/gaps.py --sweep shows what a margin trades)
 COVER_MARGIN = 0.0
+#: How much closer an article must be to cover a ticket when it is not the article most of the
+#: group's tickets are nearest to (is_covered)
+ALONE_MARGIN = 0.04
 #: A solved ticket this close (same language) is the same problem: its article covers the ticket
 TWIN_COSINE = GROUP_COSINE + 0.02
 #: Tickets per group (the gap setting's default) and the look-back window
@@ -119,20 +123,30 @@ def is_covered(
 	nearest_cosines: Sequence[float],
 	languages: Sequence[str | None],
 	twins: Sequence[int | None] | None = None,
+	nearest_articles: Sequence[str | None] | None = None,
 ) -> bool:
-	"""Whether a live article covers a group: `nearest_cosines[i]` is the cosine of the live article
-	nearest the group's ticket i, as hybrid.comparable_cosine gives it (0 when none), `languages[i]`
-	that ticket's language, `twins[i]` its solved twin (solved_twins) or None. Covered when at least
-	half the tickets have an article as close as search needs to suggest one, or a solved twin."""
-	if not nearest_cosines:
+	"""Whether a live article covers a group. Per ticket i: `nearest_cosines[i]`, the cosine of the
+	live article nearest it (`nearest_articles[i]`), as hybrid.comparable_cosine gives it (0 when
+	none); `languages[i]`, its language; `twins[i]`, its solved twin (solved_twins) or None.
+
+	A ticket is answered when it has a solved twin, or when search would suggest its nearest article
+	(cover_cosine) and that article is the one most of the group's tickets are nearest to; an article
+	nearest to this ticket alone must be ALONE_MARGIN closer (a neighbouring topic's article is close
+	to each question of a gap, a different one for each; the answer is close to all of them). The
+	group is covered when at least half its tickets are answered."""
+	n = len(nearest_cosines)
+	if not n:
 		return False
-	twins = twins or [None] * len(nearest_cosines)
-	near = sum(
-		1
-		for cosine, language, twin in zip(nearest_cosines, languages, twins, strict=True)
-		if cosine >= cover_cosine(language) or twin is not None
-	)
-	return 2 * near >= len(nearest_cosines)
+	twins = twins or [None] * n
+	articles = list(nearest_articles or [None] * n)
+	shared = Counter(a for a in articles if a).most_common(1)
+	common = shared[0][0] if shared and shared[0][1] >= 2 else None
+	near = 0
+	for cosine, language, twin, article in zip(nearest_cosines, languages, twins, articles, strict=True):
+		needed = cover_cosine(language) + (0.0 if article and article == common else ALONE_MARGIN)
+		if twin is not None or cosine >= needed:
+			near += 1
+	return 2 * near >= n
 
 
 def most_common_text(texts: Sequence[str], key=None) -> str:

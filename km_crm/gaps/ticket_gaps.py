@@ -234,7 +234,10 @@ def _twins(tickets: list[Ticket], solved: list[Ticket]) -> None:
 
 def _covered(group: list[Ticket]) -> bool:
 	return clusters.is_covered(
-		[t.nearest_cosine for t in group], [t.language for t in group], [t.twin_article for t in group]
+		[t.nearest_cosine for t in group],
+		[t.language for t in group],
+		[t.twin_article for t in group],
+		[t.nearest for t in group],
 	)
 
 

@@ -63,11 +63,24 @@ def test_a_far_translation_or_a_nearest_that_is_not_mutual_stays_apart():
 
 def test_a_group_is_covered_when_half_its_tickets_have_an_article_search_would_suggest():
 	zh, en = MIN_SEMANTIC["zh"], MIN_SEMANTIC["en"]
-	assert clusters.is_covered([en + 0.01, en - 0.05], ["en", "en"])
-	assert not clusters.is_covered([en + 0.01, en - 0.05, en - 0.05], ["en", "en", "en"])
-	assert not clusters.is_covered([zh - 0.01, zh - 0.01], ["zh", "zh"])  # Chinese needs its own cut-off
-	assert clusters.is_covered([zh, zh], ["zh", "zh"])
+	same = ["A", "A", "A"]  # the same article is every ticket's nearest
+	assert clusters.is_covered([en + 0.01, en - 0.05], ["en", "en"], None, same[:2])
+	assert not clusters.is_covered([en + 0.01, en - 0.05, en - 0.05], ["en"] * 3, None, same)
+	assert not clusters.is_covered([zh - 0.01, zh - 0.01], ["zh", "zh"], None, same[:2])  # its own cut-off
+	assert clusters.is_covered([zh, zh], ["zh", "zh"], None, same[:2])
 	assert not clusters.is_covered([], [])
+
+
+def test_an_article_close_to_one_ticket_only_must_be_closer_than_the_answer_to_all():
+	en = MIN_SEMANTIC["en"]
+	# each ticket's nearest article is a different neighbouring topic, each just above the cut-off
+	assert not clusters.is_covered([en + 0.01] * 3, ["en"] * 3, None, ["A", "B", "C"])
+	# one article is the nearest of every ticket: it answers them
+	assert clusters.is_covered([en + 0.01] * 3, ["en"] * 3, None, ["A", "A", "A"])
+	# a neighbouring topic far above the cut-off still covers its ticket
+	assert clusters.is_covered(
+		[en + clusters.ALONE_MARGIN, en + clusters.ALONE_MARGIN], ["en"] * 2, None, ["A", "B"]
+	)
 
 
 def test_the_most_common_resolution_and_the_same_gap_found_again():
