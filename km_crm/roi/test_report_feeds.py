@@ -5,8 +5,8 @@ from unittest.mock import patch
 import frappe
 
 from km_crm import scheduler
-from km_crm.roi.report.content_quality import content_quality
 from km_crm.gaps.report.knowledge_gaps import knowledge_gaps
+from km_crm.roi.report.content_quality import content_quality
 from km_crm.tests.base import KMTestCase
 
 QUIET = {"from_date": "1991-02-01", "to_date": "1991-02-28"}  # a month nothing happened in

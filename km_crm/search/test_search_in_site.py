@@ -6,11 +6,11 @@ from unittest.mock import patch
 import frappe
 
 from km_crm.api import search as api
+from km_crm.gaps.report.knowledge_gaps import knowledge_gaps
 from km_crm.governance import actions
 from km_crm.permissions import readers
 from km_crm.search import engines
 from km_crm.search.backend import SearchBackendError
-from km_crm.gaps.report.knowledge_gaps import knowledge_gaps
 from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import as_user, make_user, override_settings, word, write_search_logs
 
