@@ -128,6 +128,9 @@ class TestGapsFromTickets(KMTestCase):
 		rows = {r["knowledge_gap"]: r for r in knowledge_gaps.execute({"source": "Tickets"})[1]}
 		self.assertEqual(rows[gap.name]["count"], 5)
 		self.assertEqual(rows[gap.name]["trend"], "new")
+		for language in ("zh", "en"):  # a gap asked in both languages shows under each
+			found = knowledge_gaps.execute({"source": "Tickets", "language": language})[1]
+			self.assertIn(gap.name, [r["knowledge_gap"] for r in found])
 
 	def test_tickets_an_article_covers_or_solved_are_not_a_gap(self):
 		self.answer()

@@ -16,6 +16,7 @@ from frappe.utils import add_days, date_diff, getdate, today
 from km_crm import scheduler
 from km_crm.gaps import ticket_gaps
 from km_crm.search import semantic
+from km_crm.search.analysis import detect_language
 
 SEARCH_LOG = "KM Search Log"
 PEOPLE_CHANNELS = ("Desk", "Portal", "Ticket")
@@ -189,7 +190,7 @@ def _failed_searches(filters, since, until) -> dict[str, dict]:
 		)
 		group["searches"] += 1
 		group["channels"].add(_(row.channel))
-		group["languages"].add(row.language or "")
+		group["languages"].add(row.language or detect_language(row.query))  # the filter, else the words
 		group["last_seen"] = row.searched_on
 		group["gap"] = row.query
 		if not row.result_count:
