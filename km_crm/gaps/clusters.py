@@ -4,11 +4,11 @@ about one problem, and whether a live article already covers a group.
 Tickets are compared by their embeddings (search/embedding.py, query side: a ticket is a question),
 so a Chinese and an English ticket about the same problem fall in one group. Grouping is by leaders:
 the ticket with the most close neighbours leads a group of the not yet grouped tickets close to it
-(at least GROUP_COSINE), then the next; a group never chains through a middle ticket to tickets
-unlike its leader. A group is covered when a live article answers at least half its tickets: as
-close as search needs to suggest it (cover_cosine, per language) and the nearest article of most of
-the group, or a solved ticket about the same problem (solved_twins). Thresholds are measured by
-benchmarks/gaps.py.
+(at least GROUP_COSINE), then the next; a group does not chain through its members (a ticket left
+alone joins the group of the member it is close to: one step, no further). A group is covered when
+a live article answers at least half its tickets: as close as search needs to suggest it
+(cover_cosine, per language) and the nearest article of most of the group, or a solved ticket about
+the same problem (solved_twins). Thresholds are measured by benchmarks/gaps.py.
 """
 
 from __future__ import annotations
@@ -87,8 +87,27 @@ def group_tickets(
 		members = [leader] + [int(j) for j in np.flatnonzero(close[leader] & ~grouped) if j != leader]
 		grouped[members] = True
 		groups.append(Group(tuple(members), leader))
+	groups = _join_strays(groups, close, similarity)
 	groups.sort(key=lambda g: (-len(g.members), g.leader))
 	return groups
+
+
+def _join_strays(groups: list[Group], close: np.ndarray, similarity: np.ndarray) -> list[Group]:
+	"""A ticket left alone that is close to a member of a group (not to its leader: the same question
+	again, the translation of a member) joins the group of the member nearest it."""
+	grown = {g.leader: list(g.members) for g in groups if len(g.members) > 1}
+	member_of = {m: g.leader for g in groups if len(g.members) > 1 for m in g.members}
+	kept = []
+	for g in groups:
+		if len(g.members) == 1:
+			ticket = g.members[0]
+			near = [m for m in np.flatnonzero(close[ticket]) if int(m) in member_of]
+			if near:
+				best = max(near, key=lambda m: similarity[ticket, m])
+				grown[member_of[int(best)]].append(ticket)
+				continue
+		kept.append(g)
+	return [Group(tuple(grown[g.leader]), g.leader) if g.leader in grown else g for g in kept]
 
 
 def cover_cosine(language: str | None) -> float:

@@ -33,12 +33,20 @@ def test_tickets_about_one_problem_form_one_group_and_others_their_own():
 
 
 def test_a_group_does_not_chain_through_a_middle_ticket():
-	"""Four tickets on a line, each close to the next only: the first leader takes its neighbours,
-	the last ticket (close to a member, far from the leader) is not pulled in."""
+	"""Five tickets on a line, each close to the next only: the line is not one group; each group is
+	a leader and its neighbours."""
+	step = np.arccos(0.93)
+	line = np.stack([np.cos(i * step) * E[0] + np.sin(i * step) * E[1] for i in range(5)])
+	assert float(line[1] @ line[3]) < clusters.GROUP_COSINE
+	assert members(clusters.group_tickets(line, ["en"] * 5)) == [[0, 1, 2], [3, 4]]
+
+
+def test_a_ticket_left_alone_joins_the_group_of_the_member_it_is_close_to():
+	"""The same question asked again close to a member but not to the leader is not left out."""
 	step = np.arccos(0.93)
 	line = np.stack([np.cos(i * step) * E[0] + np.sin(i * step) * E[1] for i in range(4)])
-	assert float(line[1] @ line[3]) < clusters.GROUP_COSINE
-	assert members(clusters.group_tickets(line, ["en"] * 4)) == [[0, 1, 2], [3]]
+	far = at_cosine(E[0], 0.2, E[3])
+	assert members(clusters.group_tickets(np.vstack([line, far]), ["en"] * 5)) == [[0, 1, 2, 3], [4]]
 
 
 def test_one_question_in_two_languages_joins_when_each_is_the_others_nearest():
