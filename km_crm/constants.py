@@ -134,3 +134,13 @@ RULE_PUBLISHED_RETIRED = "Knowledge: article published"  # points per published 
 LINK_RIGHT = "Right Article"
 LINK_WRONG = "Wrong Article"
 LINK_VERDICTS = (LINK_RIGHT, LINK_WRONG)
+
+# --- Files attached to articles: what reading one to text gave (KM File Text) -------------------------
+FILE_EXTRACTED = "Extracted"
+FILE_NO_TEXT = "No Text Layer"  # a scanned document: pages without text (no OCR)
+FILE_REFUSED = "Refused"  # over a limit (size, pages, unpacked size) or of a kind not read
+FILE_FAILED = "Failed"  # encrypted, broken, or took longer than the time limit
+FILE_STATUSES = (FILE_EXTRACTED, FILE_NO_TEXT, FILE_REFUSED, FILE_FAILED)
+#: Frappe gives every signed-in user this role (guests have only "Guest"): passages of private files
+#: are indexed with it, so guests never find them
+SIGNED_IN_ROLE = "All"
