@@ -126,6 +126,7 @@ _DISPLAY_DEFAULTS = {
 	"modified": "",
 	"category_path": list,
 	"items": list,
+	"file": None,  # an attached file's passage: where in the file (documents.file_location)
 }
 
 

@@ -4,6 +4,12 @@ An article is split by KCS section (summary, issue, environment, cause, resoluti
 section, by HTML headings and block elements. Small paragraphs are merged and long ones split at
 sentence boundaries (Chinese sentence punctuation included) so each passage stays under a size cap.
 Text is plain: tags dropped, script/style content dropped, entities decoded.
+
+The text of the files its live version holds (`files`: what attachments/extract.py read from each,
+by part: a PDF page, a sheet's rows, a heading's text) becomes passages of section "file", each
+knowing its file and where in it (`Passage.file`: name, content hash, page / sheet and rows). They
+share the article's audience and status; a private file's passages of a Public article are for
+signed-in readers only (roles: constants.SIGNED_IN_ROLE), since guests never receive a private file.
 """
 
 from __future__ import annotations
@@ -13,9 +19,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from html.parser import HTMLParser
 
+from km_crm import constants as C
 from km_crm.search.analysis import analyze_to_string, detect_language
 
 SECTIONS = ("summary", "issue", "environment", "cause", "resolution")
+FILE_SECTION = "file"  # passages from an attached file's text
 SECTION_LABELS = {
 	"en": {
 		"summary": "Summary",
@@ -65,6 +73,9 @@ class Passage:
 	scope: list[str] = field(default_factory=list)  # access scope keys (backend.scope_key), tickets only
 	html_heading: str = ""
 	lead: str = ""  # opening sentence of its section, on the section's first passage only
+	# an attached file's passage: {"name", "hash", "page", "sheet", "rows": [first, last]} (see
+	# file_location); None for the article's own text
+	file: dict | None = None
 
 
 class _BlockParser(HTMLParser):
@@ -268,10 +279,54 @@ def article_to_passages(
 			)
 	if not passages:
 		passages.append(Passage(id="", n=0, section="", heading="", text="", **common))
+	for file in article.get("files") or ():
+		passages.extend(_file_passages(file, common, max_chars, min_chars))
 	for n, passage in enumerate(passages):
 		passage.n = n
 		passage.id = f"{article_id}#{n}"
 	return passages
+
+
+def _file_passages(file: dict, common: dict, max_chars: int, min_chars: int) -> list[Passage]:
+	"""Passages of one attached file's parts: each part's paragraphs chunked like an article's, the
+	opening sentence of a part (a page's first line: often its heading) indexed as its lead."""
+	common = dict(common)
+	if file.get("private") and common["audience"] == C.PUBLIC:
+		common["roles"] = [C.SIGNED_IN_ROLE]
+	passages = []
+	for part in file.get("parts") or ():
+		heading = " ".join(str(part.get("heading") or "").split())
+		paragraphs = [p for p in re.split(r"\n\s*\n", str(part.get("text") or "")) if p.strip()]
+		location = file_location(file, part)
+		for i, (_h, text) in enumerate(
+			chunk_blocks([(heading, p) for p in paragraphs], max_chars, min_chars)
+		):
+			passages.append(
+				Passage(
+					id="",
+					n=0,
+					section=FILE_SECTION,
+					heading=heading,
+					text=text,
+					html_heading=heading,
+					lead=lead_sentence(text) if i == 0 else "",
+					file=location,
+					**common,
+				)
+			)
+	return passages
+
+
+def file_location(file: dict, part: dict) -> dict:
+	"""Where a passage of an attached file is: the file's name and content hash, and its page, or its
+	sheet and rows (0 / "" when the format has none)."""
+	return {
+		"name": str(file.get("file_name") or ""),
+		"hash": str(file.get("content_hash") or ""),
+		"page": int(part.get("page") or 0),
+		"sheet": str(part.get("sheet") or ""),
+		"rows": [int(part.get("first_row") or 0), int(part.get("last_row") or 0)],
+	}
 
 
 def embedding_source(article: dict) -> tuple[str, str]:
@@ -314,4 +369,5 @@ def display_data(passage: Passage) -> dict:
 		"status": passage.status,
 		"category_path": passage.category_path,
 		"items": passage.items,
+		"file": passage.file,
 	}

@@ -152,6 +152,7 @@ class ArticleResult:
 		None  # share of the query its best passage holds (confidence.py); None: not measured
 	)
 	semantic: float | None = None  # cosine of the article's vector and the query's (hybrid); None: none
+	file: dict | None = None  # the best passage is in an attached file: where (documents.file_location)
 
 
 @dataclass
@@ -397,6 +398,7 @@ def _results(
 				explain=explain,
 				coverage=coverage_of(hit) if coverage_of else None,
 				semantic=group.semantic,
+				file=hit.file,
 			)
 		)
 	return results

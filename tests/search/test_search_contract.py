@@ -669,3 +669,74 @@ def test_both_engines_order_articles_by_cosine_and_equal_cosines_by_tie_key(back
 	assert [c for _a, _g, c in found] == pytest.approx(sorted(cosines, reverse=True), abs=0.01)
 	assert [a for a, _g, _c in backend.vectors().nearest(query, 4)] == expected[:4]
 	assert ids(_retrieve(backend, "", query)) == expected
+
+
+# --- passages of attached files -------------------------------------------------------------------
+
+
+def _manual(name: str, audience: str = "Public", private: bool = False) -> dict:
+	return make_article(
+		name,
+		"Scanner setup",
+		"<p>Connect the scanner to the till.</p>",
+		audience=audience,
+		files=[
+			{
+				"file_name": "Manual.pdf",
+				"content_hash": f"hash-{name}",
+				"private": private,
+				"parts": [
+					{"page": 1, "text": "Contents\n\nSafety notes for the cradle."},
+					{"page": 2, "text": "Charging the battery takes four hours."},
+					{
+						"page": 3,
+						"text": "Factory reset: hold the trigger and the power key for ten seconds "
+						"until the beeper sounds twice.",
+					},
+				],
+			}
+		],
+	)
+
+
+def test_a_phrase_on_page_three_of_an_attached_manual_finds_the_article_at_that_page(backend):
+	index_articles(backend, [_manual("F-1"), make_article("F-2", "Printer reset", "<p>Hold feed.</p>")])
+	results = search_articles(backend, "factory reset trigger beeper", audiences=PUBLIC)
+	assert ids(results)[0] == "F-1"
+	assert results[0].file == {
+		"name": "Manual.pdf",
+		"hash": "hash-F-1",
+		"page": 3,
+		"sheet": "",
+		"rows": [0, 0],
+	}
+	assert "<mark>beeper</mark>" in results[0].snippet_html
+	# the article's own text is found as before, with no file
+	own = search_articles(backend, "connect scanner till", audiences=PUBLIC)
+	assert ids(own)[0] == "F-1" and own[0].file is None
+
+
+def test_file_passages_keep_the_audience_of_their_article_and_private_files_stay_from_guests(backend):
+	index_articles(
+		backend,
+		[_manual("F-INT", audience="Internal"), _manual("F-PRIV", private=True), _manual("F-PUB")],
+	)
+	query = "factory reset trigger beeper"
+	# a guest (roles: Guest) finds only the public file of the public article
+	assert ids(search_articles(backend, query, audiences=PUBLIC, roles=["Guest"])) == ["F-PUB"]
+	# a signed-in customer (Frappe gives every signed-in user "All") finds the private file's page too
+	signed_in = ids(search_articles(backend, query, audiences=("Public", "Customer"), roles=["All"]))
+	assert set(signed_in) == {"F-PUB", "F-PRIV"}
+	assert set(ids(search_articles(backend, query, audiences=EVERYONE, roles=["All"]))) == {
+		"F-PUB",
+		"F-PRIV",
+		"F-INT",
+	}
+	assert count_articles(backend, query, audiences=PUBLIC, roles=["Guest"]) == 1
+
+
+def test_reindexing_an_article_without_its_file_drops_the_file_passages(backend):
+	index_articles(backend, [_manual("F-3")])
+	assert ids(search_articles(backend, "beeper", audiences=PUBLIC)) == ["F-3"]
+	index_articles(backend, [make_article("F-3", "Scanner setup", "<p>Connect the scanner to the till.</p>")])
+	assert search_articles(backend, "beeper", audiences=PUBLIC) == []

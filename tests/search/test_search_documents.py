@@ -147,3 +147,67 @@ def test_lead_sentence_of_chinese_text_and_of_text_without_punctuation():
 	assert lead_sentence("重启打印服务。然后打印测试页。") == "重启打印服务。"
 	assert lead_sentence("word " * 100) == ("word " * 100)[:200]
 	assert lead_sentence("") == ""
+
+
+def _with_file(audience: str = "Public", private: bool = False) -> dict:
+	sheet_rows = "\n\n".join(f"Code: E{n:02d}; Meaning: error {n}" for n in range(2, 22))
+	return make_article(
+		"KB-F",
+		"Till errors",
+		"<p>See the attached list.</p>",
+		audience=audience,
+		files=[
+			{
+				"file_name": "Errors.xlsx",
+				"content_hash": "h1",
+				"private": private,
+				"parts": [{"sheet": "Codes", "first_row": 2, "last_row": 21, "text": sheet_rows}],
+			},
+			{
+				"file_name": "手册.pdf",
+				"content_hash": "h2",
+				"private": private,
+				"parts": [
+					{"page": 4, "heading": "", "text": "重置扫描枪。按住扳机十秒。\n\n听到两声提示音后松开。"}
+				],
+			},
+		],
+	)
+
+
+def test_an_attached_files_parts_become_passages_that_know_where_they_are():
+	passages = article_to_passages(_with_file(), min_chars=0)
+	own, files = passages[0], passages[1:]
+	assert own.file is None and own.section == "resolution"
+	assert {p.section for p in files} == {"file"}
+	assert [p.n for p in passages] == list(range(len(passages)))  # ids stay unique per article
+	sheet = [p for p in files if p.file["name"] == "Errors.xlsx"]
+	assert sheet[0].file == {
+		"name": "Errors.xlsx",
+		"hash": "h1",
+		"page": 0,
+		"sheet": "Codes",
+		"rows": [2, 21],
+	}
+	assert "Code: E02; Meaning: error 2" in sheet[0].text
+	page = [p for p in files if p.file["name"] == "手册.pdf"]
+	assert page[0].file["page"] == 4 and page[0].lead == "重置扫描枪。"
+	assert all(p.audience == "Public" and p.roles == [] for p in files)
+
+
+def test_a_private_files_passages_of_a_public_article_are_for_signed_in_readers_only():
+	files = [p for p in article_to_passages(_with_file(private=True)) if p.file]
+	assert files and all(p.roles == ["All"] for p in files)
+	# an article guests cannot read anyway keeps its passages' roles as they are
+	internal = [p for p in article_to_passages(_with_file("Internal", private=True)) if p.file]
+	assert internal and all(p.roles == [] for p in internal)
+
+
+def test_long_pages_are_cut_into_passages_under_the_cap():
+	text = " ".join(f"Sentence number {n} about the scanner cradle." for n in range(200))
+	article = make_article(
+		"KB-L", "Manual", files=[{"file_name": "m.pdf", "parts": [{"page": 9, "text": text}]}]
+	)
+	pages = [p for p in article_to_passages(article) if p.file]
+	assert len(pages) > 1 and all(len(p.text) <= 1200 and p.file["page"] == 9 for p in pages)
+	assert pages[0].lead and not pages[1].lead
