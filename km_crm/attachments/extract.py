@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import re
 import signal
+import unicodedata
 import zipfile
 from dataclasses import asdict, dataclass, field, fields
 
@@ -269,10 +270,21 @@ def _read_pdf(content: bytes, limits: Limits) -> tuple[int, list[Part]]:
 		raise _Stop(C.FILE_REFUSED, "too_many_pages", pages=pages, limit=limits.max_pages)
 	parts = []
 	for number, page in enumerate(reader.pages, start=1):
-		text = _tidy(_join_hyphens(page.extract_text() or ""))
+		text = _tidy(_join_hyphens(_unfold_glyphs(page.extract_text() or "")))
 		if text:
 			parts.append(Part(text=text, page=number))
 	return pages, parts
+
+
+# Kangxi and supplementary radicals, and ligatures (ﬁ, ﬂ): what many CJK and Latin fonts' Unicode maps
+# give for ordinary characters ("⽹络" for "网络", "ﬁle" for "file")
+_GLYPH_RE = re.compile("[\u2e80-\u2fdf\ufb00-\ufb06]")
+
+
+def _unfold_glyphs(text: str) -> str:
+	"""PDF text with radicals and ligatures read as the characters they stand for (NFKC, on those only:
+	NFKC everywhere would also turn full-width Chinese punctuation into ASCII)."""
+	return _GLYPH_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
 def _join_hyphens(text: str) -> str:
@@ -396,7 +408,11 @@ def _read_xlsx(content: bytes, limits: Limits) -> tuple[int, list[Part]]:
 		sheets = [
 			(
 				sheet.title,
-				((row[0].row, [_cell_text(c.value) for c in row]) for row in sheet.iter_rows() if row),
+				# read-only rows start at row 1, empty ones included (their cells have no row number)
+				(
+					(number, [_cell_text(v) for v in values])
+					for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+				),
 			)
 			for sheet in book.worksheets
 		]

@@ -126,6 +126,12 @@ def test_chinese_text_of_a_pdf_reads_back():
 	assert page.text.replace(" ", "") == SCANNER_ZH
 
 
+def test_radicals_a_pdf_font_maps_ordinary_characters_to_are_read_as_those_characters():
+	# wkhtmltopdf (Frappe's PDFs) with Noto CJK gives "⽹" (KANGXI RADICAL NET) for "网"
+	pdf = _pdf([["扫描仪\u2f46法连接到\u2f79络，请检查。"]], chinese_pages=frozenset({1}))
+	assert extract(pdf, "radicals.pdf").parts[0].text.replace(" ", "") == "扫描仪无法连接到网络，请检查。"
+
+
 def test_a_pdf_of_drawings_only_has_no_text_layer():
 	from reportlab.pdfgen import canvas
 
@@ -240,6 +246,23 @@ def test_an_xlsx_gives_twenty_rows_a_part_written_header_value():
 	assert lines[0] == "Product: Scanner 1; Price: 10; 备注: 含税"
 	assert lines[1] == "Product: Scanner 2; Price: 20"  # the empty cell left out
 	assert result.parts[2].text.split("\n")[-1] == "Product: Scanner 45; Price: 450; 备注: 含税"
+
+
+def test_an_xlsx_table_may_start_anywhere_and_have_gaps():
+	import openpyxl
+
+	book = openpyxl.Workbook()
+	sheet = book.active
+	sheet.title = "Stock"
+	sheet["B3"], sheet["C3"] = "Item", "Qty"
+	sheet["B4"], sheet["C4"] = "扫描仪", 2
+	sheet["C6"], sheet["D6"] = 5.0, "spare"  # a cell beyond the header's columns: named by its column
+	out = io.BytesIO()
+	book.save(out)
+	result = extract(out.getvalue(), "stock.xlsx")
+	assert [(p.sheet, p.first_row, p.last_row, p.text) for p in result.parts] == [
+		("Stock", 4, 6, "Item: 扫描仪; Qty: 2\nQty: 5; D: spare"),
+	]
 
 
 def test_an_xlsx_over_the_row_limit_is_refused():
