@@ -17,6 +17,7 @@ import io
 import math
 import multiprocessing
 import os
+import pickle
 import re
 import signal
 import unicodedata
@@ -164,6 +165,8 @@ def extract_isolated(content: bytes, file_name: str, limits: Limits = Limits()) 
 	except Exception as e:
 		return Extraction(C.FILE_FAILED, "crashed", {"error": _short(e)})
 	send.close()
+	# what the parent catches is narrow on purpose: a job's own time limit (raised into this frame
+	# by a signal handler) must pass through, and kills the child on its way (finally)
 	try:
 		if not receive.poll(limits.max_seconds):
 			child.kill()
@@ -175,8 +178,8 @@ def extract_isolated(content: bytes, file_name: str, limits: Limits = Limits()) 
 			if child.exitcode == -signal.SIGKILL:  # the kernel's out-of-memory killer
 				return Extraction(C.FILE_FAILED, "too_much_memory", {"limit": limits.max_memory_bytes})
 			return Extraction(C.FILE_FAILED, "crashed", {"exitcode": child.exitcode})
-	except Exception as e:
-		return Extraction(C.FILE_FAILED, "crashed", {"error": _short(e)})
+		except (pickle.UnpicklingError, KeyError, TypeError, ValueError, AttributeError) as e:
+			return Extraction(C.FILE_FAILED, "crashed", {"error": _short(e)})
 	finally:
 		receive.close()
 		if child.is_alive():
@@ -595,6 +598,8 @@ def _decode(content: bytes) -> str:
 		best = from_bytes(content).best()
 	except Exception:
 		best = None
+	if best is None and b"\x00" in content[:8192]:
+		raise _Stop(C.FILE_FAILED, "broken", error="not a text file (binary content)")
 	text = str(best) if best is not None else content.decode("utf-8", errors="replace")
 	return text.lstrip("\ufeff")
 

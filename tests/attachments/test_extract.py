@@ -344,6 +344,11 @@ def test_long_text_is_cut_at_paragraph_ends():
 	assert kept == [p.strip() for p in paragraphs]
 
 
+def test_binary_bytes_named_as_text_fail_as_broken():
+	result = extract(bytes(range(256)) * 40, "dump.log")
+	assert (result.status, result.problem) == (C.FILE_FAILED, "broken")
+
+
 def test_an_empty_text_file_has_no_text():
 	result = extract(b"  \n\n ", "empty.txt")
 	assert (result.status, result.problem) == (C.FILE_NO_TEXT, "empty")
