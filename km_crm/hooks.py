@@ -49,6 +49,7 @@ scheduler_events = {
 	# the nightly repairs and rebuilds run on the long queue, out of the short jobs' way
 	"daily_long": [
 		"km_crm.search.indexer.reconcile",
+		"km_crm.attachments.files.reconcile",
 		"km_crm.tickets.ticket_index.reconcile",
 		"km_crm.search.semantic.embed_articles",
 		"km_crm.tickets.ticket_index.embed_vectors",
@@ -152,6 +153,8 @@ doc_events = {
 		],
 	},
 	"KM Review Vote": {"after_insert": "km_crm.experts.evidence.on_change"},
+	# attached files: kept private unless the article is Public, read to text in the background
+	"File": {"after_insert": "km_crm.attachments.files.on_file_insert"},
 	# re-verification: articles naming an Item hear of its new variants, disabling, description edits
 	"Item": {
 		"after_insert": "km_crm.knowledge.reverification.on_item_insert",

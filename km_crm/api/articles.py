@@ -5,6 +5,7 @@ import dataclasses
 import frappe
 from frappe import _
 
+from km_crm.attachments import files
 from km_crm.governance import actions, ownership
 from km_crm.knowledge import audit, publishing, versioning
 from km_crm.permissions import readers
@@ -138,3 +139,11 @@ def _version_or_working(doc, version: str) -> dict:
 
 def _label(version: str) -> str:
 	return _("Working copy") if version == "working" else version
+
+
+@frappe.whitelist()
+def file_statuses(article: str) -> list[dict]:
+	"""The article's attached files as its form shows them: read or not (and why), searchable or not."""
+	if not readers.may_read_working_copy(article):
+		raise frappe.PermissionError(_("You may not read this article."))
+	return files.file_statuses(article)

@@ -8,7 +8,7 @@ from frappe.utils import add_days, getdate, now_datetime, today
 
 from km_crm import constants as C
 from km_crm.exceptions import KMError
-from km_crm.knowledge import audit, lifecycle, versioning
+from km_crm.knowledge import audit, lifecycle, version_files, versioning
 
 DEFAULT_REVIEW_INTERVAL_DAYS = 365
 
@@ -23,8 +23,11 @@ def versioned_dict(doc) -> dict:
 def publish(article, *, review: str | None = None, note: str = "") -> str:
 	"""Freeze the working copy as a version, make it live and record it. Returns the version name."""
 	snapshot = versioning.snapshot(versioned_dict(article))
-	digest = versioning.content_hash(snapshot)
-	version_name = _existing_version_with_hash(article, digest) or _freeze(article, snapshot, digest, review)
+	files = version_files.files_record(version_files.attached_files(version_files.ARTICLE, article.name))
+	digest = versioning.content_hash(snapshot, files)
+	version_name = _existing_version_with_hash(article, digest) or _freeze(
+		article, {**snapshot, "files": files} if files else snapshot, digest, review
+	)
 
 	article.set_status(
 		lifecycle.ACTION_APPROVE if article.status == C.IN_REVIEW else lifecycle.ACTION_PUBLISH
@@ -84,6 +87,7 @@ def _freeze(article, snapshot: dict, digest: str, review: str | None) -> str:
 	)
 	version.flags.km_append = True
 	version.insert(ignore_permissions=True)
+	version_files.freeze(article.name, version.name, article.audience)
 	return version.name
 
 
@@ -124,6 +128,7 @@ def restore(article, version_name: str) -> None:
 	if items is not None:
 		article.set("items", [{"item": code} for code in items if frappe.db.exists("Item", code)])
 	article.save()
+	version_files.restore(article.name, version_name)
 	audit.record(
 		"Restored",
 		article.name,

@@ -155,9 +155,15 @@ def load_snapshot(value: str | Mapping | None) -> dict:
 	return snapshot(data)
 
 
-def content_hash(snap: Mapping) -> str:
-	"""sha256 hex of the snapshot's stable JSON; equal snapshots give equal hashes."""
-	return hashlib.sha256(_dumps(snapshot(snap)).encode("utf-8")).hexdigest()
+def content_hash(snap: Mapping, files: Iterable[Mapping] = ()) -> str:
+	"""sha256 hex of the snapshot's stable JSON; equal snapshots give equal hashes. `files`: the
+	attached files the version holds ({"file_name", "content_hash"}): other files, another hash (a
+	version without files hashes as it always did)."""
+	data = _dumps(snapshot(snap))
+	content = sorted(str(f.get("content_hash") or "") for f in files)
+	if content:
+		data += "\nfiles:" + ",".join(content)
+	return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 def changed_fields(old: Mapping, new: Mapping) -> list[str]:

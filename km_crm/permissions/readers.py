@@ -128,6 +128,18 @@ def version_has_permission(doc, ptype: str = "read", user: str | None = None) ->
 	return None if allowed else False
 
 
+def readable_live_version(article: str, user: str | None = None) -> str | None:
+	"""The article's live version when `user` may read it (its files included), else None."""
+	row = frappe.db.get_value("KM Article", article, ["published_version", "article_owner"], as_dict=True)
+	if not row or not row.published_version:
+		return None
+	audience = frappe.db.get_value("KM Article Version", row.published_version, "audience")
+	allowed = rules.can_read_version(
+		reader(user), is_live=True, audience=audience, article_owner=row.article_owner
+	)
+	return row.published_version if allowed else None
+
+
 # -- What one user may see of an article ---------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from frappe.utils import cstr
 
 from km_crm import constants as C
 from km_crm import testing
-from km_crm.knowledge import lifecycle
+from km_crm.knowledge import lifecycle, version_files
 from km_crm.knowledge.doctype.km_category.km_category import category_path
 from km_crm.search import engines, service
 from km_crm.search.backend import SearchBackendError
@@ -116,7 +116,39 @@ def load_article(name: str) -> dict | None:
 		"tags": snapshot.get("tags") or [],
 		"roles": [],
 		"modified": cstr(row.modified),
+		"files": live_files(row.published_version),
 	}
+
+
+def live_files(version: str) -> list[dict]:
+	"""The text of a version's files as documents.article_to_passages reads it: only files read to
+	text (KM File Text "Extracted"); none when KM Search Settings turns searching files off."""
+	if not frappe.get_cached_doc("KM Search Settings").search_attachments:
+		return []
+	rows = version_files.attached_files(version_files.VERSION, version)
+	if not rows:
+		return []
+	texts = dict(
+		frappe.get_all(
+			"KM File Text",
+			filters={"name": ("in", [r.content_hash for r in rows]), "status": C.FILE_EXTRACTED},
+			fields=["name", "parts"],
+			as_list=True,
+		)
+	)
+	files, seen = [], set()
+	for r in rows:
+		if r.content_hash in texts and r.content_hash not in seen:
+			seen.add(r.content_hash)
+			files.append(
+				{
+					"file_name": r.file_name,
+					"content_hash": r.content_hash,
+					"private": bool(r.is_private),
+					"parts": json.loads(texts[r.content_hash] or "[]"),
+				}
+			)
+	return files
 
 
 def reconcile() -> dict:

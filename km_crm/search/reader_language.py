@@ -101,4 +101,5 @@ def _translated_row(row: dict, translation: dict, route: str | None, marks: froz
 		"audience": version.audience,
 		"route": route,
 		"translation_of_found": row["article"],
+		"file": None,  # the passage found was in the other article's file; the translation is shown whole
 	}

@@ -4,12 +4,14 @@ and the search log that teaches ranking and finds knowledge gaps. Endpoints (api
 
 import json
 import re
+from urllib.parse import urlencode
 
 import frappe
 from frappe import _
 from frappe.utils import now
 
 from km_crm import constants as C
+from km_crm.knowledge import version_files
 from km_crm.permissions import readers
 from km_crm.search import engines, priors, reader_language, semantic, service
 from km_crm.search.analysis import (
@@ -60,7 +62,8 @@ def search_answer(
 		results = (service.suggest_articles if suggestions else service.search_articles)(
 			engines.backend(),
 			query,
-			Filters.of(audiences=audiences, lang=lang),
+			# roles: passages of a Public article's private files are for signed-in readers only
+			Filters.of(audiences=audiences, lang=lang, roles=frappe.get_roles(user)),
 			synonyms=engines.synonyms(),
 			priors=priors.for_query(query) if _settings().use_usage_signals else None,
 			limit=limit,
@@ -77,6 +80,7 @@ def _rows(results, user: str, query: str = "") -> list[dict]:
 	`semantic`: the cosine with the question as ranking compares it (None without search by meaning)."""
 	routes = readers.live_routes([r.article_id for r in results], user) if readers.is_desk_user(user) else {}
 	lang = detect_language(query) if query else ""
+	files = file_links(results)
 	return [
 		{
 			"article": r.article_id,
@@ -90,9 +94,50 @@ def _rows(results, user: str, query: str = "") -> list[dict]:
 			"route": routes.get(r.article_id),
 			"word_score": round(_word_score(r), 4),
 			"semantic": None if r.semantic is None else round(comparable_cosine(r.semantic, r.lang, lang), 4),
+			"file": files.get(r.article_id),
 		}
 		for r in results
 	]
+
+
+def file_links(results) -> dict[str, dict]:
+	"""{article: where its shown passage is in an attached file}: the file's name, page (or sheet and
+	rows), a label ("Manual.pdf, page 4") and the URL that opens the live version's file
+	(km_crm.api.files.open_file, under the article's read rule) at that page where the viewer allows it."""
+	found = {r.article_id: r.file for r in results if getattr(r, "file", None)}
+	if not found:
+		return {}
+	live = dict(
+		frappe.get_all(
+			"KM Article",
+			filters={"name": ("in", list(found))},
+			fields=["name", "published_version"],
+			as_list=True,
+		)
+	)
+	links = {}
+	for article, where in found.items():
+		row = version_files.version_file(live.get(article), where.get("hash")) if live.get(article) else None
+		url = None
+		if row:
+			url = f"/api/method/km_crm.api.files.open_file?{urlencode({'article': article, 'file': row.content_hash})}"
+			if where.get("page") and (row.file_name or "").lower().endswith(".pdf"):
+				url = f"{url}#page={where['page']}"
+		links[article] = {**where, "label": file_label(where), "url": url}
+	return links
+
+
+def file_label(where: dict) -> str:
+	"""Where a passage is, as a reader reads it: "Manual.pdf, page 4", "Codes.xlsx, sheet Errors, rows 2-21"."""
+	name, page, sheet = where.get("name") or "", where.get("page"), where.get("sheet")
+	first, last = [*(where.get("rows") or []), 0, 0][:2]
+	if page:
+		return _("{0}, page {1}").format(name, page)
+	if sheet and first:
+		return _("{0}, sheet {1}, rows {2}-{3}").format(name, sheet, first, last)
+	if sheet:
+		return _("{0}, sheet {1}").format(name, sheet)
+	return name
 
 
 def _word_score(r) -> float:

@@ -17,6 +17,7 @@ frappe.ui.form.on("KM Article", {
 		km_article.show_live_banner(frm);
 		km_article.add_actions(frm);
 		km_article.render_history(frm);
+		km_article.show_files(frm);
 	},
 });
 
@@ -99,6 +100,31 @@ const km_article = {
 				"orange"
 			);
 		}
+	},
+
+	// What became of each attached file: read and searchable, searchable once published, or why not.
+	show_files(frm) {
+		frappe.call({ method: KM_API + "file_statuses", args: { article: frm.doc.name } }).then((r) => {
+			const rows = r.message || [];
+			frm.dashboard.wrapper.find(".km-files").remove();
+			if (!rows.length) return;
+			const colors = { live: "green", draft: "blue", reading: "blue", off: "gray", problem: "orange" };
+			const lines = rows.map(
+				(f) =>
+					`<div class="km-file-status km-file-${f.state}">` +
+					`<span class="indicator-pill ${colors[f.state] || "gray"}">${frappe.utils.escape_html(
+						{
+							live: __("Searchable"),
+							draft: __("After publishing"),
+							reading: __("Reading"),
+							off: __("Not searched"),
+							problem: __("Not searched"),
+						}[f.state] || f.state
+					)}</span> ${frappe.utils.escape_html(f.message)}</div>`
+			);
+			frm.dashboard.add_section(lines.join(""), __("Attached Files"), "km-files");
+			frm.dashboard.show();
+		});
 	},
 
 	add_actions(frm) {
