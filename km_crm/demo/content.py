@@ -202,4 +202,46 @@ ARTICLES = [
 		"tags": "2fa, login",
 		"draft_change": "<p>Make sure the phone's clock is set automatically; codes are valid for 30 seconds only. If it still fails, ask an administrator to reset your two-factor secret.</p>",
 	},
+	{
+		"key": "receipt-printer",
+		"title": "Receipt printer: setup and troubleshooting",
+		"language": "en",
+		"audience": "Customer",
+		"category": "Selling and POS",
+		"state": "Published",
+		"issue": "<p>Setting up the POS receipt printer, or it prints faded, jams or stays silent.</p>",
+		"environment": "<p>ERPNext POS with a thermal receipt printer (80 mm).</p>",
+		"resolution": "<p>Follow the attached printer manual: setup is on page 1, paper on page 2, troubleshooting on page 3.</p>",
+		"cause": "",
+		"tags": "pos, printer",
+		# an attached manual (a PDF made at load time): its third page answers what the article does not
+		"files": [
+			{
+				"file_name": "Receipt-Printer-Manual.pdf",
+				"pages": [
+					(
+						"Setup",
+						"Connect the printer to the till with the USB cable and switch it on. In ERPNext open "
+						"POS Profile, Print Settings, and choose the receipt print format.",
+					),
+					(
+						"Loading paper",
+						"Open the cover with the lever, drop in an 80 mm thermal roll with the paper coming "
+						"from underneath, pull a little out and close the cover until it clicks.",
+					),
+					(
+						"Troubleshooting",
+						"Faded print: the print head is dirty. Switch the printer off, wipe the head with a "
+						"cotton swab and isopropyl alcohol, and let it dry. To print a self-test page, hold "
+						"the FEED button while you switch the printer on and release it after the first "
+						"beep. A blinking red light means the cover is open or the paper ran out.",
+					),
+					(
+						"Specifications",
+						"Print speed 250 mm/s, paper width 80 mm, interfaces USB and Ethernet, power 24 V.",
+					),
+				],
+			}
+		],
+	},
 ]

@@ -9,7 +9,8 @@ that solved them (tickets.py). Running it again adds nothing twice.
 from datetime import datetime, timedelta
 
 import frappe
-from frappe.utils import now_datetime
+from frappe.utils import escape_html, now_datetime
+from frappe.utils.pdf import get_pdf
 
 from km_crm.demo import clock, site, teams, tickets
 from km_crm.demo.content import ARTICLES, CATEGORIES, COMMITTEE, USERS
@@ -90,6 +91,7 @@ TIMELINE = {
 	"invoice-tax": (125, (20, 28)),
 	"old-print-format": (110, (6, 22)),
 	"pos-closing": (45, (26, 50)),
+	"receipt-printer": (30, (4, 9)),
 	"reset-password-zh": (26, (20, 46)),
 	"invoice-tax-zh": (19, (2, 4)),
 	"negative-stock": (13, (5, 5)),
@@ -134,6 +136,8 @@ def _article(spec: dict, keys: dict) -> str:
 		doc.translation_of = keys.get(spec["translation_of"])
 	with clock.at(drafted):
 		doc.insert()
+		for manual in spec.get("files") or ():
+			_attach_manual(doc.name, manual)
 	state = spec["state"]
 	if state == "Draft":
 		return doc.name
@@ -169,6 +173,24 @@ def _article(spec: dict, keys: dict) -> str:
 			live.resolution = spec["draft_change"]
 			live.save()
 	return doc.name
+
+
+def _attach_manual(article: str, manual: dict) -> None:
+	"""A PDF manual made with Frappe's PDF maker (one page per section), attached to the article."""
+	html = "".join(
+		f'<div style="page-break-after: always"><h1>{escape_html(heading)}</h1><p>{escape_html(text)}</p></div>'
+		for heading, text in manual["pages"]
+	)
+	frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": manual["file_name"],
+			"content": get_pdf(html),
+			"is_private": 1,
+			"attached_to_doctype": "KM Article",
+			"attached_to_name": article,
+		}
+	).insert()
 
 
 def _approve(review: str, *moments: datetime):

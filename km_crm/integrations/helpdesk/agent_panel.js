@@ -206,6 +206,15 @@ function setupForm({ doc, call, toast, createToast }) {
 					r.other_language ? badge(r.language_label, "#fdecd2") : ""
 				}${badge(r.audience_label || r.audience, r.audience === "Internal" ? "#ececec" : "#e3efff")}</span></div>
 				<div style="color:#525252;margin:4px 0">${r.snippet_html}</div>
+				${
+					r.file
+						? `<div style="font-size:12px;margin:0 0 4px">${
+								r.file.url
+									? `<a href="${esc(r.file.url)}" target="_blank" rel="noopener" style="text-decoration:underline">📄 ${esc(r.file.label)}</a>`
+									: `📄 ${esc(r.file.label)}`
+						  }</div>`
+						: ""
+				}
 				<div>${(linkedAs[r.article] || {}).Solved ? done(linkedAs[r.article].Solved) : button(L.solved, "solved", i)}${
 					(linkedAs[r.article] || {}).Referenced ? done(linkedAs[r.article].Referenced) : button(L.referenced, "referenced", i)
 				}${button(L.insert, "insert", i, r.insert_refused ? "disabled" : "")}</div>

@@ -207,6 +207,15 @@ km_crm.TicketPanel = class TicketPanel {
 				${r.other_language ? `<span class="indicator-pill orange">${frappe.utils.escape_html(r.language_label)}</span>` : ""}
 			</div>
 			<div class="km-panel-snippet">${r.snippet_html}</div>
+			${
+				r.file
+					? `<div class="km-panel-file small">${
+							r.file.url
+								? `<a href="${frappe.utils.escape_html(r.file.url)}" target="_blank" rel="noopener">📄 ${frappe.utils.escape_html(r.file.label)}</a>`
+								: `📄 ${frappe.utils.escape_html(r.file.label)}`
+					  }</div>`
+					: ""
+			}
 			<div class="km-panel-actions">
 				${link_action("Solved", "solved", __("Solved it"))}
 				${link_action("Referenced", "referenced", __("Referenced", null, "Link action"))}

@@ -63,6 +63,7 @@ class KnowledgeSearch {
 						${r.other_language ? `<span class="indicator-pill orange" style="margin-left: 4px">${frappe.utils.escape_html(r.language_label)}</span>` : ""}
 						<div class="text-muted small">${frappe.utils.escape_html(r.heading || "")}</div>
 						<div>${r.snippet_html}</div>
+						${km_file_link(r)}
 					</div>`
 				)
 				.join("")
@@ -79,4 +80,14 @@ class KnowledgeSearch {
 			});
 		});
 	}
+}
+
+// "Manual.pdf, page 4" under a result found inside an attached file, opening the file at that page
+function km_file_link(r) {
+	if (!r.file) return "";
+	const esc = frappe.utils.escape_html;
+	const label = `📄 ${esc(r.file.label)}`;
+	return `<div class="small km-result-file" style="margin-top: 4px">${
+		r.file.url ? `<a href="${esc(r.file.url)}" target="_blank" rel="noopener">${label}</a>` : label
+	}</div>`;
 }
