@@ -19,10 +19,12 @@ from km_crm import constants as C
 from km_crm import testing
 from km_crm.attachments import extract
 from km_crm.knowledge import version_files
-from km_crm.search import indexer
+from km_crm.search import embedding, indexer, semantic
+from km_crm.search.vector_store import pack
 
 FILE_TEXT = "KM File Text"
 RECONCILE_BATCH = 500  # files queued per daily reconcile
+VECTOR_BATCH = 50  # read files given their pages' vectors per daily reconcile
 
 
 def _settings():
@@ -108,6 +110,7 @@ def _extract(row) -> tuple[extract.Extraction, float]:
 def _store(row, extracted: tuple[extract.Extraction, float]) -> None:
 	result, seconds = extracted
 	parts = [p for p in result.as_dict()["parts"]]
+	vector_model = add_vectors(parts, row.file_name or "")
 	message = problem_message(row.file_name or "", result.status, result.problem, result.detail)
 	doc = frappe.get_doc(
 		{
@@ -123,6 +126,7 @@ def _store(row, extracted: tuple[extract.Extraction, float]) -> None:
 			"seconds": round(seconds, 2),
 			"extracted_on": now_datetime(),
 			"parts": json.dumps(parts, ensure_ascii=False, separators=(",", ":")),
+			"vector_model": vector_model,
 		}
 	)
 	try:
@@ -131,6 +135,42 @@ def _store(row, extracted: tuple[extract.Extraction, float]) -> None:
 		return  # the same content read by another job at the same time
 	if result.status != C.FILE_EXTRACTED:
 		frappe.log_error(title=_("Could not search {0}").format(row.file_name), message=message)
+
+
+def add_vectors(parts: list[dict], file_name: str) -> str:
+	"""Each part's own vector (its heading, or the file's name, and its opening text), when this site
+	searches by meaning: ranking reads a page's meaning from it (ranking.fuse). Returns the model."""
+	if not parts or not semantic.enabled():
+		return ""
+	texts = [embedding.passage_text(p.get("heading") or file_name, p.get("text") or "") for p in parts]
+	for part, vector in zip(parts, embedding.embed_passages(texts), strict=True):
+		part["vector"] = pack(vector)
+	return embedding.MODEL
+
+
+def add_missing_vectors(limit: int = VECTOR_BATCH) -> int:
+	"""Files read before search by meaning was on (or with another model) get their pages' vectors."""
+	if not semantic.enabled():
+		return 0
+	done = 0
+	# (Frappe's "!=" counts a record without a model as "", so those come too)
+	for row in frappe.get_all(
+		FILE_TEXT,
+		filters={"status": C.FILE_EXTRACTED, "vector_model": ("!=", embedding.MODEL)},
+		fields=["name", "file_name", "parts"],
+		limit=limit,
+	):
+		parts = json.loads(row.parts or "[]")
+		model = add_vectors(parts, row.file_name or "")
+		frappe.db.set_value(
+			FILE_TEXT,
+			row.name,
+			{"parts": json.dumps(parts, ensure_ascii=False, separators=(",", ":")), "vector_model": model},
+			update_modified=False,
+		)
+		index_live_articles_with(row.name)
+		done += 1
+	return done
 
 
 def index_live_articles_with(content_hash: str) -> None:
@@ -241,7 +281,9 @@ def file_statuses(article: str) -> list[dict]:
 
 def reconcile() -> int:
 	"""Daily: queue reading every article file whose content has no KM File Text (a lost job, a
-	worker that died mid-way, files attached before this site read files)."""
+	worker that died mid-way, files attached before this site read files), and give the pages of files
+	read without search by meaning their vectors."""
+	add_missing_vectors()
 	done = set(frappe.get_all(FILE_TEXT, pluck="name"))
 	queued = 0
 	for row in frappe.get_all(

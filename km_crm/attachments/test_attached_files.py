@@ -2,6 +2,7 @@
 frozen with the version that published them, and never handed to someone who may not read them."""
 
 import io
+import json
 import os
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,7 +19,9 @@ from km_crm.api import files as files_api
 from km_crm.attachments import files
 from km_crm.governance import actions
 from km_crm.knowledge import version_files
+from km_crm.search import embedding
 from km_crm.search.site_search import search_rows
+from km_crm.search.vector_store import unpack
 from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import as_user, make_portal_user, make_user, override_settings, unique, word
 
@@ -104,6 +107,18 @@ class TestAttachedFiles(KMTestCase):
 		self.assertTrue(self.open_result(where["url"], self.agent).startswith(b"%PDF"))
 		file_url = frappe.db.get_value("File", attached.name, "file_url")
 		self.assertEqual(self.download(file_url, self.agent).status_code, 200)
+
+	def test_with_search_by_meaning_each_page_gets_its_own_vector(self):
+		if not embedding.available():
+			self.skipTest(f"the embedding model does not run here: {embedding.unavailable_reason()}")
+		override_settings(self, "KM Search Settings", semantic_search=1)
+		article, attached = self.manual_article()
+		text = frappe.get_doc(files.FILE_TEXT, frappe.db.get_value("File", attached.name, "content_hash"))
+		self.assertEqual(text.vector_model, embedding.MODEL)
+		parts = json.loads(text.parts)
+		query = embedding.embed_query("how do I reset the device to factory settings")
+		cosines = [float(unpack(p["vector"]) @ query) for p in parts]
+		self.assertEqual(cosines.index(max(cosines)), 2, cosines)  # page 3 is about the reset
 		self.assertEqual(files.file_statuses(article)[0]["state"], "live")
 
 	def test_a_draft_s_new_file_waits_for_publishing_and_the_live_version_keeps_its_own(self):

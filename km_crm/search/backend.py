@@ -127,6 +127,7 @@ _DISPLAY_DEFAULTS = {
 	"category_path": list,
 	"items": list,
 	"file": None,  # an attached file's passage: where in the file (documents.file_location)
+	"vector": "",  # an attached file's passage: its part's own vector (vector_store.pack), if made
 }
 
 

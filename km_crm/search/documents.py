@@ -76,6 +76,9 @@ class Passage:
 	# an attached file's passage: {"name", "hash", "page", "sheet", "rows": [first, last]} (see
 	# file_location); None for the article's own text
 	file: dict | None = None
+	# an attached file's part's own vector (vector_store.pack), when search by meaning made one: ranking
+	# reads the page's meaning from it instead of the article's vector, which knows the article alone
+	vector: str = ""
 
 
 class _BlockParser(HTMLParser):
@@ -311,6 +314,7 @@ def _file_passages(file: dict, common: dict, max_chars: int, min_chars: int) -> 
 					html_heading=heading,
 					lead=lead_sentence(text) if i == 0 else "",
 					file=location,
+					vector=str(part.get("vector") or ""),
 					**common,
 				)
 			)
@@ -370,4 +374,5 @@ def display_data(passage: Passage) -> dict:
 		"category_path": passage.category_path,
 		"items": passage.items,
 		"file": passage.file,
+		**({"vector": passage.vector} if passage.vector else {}),
 	}

@@ -19,6 +19,8 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from km_crm.search.analysis import (
 	QueryTerm,
 	highlight_terms,
@@ -27,6 +29,7 @@ from km_crm.search.backend import Hit
 from km_crm.search.highlight import highlight
 from km_crm.search.hybrid import comparable_cosine
 from km_crm.search.title_match import TITLE_ORDER_WEIGHT, ordered_overlap, overlap_bound, overlap_bound_up_to
+from km_crm.search.vector_store import unpack
 
 # Other matching passages of an article add PASSAGE_SUM_WEIGHT x their scores. Measured, any bonus lost
 # relevance (every passage repeats the title, so a sum counts a title match several times): 0 = max.
@@ -216,6 +219,7 @@ def rank_articles(
 	coverage_of: Callable[[Hit], float] | None = None,
 	word_weight: float = WORD_WEIGHT,
 	query_lang: str = "",
+	query_vector=None,
 ) -> list[ArticleResult] | None:
 	"""Group passage hits per article, blend title order and bounded priors, highlight the best passage.
 
@@ -229,7 +233,8 @@ def rank_articles(
 	`hits` are all the candidates. Returns None when one of those could still reach the top `limit`
 	(then ask the engine for more).
 	coverage_of: measures ArticleResult.coverage of each result's best passage (None: not measured).
-	Hits with `semantic` (hybrid retrieval) are all candidates: their text scores are fused (fuse).
+	Hits with `semantic` (hybrid retrieval) are all candidates: their text scores are fused (fuse);
+	query_vector: the query's embedding, for passages with their own vector (fuse).
 	"""
 	max_boost = weights.max_total if priors else 0.0
 	sum_factor = 1.0 + (PASSAGE_SUM_CAP if sum_weight else 0.0)
@@ -244,7 +249,7 @@ def rank_articles(
 	)
 	candidates = _candidates(groups, bounds)
 	if hybrid:
-		candidates = fuse(candidates, word_weight, query_lang)
+		candidates = fuse(candidates, word_weight, query_lang, query_vector)
 	elif more_below is not None and not bounds.settled(*more_below):
 		return None
 	if callable(priors):  # read once, for the candidates only
@@ -317,13 +322,19 @@ def fuse(
 	candidates: list[tuple[ArticleGroup, float, float]],
 	word_weight: float = WORD_WEIGHT,
 	query_lang: str = "",
+	query_vector=None,
 ) -> list[tuple]:
 	"""Hybrid text scores: (cosine - COSINE_FLOOR) / COSINE_SPAN + word_weight x min-max(word score)
 	over the candidates. The cosine is hybrid.comparable_cosine's (an answer in the other language
 	gets an allowance) and is read on a fixed scale, so an article that is the nearest of a poor lot
 	is not lifted to the top as a min-max would; a candidate without a vector counts at the floor.
 	An article the words did not find at all needs a cosine of VECTOR_ONLY_COSINE. Keeps each word
-	score on its group (ArticleGroup.word_score) for the explanation."""
+	score on its group (ArticleGroup.word_score) for the explanation.
+	A best passage with its own vector (a page of an attached file: the article's vector knows the
+	article's text, not its files) counts with the nearer of the two cosines."""
+	if query_vector is not None:
+		for group, _s, _t in candidates:
+			group.semantic = _nearer(group.semantic, passage_cosine(group.best, query_vector))
 	if not any(g.semantic is not None for g, _s, _t in candidates):
 		return candidates
 	words = [score for _g, score, _t in candidates]
@@ -338,6 +349,19 @@ def fuse(
 		word = (score - low_word) / (high_word - low_word) if high_word > low_word else 1.0
 		fused.append((group, meaning + word_weight * word, title_match))
 	return fused
+
+
+def passage_cosine(hit: Hit, query_vector) -> float | None:
+	"""The cosine of a passage's own vector and the query's (None when the passage has none)."""
+	vector = unpack(hit.vector) if hit.vector else None
+	if vector is None or vector.shape != query_vector.shape:
+		return None
+	norm = float(np.linalg.norm(vector))
+	return float(np.dot(vector, query_vector)) / norm if norm else None
+
+
+def _nearer(a: float | None, b: float | None) -> float | None:
+	return a if b is None else b if a is None else max(a, b)
 
 
 def _blend_priors(candidates, priors: Mapping[str, UsagePriors], weights: PriorWeights) -> list[tuple]:

@@ -94,6 +94,7 @@ def search_articles(
 			coverage_of=coverage_of,
 			word_weight=word_weight,
 			query_lang=detect_language(text or ""),
+			query_vector=vector,
 		)
 	wanted = min(query.limit, math.ceil(FIRST_ARTICLES_PER_RESULT * limit * stats.passages_per_article))
 	if units and stats.max_title_units:

@@ -16,6 +16,7 @@ may see is decided by the engine (hybrid.py asks it about the nearest ones).
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import json
 import os
@@ -38,6 +39,25 @@ def quantise(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 	scales = np.abs(vectors).max(axis=1) / 127.0
 	scales[scales == 0] = 1.0
 	return np.round(vectors / scales[:, None]).astype(np.int8), scales.astype(np.float32)
+
+
+def pack(vector) -> str:
+	"""One vector as text a passage's stored data can carry (an attached file's page): its int8 row
+	after its float32 scale, base64 (quantise's form: 388 bytes for 384 dimensions)."""
+	q, scales = quantise(np.asarray(vector, dtype=np.float32).reshape(1, -1))
+	return base64.b64encode(scales.tobytes() + q.tobytes()).decode("ascii")
+
+
+def unpack(text: str | None):
+	"""pack's vector back as float32 (None for "" or text that is not one)."""
+	try:
+		raw = base64.b64decode(text or "", validate=True)
+	except (ValueError, TypeError):
+		return None
+	if len(raw) <= 4:
+		return None
+	scale = np.frombuffer(raw[:4], dtype=np.float32)[0]
+	return np.frombuffer(raw[4:], dtype=np.int8).astype(np.float32) * scale
 
 
 class _Generation:

@@ -206,3 +206,31 @@ def test_the_nearest_internal_article_never_reaches_a_public_reader(tantivy_with
 	public = [r.article_id for r in search_articles(backend, QUESTION_ZH, audiences=PUBLIC, semantic=True)]
 	assert public and {"KB-INTERNAL", "KB-DRAFT"}.isdisjoint(public)
 	assert all(r.article_id != "KB-DRAFT" for r in staff)  # drafts for nobody searching Published
+
+
+def test_a_page_of_an_attached_file_counts_with_its_own_meaning_not_only_its_article_s():
+	import numpy as np
+
+	from km_crm.search.vector_store import pack, unpack
+
+	rng = np.random.default_rng(3)
+	query = rng.normal(size=384).astype(np.float32)
+	query /= np.linalg.norm(query)
+	other = rng.normal(size=384).astype(np.float32)
+	other -= other.dot(query) * query
+	other /= np.linalg.norm(other)
+	near_page = 0.89 * query + np.sqrt(1 - 0.89**2) * other  # cosine 0.89 with the query
+	assert unpack(pack(near_page)) @ query == pytest.approx(0.89, abs=0.01)
+
+	def hits(page_vector: str):
+		page = hit("MANUAL", 9.0, 0.80)  # its article's vector knows the article, not the manual
+		page.vector = page_vector
+		return [page, hit("NOISE", 0.0, 0.88), hit("WEAK", 1.0, 0.81)]
+
+	# the page's own meaning lifts the manual's article above a vector-only neighbour
+	assert ranked(hits(pack(near_page)), query_vector=query)[0] == "MANUAL"
+	assert ranked(hits(""), query_vector=query)[0] == "NOISE"  # without it, the article's vector alone
+	# a page far from the question never lowers its article below what its article's vector gives
+	far = ranked(hits(pack(other)), query_vector=query)
+	assert far == ranked(hits(""), query_vector=query)
+	assert unpack("") is None and unpack("not base64!") is None

@@ -21,6 +21,7 @@ class KMFileText(Document):
 		problem: DF.Data | None
 		seconds: DF.Float
 		status: DF.Literal["Extracted", "No Text Layer", "Refused", "Failed"]
+		vector_model: DF.Data | None
 	# end: auto-generated types
 	"""Written by the extraction job (km_crm.attachments.files) only; deleting one makes the next
 	reconcile read its file again."""

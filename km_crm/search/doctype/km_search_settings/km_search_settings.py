@@ -29,6 +29,10 @@ class KMSearchSettings(Document):
 		use_usage_signals: DF.Check
 		user_searches_per_minute: DF.Int
 		verify_certs: DF.Check
+		search_attachments: DF.Check
+		attachment_max_mb: DF.Int
+		attachment_max_pages: DF.Int
+		attachment_time_limit: DF.Int
 
 	# end: auto-generated types
 	def onload(self):
@@ -105,6 +109,8 @@ class KMSearchSettings(Document):
 			self.has_value_changed("backend")
 			or self.has_value_changed("es_url")
 			or self.has_value_changed("index_prefix")
+			# the live articles' files join the index, or leave it
+			or self.has_value_changed("search_attachments")
 		):
 			from km_crm.search.indexer import enqueue_rebuild
 
