@@ -210,8 +210,8 @@ function setupForm({ doc, call, toast, createToast }) {
 					r.file
 						? `<div style="font-size:12px;margin:0 0 4px">${
 								r.file.url
-									? `<a href="${esc(r.file.url)}" target="_blank" rel="noopener" style="text-decoration:underline">📄 ${esc(r.file.label)}</a>`
-									: `📄 ${esc(r.file.label)}`
+									? `<a href="${esc(r.file.url)}" target="_blank" rel="noopener" style="text-decoration:underline">${esc(t("Found in {0}", r.file.label))}</a>`
+									: esc(t("Found in {0}", r.file.label))
 						  }</div>`
 						: ""
 				}

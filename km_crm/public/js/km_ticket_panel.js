@@ -211,8 +211,8 @@ km_crm.TicketPanel = class TicketPanel {
 				r.file
 					? `<div class="km-panel-file small">${
 							r.file.url
-								? `<a href="${frappe.utils.escape_html(r.file.url)}" target="_blank" rel="noopener">📄 ${frappe.utils.escape_html(r.file.label)}</a>`
-								: `📄 ${frappe.utils.escape_html(r.file.label)}`
+								? `<a href="${frappe.utils.escape_html(r.file.url)}" target="_blank" rel="noopener">${frappe.utils.escape_html(__("Found in {0}", [r.file.label]))}</a>`
+								: frappe.utils.escape_html(__("Found in {0}", [r.file.label]))
 					  }</div>`
 					: ""
 			}

@@ -106,7 +106,7 @@ const km_article = {
 	show_files(frm) {
 		frappe.call({ method: KM_API + "file_statuses", args: { article: frm.doc.name } }).then((r) => {
 			const rows = r.message || [];
-			frm.dashboard.wrapper.find(".km-files").remove();
+			frm.dashboard.parent.find(".km-files").remove();
 			if (!rows.length) return;
 			const colors = { live: "green", draft: "blue", reading: "blue", off: "gray", problem: "orange" };
 			const lines = rows.map(

@@ -86,7 +86,7 @@ class KnowledgeSearch {
 function km_file_link(r) {
 	if (!r.file) return "";
 	const esc = frappe.utils.escape_html;
-	const label = `📄 ${esc(r.file.label)}`;
+	const label = esc(__("Found in {0}", [r.file.label]));
 	return `<div class="small km-result-file" style="margin-top: 4px">${
 		r.file.url ? `<a href="${esc(r.file.url)}" target="_blank" rel="noopener">${label}</a>` : label
 	}</div>`;
