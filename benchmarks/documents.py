@@ -2,7 +2,7 @@
 as separate articles.
 
     python benchmarks/documents.py [--set stackfaq_en|insuranceqa_en ...] [--format pdf|docx|both]
-        [--articles N] [--queries N] [--per-file 10] [--files-per-container 5] [--seed 0]
+        [--articles N] [--queries N] [--per-file 10] [--files-per-container 5] [--seed 0] [--semantic]
 
 Per set (dev queries; a deterministic subset, subsets.py: the drawn queries, their articles, random
 distractors): the articles, shuffled by the seed, are written --per-file to a file at run time into a
@@ -13,7 +13,10 @@ one article per section under a Heading 1 of its title), half the files PDF and 
 child process per file), and --files-per-container files become the `files` of one neutral container
 article ("Product manual 3", no text of its own). The same articles are also indexed as separate
 articles (title + text). Two fresh tantivy indexes, searched with service.search_articles, lexical
-only on both sides (article vectors are per article, a container's would not compare).
+on both sides. --semantic adds hybrid search on both sides: each file part gets its own vector as the
+product's reading job makes it, the articles theirs (vector_cache.py; the first run embeds, slowly).
+In hybrid search a container is still represented by the page its words chose; that page's vector
+only scores the container.
 
 A query is answered in the files at rank r when result r is the container holding a relevant
 article and its location is that article's: for a PDF, `file.name` and `file.page` one of the
@@ -23,8 +26,9 @@ under the format of its first relevant article's file): MRR@10 in the files, MRR
 articles, their difference, and MRR@10 of the right container whatever its location (what is lost to
 a wrong page). Then the costs: writing, extraction (wall time through extract_isolated: PDF pages/s,
 .docx sections/s), index build time of both indexes, and peak memory (max RSS of this process, and
-of the extraction children: getrusage RUSAGE_SELF / RUSAGE_CHILDREN). Figures, never pass/fail;
-last, one JSON line with the headline numbers.
+of the extraction children: getrusage RUSAGE_SELF / RUSAGE_CHILDREN; a child is forked, so its
+figure counts what it shares with this process). Figures, never pass/fail; last, one JSON line with
+the headline numbers.
 
 insuranceqa_en articles have no title: they get a neutral one, "Answer <number>", on both sides.
 """
@@ -54,9 +58,11 @@ from subsets import load_set
 
 from km_crm import constants as C
 from km_crm.attachments.extract import extract_isolated
-from km_crm.search.documents import article_to_passages, html_blocks
+from km_crm.search import embedding
+from km_crm.search.documents import article_to_passages, embedding_source, html_blocks
 from km_crm.search.factory import get_backend
 from km_crm.search.service import search_articles
+from km_crm.search.vector_store import pack
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
 SETS = ("stackfaq_en", "insuranceqa_en")
@@ -253,6 +259,26 @@ def locator(files: list[Written]):
 	return located
 
 
+def add_part_vectors(containers: dict[str, list[dict]], cache) -> None:
+	"""Each file part's own vector, as the product's reading job makes it (its heading, or the file's
+	name, and its text), before the parts are indexed."""
+	parts = [(f, p) for files in containers.values() for f in files for p in f["parts"]]
+	texts = [
+		embedding.passage_text(p.get("heading") or f["file_name"], p.get("text") or "") for f, p in parts
+	]
+	for (_f, part), vector in zip(parts, cache.passages(texts, progress=True), strict=True):
+		part["vector"] = pack(vector)
+
+
+def add_article_vectors(backend, articles: list[dict], cache) -> None:
+	"""The articles' vectors (the container articles', or the separate ones') in the engine's store."""
+	texts = [embedding.passage_text(*embedding_source(a)) for a in articles]
+	vectors = cache.passages(texts, progress=True)
+	backend.vectors().put(
+		{a["name"]: (embedding.text_hash(t), v) for a, t, v in zip(articles, texts, vectors, strict=True)}
+	)
+
+
 def reciprocal_rank(hits: list[bool]) -> float:
 	for i, hit in enumerate(hits[:10]):
 		if hit:
@@ -284,31 +310,53 @@ def run_set(name: str, args) -> dict:
 		for problem in took.problems:
 			print(f"  extraction: {problem}", file=sys.stderr)
 
-		in_files, files_s, file_passages = build_index(
-			tmp, "files", [container_article(c, fs) for c, fs in containers.items()]
-		)
+		cache = None
+		if args.semantic:  # search by meaning on both sides (embedded once, then from the benchmarks' cache)
+			from vector_cache import VectorCache
+
+			if not embedding.available():
+				raise SystemExit(f"--semantic: {embedding.unavailable_reason()}")
+			cache = VectorCache()
+			add_part_vectors(containers, cache)
+		holders = [container_article(c, fs) for c, fs in containers.items()]
+		in_files, files_s, file_passages = build_index(tmp, "files", holders)
 		backends.append(in_files)
-		separate, separate_s, separate_passages = build_index(
-			tmp,
-			"separate",
-			[separate_article(rec, e) for rec, e in zip(records, entries, strict=True)],
-		)
+		alone = [separate_article(rec, e) for rec, e in zip(records, entries, strict=True)]
+		separate, separate_s, separate_passages = build_index(tmp, "separate", alone)
 		backends.append(separate)
+		if cache is not None:
+			add_article_vectors(in_files, holders, cache)
+			add_article_vectors(separate, alone, cache)
+			print(
+				f"  vectors: {cache.embedded} embedded now ({cache.seconds:.0f}s)",
+				flush=True,
+			)
 
 		fmt_of = {e.id: f.fmt for f in files for e in f.entries}
 		container_of = {e.id: f.container for f in files for e in f.entries}
 		located = locator(files)
-		rows = {fmt: {"queries": 0, "files": 0.0, "separate": 0.0, "container": 0.0} for fmt in FORMATS}
+		modes = ("lexical", "hybrid") if args.semantic else ("lexical",)
+		rows = {
+			(mode, fmt): {"queries": 0, "files": 0.0, "separate": 0.0, "container": 0.0}
+			for mode in modes
+			for fmt in FORMATS
+		}
 		for q in data.queries:
 			relevant = set(q["relevant"])
-			results = search_articles(in_files, q["text"], audiences=("Public",), limit=10)
-			ranked = [r.article_id for r in search_articles(separate, q["text"], audiences=("Public",))]
 			holders = {container_of[a] for a in relevant if a in container_of}
-			row = rows[fmt_of[q["relevant"][0]]]
-			row["queries"] += 1
-			row["files"] += reciprocal_rank([bool(located(r) & relevant) for r in results])
-			row["container"] += reciprocal_rank([r.article_id in holders for r in results])
-			row["separate"] += metrics_for(ranked, relevant)["mrr@10"]
+			for mode in modes:
+				ask = {
+					"audiences": ("Public",),
+					"limit": 10,
+					"semantic": mode == "hybrid",
+				}
+				results = search_articles(in_files, q["text"], **ask)
+				ranked = [r.article_id for r in search_articles(separate, q["text"], **ask)]
+				row = rows[mode, fmt_of[q["relevant"][0]]]
+				row["queries"] += 1
+				row["files"] += reciprocal_rank([bool(located(r) & relevant) for r in results])
+				row["container"] += reciprocal_rank([r.article_id in holders for r in results])
+				row["separate"] += metrics_for(ranked, relevant)["mrr@10"]
 		pages = sum(len(p) for f in files for p in f.pages.values())
 		return {
 			"set": folder.name,
@@ -318,6 +366,7 @@ def run_set(name: str, args) -> dict:
 			"containers": len(containers),
 			"pdf_pages_written": pages,
 			"rows": rows,
+			"modes": modes,
 			"written_s": written_s,
 			"extracted": took,
 			"index_s": (files_s, separate_s),
@@ -336,36 +385,53 @@ def _mrr(row: dict, key: str) -> float:
 
 
 def report(runs: list[dict], args) -> dict:
-	print(
-		f"\nLexical search on both sides (no vectors: they are per article). {args.per_file} articles per"
-		f" file, {args.files_per_container} files per container, seed {args.seed}."
+	search = (
+		"lexical, and hybrid (each file part with its own vector, as the product embeds it)"
+		if args.semantic
+		else "lexical (no vectors; --semantic adds hybrid)"
 	)
 	print(
-		"| set | format | articles | queries | MRR@10 in files (right page) | MRR@10 separate articles"
-		" | difference | MRR@10 right container, any location |"
+		f"\nSearch on both sides: {search}. {args.per_file} articles per file,"
+		f" {args.files_per_container} files per container, seed {args.seed}."
 	)
-	print("|---|---|---|---|---|---|---|---|")
+	print(
+		"| set | search | format | articles | queries | MRR@10 in files (right page)"
+		" | MRR@10 separate articles | difference | MRR@10 right container, any location |"
+	)
+	print("|---|---|---|---|---|---|---|---|---|")
 	headline = {}
+	keys = ("queries", "files", "separate", "container")
 	for run in runs:
-		rows = run["rows"]
-		total = {k: sum(r[k] for r in rows.values()) for k in ("queries", "files", "separate", "container")}
-		labelled = [(fmt, rows[fmt]) for fmt in FORMATS if rows[fmt]["queries"]]
-		if len(labelled) > 1:
-			labelled.append(("all", total))
-		for fmt, row in labelled:
-			a, b, c = _mrr(row, "files"), _mrr(row, "separate"), _mrr(row, "container")
-			print(
-				f"| {run['set']} | {fmt} | {run['articles']} | {row['queries']} | {a:.4f} | {b:.4f}"
-				f" | {a - b:+.4f} | {c:.4f} |"
+		headline[run["set"]] = figures = {}
+		for mode in run["modes"]:
+			rows = {fmt: run["rows"][mode, fmt] for fmt in FORMATS}
+			total = {k: sum(r[k] for r in rows.values()) for k in keys}
+			labelled = [(fmt, rows[fmt]) for fmt in FORMATS if rows[fmt]["queries"]]
+			if len(labelled) > 1:
+				labelled.append(("all", total))
+			for fmt, row in labelled:
+				a, b, c = (
+					_mrr(row, "files"),
+					_mrr(row, "separate"),
+					_mrr(row, "container"),
+				)
+				print(
+					f"| {run['set']} | {mode} | {fmt} | {run['articles']} | {row['queries']} | {a:.4f}"
+					f" | {b:.4f} | {a - b:+.4f} | {c:.4f} |"
+				)
+			prefix = "" if mode == "lexical" else f"{mode}_"
+			figures.update(
+				{
+					f"{prefix}mrr_files": round(_mrr(total, "files"), 4),
+					f"{prefix}mrr_separate": round(_mrr(total, "separate"), 4),
+					f"{prefix}mrr_container": round(_mrr(total, "container"), 4),
+					**{
+						f"{prefix}mrr_files_{fmt}": round(_mrr(r, "files"), 4)
+						for fmt, r in labelled
+						if fmt != "all"
+					},
+				}
 			)
-		headline[run["set"]] = {
-			"mrr_files": round(_mrr(total, "files"), 4),
-			"mrr_separate": round(_mrr(total, "separate"), 4),
-			"mrr_container": round(_mrr(total, "container"), 4),
-			**{
-				f"mrr_files_{fmt}": round(_mrr(rows[fmt], "files"), 4) for fmt, _r in labelled if fmt != "all"
-			},
-		}
 	print(
 		"\n| set | files (pdf / docx) | containers | PDF pages | .docx sections | written s"
 		" | extraction pages/s (PDF) | sections/s (.docx) | index build s (files / separate)"
@@ -398,7 +464,9 @@ def report(runs: list[dict], args) -> dict:
 def main(argv: list[str] | None = None) -> int:
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	parser.add_argument(
-		"--set", action="append", help=f"{' | '.join(SETS)} (a folder under {DATA}) or a path; default both"
+		"--set",
+		action="append",
+		help=f"{' | '.join(SETS)} (a folder under {DATA}) or a path; default both",
 	)
 	parser.add_argument("--format", default="both", choices=("pdf", "docx", "both"))
 	parser.add_argument(
@@ -416,6 +484,11 @@ def main(argv: list[str] | None = None) -> int:
 	parser.add_argument("--per-file", type=int, default=10, help="articles per file")
 	parser.add_argument("--files-per-container", type=int, default=5)
 	parser.add_argument("--seed", type=int, default=0)
+	parser.add_argument(
+		"--semantic",
+		action="store_true",
+		help="hybrid search too, on both sides (vectors cached on disk)",
+	)
 	args = parser.parse_args(argv)
 	runs = []
 	for name in args.set or SETS:
