@@ -17,7 +17,7 @@ from km_crm import constants as C
 from km_crm.api import articles as articles_api
 from km_crm.api import files as files_api
 from km_crm.attachments import files
-from km_crm.governance import actions
+from km_crm.governance import actions, review_content
 from km_crm.knowledge import version_files
 from km_crm.search import embedding
 from km_crm.search.site_search import search_rows
@@ -137,6 +137,19 @@ class TestAttachedFiles(KMTestCase):
 		rows = search_rows(new_word, user=self.agent)
 		self.assertEqual((rows[0]["article"], rows[0]["file"]["page"]), (article, 1))
 		self.assertEqual(search_rows(self.term, user=self.agent), [])
+
+	def test_the_committee_sees_which_files_a_new_version_adds_and_drops(self):
+		article, old = self.manual_article()
+		old_name = frappe.db.get_value("File", old.name, "file_name")
+		self.f.edit(article, summary="<p>Second edition.</p>")
+		frappe.delete_doc("File", old.name, ignore_permissions=True)
+		new = self.attach(article, manual_pdf(["Second edition."]))
+		with as_user(self.f.author):
+			review = actions.submit_for_review(article, "new manual")
+		with as_user(self.f.members[0]):
+			seen = {f["file_name"]: f["change"] for f in review_content.for_review(review)["files"]}
+		new_name = frappe.db.get_value("File", new.name, "file_name")
+		self.assertEqual(seen, {new_name: "added", old_name: "removed"})
 
 	def test_a_version_with_other_files_is_another_version(self):
 		article, _old = self.manual_article(audience="Public", private=0)

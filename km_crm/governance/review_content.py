@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 
 from km_crm import constants as C
-from km_crm.knowledge import publishing, versioning
+from km_crm.knowledge import publishing, version_files, versioning
 from km_crm.knowledge.article_shape import SECTIONS
 from km_crm.knowledge.sanitize import sanitize_html
 from km_crm.permissions import readers
@@ -30,6 +30,11 @@ def for_review(review_name: str) -> dict:
 	review = readable_review(review_name)
 	article = frappe.get_doc("KM Article", review.article)
 	content, note, baseline, label = _under_review(review, article)
+	under_review = (
+		version_files.attached_files(version_files.VERSION, label)
+		if label
+		else version_files.attached_files(version_files.ARTICLE, article.name)
+	)
 	labels = (baseline or "", label or _("Version {0} under review").format(review.version))
 	changes = (
 		versioning.compare(
@@ -49,6 +54,7 @@ def for_review(review_name: str) -> dict:
 			if versioning.display_text(field, content.get(field) or "").strip()
 		],
 		"compared_with": baseline,
+		"files": _files(under_review, baseline),
 		"changed_fields": [_(d.label) for d in changed],
 		"changes_html": versioning.render_comparison_html(
 			[_translated_label(d) for d in changed], labels=labels, only_changed=True
@@ -56,6 +62,32 @@ def for_review(review_name: str) -> dict:
 		if changed
 		else "",
 	}
+
+
+def _files(under_review, baseline: str | None) -> list[dict]:
+	"""The files of the content under review (name, URL) and, against the live version, which are
+	new ("added") and which the live version has that this one drops ("removed")."""
+	before = (
+		{r.content_hash: r for r in version_files.attached_files(version_files.VERSION, baseline)}
+		if baseline
+		else {}
+	)
+	now = {r.content_hash: r for r in under_review}
+	rows = [
+		{
+			"file_name": r.file_name,
+			"url": r.file_url,
+			"change": "added" if baseline and h not in before else "",
+			"change_label": _("New") if baseline and h not in before else "",
+		}
+		for h, r in now.items()
+	]
+	rows += [
+		{"file_name": r.file_name, "url": r.file_url, "change": "removed", "change_label": _("Removed")}
+		for h, r in before.items()
+		if h not in now
+	]
+	return rows
 
 
 def readable_review(review_name: str):

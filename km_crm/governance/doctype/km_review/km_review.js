@@ -71,8 +71,22 @@ const km_review = {
 							<h4>${esc(s.label)}</h4><div class="km-version-body">${s.html}</div></div>`
 					)
 					.join("");
+				const files = (c.files || []).length
+					? `<div class="km-version-section km-review-files"><h4>${__("Attached Files")}</h4><ul>${c.files
+							.map(
+								(f) =>
+									`<li><a href="${esc(f.url)}" target="_blank" rel="noopener">${esc(f.file_name)}</a>${
+										f.change_label
+											? ` <span class="indicator-pill ${f.change === "removed" ? "red" : "green"}">${esc(
+													f.change_label
+											  )}</span>`
+											: ""
+									}</li>`
+							)
+							.join("")}</ul></div>`
+					: "";
 				wrapper.html(`${note}${changes}<div class="km-review-article">
-					<h3 class="km-review-title">${esc(c.title)}</h3>${sections}</div>`);
+					<h3 class="km-review-title">${esc(c.title)}</h3>${sections}${files}</div>`);
 			})
 			.catch(() => wrapper.html(`<p class="text-muted">${__("You may not read the article under review.")}</p>`));
 	},
