@@ -4,6 +4,7 @@ frozen with the version that published them, and never handed to someone who may
 import io
 import json
 import os
+from unittest.mock import patch
 from urllib.parse import parse_qs, urlsplit
 
 from werkzeug.exceptions import Forbidden
@@ -60,8 +61,9 @@ class TestAttachedFiles(KMTestCase):
 		)
 
 	def download(self, url: str, user: str):
-		"""Frappe's own URL of a private file, as a browser asks it."""
-		with as_user(user):
+		"""Frappe's own URL of a private file, as a browser asks it (its access log commits in a
+		request: held back, so the test's records stay in its transaction)."""
+		with as_user(user), patch.object(frappe.db, "commit"):
 			set_request(method="GET", path=url)
 			return download_private_file(url)
 
@@ -218,11 +220,15 @@ class TestAttachedFiles(KMTestCase):
 		writer.encrypt(user_password="k3y", owner_password="k3y")
 		locked = io.BytesIO()
 		writer.write(locked)
-		self.attach(article.name, locked.getvalue(), name=f"{unique('locked')}.pdf")
-		# (Frappe itself refuses to store a PDF it cannot parse; a damaged .docx gets through)
-		self.attach(article.name, b"PK\x03\x04" + os.urandom(2000), name=f"{unique('broken')}.docx")
-		self.attach(article.name, b"lorem ipsum " * 100_000, name=f"{unique('huge')}.txt")
+		with patch.object(frappe, "log_error") as log_error:  # (the Error Log would outlive the test)
+			self.attach(article.name, locked.getvalue(), name=f"{unique('locked')}.pdf")
+			# (Frappe itself refuses to store a PDF it cannot parse; a damaged .docx gets through)
+			self.attach(article.name, b"PK\x03\x04" + os.urandom(2000), name=f"{unique('broken')}.docx")
+			self.attach(article.name, b"lorem ipsum " * 100_000, name=f"{unique('huge')}.txt")
 		statuses = articles_api.file_statuses(article.name)
+		# each one has its entry in the Error Log, with the same sentence as the article
+		logged = [c.kwargs["message"] for c in log_error.call_args_list]
+		self.assertEqual(sorted(logged), sorted(s["message"] for s in statuses))
 		self.assertEqual([s["state"] for s in statuses], ["problem"] * 3, statuses)
 		text = " ".join(s["message"] for s in statuses)
 		self.assertIn("protected by a password", text)
