@@ -273,10 +273,88 @@ def _read_pdf(content: bytes, limits: Limits) -> tuple[int, list[Part]]:
 		raise _Stop(C.FILE_REFUSED, "too_many_pages", pages=pages, limit=limits.max_pages)
 	parts = []
 	for number, page in enumerate(reader.pages, start=1):
-		text = _tidy(_join_hyphens(_unfold_glyphs(page.extract_text() or "")))
+		sizes: list[tuple[str, float]] = []
+		raw = page.extract_text(visitor_text=_size_recorder(sizes)) or ""
+		text = _tidy(_join_hyphens(_unfold_glyphs(raw)))
 		if text:
-			parts.append(Part(text=text, page=number))
+			parts.extend(_page_parts(text, number, _headings(sizes)))
 	return pages, parts
+
+
+HEADING_SIZE = 1.15  # a line set this much larger than the page's body text is a heading
+HEADING_MAX_CHARS = 200
+
+
+def _size_recorder(sizes: list):
+	"""A pypdf text visitor noting each run of text with its size on the page (font size times the
+	text and page matrices' vertical scale)."""
+
+	def visit(text, cm, tm, _font, font_size):
+		words = " ".join(_unfold_glyphs(text or "").split())
+		if words:
+			scale = abs((tm[3] if tm else 1) * (cm[3] if cm else 1)) or 1.0
+			sizes.append((words, float(font_size or 0) * scale))
+
+	return visit
+
+
+def _headings(sizes: list[tuple[str, float]]) -> list[str]:
+	"""The runs of a page set clearly larger than its body text (the size that carries the most
+	characters), consecutive ones of one size joined (a heading over two lines)."""
+	if not sizes:
+		return []
+	weight: dict[float, int] = {}
+	for words, size in sizes:
+		weight[round(size, 1)] = weight.get(round(size, 1), 0) + len(words)
+	body = max(weight, key=weight.get)
+	headings: list[tuple[str, float]] = []
+	last = None
+	for words, size in sizes:
+		if body and size >= HEADING_SIZE * body:
+			if last is not None and headings and abs(headings[-1][1] - size) < 0.05:
+				headings[-1] = (f"{headings[-1][0]} {words}", size)
+			else:
+				headings.append((words, size))
+			last = size
+		else:
+			last = None
+	return [h for h, _s in headings if len(h) <= HEADING_MAX_CHARS]
+
+
+def _page_parts(text: str, number: int, headings: list[str]) -> list[Part]:
+	"""A page's text cut at its headings: each part under its heading (the heading's lines out of its
+	text), the text above the first heading a part of its own; the whole page as one part when no
+	line is set larger than the rest."""
+	if not headings:
+		return [Part(text=text, page=number)]
+	wanted = list(headings)
+	parts: list[Part] = []
+	heading, body, pending = "", [], ""
+	for line in text.split("\n"):
+		words = " ".join(line.split())
+		candidate = f"{pending} {words}".strip() if pending else words
+		if wanted and words and wanted[0].startswith(candidate):
+			if wanted[0] == candidate:  # the heading's last line
+				if heading or any(b.strip() for b in body):
+					parts.append(_page_part(heading, body, number))
+				heading, body, pending = wanted.pop(0), [], ""
+			else:
+				pending = candidate  # a heading over more lines than one
+			continue
+		if pending:  # it was not a heading after all
+			body.append(pending)
+			pending = ""
+		body.append(line)
+	if pending:
+		body.append(pending)
+	if heading or any(b.strip() for b in body):
+		parts.append(_page_part(heading, body, number))
+	return parts
+
+
+def _page_part(heading: str, body: list[str], number: int) -> Part:
+	text = _tidy("\n".join(body))
+	return Part(text=text or heading, page=number, heading=heading)
 
 
 # Kangxi and supplementary radicals, and ligatures (ﬁ, ﬂ): what many CJK and Latin fonts' Unicode maps

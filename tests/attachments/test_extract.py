@@ -118,6 +118,48 @@ def test_a_pdf_gives_one_part_per_page_with_its_page_number():
 	assert "Restart the router" in result.parts[2].text
 
 
+def _manual_with_headings() -> bytes:
+	"""Page 1: a title set large, its text, a smaller heading and its text; page 2: all one size."""
+	from reportlab.pdfgen import canvas
+
+	buf = io.BytesIO()
+	c = canvas.Canvas(buf)
+	y = 720
+	for size, line in (
+		(20, "Cash drawer"),
+		(20, "setup and care"),
+		(11, "Plug the drawer cable into the printer's DK port."),
+		(11, "The printer opens it after each sale."),
+		(15, "Opening without a sale"),
+		(11, "Reach under the front and pull the release lever."),
+	):
+		c.setFont("Helvetica", size)
+		c.drawString(72, y, line)
+		y -= size + 8
+	c.showPage()
+	c.setFont("Helvetica", 11)
+	c.drawString(72, 720, "Care")
+	c.drawString(72, 700, "Wipe the rollers with a dry cloth.")
+	c.showPage()
+	c.save()
+	return buf.getvalue()
+
+
+def test_a_pdf_page_is_cut_at_the_lines_set_larger_than_its_text_each_part_under_its_heading():
+	parts = extract(_manual_with_headings(), "drawer.pdf").parts
+	assert [(p.page, p.heading) for p in parts] == [
+		(1, "Cash drawer setup and care"),  # a heading over two lines is one heading
+		(1, "Opening without a sale"),
+		(2, ""),  # a page all of one size stays whole, its first line in its text
+	]
+	assert (
+		parts[0].text
+		== "Plug the drawer cable into the printer's DK port.\nThe printer opens it after each sale."
+	)
+	assert parts[1].text == "Reach under the front and pull the release lever."
+	assert parts[2].text == "Care\nWipe the rollers with a dry cloth."
+
+
 def test_chinese_text_of_a_pdf_reads_back():
 	# reportlab's built-in CID font STSong-Light; pypdf maps it back to Unicode (checked with pypdf 6.8
 	# and 7.1)
