@@ -156,6 +156,7 @@ class ArticleResult:
 	)
 	semantic: float | None = None  # cosine of the article's vector and the query's (hybrid); None: none
 	file: dict | None = None  # the best passage is in an attached file: where (documents.file_location)
+	text: str = ""  # the best passage's plain text (what an assistant quotes)
 
 
 @dataclass
@@ -423,6 +424,7 @@ def _results(
 				coverage=coverage_of(hit) if coverage_of else None,
 				semantic=group.semantic,
 				file=hit.file,
+				text=hit.text,
 			)
 		)
 	return results
