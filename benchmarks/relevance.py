@@ -163,6 +163,12 @@ def main(argv: list[str] | None = None) -> int:
 	parser.add_argument("--articles-of", type=Path, help="another set with the same article ids")
 	parser.add_argument("--semantic", action="store_true", help="lexical and hybrid side by side")
 	parser.add_argument(
+		"--question-means",
+		type=int,
+		default=200,
+		help="hybrid: the site's question means from this many other dev queries (0: none)",
+	)
+	parser.add_argument(
 		"--word-weights", default="", help="hybrid rows: fusion word weights (default the app's)"
 	)
 	parser.add_argument("--es-url", default=os.environ.get("KM_CRM_ES_URL"))
@@ -231,12 +237,19 @@ def main(argv: list[str] | None = None) -> int:
 			f"articles/s; peak RSS {summary['peak_rss_mb']:.0f} MB"
 		)
 		if args.semantic:
+			means = site_question_means(args, queries) if args.question_means else None
 			summary["hybrid"] = {}
 			for w in [float(x) for x in args.word_weights.split(",") if x] or [WORD_WEIGHT]:
 
 				def hybrid(text, w=w):
 					return search_articles(
-						backend, text, audiences=("Public",), limit=10, semantic=True, word_weight=w
+						backend,
+						text,
+						audiences=("Public",),
+						limit=10,
+						semantic=True,
+						word_weight=w,
+						question_means=means,
 					)
 
 				figures = evaluate(backend, queries, hybrid, with_plain=False)
@@ -252,6 +265,28 @@ def main(argv: list[str] | None = None) -> int:
 		backend.close()
 		shutil.rmtree(tmp, ignore_errors=True)
 	return 0
+
+
+def site_question_means(args, measured: list[dict]) -> dict:
+	"""The question means a site would hold from its search log: of --question-means dev queries that
+	are not among the measured ones (drawn with the seed + 1), by language."""
+	from subsets import read_jsonl
+	from vector_cache import VectorCache
+
+	from km_crm.search.analysis import detect_language
+	from km_crm.search.question_means import means
+
+	asked = {q["id"] for q in measured}
+	others = [q for q in read_jsonl(args.queries or args.set / "queries.dev.jsonl") if q["id"] not in asked]
+	random.Random(args.seed + 1).shuffle(others)
+	others = others[: args.question_means]
+	vectors = VectorCache().queries([q["text"] for q in others])
+	by_lang: dict[str, list] = {}
+	for q, vector in zip(others, vectors, strict=True):
+		by_lang.setdefault(detect_language(q["text"]), []).append(vector)
+	found = means(by_lang)
+	print(f"question means: {', '.join(f'{k} from {len(by_lang[k])}' for k in found) or 'none'}")
+	return found
 
 
 def load_vectors(backend, records: list[dict]) -> None:

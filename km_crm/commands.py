@@ -66,6 +66,11 @@ def _embed() -> None:
 			f"Vectors of {label}: {result['embedded']} made, {result['removed']} removed "
 			f"in {time.monotonic() - start:.0f} s."
 		)
+	counts = semantic.update_question_means()
+	click.echo(
+		"Question means (a question finds answers in the other language): "
+		+ (", ".join(f"{lang} from {n} questions" for lang, n in counts.items()) or "too few questions yet")
+	)
 
 
 commands = [reindex]

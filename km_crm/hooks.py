@@ -53,6 +53,7 @@ scheduler_events = {
 		"km_crm.tickets.ticket_index.reconcile",
 		"km_crm.search.semantic.embed_articles",
 		"km_crm.tickets.ticket_index.embed_vectors",
+		"km_crm.search.semantic.update_question_means",
 		"km_crm.experts.profiles.nightly",
 	],
 	"weekly_long": ["km_crm.gaps.ticket_gaps.find_gaps"],

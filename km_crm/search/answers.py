@@ -40,6 +40,7 @@ def passages(question: str, *, limit: int = 5, lang: str | None = None, user: st
 			limit=max(1, min(int(limit or 5), MAX_PASSAGES)),
 			measure_coverage=True,
 			semantic=semantic.enabled(),
+			question_means=semantic.question_means(),
 		)
 	except SearchBackendError as exc:
 		frappe.logger("km_crm").warning(f"search engine unavailable for an assistant: {exc}")

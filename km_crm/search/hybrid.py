@@ -12,10 +12,16 @@ articles), the look is widened, up to the whole store, until SEMANTIC_ARTICLES a
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
+
 from km_crm.search.backend import Hit, SearchBackend, SearchBackendError, SearchQuery
+from km_crm.search.question_means import hub_corrections
 
 SEMANTIC_ARTICLES = 100  # articles the vector half adds to the candidates
-WIDEN = 8  # each further look asks this many times more articles
+WIDEN = 8
+WORD_PASSAGES_PER_ARTICLE = 3  # passages asked per vector-found article whose words the word half missed  # each further look asks this many times more articles
 # The model puts a text nearer another in its own language: the same answer in the other language
 # has a cosine about this much lower (insuranceqa, 500 questions each way, every answer in both
 # languages: 0.093 lower for Chinese questions, 0.085 for English ones; the best unrelated answer
@@ -33,8 +39,13 @@ def comparable_cosine(cosine: float | None, article_lang: str, query_lang: str) 
 	return cosine
 
 
-def retrieve(backend: SearchBackend, query: SearchQuery) -> list[Hit]:
-	"""The word half's passages plus the vector half's articles, each hit with its `semantic`."""
+def retrieve(
+	backend: SearchBackend, query: SearchQuery, query_lang: str = "", question_mean=None
+) -> list[Hit]:
+	"""The word half's passages plus the vector half's articles, each hit with its `semantic`.
+	`question_mean`: the mean vector of this site's questions in `query_lang` (question_means.py);
+	with it, an answer in another language has its cosine corrected for how near it is to every
+	such question."""
 	hits = backend.search(query) if query.terms else []
 	try:
 		store = backend.vectors() if query.vector is not None else None
@@ -49,13 +60,55 @@ def retrieve(backend: SearchBackend, query: SearchQuery) -> list[Hit]:
 	except SearchBackendError:
 		return hits  # the vector half failed (a slow Elasticsearch script): the words still answer
 	seen = {h.group for h in hits}
-	for hit in allowed:
-		if hit.group not in seen:
-			seen.add(hit.group)
-			hits.append(hit)
+	vector_only = [hit for hit in allowed if hit.group not in seen]
+	hits.extend(_with_word_scores(backend, query, vector_only))
 	for hit in hits:
 		hit.semantic = cosines.get(hit.group)
+	if question_mean is not None and query_lang:
+		_correct_other_languages(store, hits, query_lang, question_mean)
 	return hits
+
+
+def _correct_other_languages(store, hits: list[Hit], query_lang: str, question_mean) -> None:
+	"""Other-language hits' cosines less their hub correction (question_means.hub_corrections)."""
+	langs = {h.group: h.lang for h in hits if h.semantic is not None and h.lang and h.lang != query_lang}
+	if not langs:
+		return
+	mean = np.asarray(question_mean, dtype=np.float32)
+	norm = float(np.linalg.norm(mean))
+	if not norm:
+		return
+	try:
+		# the store reads cosines (a unit mean); x norm gives mean . unit article vector
+		closeness = {g: c * norm for g, c in store.similarities(mean / norm, langs).items()}
+	except SearchBackendError:
+		return
+	corrections = hub_corrections(closeness, langs)
+	for hit in hits:
+		if hit.group in corrections:
+			hit.semantic = max(-1.0, min(1.0, hit.semantic - corrections[hit.group]))
+
+
+def _with_word_scores(backend: SearchBackend, query: SearchQuery, found: list[Hit]) -> list[Hit]:
+	"""The vector half's articles with the passages their words match, when they match any (the word
+	half's top passages stopped before them): fusion then weighs their words too instead of counting
+	them at nothing. An article whose words do not match keeps its opening passage at score 0."""
+	if not found or not query.terms:
+		return found
+	ids = tuple(dict.fromkeys(hit.article_id for hit in found))
+	try:
+		matched = backend.search(
+			replace(
+				query,
+				filters=replace(query.filters, article_ids=ids),
+				limit=WORD_PASSAGES_PER_ARTICLE * len(ids),
+				vector=None,
+			)
+		)
+	except SearchBackendError:
+		return found
+	by_group = {hit.group for hit in matched}
+	return matched + [hit for hit in found if hit.group not in by_group]
 
 
 def _allowed_nearest(backend: SearchBackend, query: SearchQuery, store, total: int):

@@ -8,12 +8,16 @@ batch, and the next job (or the nightly one) carries on. Until its vector exists
 by its words. Articles no longer live lose their vectors.
 """
 
+import json
 import os
 
 import frappe
+from frappe.utils import add_days, now_datetime
 
 from km_crm import testing
 from km_crm.search import embedding, engines, indexer
+from km_crm.search import question_means as question_means_of
+from km_crm.search.analysis import detect_language
 from km_crm.search.backend import SearchBackendError
 from km_crm.search.documents import embedding_source
 
@@ -33,6 +37,9 @@ def on_article_change(doc, method=None) -> None:
 
 ARTICLES_JOB = "km_crm.search.semantic.embed_articles"
 TICKETS_JOB = "km_crm.tickets.ticket_index.embed_vectors"
+QUESTIONS_JOB = "km_crm.search.semantic.update_question_means"
+QUESTIONS_PER_LANGUAGE = 300  # the latest distinct questions of a language that make its mean
+QUESTION_WINDOW_DAYS = 180
 
 
 def enqueue(job: str, after_commit: bool = True) -> None:
@@ -109,6 +116,63 @@ def _store(store, batch: dict[str, tuple[str, str]]) -> int:
 	return len(keys)
 
 
+def question_means() -> dict:
+	"""{lang: mean vector of this site's questions} (question_means.py), as the last job left them."""
+	global _means
+	text = frappe.get_cached_doc("KM Search Settings").get("question_means") or ""
+	if _means[0] != text:
+		_means = (text, question_means_of.from_json(text))
+	return _means[1]
+
+
+_means: tuple[str, dict] = ("", {})
+
+
+def update_question_means() -> dict:
+	"""The job (nightly, and after an install or upgrade): the mean vector of each language's latest
+	questions on this site (its search log: desk, portal, tickets, API), stored in KM Search Settings.
+	{lang: questions}; a language with fewer than question_means.MIN_QUESTIONS has none."""
+	if not enabled():
+		return {}
+	if getattr(frappe.local, "job", None):
+		os.nice(10)
+	asked = recent_questions()
+	vectors = {lang: [embedding.embed_query(text) for text in texts] for lang, texts in asked.items()}
+	found = question_means_of.means(vectors)
+	counts = {lang: len(texts) for lang, texts in asked.items() if lang in found}
+	frappe.db.set_single_value(
+		"KM Search Settings",
+		"question_means",
+		question_means_of.to_json(found, counts),
+		update_modified=False,
+	)
+	frappe.clear_document_cache("KM Search Settings", "KM Search Settings")
+	return counts
+
+
+def recent_questions() -> dict[str, list[str]]:
+	"""{lang: up to QUESTIONS_PER_LANGUAGE distinct questions of the search log}, the latest first."""
+	since = add_days(now_datetime(), -QUESTION_WINDOW_DAYS)
+	texts = frappe.get_all(
+		"KM Search Log",
+		filters={"event": "Search", "searched_on": (">=", since)},
+		pluck="query",
+		order_by="searched_on desc",
+		limit=QUESTIONS_PER_LANGUAGE * 10,
+	)
+	found: dict[str, list[str]] = {}
+	seen = set()
+	for text in texts:
+		text = " ".join((text or "").split())
+		if not text or text.casefold() in seen:
+			continue
+		seen.add(text.casefold())
+		lang_texts = found.setdefault(detect_language(text), [])
+		if len(lang_texts) < QUESTIONS_PER_LANGUAGE:
+			lang_texts.append(text)
+	return found
+
+
 def nearest_records(text: str, k: int) -> dict[str, float]:
 	"""{article name or ticket ref: cosine} of the k articles and k resolved tickets whose vectors are
 	nearest the text ({} when search by meaning is off or the engine is away). For weighing evidence
@@ -138,6 +202,11 @@ def status() -> dict:
 		"reason": None if available else embedding.unavailable_reason(),
 		"model": embedding.MODEL,
 	}
+	out["question_means"] = {
+		lang: entry.get("questions")
+		for lang, entry in _json_or_empty(settings.get("question_means")).items()
+		if isinstance(entry, dict)
+	}
 	for index in (engines.ARTICLES, engines.TICKETS):
 		try:
 			engine = engines.backend(index)
@@ -148,3 +217,11 @@ def status() -> dict:
 		except Exception:  # the engine is away: say so rather than fail the settings page
 			out[index] = {"embedded": None, "total": None}
 	return out
+
+
+def _json_or_empty(text: str | None) -> dict:
+	try:
+		value = json.loads(text or "{}")
+	except ValueError:
+		return {}
+	return value if isinstance(value, dict) else {}

@@ -63,6 +63,7 @@ def search_articles(
 	measure_coverage: bool = False,
 	semantic: bool = False,
 	word_weight: float = WORD_WEIGHT,
+	question_means: Mapping | None = None,
 	**filter_values,
 ) -> list[ArticleResult]:
 	"""Best articles for `text` that a reader under `filters` may see, best first.
@@ -74,7 +75,9 @@ def search_articles(
 	UsagePriors}, or a callable taking the candidate article ids and returning that mapping; None
 	keeps ranking purely textual. `measure_coverage`: fill ArticleResult.coverage (one more look-up
 	of the query's document frequencies). `semantic`: hybrid retrieval (hybrid.py) when the engine
-	holds article vectors and this machine can embed the query; `word_weight`: ranking.fuse's.
+	holds article vectors and this machine can embed the query; `word_weight`: ranking.fuse's;
+	`question_means`: {lang: mean vector of the site's questions} (question_means.py), which lets a
+	question find answers in the other language.
 	"""
 	query = build_query(text, _filters(filters, filter_values), synonyms=synonyms, limit=limit)
 	if not query.terms or not query.limit:
@@ -85,15 +88,17 @@ def search_articles(
 	coverage_of = _coverage_measure(backend, query, stats.passages) if measure_coverage else None
 	vector = query_vector(backend, text) if semantic else None
 	if vector is not None:
+		lang = detect_language(text or "")
+		mean = (question_means or {}).get(lang)
 		return rank_articles(
-			hybrid.retrieve(backend, replace(query, vector=vector)),
+			hybrid.retrieve(backend, replace(query, vector=vector), lang, mean),
 			query.terms,
 			priors=priors,
 			limit=limit,
 			query_units=units,
 			coverage_of=coverage_of,
 			word_weight=word_weight,
-			query_lang=detect_language(text or ""),
+			query_lang=lang,
 			query_vector=vector,
 		)
 	wanted = min(query.limit, math.ceil(FIRST_ARTICLES_PER_RESULT * limit * stats.passages_per_article))

@@ -68,6 +68,7 @@ def search_answer(
 			priors=priors.for_query(query) if _settings().use_usage_signals else None,
 			limit=limit,
 			semantic=semantic.enabled(),
+			question_means=semantic.question_means(),
 		)
 	except SearchBackendError as exc:
 		frappe.logger("km_crm").warning(f"search engine unavailable, title fallback: {exc}")

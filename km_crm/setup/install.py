@@ -36,6 +36,7 @@ def after_migrate():
 	ticket_index.enqueue_reconcile()
 	semantic.enqueue(semantic.ARTICLES_JOB, after_commit=False)
 	semantic.enqueue(semantic.TICKETS_JOB, after_commit=False)
+	semantic.enqueue(semantic.QUESTIONS_JOB, after_commit=False)
 
 
 def after_app_install(app_name: str):

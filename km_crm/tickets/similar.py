@@ -32,6 +32,7 @@ def similar_tickets(
 			Filters.of(audiences=(C.INTERNAL,), statuses=("Resolved",), scopes=scopes),
 			limit=limit + 1,
 			semantic=semantic.enabled(),
+			question_means=semantic.question_means(),
 		)
 	except SearchBackendError:
 		return []  # the engine is away: the panel still shows its articles (from the title fallback)

@@ -740,3 +740,72 @@ def test_reindexing_an_article_without_its_file_drops_the_file_passages(backend)
 	assert ids(search_articles(backend, "beeper", audiences=PUBLIC)) == ["F-3"]
 	index_articles(backend, [make_article("F-3", "Scanner setup", "<p>Connect the scanner to the till.</p>")])
 	assert search_articles(backend, "beeper", audiences=PUBLIC) == []
+
+
+def test_an_article_the_vector_half_found_is_weighed_by_its_words_too(backend):
+	"""The word half stops at its best passages; an article it left out but the vector half found
+	gets its own word score (its matching passage), not the opening passage at nothing."""
+	from km_crm.search import hybrid
+	from km_crm.search.backend import SearchQuery
+	from km_crm.search.service import build_query
+
+	backend.index(
+		passages_of(
+			*[
+				make_article(f"KB-{i}", f"Printer tray {i}", "<p>Printer tray printer jam printer.</p>")
+				for i in range(4)
+			],
+			make_article(
+				"KB-NEAR", "Paper path", "<p>Open the cover first.</p><p>A printer jam clears here.</p>"
+			),
+			make_article("KB-OFF", "Holiday calendar", "<p>Offices close on public holidays.</p>"),
+		)
+	)
+	query = _random_unit(31)
+	backend.vectors().put(
+		{
+			"KB-NEAR": ("h1", _at_cosine(query, 0.9, seed=32)),
+			"KB-OFF": ("h2", _at_cosine(query, 0.8, seed=33)),
+		}
+	)
+	reader = Filters.of(audiences=PUBLIC)
+	terms = build_query("printer jam", reader).terms
+	hits = hybrid.retrieve(backend, SearchQuery(terms=terms, filters=reader, limit=2, vector=query))
+	by_article = {h.article_id: h for h in hits}
+	near = by_article["KB-NEAR"]
+	assert near.score > 0 and "printer jam" in near.text.lower()
+	assert near.semantic == pytest.approx(0.9, abs=0.01)
+	off = by_article["KB-OFF"]  # no word of the query: its opening passage, at nothing
+	assert off.score == 0 and off.passage_id == "KB-OFF#0"
+
+
+def test_across_languages_an_answer_near_every_question_loses_its_lead_to_the_right_one(backend):
+	"""An English question among Chinese answers: the one nearest the mean of the site's English
+	questions (near every English question) is read less near than the one that answers."""
+	import numpy as np
+
+	basis = np.linalg.qr(np.random.default_rng(41).standard_normal((DIM, 4)))[0].T
+	question, mean_direction, own_a, own_b = basis
+	hub = _unit(0.80 * question + 0.30 * mean_direction + 0.52 * own_a)
+	right = _unit(0.78 * question + 0.05 * mean_direction + 0.62 * own_b)
+	backend.index(
+		passages_of(
+			make_article("ZH-HUB", "保险常见问题", "<p>关于保险的一般说明。</p>", language="zh"),
+			make_article("ZH-RIGHT", "人寿保险退保", "<p>退保前请先联系保险公司。</p>", language="zh"),
+		)
+	)
+	backend.vectors().put({"ZH-HUB": ("h1", hub), "ZH-RIGHT": ("h2", right)})
+	from km_crm.search import hybrid
+	from km_crm.search.backend import SearchQuery
+
+	query = SearchQuery(terms=[], filters=Filters.of(audiences=PUBLIC), vector=_unit(question))
+	plain = {h.article_id: h.semantic for h in hybrid.retrieve(backend, query)}
+	assert plain["ZH-HUB"] > plain["ZH-RIGHT"]  # the model alone puts the hub first
+	mean = 0.9 * mean_direction
+	corrected = {h.article_id: h.semantic for h in hybrid.retrieve(backend, query, "en", mean)}
+	assert corrected["ZH-RIGHT"] > corrected["ZH-HUB"]
+	# the level stays: the two move apart around where they were
+	assert sum(corrected.values()) == pytest.approx(sum(plain.values()), abs=0.02)
+	# a Chinese question (the answers' own language) is read as the model reads it
+	same = {h.article_id: h.semantic for h in hybrid.retrieve(backend, query, "zh", mean)}
+	assert same == pytest.approx(plain, abs=1e-6)

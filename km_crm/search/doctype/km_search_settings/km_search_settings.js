@@ -7,6 +7,16 @@ frappe.ui.form.on("KM Search Settings", {
 			part.embedded === null
 				? __("{0}: the search engine did not answer", [label])
 				: __("{0}: {1} of {2}", [label, part.embedded, part.total]);
+		const questions = (means) => {
+			const langs = Object.keys(means);
+			return langs.length
+				? __("Across languages, learnt from this site's questions: {0}", [
+						langs.map((lang) => `${lang} ${cint(means[lang])}`).join(", "),
+				  ])
+				: __(
+						"Across languages: by the model alone until this site has 30 searches in a language (learnt nightly)"
+				  );
+		};
 		let html;
 		if (!status.available) {
 			html = `<p class="text-muted">${__(
@@ -17,7 +27,8 @@ frappe.ui.form.on("KM Search Settings", {
 		} else {
 			html = `<p>${__("Semantic index")}</p><ul>
 				<li>${line(__("Articles"), status.articles)}</li>
-				<li>${line(__("Resolved tickets"), status.tickets)}</li></ul>
+				<li>${line(__("Resolved tickets"), status.tickets)}</li>
+				<li>${questions(status.question_means || {})}</li></ul>
 				<p class="text-muted small">${frappe.utils.escape_html(status.model)}</p>`;
 		}
 		frm.get_field("semantic_status").$wrapper.html(html);
