@@ -8,10 +8,15 @@ frappe.ui.form.on("KM Search Settings", {
 				? __("{0}: the search engine did not answer", [label])
 				: __("{0}: {1} of {2}", [label, part.embedded, part.total]);
 		const questions = (means) => {
+			const names = { en: __("English"), zh: __("Chinese") };
 			const langs = Object.keys(means);
 			return langs.length
 				? __("Across languages, learnt from this site's questions: {0}", [
-						langs.map((lang) => `${lang} ${cint(means[lang])}`).join(", "),
+						langs
+							.map((lang) =>
+								__("{0} from {1} questions", [names[lang] || lang, cint(means[lang])])
+							)
+							.join(", "),
 				  ])
 				: __(
 						"Across languages: by the model alone until this site has 30 searches in a language (learnt nightly)"
