@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
 			f"articles/s; peak RSS {summary['peak_rss_mb']:.0f} MB"
 		)
 		if args.semantic:
-			means = site_question_means(args, queries) if args.question_means else None
+			means = site_question_means(args, queries, backend) if args.question_means else None
 			summary["hybrid"] = {}
 			for w in [float(x) for x in args.word_weights.split(",") if x] or [WORD_WEIGHT]:
 
@@ -267,14 +267,15 @@ def main(argv: list[str] | None = None) -> int:
 	return 0
 
 
-def site_question_means(args, measured: list[dict]) -> dict:
+def site_question_means(args, measured: list[dict], backend) -> dict:
 	"""The question means a site would hold from its search log: of --question-means dev queries that
 	are not among the measured ones (drawn with the seed + 1), by language."""
 	from subsets import read_jsonl
 	from vector_cache import VectorCache
 
 	from km_crm.search.analysis import detect_language
-	from km_crm.search.question_means import means
+	from km_crm.search.hybrid import article_levels
+	from km_crm.search.question_means import means, with_levels
 
 	asked = {q["id"] for q in measured}
 	others = [q for q in read_jsonl(args.queries or args.set / "queries.dev.jsonl") if q["id"] not in asked]
@@ -284,8 +285,8 @@ def site_question_means(args, measured: list[dict]) -> dict:
 	by_lang: dict[str, list] = {}
 	for q, vector in zip(others, vectors, strict=True):
 		by_lang.setdefault(detect_language(q["text"]), []).append(vector)
-	found = means(by_lang)
-	print(f"question means: {', '.join(f'{k} from {len(by_lang[k])}' for k in found) or 'none'}")
+	found = {lang: with_levels(m, article_levels(backend, m)) for lang, m in means(by_lang).items()}
+	print(f"question means: {', '.join(f'{k} from {m.questions}' for k, m in found.items()) or 'none'}")
 	return found
 
 

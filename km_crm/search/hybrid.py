@@ -14,10 +14,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
-
-from km_crm.search.backend import Hit, SearchBackend, SearchBackendError, SearchQuery
-from km_crm.search.question_means import hub_corrections
+from km_crm.search.backend import Filters, Hit, SearchBackend, SearchBackendError, SearchQuery
+from km_crm.search.question_means import LanguageMean, hub_corrections, levels_of
 
 SEMANTIC_ARTICLES = 100  # articles the vector half adds to the candidates
 WIDEN = 8
@@ -40,12 +38,14 @@ def comparable_cosine(cosine: float | None, article_lang: str, query_lang: str) 
 
 
 def retrieve(
-	backend: SearchBackend, query: SearchQuery, query_lang: str = "", question_mean=None
+	backend: SearchBackend,
+	query: SearchQuery,
+	query_lang: str = "",
+	question_mean: LanguageMean | None = None,
 ) -> list[Hit]:
 	"""The word half's passages plus the vector half's articles, each hit with its `semantic`.
-	`question_mean`: the mean vector of this site's questions in `query_lang` (question_means.py);
-	with it, an answer in another language has its cosine corrected for how near it is to every
-	such question."""
+	`question_mean`: where this site's questions in `query_lang` sit (question_means.py); with it, an
+	answer in another language has its cosine corrected for how near it is to every such question."""
 	hits = backend.search(query) if query.terms else []
 	try:
 		store = backend.vectors() if query.vector is not None else None
@@ -69,24 +69,41 @@ def retrieve(
 	return hits
 
 
-def _correct_other_languages(store, hits: list[Hit], query_lang: str, question_mean) -> None:
+def _correct_other_languages(store, hits: list[Hit], query_lang: str, mean: LanguageMean) -> None:
 	"""Other-language hits' cosines less their hub correction (question_means.hub_corrections)."""
 	langs = {h.group: h.lang for h in hits if h.semantic is not None and h.lang and h.lang != query_lang}
-	if not langs:
-		return
-	mean = np.asarray(question_mean, dtype=np.float32)
-	norm = float(np.linalg.norm(mean))
-	if not norm:
+	unit, norm = mean.unit()
+	if not langs or not norm:
 		return
 	try:
-		# the store reads cosines (a unit mean); x norm gives mean . unit article vector
-		closeness = {g: c * norm for g, c in store.similarities(mean / norm, langs).items()}
+		# the store reads cosines with the unit mean; x norm gives mean . unit article vector
+		closeness = {g: c * norm for g, c in store.similarities(unit, langs).items()}
 	except SearchBackendError:
 		return
-	corrections = hub_corrections(closeness, langs)
+	corrections = hub_corrections(closeness, langs, mean.levels)
 	for hit in hits:
 		if hit.group in corrections:
 			hit.semantic = max(-1.0, min(1.0, hit.semantic - corrections[hit.group]))
+
+
+def article_levels(backend: SearchBackend, mean: LanguageMean, batch: int = 500) -> dict[str, float]:
+	"""{article language: average closeness of the engine's article vectors to the mean} (the nightly
+	job stores it with the mean: LanguageMean.levels)."""
+	store = backend.vectors()
+	if store is None or not store.count():
+		return {}
+	unit, norm = mean.unit()
+	ids = list(store.versions())
+	closeness, langs = [], []
+	everything = Filters(audiences=None, statuses=None, roles=None)
+	for start in range(0, len(ids), batch):
+		leads = backend.lead_passages(everything, ids[start : start + batch])
+		near = store.similarities(unit, [h.group for h in leads])
+		for hit in leads:
+			if hit.group in near:
+				closeness.append(near[hit.group] * norm)
+				langs.append(hit.lang)
+	return levels_of(closeness, langs)
 
 
 def _with_word_scores(backend: SearchBackend, query: SearchQuery, found: list[Hit]) -> list[Hit]:

@@ -8,14 +8,13 @@ batch, and the next job (or the nightly one) carries on. Until its vector exists
 by its words. Articles no longer live lose their vectors.
 """
 
-import json
 import os
 
 import frappe
 from frappe.utils import add_days, now_datetime
 
 from km_crm import testing
-from km_crm.search import embedding, engines, indexer
+from km_crm.search import embedding, engines, hybrid, indexer
 from km_crm.search import question_means as question_means_of
 from km_crm.search.analysis import detect_language
 from km_crm.search.backend import SearchBackendError
@@ -117,7 +116,7 @@ def _store(store, batch: dict[str, tuple[str, str]]) -> int:
 
 
 def question_means() -> dict:
-	"""{lang: mean vector of this site's questions} (question_means.py), as the last job left them."""
+	"""{lang: LanguageMean of this site's questions} (question_means.py), as the last job left them."""
 	global _means
 	text = frappe.get_cached_doc("KM Search Settings").get("question_means") or ""
 	if _means[0] != text:
@@ -138,16 +137,16 @@ def update_question_means() -> dict:
 		os.nice(10)
 	asked = recent_questions()
 	vectors = {lang: [embedding.embed_query(text) for text in texts] for lang, texts in asked.items()}
-	found = question_means_of.means(vectors)
-	counts = {lang: len(texts) for lang, texts in asked.items() if lang in found}
+	engine = engines.backend()
+	found = {
+		lang: question_means_of.with_levels(mean, hybrid.article_levels(engine, mean))
+		for lang, mean in question_means_of.means(vectors).items()
+	}
 	frappe.db.set_single_value(
-		"KM Search Settings",
-		"question_means",
-		question_means_of.to_json(found, counts),
-		update_modified=False,
+		"KM Search Settings", "question_means", question_means_of.to_json(found), update_modified=False
 	)
 	frappe.clear_document_cache("KM Search Settings", "KM Search Settings")
-	return counts
+	return {lang: mean.questions for lang, mean in found.items()}
 
 
 def recent_questions() -> dict[str, list[str]]:
@@ -203,9 +202,8 @@ def status() -> dict:
 		"model": embedding.MODEL,
 	}
 	out["question_means"] = {
-		lang: entry.get("questions")
-		for lang, entry in _json_or_empty(settings.get("question_means")).items()
-		if isinstance(entry, dict)
+		lang: mean.questions
+		for lang, mean in question_means_of.from_json(settings.get("question_means")).items()
 	}
 	for index in (engines.ARTICLES, engines.TICKETS):
 		try:
@@ -217,11 +215,3 @@ def status() -> dict:
 		except Exception:  # the engine is away: say so rather than fail the settings page
 			out[index] = {"embedded": None, "total": None}
 	return out
-
-
-def _json_or_empty(text: str | None) -> dict:
-	try:
-		value = json.loads(text or "{}")
-	except ValueError:
-		return {}
-	return value if isinstance(value, dict) else {}

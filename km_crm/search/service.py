@@ -76,7 +76,7 @@ def search_articles(
 	keeps ranking purely textual. `measure_coverage`: fill ArticleResult.coverage (one more look-up
 	of the query's document frequencies). `semantic`: hybrid retrieval (hybrid.py) when the engine
 	holds article vectors and this machine can embed the query; `word_weight`: ranking.fuse's;
-	`question_means`: {lang: mean vector of the site's questions} (question_means.py), which lets a
+	`question_means`: {lang: question_means.LanguageMean} of the site's questions, which lets a
 	question find answers in the other language.
 	"""
 	query = build_query(text, _filters(filters, filter_values), synonyms=synonyms, limit=limit)

@@ -10,12 +10,20 @@ from km_crm.tests.factories import override_settings
 
 
 class TestQuestionMeansInSite(KMTestCase):
+	fixture = True
+
 	def setUp(self):
 		super().setUp()
 		if not embedding.available():
 			self.skipTest(f"the embedding model does not run here: {embedding.unavailable_reason()}")
 		override_settings(self, "KM Search Settings", semantic_search=1)
 		frappe.db.delete("KM Search Log")  # rolled back with the test's transaction
+		self.embed_vectors()
+		self.f.published(
+			audience="Public",
+			title=f"Cancel a life insurance policy ({self.term})",
+			resolution="<p>Call the insurer and ask for the surrender value first.</p>",
+		)
 
 	def log(self, query: str, days_ago: int = 1):
 		frappe.get_doc(
@@ -40,7 +48,12 @@ class TestQuestionMeansInSite(KMTestCase):
 		self.assertEqual(semantic.update_question_means(), {"zh": n})
 		means = semantic.question_means()
 		self.assertEqual(set(means), {"zh"})  # English: too few recent questions (old ones do not count)
-		self.assertEqual(means["zh"].shape, (embedding.DIM,))
+		self.assertEqual(means["zh"].vector.shape, (embedding.DIM,))
+		self.assertEqual(means["zh"].questions, n)
+		# how near the site's articles are to it on average, per article language (the reference an
+		# answer in another language is measured from)
+		self.assertTrue(means["zh"].levels)
+		self.assertTrue(all(-1 <= level <= 1 for level in means["zh"].levels.values()))
 		self.assertEqual(semantic.status()["question_means"], {"zh": n})
 
 	def test_nothing_is_learnt_with_search_by_meaning_switched_off(self):

@@ -801,7 +801,9 @@ def test_across_languages_an_answer_near_every_question_loses_its_lead_to_the_ri
 	query = SearchQuery(terms=[], filters=Filters.of(audiences=PUBLIC), vector=_unit(question))
 	plain = {h.article_id: h.semantic for h in hybrid.retrieve(backend, query)}
 	assert plain["ZH-HUB"] > plain["ZH-RIGHT"]  # the model alone puts the hub first
-	mean = 0.9 * mean_direction
+	from km_crm.search.question_means import LanguageMean
+
+	mean = LanguageMean(0.9 * mean_direction, 40)
 	corrected = {h.article_id: h.semantic for h in hybrid.retrieve(backend, query, "en", mean)}
 	assert corrected["ZH-RIGHT"] > corrected["ZH-HUB"]
 	# the level stays: the two move apart around where they were
