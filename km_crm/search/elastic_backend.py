@@ -59,6 +59,8 @@ from km_crm.search.documents import Passage
 from km_crm.search.elastic_requests import (
 	ENCODING_CODES,
 	ENCODING_DENSE,
+	ENCODING_KNN,
+	KNN_MAX,
 	LEAD_BATCH,
 	MANIFESTS_PAGE,
 	NEAREST_PAGE,
@@ -76,6 +78,8 @@ from km_crm.search.elastic_requests import (
 	failed_ids,
 	hit_values,
 	index_body,
+	knn_body,
+	knn_from_response,
 	lead_passages_body,
 	manifest_action,
 	manifest_delete_action,
@@ -615,13 +619,16 @@ class ElasticVectorStore(VectorStore):
 	elastic_requests.group_key). Which articles a reader may see is the passages index's business
 	(ElasticBackend.lead_passages); this index is never filtered by permission and never shown.
 
-	- The index is made by the first put(): with a `dense_vector` field where the server has one,
-	  else with the vector as long doc values (elastic_requests.ENCODING_CODES, an OSS build); an
+	- The index is made by the first put(): on 8.x with a `dense_vector` indexed for knn searches
+	  (ENCODING_KNN), on 7.x with a plain `dense_vector` where the server has one, else with the
+	  vector as long doc values (elastic_requests.ENCODING_CODES, an OSS build); an
 	  index of another layout or vector width is dropped there and filled again by reconcile (its
 	  vectors belong to another model). Until then readers see an empty store.
-	- nearest() and similarities() are one script_score request each (brute force over the vectors
-	  asked about: all, or the given tie keys), sorted by score and then tie key, so equal cosines
-	  come in the same order as on tantivy. Reads use the backend's reader client (one short attempt).
+	- nearest() is one knn search on an ENCODING_KNN index (approximate, up to KNN_MAX neighbours;
+	  a server that refuses knn in a search, 8.0-8.3, gets the script from then on), else, like
+	  similarities(), one script_score request (brute force over the vectors asked about: all, or
+	  the given tie keys), sorted by score and then tie key, so equal cosines come in the same order
+	  as on tantivy. Reads use the backend's reader client (one short attempt).
 	- put() is a bulk request, delete() and clear() delete by query; each ends with a refresh.
 	"""
 
@@ -631,6 +638,7 @@ class ElasticVectorStore(VectorStore):
 		self.dims = dims
 		self._encoding: str | None = None  # of the index this process last saw, while its layout holds
 		self._paused_until = 0.0  # after a failed read: the vector half waits, searches go on by words
+		self._knn_refused = False  # the server refused a knn search (8.0-8.3): brute force instead
 
 	# ---- layout ----------------------------------------------------------------------------
 	def _current_encoding(self, mappings: dict) -> str | None:
@@ -670,7 +678,9 @@ class ElasticVectorStore(VectorStore):
 		return encoding
 
 	def _create(self) -> str:
-		for encoding in (ENCODING_DENSE, ENCODING_CODES):
+		# an 8.x server (the client's major is the server's) indexes the vectors for knn searches
+		first = (ENCODING_KNN,) if (client_major() or 0) >= 8 else ()
+		for encoding in (*first, ENCODING_DENSE, ENCODING_CODES):
 			body = vectors_index_body(self.dims, encoding)
 			try:
 				self.backend.client.indices.create(
@@ -680,7 +690,7 @@ class ElasticVectorStore(VectorStore):
 			except bad_request_error() as exc:
 				if "resource_already_exists" in str(exc):  # made meanwhile by another process
 					return self._prepare()
-				if encoding != ENCODING_DENSE or "dense_vector" not in str(exc):
+				if encoding == ENCODING_CODES or "dense_vector" not in str(exc):
 					raise
 		raise AssertionError("unreachable")
 
@@ -757,6 +767,17 @@ class ElasticVectorStore(VectorStore):
 		encoding = self._read_encoding() if k > 0 else None
 		if encoding is None:
 			return []
+		if encoding == ENCODING_KNN and k <= KNN_MAX and not self._knn_refused:
+			try:
+				body = knn_body(vector, k)
+				return knn_from_response(
+					self._read("search", index=self.index, ignore_unavailable=True, **body)
+				)
+			except SearchBackendError as exc:
+				if "knn" not in str(exc).lower():
+					raise
+				self._knn_refused = True  # 8.0-8.3: no knn in a search; the script answers
+				self._paused_until = 0.0
 		found: list[tuple[str, int, float]] = []
 		search_after = None
 		while len(found) < k:

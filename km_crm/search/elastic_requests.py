@@ -391,6 +391,12 @@ NEAREST_PAGE = 10_000  # hits per nearest() request (Elasticsearch's default res
 # 32 bits, read back by a Painless loop. Both answer the same requests with the same cosines.
 ENCODING_DENSE = "dense_vector"
 ENCODING_CODES = "long_codes"
+# 8.x: the dense_vector indexed for approximate nearest neighbours (HNSW, cosine), read with the knn
+# option of a search (8.4+); its cosines for other requests come from the same script as
+# ENCODING_DENSE's. An 8.0-8.3 server refuses knn in a search: the brute-force script answers there.
+ENCODING_KNN = "dense_vector_knn"
+KNN_MAX = 10_000  # the most neighbours (and candidates) one knn search may ask for
+KNN_CANDIDATES = 200  # candidates each shard considers at least (more is slower and more exact)
 _CODE_SCALE = float(1 << 30)
 _CODE_OFFSET = 1 << 31
 # the cosine plus 1, so no score is negative (Lucene refuses them); nearest_from_response takes it off.
@@ -444,6 +450,8 @@ def vectors_index_body(dims: int, encoding: str = ENCODING_DENSE) -> dict:
 	"""settings + mappings of the vectors index."""
 	if encoding == ENCODING_DENSE:
 		vector = {"vector": {"type": "dense_vector", "dims": dims}}
+	elif encoding == ENCODING_KNN:
+		vector = {"vector": {"type": "dense_vector", "dims": dims, "index": True, "similarity": "cosine"}}
 	else:
 		vector = {"vector_codes": {"type": "long", "index": False}}
 	return {
@@ -493,7 +501,7 @@ def vector_codes(vector) -> list[int]:
 
 def vector_action(index: str, article_id: str, text_hash: str, vector, encoding: str) -> dict:
 	"""The bulk action writing (or replacing) an article's vector."""
-	if encoding == ENCODING_DENSE:
+	if encoding != ENCODING_CODES:
 		field = {"vector": _floats(vector)}
 	else:
 		field = {"vector_codes": vector_codes(vector)}
@@ -518,7 +526,7 @@ def vector_versions_body(search_after=None) -> dict:
 
 
 def _script_score(query: dict, vector, encoding: str) -> dict:
-	script = _DENSE_SCRIPT if encoding == ENCODING_DENSE else _CODES_SCRIPT
+	script = _CODES_SCRIPT if encoding == ENCODING_CODES else _DENSE_SCRIPT
 	return {
 		"script_score": {
 			"query": query,
@@ -539,6 +547,34 @@ def nearest_body(vector, k: int, encoding: str, search_after=None) -> dict:
 		"track_total_hits": False,
 		**({"search_after": search_after} if search_after else {}),
 	}
+
+
+def knn_body(vector, k: int) -> dict:
+	"""Keyword arguments of client.search for the k vectors nearest `vector` by the knn option of an
+	ENCODING_KNN index (approximate; k <= KNN_MAX)."""
+	return {
+		"knn": {
+			"field": "vector",
+			"query_vector": unit_vector(vector),
+			"k": k,
+			"num_candidates": min(KNN_MAX, max(KNN_CANDIDATES, 2 * k)),
+		},
+		"size": k,
+		"_source": False,
+		"docvalue_fields": ["article_id", "group"],
+		"track_total_hits": False,
+	}
+
+
+def knn_from_response(response: dict) -> list[tuple[str, int, float]]:
+	"""[(article id, tie key, cosine)] of a knn_body answer, best first, equal cosines by tie key
+	(a cosine similarity's knn score is (1 + cosine) / 2)."""
+	found = []
+	for hit in response["hits"]["hits"]:
+		fields = hit.get("fields") or {}
+		found.append((fields["article_id"][0], int(fields["group"][0]), 2.0 * float(hit["_score"]) - 1.0))
+	found.sort(key=lambda item: (-item[2], item[1]))
+	return found
 
 
 def similarities_body(vector, groups: list[int], encoding: str) -> dict:

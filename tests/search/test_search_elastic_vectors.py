@@ -203,3 +203,96 @@ def test_the_vectors_index_uses_dense_vector_where_the_server_has_it(monkeypatch
 		store.put({"BAD": ("h", unit(3))})  # a vector the engine refused: the job fails, reconcile retries
 	with pytest.raises(ValueError):
 		store.put({"KB-2": ("h", unit(2)[:100])})  # another model's width is refused, not stored
+
+
+def test_on_8x_the_vectors_are_indexed_for_knn_and_asked_with_the_knn_option():
+	from km_crm.search.elastic_requests import ENCODING_KNN, KNN_MAX, knn_body, knn_from_response
+
+	mapping = vectors_index_body(DIM, ENCODING_KNN)["mappings"]
+	assert mapping["properties"]["vector"] == {
+		"type": "dense_vector",
+		"dims": DIM,
+		"index": True,
+		"similarity": "cosine",
+	}
+	assert vectors_layout({"x": {"mappings": {"_meta": mapping["_meta"]}}})[2] == ENCODING_KNN
+	assert "vector" in vector_action("i", "KB-1", "h", unit(1), ENCODING_KNN)["_source"]
+	# its cosines for given articles come from the dense_vector script
+	script = similarities_body(unit(1), [5], ENCODING_KNN)["query"]["script_score"]["script"]
+	assert script["source"].startswith("cosineSimilarity(")
+	body = knn_body(unit(2) * 3, 100)
+	knn = body["knn"]
+	assert knn["field"] == "vector" and knn["k"] == 100 and 100 <= knn["num_candidates"] <= KNN_MAX
+	assert np.linalg.norm(knn["query_vector"]) == pytest.approx(1.0)
+	assert body["size"] == 100 and set(body["docvalue_fields"]) == {"article_id", "group"}
+	assert knn_body(unit(2), KNN_MAX)["knn"]["num_candidates"] == KNN_MAX
+	# a cosine knn score is (1 + cosine) / 2; equal cosines in tie-key order, as everywhere
+	response = {
+		"hits": {
+			"hits": [
+				{"_score": 0.875, "fields": {"article_id": ["KB-9"], "group": ["0" * 18 + "9"]}},
+				{"_score": 0.875, "fields": {"article_id": ["KB-3"], "group": ["0" * 18 + "3"]}},
+				{"_score": 0.95, "fields": {"article_id": ["KB-1"], "group": ["0" * 18 + "1"]}},
+			]
+		}
+	}
+	assert knn_from_response(response) == [
+		("KB-1", 1, pytest.approx(0.9)),
+		("KB-3", 3, pytest.approx(0.75)),
+		("KB-9", 9, pytest.approx(0.75)),
+	]
+
+
+class _Refused(Exception):
+	"""What the client raises for a 400 answer (the backend tells client errors by their module)."""
+
+
+_Refused.__module__ = "elasticsearch.exceptions"
+
+
+class _SearchingClient(_Client):
+	def __init__(self, knn_supported: bool):
+		super().__init__(dense_supported=True)
+		self.knn_supported = knn_supported
+		self.asked: list[str] = []
+
+	def search(self, index, **body):
+		if "knn" in body:
+			self.asked.append("knn")
+			if not self.knn_supported:
+				raise _Refused("request [/site1-km-vectors/_search] contains unrecognized parameter: [knn]")
+			return {
+				"hits": {
+					"hits": [
+						{"_score": 0.9, "fields": {"article_id": ["KB-1"], "group": [group_key("KB-1")]}}
+					]
+				}
+			}
+		self.asked.append("script")
+		return {"hits": {"hits": [{"fields": {"article_id": ["KB-1"]}, "sort": [1.8, group_key("KB-1")]}]}}
+
+
+@pytest.mark.parametrize("client_major,knn_supported", [(8, True), (8, False), (7, True)])
+def test_nearest_asks_knn_on_8x_and_the_script_where_knn_is_refused(monkeypatch, client_major, knn_supported):
+	from km_crm.search import elastic_backend
+	from km_crm.search.elastic_backend import ElasticBackend
+	from km_crm.search.elastic_requests import ENCODING_KNN
+
+	monkeypatch.setattr(elastic_backend, "bad_request_error", lambda: _BadRequest)
+	monkeypatch.setattr(elastic_backend, "client_major", lambda: client_major)
+	client = _SearchingClient(knn_supported)
+	backend = ElasticBackend(client, "site1")
+	monkeypatch.setattr(backend, "_bulk", lambda actions: set())
+	store = backend.vectors()
+	store.put({"KB-1": ("h", unit(1))})
+	created = client.indices.created[0]
+	assert created["_meta"]["encoding"] == (ENCODING_KNN if client_major >= 8 else ENCODING_DENSE)
+	for _ in range(2):
+		[(article, _group, cosine)] = store.nearest(unit(1), 5)
+		assert article == "KB-1" and cosine == pytest.approx(0.8)
+	if client_major < 8:
+		assert client.asked == ["script", "script"]
+	elif knn_supported:
+		assert client.asked == ["knn", "knn"]
+	else:  # refused once, then the script without asking again
+		assert client.asked == ["knn", "script", "script"]
