@@ -15,8 +15,8 @@ article ("Product manual 3", no text of its own). The same articles are also ind
 articles (title + text). Two fresh tantivy indexes, searched with service.search_articles, lexical
 on both sides. --semantic adds hybrid search on both sides: each file part gets its own vector as the
 product's reading job makes it, the articles theirs (vector_cache.py; the first run embeds, slowly).
-In hybrid search a container is still represented by the page its words chose; that page's vector
-only scores the container.
+The parts' vectors also go to the engine's part vectors (as the product's embedding job puts them),
+so a page is found by its meaning alone as well.
 
 A query is answered in the files at rank r when result r is the container holding a relevant
 article and its location is that article's: for a PDF, `file.name` and `file.page` one of the
@@ -78,10 +78,11 @@ from subsets import load_set
 from km_crm import constants as C
 from km_crm.attachments.extract import extract_isolated
 from km_crm.search import embedding
-from km_crm.search.documents import article_to_passages, embedding_source, html_blocks
+from km_crm.search.backend import part_vector_key
+from km_crm.search.documents import article_to_passages, embedding_source, html_blocks, part_vectors
 from km_crm.search.factory import get_backend
 from km_crm.search.service import search_articles
-from km_crm.search.vector_store import pack
+from km_crm.search.vector_store import pack, unpack
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
 SETS = ("stackfaq_en", "insuranceqa_en")
@@ -296,6 +297,13 @@ def add_article_vectors(backend, articles: list[dict], cache) -> None:
 	backend.vectors().put(
 		{a["name"]: (embedding.text_hash(t), v) for a, t, v in zip(articles, texts, vectors, strict=True)}
 	)
+	parts = {
+		part_vector_key(a["name"], key): (embedding.text_hash(packed), unpack(packed))
+		for a in articles
+		for key, packed in part_vectors(a).items()
+	}
+	if parts:
+		backend.part_vectors().put(parts)
 
 
 def reciprocal_rank(hits: list[bool]) -> float:

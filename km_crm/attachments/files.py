@@ -182,10 +182,13 @@ def index_live_articles_with(content_hash: str) -> None:
 	)
 	if not versions:
 		return
-	for name in frappe.get_all(
+	names = frappe.get_all(
 		version_files.ARTICLE, filters={"published_version": ("in", versions)}, pluck="name"
-	):
+	)
+	for name in names:
 		indexer.enqueue_article(name)
+	if names:
+		semantic.enqueue(semantic.ARTICLES_JOB)  # the pages' vectors join the vector half
 
 
 def problem_message(file_name: str, status: str, problem: str, detail: dict) -> str:

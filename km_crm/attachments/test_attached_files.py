@@ -123,6 +123,24 @@ class TestAttachedFiles(KMTestCase):
 		self.assertEqual(cosines.index(max(cosines)), 2, cosines)  # page 3 is about the reset
 		self.assertEqual(files.file_statuses(article)[0]["state"], "live")
 
+	def test_a_chinese_question_finds_the_page_of_an_english_manual_by_meaning_alone(self):
+		"""No word in common, the article's own text about something else: page 3's own vector finds
+		the article, shown at that page (the pages' vectors join the engine after the file is read)."""
+		if not embedding.available():
+			self.skipTest(f"the embedding model does not run here: {embedding.unavailable_reason()}")
+		override_settings(self, "KM Search Settings", semantic_search=1)
+		self.embed_vectors()
+		article, _attached = self.manual_article()
+		rows = search_rows("如何将扫描枪恢复出厂设置？", user=self.agent)
+		found = {r["article"]: r for r in rows}
+		self.assertIn(article, found, [r["title"] for r in rows])
+		self.assertEqual(found[article]["file"]["page"], 3, found[article])
+		self.assertTrue(found[article]["file"]["label"].endswith("page 3"))
+		# the article is for customers: a guest asking the same gets nothing of it
+		self.assertNotIn(
+			article, {r["article"] for r in search_rows("如何将扫描枪恢复出厂设置？", user="Guest")}
+		)
+
 	def test_a_draft_s_new_file_waits_for_publishing_and_the_live_version_keeps_its_own(self):
 		article, old = self.manual_article()
 		old_path = frappe.get_doc("File", old.name).get_full_path()

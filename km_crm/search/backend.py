@@ -31,9 +31,21 @@ COUNTED_FIELDS = ("title", "heading", "text")
 DEFAULT_FIELD_WEIGHTS = {"title": 1.5, "heading": 1.0, "lead": 0.3, "text": 1.0}
 # Layout of the indexed documents, including what analysis.py makes of text: change it whenever the
 # fields or the index terms change. A backend holding an older layout is refilled from the articles.
-INDEX_SCHEMA = "km-passages-6"
+INDEX_SCHEMA = "km-passages-7"
+KIND_PASSAGE = "p"  # `kind` of every passage
 KIND_LEAD = "lead"  # `kind` of an article's opening passage (Passage.n == 0), beside the passage kind
+KIND_PART = "part:"  # + part key: `kind` of the first passage of an attached file's part, beside it
 ROLE_ANY = "__any__"  # indexed in `roles` when an article has no role restriction
+
+
+def passage_kinds(p) -> list[str]:
+	"""The `kind` values a passage is indexed with (every engine the same)."""
+	kinds = [KIND_PASSAGE]
+	if p.n == 0:
+		kinds.append(KIND_LEAD)
+	if getattr(p, "part", ""):
+		kinds.append(KIND_PART + p.part)
+	return kinds
 
 
 class SearchBackendError(Exception):
@@ -345,6 +357,17 @@ class SearchBackend(abc.ABC):
 		what the vector half shows of an article the words did not find."""
 		raise NotImplementedError
 
+	def part_vectors(self) -> VectorStore | None:
+		"""The vectors of the parts of attached files (pages, sheets' rows), keyed by part_vector_key
+		(None: this engine has none)."""
+		return None
+
+	def part_passages(self, filters: Filters, parts: list[tuple[str, str]]) -> list[Hit]:
+		"""The first passage of each of these (article id, part key) parts that `filters` allow, score
+		0: what the vector half shows of a page whose own vector is near the question. May also return
+		the same part of another of the articles asked about (the same file on two articles)."""
+		return []
+
 	def close(self) -> None:  # noqa: B027 - optional hook
 		"""Release resources."""
 
@@ -353,3 +376,17 @@ class SearchBackend(abc.ABC):
 		weights.update(self.field_weights or {})
 		weights.update(query.field_weights or {})
 		return {k: float(v) for k, v in weights.items() if k in DEFAULT_FIELD_WEIGHTS and float(v) > 0}
+
+
+PART_KEY_MARK = "#part:"
+
+
+def part_vector_key(article_id: str, part: str) -> str:
+	"""The key of a part's vector in BackendSearch.part_vectors(): its article and its part key."""
+	return f"{article_id}{PART_KEY_MARK}{part}"
+
+
+def split_part_vector_key(key: str) -> tuple[str, str]:
+	"""(article id, part key) of a part_vector_key."""
+	article_id, _mark, part = key.rpartition(PART_KEY_MARK)
+	return article_id, part

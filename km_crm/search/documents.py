@@ -79,6 +79,9 @@ class Passage:
 	# an attached file's part's own vector (vector_store.pack), when search by meaning made one: ranking
 	# reads the page's meaning from it instead of the article's vector, which knows the article alone
 	vector: str = ""
+	# on the first passage of an attached file's part (a page, a sheet's rows): the part's key
+	# (part_key), by which the vector half finds the page its own vector is near
+	part: str = ""
 
 
 class _BlockParser(HTMLParser):
@@ -315,10 +318,28 @@ def _file_passages(file: dict, common: dict, max_chars: int, min_chars: int) -> 
 					lead=lead_sentence(text) if i == 0 else "",
 					file=location,
 					vector=str(part.get("vector") or ""),
+					part=part_key(location) if i == 0 else "",
 					**common,
 				)
 			)
 	return passages
+
+
+def part_key(location: dict) -> str:
+	"""The key of an attached file's part (a file_location): its content hash and where in the file."""
+	rows = location.get("rows") or [0, 0]
+	return f"{location.get('hash', '')}:{location.get('page', 0)}:{location.get('sheet', '')}:{rows[0]}"
+
+
+def part_vectors(article: dict) -> dict[str, str]:
+	"""{part key: packed vector} of the parts of an article's attached files that have a vector (the
+	article dict the index holds: article_to_passages's input)."""
+	found = {}
+	for file in article.get("files") or ():
+		for part in file.get("parts") or ():
+			if part.get("vector"):
+				found[part_key(file_location(file, part))] = str(part["vector"])
+	return found
 
 
 def file_location(file: dict, part: dict) -> dict:

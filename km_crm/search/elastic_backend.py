@@ -89,6 +89,8 @@ from km_crm.search.elastic_requests import (
 	nearest_from_response,
 	neighbours_from_suggest,
 	outdated_indices,
+	part_passages_body,
+	part_vectors_index_name,
 	passage_action,
 	similarities_body,
 	stale_passages,
@@ -259,6 +261,7 @@ class ElasticBackend(SearchBackend):
 		self._lock = threading.Lock()
 		self.display_cache = _DisplayCache()
 		self._vectors = ElasticVectorStore(self, vectors_index_name(index_prefix), DIM)
+		self._part_vectors = ElasticVectorStore(self, part_vectors_index_name(index_prefix), DIM)
 
 	@classmethod
 	def from_settings(cls, settings: dict) -> ElasticBackend:
@@ -427,6 +430,7 @@ class ElasticBackend(SearchBackend):
 	def clear(self) -> None:
 		self._delete_where({"match_all": {}})
 		self.vectors().clear()
+		self.part_vectors().clear()
 
 	def rebuild(self, passages: Iterable[Passage]) -> int:
 		new_index = f"{self.alias}-{int(time.time() * 1000)}"
@@ -491,7 +495,25 @@ class ElasticBackend(SearchBackend):
 			for h in self._read("search", **body)["hits"]["hits"]:
 				values = hit_values(h)
 				found[values["article_id"]] = values
-		kept = [found[a] for a in wanted if a in found]  # in the order asked (nearest first)
+		# in the order asked (nearest first)
+		return self._score_zero_hits([found[a] for a in wanted if a in found])
+
+	def part_passages(self, filters: Filters, parts: list[tuple[str, str]]) -> list[Hit]:
+		found: dict[str, dict] = {}
+		for batch in batches(list(dict.fromkeys(parts)), LEAD_BATCH):
+			body = part_passages_body(filters, batch)
+			if body is None:
+				return []
+			for h in self._read("search", **body)["hits"]["hits"]:
+				values = hit_values(h)
+				found[values["id"]] = values
+		return self._score_zero_hits(sorted(found.values(), key=lambda v: tie_key(v["id"])))
+
+	def part_vectors(self) -> ElasticVectorStore:
+		"""Vectors of attached files' parts in their own index `<prefix>-km-part-vectors`."""
+		return self._part_vectors
+
+	def _score_zero_hits(self, kept: list[dict]) -> list[Hit]:
 		reader = _DisplayReader(self)
 		reader.rank(kept)
 		return [
@@ -604,6 +626,7 @@ class ElasticBackend(SearchBackend):
 		for name in self._physical_indices():
 			self.client.indices.delete(index=name, ignore_unavailable=True)
 		self.vectors().drop()
+		self.part_vectors().drop()
 
 	def close(self) -> None:
 		for client in {id(self.client): self.client, id(self.reader): self.reader}.values():

@@ -25,12 +25,14 @@ from km_crm.search.backend import (
 	COUNTED_FIELDS,
 	INDEX_SCHEMA,
 	KIND_LEAD,
+	KIND_PART,
 	ROLE_ANY,
 	TEXT_FIELDS,
 	Filters,
 	SearchQuery,
 	category_keys,
 	filter_terms,
+	passage_kinds,
 	scope_key,
 	tie_key,
 )
@@ -113,7 +115,7 @@ def passage_source(p: Passage, gen: str) -> dict:
 		"id": p.id,
 		"article_id": p.article_id,
 		# an article's opening passage is also its lead: what the vector half shows of the article
-		"kind": ["p", KIND_LEAD] if p.n == 0 else "p",
+		"kind": passage_kinds(p),
 		"gen": gen,
 		"modified": p.modified,
 		"lang": p.lang,
@@ -415,20 +417,32 @@ _CODES_SCRIPT = (
 def lead_passages_body(filters: Filters, article_ids: list[str]) -> dict | None:
 	"""Keyword arguments of client.search reading the opening passage of each of these articles
 	that the filters allow (doc values only, like build_search_body); None when none can be."""
+	return _passages_of_kinds_body(filters, [KIND_LEAD], article_ids, len(article_ids))
+
+
+def part_passages_body(filters: Filters, parts: list[tuple[str, str]]) -> dict | None:
+	"""Keyword arguments of client.search reading the first passage of each of these (article id,
+	part key) parts of attached files that the filters allow; None when none can be."""
+	articles = list(dict.fromkeys(a for a, _p in parts))
+	kinds = list(dict.fromkeys(KIND_PART + p for _a, p in parts))
+	return _passages_of_kinds_body(filters, kinds, articles, len(articles) * len(kinds))
+
+
+def _passages_of_kinds_body(filters: Filters, kinds: list[str], article_ids: list[str], most: int):
 	clauses = filter_clauses(filters)
-	if clauses is None or not article_ids:
+	if clauses is None or not article_ids or not kinds:
 		return None
 	return {
 		"query": {
 			"bool": {
 				"filter": [
 					*clauses,
-					{"term": {"kind": KIND_LEAD}},
+					{"terms": {"kind": list(kinds)}},
 					{"terms": {"article_id": list(article_ids)}},
 				]
 			}
 		},
-		"size": len(article_ids),
+		"size": min(most, NEAREST_PAGE),
 		"stored_fields": "_none_",
 		"docvalue_fields": list(_HIT_FIELDS),
 		"track_total_hits": False,
@@ -438,6 +452,11 @@ def lead_passages_body(filters: Filters, article_ids: list[str]) -> dict | None:
 def vectors_index_name(prefix: str | None) -> str:
 	"""The index holding a site's article vectors (one document per article), beside its passages."""
 	return f"{_site_name(prefix)}-km-vectors"
+
+
+def part_vectors_index_name(prefix: str | None) -> str:
+	"""The index holding the vectors of a site's attached files' parts (one document per part)."""
+	return f"{_site_name(prefix)}-km-part-vectors"
 
 
 def group_key(article_id: str) -> str:

@@ -2,7 +2,9 @@
 
 The vector half takes the articles whose vectors are nearest the query's, asks the engine which of
 them the reader may see (the same filters as the word half, applied in the engine: lead_passages),
-and adds each allowed article's opening passage with score 0. Every hit then carries `semantic`,
+and adds each allowed article's opening passage with score 0. It does the same with the parts of
+attached files (pages) whose own vectors are nearest (part_vectors, part_passages): an article is
+then as near as its nearest page, and one the words did not find is shown by that page. Every hit then carries `semantic`,
 the cosine of its article's vector (None when the article has no vector yet: it is found by its
 words only). Ranking fuses the two (ranking.fuse).
 
@@ -14,10 +16,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from km_crm.search.backend import Filters, Hit, SearchBackend, SearchBackendError, SearchQuery
+from km_crm.search.backend import (
+	Filters,
+	Hit,
+	SearchBackend,
+	SearchBackendError,
+	SearchQuery,
+	split_part_vector_key,
+)
+from km_crm.search.documents import part_key
 from km_crm.search.question_means import LanguageMean, hub_corrections, levels_of
 
 SEMANTIC_ARTICLES = 100  # articles the vector half adds to the candidates
+PART_NEAREST = 100  # parts of attached files (pages) the vector half looks at
 WIDEN = 8
 WORD_PASSAGES_PER_ARTICLE = 3  # passages asked per vector-found article whose words the word half missed  # each further look asks this many times more articles
 # The model puts a text nearer another in its own language: the same answer in the other language
@@ -57,11 +68,19 @@ def retrieve(
 		missing = {h.group for h in hits} - cosines.keys()
 		if missing:
 			cosines.update(store.similarities(query.vector, missing))
+		pages = _nearest_parts(backend, query)
 	except SearchBackendError:
 		return hits  # the vector half failed (a slow Elasticsearch script): the words still answer
 	seen = {h.group for h in hits}
-	vector_only = [hit for hit in allowed if hit.group not in seen]
-	hits.extend(_with_word_scores(backend, query, vector_only))
+	for group, (_hit, cosine) in pages.items():
+		# an article the words did not find is as near as its nearest page (a manual's page in an
+		# article about something else); one they found is read at its best passage (ranking.fuse)
+		if group not in seen:
+			cosines[group] = max(cosine, cosines.get(group, cosine))
+	# an article the words did not find is shown by its nearest page, else by its opening
+	found = [hit for group, (hit, _c) in pages.items() if group not in seen]
+	found += [hit for hit in allowed if hit.group not in seen and hit.group not in pages]
+	hits.extend(_with_word_scores(backend, query, found))
 	for hit in hits:
 		hit.semantic = cosines.get(hit.group)
 	if question_mean is not None and query_lang:
@@ -104,6 +123,26 @@ def article_levels(backend: SearchBackend, mean: LanguageMean, batch: int = 500)
 				closeness.append(near[hit.group] * norm)
 				langs.append(hit.lang)
 	return levels_of(closeness, langs)
+
+
+def _nearest_parts(backend: SearchBackend, query: SearchQuery) -> dict[int, tuple[Hit, float]]:
+	"""{article group: (first passage of its nearest part, the part's cosine)} of the attached files'
+	parts (pages, sheets' rows) whose own vectors are among the PART_NEAREST nearest the query, for
+	the parts the reader may see (the engine filters them as it filters the words' passages)."""
+	store = backend.part_vectors()
+	if store is None or not store.count():
+		return {}
+	wanted: dict[tuple[str, str], float] = {}
+	for key, _group, cosine in store.nearest(query.vector, PART_NEAREST):
+		article, part = split_part_vector_key(key)
+		if article and part:
+			wanted.setdefault((article, part), cosine)
+	best: dict[int, tuple[Hit, float]] = {}
+	for hit in backend.part_passages(query.filters, list(wanted)) if wanted else ():
+		cosine = wanted.get((hit.article_id, part_key(hit.file or {})))
+		if cosine is not None and cosine > best.get(hit.group, (None, -2.0))[1]:
+			best[hit.group] = (hit, cosine)
+	return best
 
 
 def _with_word_scores(backend: SearchBackend, query: SearchQuery, found: list[Hit]) -> list[Hit]:

@@ -17,10 +17,12 @@ from km_crm import testing
 from km_crm.search import embedding, engines, hybrid, indexer
 from km_crm.search import question_means as question_means_of
 from km_crm.search.analysis import detect_language
-from km_crm.search.backend import SearchBackendError
-from km_crm.search.documents import embedding_source
+from km_crm.search.backend import SearchBackendError, part_vector_key
+from km_crm.search.documents import embedding_source, part_vectors
+from km_crm.search.vector_store import unpack
 
 BATCH = 16  # texts embedded and stored together (about 3-5 seconds of one core)
+PART_BATCH = 256  # part vectors (already made) stored together
 
 
 def enabled() -> bool:
@@ -66,7 +68,7 @@ def enqueue(job: str, after_commit: bool = True) -> None:
 
 
 def embed_articles() -> dict:
-	"""The job (and nightly repair) of the articles' vectors."""
+	"""The job (and nightly repair) of the articles' vectors, and of their attached files' pages'."""
 	found = indexer.live_article_names()
 	return embed_records(
 		engines.backend(),
@@ -74,12 +76,15 @@ def embed_articles() -> dict:
 			(name, lambda name=name: indexer.load_article(name))
 			for name in sorted(found, key=found.get, reverse=True)
 		],
+		with_parts=True,
 	)
 
 
-def embed_records(engine, sources: list[tuple[str, object]]) -> dict:
+def embed_records(engine, sources: list[tuple[str, object]], with_parts: bool = False) -> dict:
 	"""Embed the records whose vector is missing or stale, most recent first (`sources`: [(id, loader
-	of the record the index holds)]); drop the vectors of records no longer among them."""
+	of the record the index holds)]); drop the vectors of records no longer among them. `with_parts`:
+	also keep the engine's part vectors in step with the records' attached files (documents.part_vectors:
+	made when the file was read, so they are copied, not embedded)."""
 	if not enabled():
 		return {"embedded": 0, "removed": 0}
 	if getattr(frappe.local, "job", None):
@@ -87,6 +92,7 @@ def embed_records(engine, sources: list[tuple[str, object]]) -> dict:
 	store = engine.vectors()
 	if store is None:
 		return {"embedded": 0, "removed": 0}
+	parts = _PartVectors(engine.part_vectors()) if with_parts else None
 	held = store.versions()
 	gone = held.keys() - {key for key, _load in sources}
 	if gone:
@@ -103,9 +109,54 @@ def embed_records(engine, sources: list[tuple[str, object]]) -> dict:
 		if len(batch) >= BATCH:
 			embedded += _store(store, batch)
 			batch = {}
+		if parts is not None:
+			parts.keep(key, record)
 	if batch:
 		embedded += _store(store, batch)
-	return {"embedded": embedded, "removed": len(gone)}
+	out = {"embedded": embedded, "removed": len(gone)}
+	if parts is not None:
+		out["pages"] = parts.finish()
+	return out
+
+
+class _PartVectors:
+	"""The part vectors of the records one embedding job goes through: new or changed ones stored in
+	batches, the ones of parts no longer there dropped at the end."""
+
+	def __init__(self, store) -> None:
+		self.store = store
+		self.held = store.versions() if store is not None else {}
+		self.wanted: set[str] = set()
+		self.batch: dict = {}
+		self.stored = 0
+
+	def keep(self, record_key: str, record: dict) -> None:
+		if self.store is None:
+			return
+		for part, packed in part_vectors(record).items():
+			key = part_vector_key(record_key, part)
+			self.wanted.add(key)
+			digest = embedding.text_hash(packed)
+			vector = unpack(packed)
+			if self.held.get(key) != digest and vector is not None and len(vector) == embedding.DIM:
+				self.batch[key] = (digest, vector)
+			if len(self.batch) >= PART_BATCH:
+				self._flush()
+
+	def _flush(self) -> None:
+		if self.batch:
+			self.store.put(self.batch)
+			self.stored += len(self.batch)
+			self.batch = {}
+
+	def finish(self) -> int:
+		if self.store is None:
+			return 0
+		self._flush()
+		gone = self.held.keys() - self.wanted
+		if gone:
+			self.store.delete(gone)
+		return self.stored
 
 
 def _store(store, batch: dict[str, tuple[str, str]]) -> int:

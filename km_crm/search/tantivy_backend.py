@@ -42,6 +42,7 @@ from km_crm.search.backend import (
 	COUNTED_FIELDS,
 	INDEX_SCHEMA,
 	KIND_LEAD,
+	KIND_PART,
 	ROLE_ANY,
 	TEXT_FIELDS,
 	Filters,
@@ -54,6 +55,7 @@ from km_crm.search.backend import (
 	VectorStore,
 	category_keys,
 	filter_terms,
+	passage_kinds,
 	rank_order,
 	scope_key,
 	tie_key,
@@ -210,6 +212,7 @@ class TantivyBackend(SearchBackend):
 		self._clauses: dict[tuple[str, str, float], tantivy.Query] = {}  # (field, term, boost)
 		self._lock = threading.Lock()
 		self._vectors: VectorStore | None = None
+		self._part_vectors: VectorStore | None = None
 
 	def vectors(self) -> VectorStore:
 		"""Article vectors in `<index folder>-vectors` (vector_store.py)."""
@@ -218,6 +221,14 @@ class TantivyBackend(SearchBackend):
 
 			self._vectors = FileVectorStore(f"{self.path.rstrip(os.sep)}-vectors", DIM)
 		return self._vectors
+
+	def part_vectors(self) -> VectorStore:
+		"""Vectors of attached files' parts in a folder beside the article vectors'."""
+		if self._part_vectors is None:
+			from km_crm.search.vector_store import FileVectorStore
+
+			self._part_vectors = FileVectorStore(f"{self.path.rstrip(os.sep)}-part-vectors", DIM)
+		return self._part_vectors
 
 	# ---- opening and freshness -------------------------------------------------------------
 	def ensure_schema(self) -> None:
@@ -333,7 +344,7 @@ class TantivyBackend(SearchBackend):
 		doc = tantivy.Document(
 			id=p.id,
 			article_id=p.article_id,
-			kind=[_KIND_PASSAGE, KIND_LEAD] if p.n == 0 else _KIND_PASSAGE,
+			kind=passage_kinds(p),
 			modified=p.modified,
 			lang=p.lang,
 			audience=p.audience,
@@ -384,6 +395,7 @@ class TantivyBackend(SearchBackend):
 	def clear(self) -> None:
 		self._write(lambda w: w.delete_all_documents() or 0)
 		self.vectors().clear()
+		self.part_vectors().clear()
 
 	def rebuild(self, passages: Iterable[Passage]) -> int:
 		def action(writer):
@@ -494,19 +506,28 @@ class TantivyBackend(SearchBackend):
 		return self._current().stats()
 
 	def lead_passages(self, filters: Filters, article_ids: list[str]) -> list[Hit]:
+		return self._passages_of_kinds(filters, [KIND_LEAD], article_ids, len(article_ids))
+
+	def part_passages(self, filters: Filters, parts: list[tuple[str, str]]) -> list[Hit]:
+		articles = list(dict.fromkeys(a for a, _p in parts))
+		kinds = list(dict.fromkeys(KIND_PART + p for _a, p in parts))
+		return self._passages_of_kinds(filters, kinds, articles, len(articles) * len(kinds))
+
+	def _passages_of_kinds(self, filters: Filters, kinds: list[str], article_ids: list[str], most: int):
+		"""Passages of one of these kinds of these articles that the filters allow, score 0."""
 		snapshot = self._current()
 		clauses = self._filters(filters)
-		if clauses is None or not article_ids:
+		if clauses is None or not article_ids or not kinds:
 			return []
 		q = tantivy.Query.boolean_query(
 			[
-				(tantivy.Occur.Must, self._term("kind", KIND_LEAD)),
+				(tantivy.Occur.Must, self._any_of("kind", kinds)),
 				(tantivy.Occur.Must, self._any_of("article_id", article_ids)),
 				*((tantivy.Occur.Must, f) for _key, f in clauses),
 			]
 		)
 		searcher = snapshot.searcher
-		addresses = [a for _s, a in searcher.search(q, len(article_ids), count=False).hits]
+		addresses = [a for _s, a in searcher.search(q, max(1, most), count=False).hits]
 		values = zip(
 			addresses,
 			searcher.fast_field_values("tie", addresses),

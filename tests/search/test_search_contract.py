@@ -811,3 +811,76 @@ def test_across_languages_an_answer_near_every_question_loses_its_lead_to_the_ri
 	# a Chinese question (the answers' own language) is read as the model reads it
 	same = {h.article_id: h.semantic for h in hybrid.retrieve(backend, query, "zh", mean)}
 	assert same == pytest.approx(plain, abs=1e-6)
+
+
+def _put_page_vectors(backend, name: str, article: dict, query, cosines: dict[int, float], seed: int):
+	"""Each page's own vector in the engine's part vectors, at the given cosine with `query`."""
+	from km_crm.search.backend import part_vector_key
+	from km_crm.search.documents import file_location, part_key
+
+	file = article["files"][0]
+	entries = {}
+	for part in file["parts"]:
+		key = part_key(file_location(file, part))
+		vector = _at_cosine(query, cosines.get(part["page"], -0.2), seed=seed + part["page"])
+		entries[part_vector_key(name, key)] = (f"h-{key}", vector)
+	backend.part_vectors().put(entries)
+
+
+def test_a_page_near_the_question_in_meaning_finds_its_article_and_is_what_is_shown(backend):
+	"""No word of the question on the page, the article's own vector far away: the page's own vector
+	finds it, and the page is the passage shown; refused readers never get it."""
+	manuals = {
+		"P-PUB": _manual("P-PUB"),
+		"P-PRIV": _manual("P-PRIV", private=True),
+		"P-INT": _manual("P-INT", audience="Internal"),
+	}
+	index_articles(backend, [*manuals.values(), make_article("P-OFF", "Holiday calendar", "<p>Closed.</p>")])
+	query = _random_unit(51)
+	backend.vectors().put(
+		{
+			name: (f"h-{name}", _at_cosine(query, 0.1, seed=52 + i))
+			for i, name in enumerate([*manuals, "P-OFF"])
+		}
+	)
+	for i, (name, article) in enumerate(manuals.items()):
+		_put_page_vectors(backend, name, article, query, {3: 0.92}, seed=60 + 10 * i)
+
+	hits = _retrieve(backend, "", query, roles=["Guest"])
+	by_article = {h.article_id: h for h in hits}
+	assert set(by_article) >= {"P-PUB"}
+	page = by_article["P-PUB"]
+	assert page.file["page"] == 3 and "Factory reset" in page.text
+	assert page.semantic == pytest.approx(0.92, abs=0.01)  # the article as near as its nearest page
+	assert "P-PRIV" not in by_article or by_article["P-PRIV"].file is None  # a guest: not its private page
+	assert "P-INT" not in by_article
+	# signed in, a customer gets the private file's page too, never the internal article's
+	signed_in = {h.article_id: h for h in _retrieve(backend, "", query, roles=["All"])}
+	assert signed_in["P-PRIV"].file["page"] == 3 and "P-INT" not in signed_in
+	# through ranking: the article leads, shown by that page
+	from km_crm.search.ranking import rank_articles
+
+	ranked = rank_articles(hits, [])
+	assert ranked[0].article_id == "P-PUB" and ranked[0].file["page"] == 3
+
+
+def test_an_article_its_words_found_keeps_its_own_cosine_and_a_removed_one_is_not_found_by_its_pages(
+	backend,
+):
+	"""Pages lift only articles the words did not find (measured: lifting word-found containers by their
+	nearest page shows the wrong page more often, benchmarks/documents.py --semantic)."""
+	manual = _manual("W-1")
+	index_articles(backend, [manual, make_article("W-2", "Scanner cradle", "<p>Scanner in the cradle.</p>")])
+	query = _random_unit(71)
+	backend.vectors().put(
+		{"W-1": ("h1", _at_cosine(query, 0.3, seed=72)), "W-2": ("h2", _at_cosine(query, 0.5, seed=73))}
+	)
+	_put_page_vectors(backend, "W-1", manual, query, {2: 0.88}, seed=80)
+	by_article = {h.article_id: h for h in _retrieve(backend, "scanner", query)}
+	assert by_article["W-1"].score > 0 and by_article["W-1"].semantic == pytest.approx(0.3, abs=0.01)
+	# without words the same article is found by its page, at the page's cosine
+	alone = {h.article_id: h for h in _retrieve(backend, "", query)}
+	assert alone["W-1"].semantic == pytest.approx(0.88, abs=0.01) and alone["W-1"].file["page"] == 2
+	# a page vector of an article no longer indexed finds nothing
+	backend.delete(["W-1"])
+	assert "W-1" not in {h.article_id for h in _retrieve(backend, "", query)}

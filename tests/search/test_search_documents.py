@@ -211,3 +211,42 @@ def test_long_pages_are_cut_into_passages_under_the_cap():
 	pages = [p for p in article_to_passages(article) if p.file]
 	assert len(pages) > 1 and all(len(p.text) <= 1200 and p.file["page"] == 9 for p in pages)
 	assert pages[0].lead and not pages[1].lead
+
+
+def test_each_part_of_a_file_opens_with_a_passage_keyed_by_the_part_that_the_engines_index():
+	from km_crm.search.backend import (
+		KIND_LEAD,
+		KIND_PART,
+		part_vector_key,
+		passage_kinds,
+		split_part_vector_key,
+	)
+	from km_crm.search.documents import part_key, part_vectors
+
+	text = " ".join(f"Sentence number {n} about the scanner cradle." for n in range(200))
+	article = make_article(
+		"KB-K",
+		"Manual",
+		files=[
+			{
+				"file_name": "m.pdf",
+				"content_hash": "hm",
+				"parts": [{"page": 9, "text": text, "vector": "packed-9"}, {"page": 10, "text": "Short."}],
+			}
+		],
+	)
+	passages = article_to_passages(article)
+	pages = [p for p in passages if p.file]
+	nine = [p for p in pages if p.file["page"] == 9]
+	assert nine[0].part == part_key(nine[0].file) == "hm:9::0" and all(not p.part for p in nine[1:])
+	assert [p.part for p in pages if p.file["page"] == 10] == ["hm:10::0"]
+	assert passage_kinds(nine[0]) == ["p", KIND_PART + "hm:9::0"]
+	assert passage_kinds(passages[0]) == ["p", KIND_LEAD]  # the article's opening passage
+	assert passage_kinds(nine[1]) == ["p"]
+	# the parts that have a vector, by part key (what the embedding job copies into the engine)
+	assert part_vectors(article) == {"hm:9::0": "packed-9"}
+	# a sheet's rows are told apart by their first row
+	sheet = article_to_passages(_with_file(), min_chars=0)
+	assert [p.part for p in sheet if p.file and p.part] == ["h1:0:Codes:2", "h2:4::0"]
+	key = part_vector_key("KB#1", "h1:0:Codes:2")
+	assert split_part_vector_key(key) == ("KB#1", "h1:0:Codes:2")

@@ -174,7 +174,7 @@ def test_each_client_major_sends_the_same_requests(major):
 	assert nearest["sort"] == [{"_score": "desc"}, {"group": "asc"}]
 	assert similar["query"]["script_score"]["query"] == {"terms": {"group": [f"{42:019d}"]}}
 	leads = [b for m, p, b in requests if p.startswith(f"/{ALIAS}/_search") and b and b.get("size") == 1]
-	assert {"term": {"kind": "lead"}} in leads[-1]["query"]["bool"]["filter"]
+	assert {"terms": {"kind": ["lead"]}} in leads[-1]["query"]["bool"]["filter"]
 
 
 def test_clients_are_built_with_each_majors_own_option_names():
