@@ -63,8 +63,9 @@ def _embed() -> None:
 		start = time.monotonic()
 		result = job()
 		click.echo(
-			f"Vectors of {label}: {result['embedded']} made, {result['removed']} removed "
-			f"in {time.monotonic() - start:.0f} s."
+			f"Vectors of {label}: {result['embedded']} made, {result['removed']} removed"
+			+ (f", {result['pages']} pages of attached files stored" if "pages" in result else "")
+			+ f" in {time.monotonic() - start:.0f} s."
 		)
 	counts = semantic.update_question_means()
 	click.echo(
