@@ -3,18 +3,16 @@
 The vector half takes the articles whose vectors are nearest the query's, asks the engine which of
 them the reader may see (the same filters as the word half, applied in the engine: lead_passages),
 and adds each allowed article's opening passage with score 0. It does the same with the parts of
-attached files (pages) whose own vectors are nearest (part_vectors, part_passages): an article is
-then as near as its nearest page, and one the words did not find is shown by that page. Every hit then carries `semantic`,
-the cosine of its article's vector (None when the article has no vector yet: it is found by its
-words only). Ranking fuses the two (ranking.fuse).
+attached files (pages) whose own vectors are nearest (part_vectors, part_passages): an article the
+words did not find is then as near as its nearest page, and shown by that page. Every hit carries
+`semantic`, the cosine of its article's vector (None when the article has no vector yet: it is found
+by its words only). Ranking fuses the two (ranking.fuse).
 
 When the nearest articles are mostly ones the reader may not see (a customer among internal
 articles), the look is widened, up to the whole store, until SEMANTIC_ARTICLES allowed ones are found.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 from km_crm.search.backend import (
 	Filters,
@@ -29,8 +27,7 @@ from km_crm.search.question_means import LanguageMean, hub_corrections, levels_o
 
 SEMANTIC_ARTICLES = 100  # articles the vector half adds to the candidates
 PART_NEAREST = 100  # parts of attached files (pages) the vector half looks at
-WIDEN = 8
-WORD_PASSAGES_PER_ARTICLE = 3  # passages asked per vector-found article whose words the word half missed  # each further look asks this many times more articles
+WIDEN = 8  # each further look asks this many times more articles
 # The model puts a text nearer another in its own language: the same answer in the other language
 # has a cosine about this much lower (insuranceqa, 500 questions each way, every answer in both
 # languages: 0.093 lower for Chinese questions, 0.085 for English ones; the best unrelated answer
@@ -80,7 +77,7 @@ def retrieve(
 	# an article the words did not find is shown by its nearest page, else by its opening
 	found = [hit for group, (hit, _c) in pages.items() if group not in seen]
 	found += [hit for hit in allowed if hit.group not in seen and hit.group not in pages]
-	hits.extend(_with_word_scores(backend, query, found))
+	hits.extend(found)
 	for hit in hits:
 		hit.semantic = cosines.get(hit.group)
 	if question_mean is not None and query_lang:
@@ -143,28 +140,6 @@ def _nearest_parts(backend: SearchBackend, query: SearchQuery) -> dict[int, tupl
 		if cosine is not None and cosine > best.get(hit.group, (None, -2.0))[1]:
 			best[hit.group] = (hit, cosine)
 	return best
-
-
-def _with_word_scores(backend: SearchBackend, query: SearchQuery, found: list[Hit]) -> list[Hit]:
-	"""The vector half's articles with the passages their words match, when they match any (the word
-	half's top passages stopped before them): fusion then weighs their words too instead of counting
-	them at nothing. An article whose words do not match keeps its opening passage at score 0."""
-	if not found or not query.terms:
-		return found
-	ids = tuple(dict.fromkeys(hit.article_id for hit in found))
-	try:
-		matched = backend.search(
-			replace(
-				query,
-				filters=replace(query.filters, article_ids=ids),
-				limit=WORD_PASSAGES_PER_ARTICLE * len(ids),
-				vector=None,
-			)
-		)
-	except SearchBackendError:
-		return found
-	by_group = {hit.group for hit in matched}
-	return matched + [hit for hit in found if hit.group not in by_group]
 
 
 def _allowed_nearest(backend: SearchBackend, query: SearchQuery, store, total: int):

@@ -742,43 +742,6 @@ def test_reindexing_an_article_without_its_file_drops_the_file_passages(backend)
 	assert search_articles(backend, "beeper", audiences=PUBLIC) == []
 
 
-def test_an_article_the_vector_half_found_is_weighed_by_its_words_too(backend):
-	"""The word half stops at its best passages; an article it left out but the vector half found
-	gets its own word score (its matching passage), not the opening passage at nothing."""
-	from km_crm.search import hybrid
-	from km_crm.search.backend import SearchQuery
-	from km_crm.search.service import build_query
-
-	backend.index(
-		passages_of(
-			*[
-				make_article(f"KB-{i}", f"Printer tray {i}", "<p>Printer tray printer jam printer.</p>")
-				for i in range(4)
-			],
-			make_article(
-				"KB-NEAR", "Paper path", "<p>Open the cover first.</p><p>A printer jam clears here.</p>"
-			),
-			make_article("KB-OFF", "Holiday calendar", "<p>Offices close on public holidays.</p>"),
-		)
-	)
-	query = _random_unit(31)
-	backend.vectors().put(
-		{
-			"KB-NEAR": ("h1", _at_cosine(query, 0.9, seed=32)),
-			"KB-OFF": ("h2", _at_cosine(query, 0.8, seed=33)),
-		}
-	)
-	reader = Filters.of(audiences=PUBLIC)
-	terms = build_query("printer jam", reader).terms
-	hits = hybrid.retrieve(backend, SearchQuery(terms=terms, filters=reader, limit=2, vector=query))
-	by_article = {h.article_id: h for h in hits}
-	near = by_article["KB-NEAR"]
-	assert near.score > 0 and "printer jam" in near.text.lower()
-	assert near.semantic == pytest.approx(0.9, abs=0.01)
-	off = by_article["KB-OFF"]  # no word of the query: its opening passage, at nothing
-	assert off.score == 0 and off.passage_id == "KB-OFF#0"
-
-
 def test_across_languages_an_answer_near_every_question_loses_its_lead_to_the_right_one(backend):
 	"""An English question among Chinese answers: the one nearest the mean of the site's English
 	questions (near every English question) is read less near than the one that answers."""
