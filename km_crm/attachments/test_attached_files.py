@@ -20,7 +20,7 @@ from km_crm.api import files as files_api
 from km_crm.attachments import files
 from km_crm.governance import actions, review_content
 from km_crm.knowledge import version_files
-from km_crm.search import embedding
+from km_crm.search import embedding, semantic
 from km_crm.search.site_search import search_rows
 from km_crm.search.vector_store import unpack
 from km_crm.tests.base import KMTestCase
@@ -136,6 +136,7 @@ class TestAttachedFiles(KMTestCase):
 		self.assertIn(article, found, [r["title"] for r in rows])
 		self.assertEqual(found[article]["file"]["page"], 3, found[article])
 		self.assertTrue(found[article]["file"]["label"].endswith("page 3"))
+		self.assertGreaterEqual(semantic.status()["pages"], 3)  # KM Search Settings counts them
 		# the article is for customers: a guest asking the same gets nothing of it
 		self.assertNotIn(
 			article, {r["article"] for r in search_rows("如何将扫描枪恢复出厂设置？", user="Guest")}

@@ -265,4 +265,9 @@ def status() -> dict:
 			out[index] = {"embedded": held, "total": len(indexed)}
 		except Exception:  # the engine is away: say so rather than fail the settings page
 			out[index] = {"embedded": None, "total": None}
+	try:
+		parts = engines.backend().part_vectors()
+		out["pages"] = parts.count() if parts is not None else 0
+	except Exception:
+		out["pages"] = None
 	return out

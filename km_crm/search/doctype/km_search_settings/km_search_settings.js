@@ -33,6 +33,11 @@ frappe.ui.form.on("KM Search Settings", {
 			html = `<p>${__("Semantic index")}</p><ul>
 				<li>${line(__("Articles"), status.articles)}</li>
 				<li>${line(__("Resolved tickets"), status.tickets)}</li>
+				${
+					status.pages
+						? `<li>${__("Pages of attached files: {0}", [cint(status.pages)])}</li>`
+						: ""
+				}
 				<li>${questions(status.question_means || {})}</li></ul>
 				<p class="text-muted small">${frappe.utils.escape_html(status.model)}</p>`;
 		}
