@@ -22,7 +22,7 @@ from km_crm.search.documents import embedding_source, part_vectors
 from km_crm.search.vector_store import unpack
 
 BATCH = 16  # texts embedded and stored together (about 3-5 seconds of one core)
-PART_BATCH = 256  # part vectors (already made) stored together
+PART_BATCH = 5000  # part vectors (already made) stored together: each store rewrites its generation
 
 
 def enabled() -> bool:
@@ -188,9 +188,8 @@ def update_question_means() -> dict:
 		os.nice(10)
 	asked = recent_questions()
 	vectors = {lang: [embedding.embed_query(text) for text in texts] for lang, texts in asked.items()}
-	engine = engines.backend()
 	found = {
-		lang: question_means_of.with_levels(mean, hybrid.article_levels(engine, mean))
+		lang: question_means_of.with_levels(mean, _levels(mean))
 		for lang, mean in question_means_of.means(vectors).items()
 	}
 	frappe.db.set_single_value(
@@ -198,6 +197,16 @@ def update_question_means() -> dict:
 	)
 	frappe.clear_document_cache("KM Search Settings", "KM Search Settings")
 	return {lang: mean.questions for lang, mean in found.items()}
+
+
+def _levels(mean) -> dict[str, float]:
+	"""The store's article levels for this mean ({} while the engine is away: the candidates' average
+	stands in for them, hybrid.retrieve)."""
+	try:
+		return hybrid.article_levels(engines.backend(), mean)
+	except SearchBackendError:
+		frappe.logger("km_crm").warning("question means: the search engine did not answer; no levels")
+		return {}
 
 
 def recent_questions() -> dict[str, list[str]]:

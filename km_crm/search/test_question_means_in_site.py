@@ -1,10 +1,13 @@
 """The nightly job that learns where this site's questions sit per language (question_means.py):
 from the search log's recent searches, a language only with enough of them."""
 
+from unittest.mock import patch
+
 import frappe
 from frappe.utils import add_days, now_datetime
 
-from km_crm.search import embedding, question_means, semantic
+from km_crm.search import embedding, hybrid, question_means, semantic
+from km_crm.search.backend import SearchBackendError
 from km_crm.tests.base import KMTestCase
 from km_crm.tests.factories import override_settings
 
@@ -55,6 +58,14 @@ class TestQuestionMeansInSite(KMTestCase):
 		self.assertTrue(means["zh"].levels)
 		self.assertTrue(all(-1 <= level <= 1 for level in means["zh"].levels.values()))
 		self.assertEqual(semantic.status()["question_means"], {"zh": n})
+
+	def test_with_the_engine_away_the_means_are_still_learnt_without_levels(self):
+		for i in range(question_means.MIN_QUESTIONS):
+			self.log(f"How do I cancel policy number {i}?")
+		away = SearchBackendError("the search engine did not answer")
+		with patch.object(hybrid, "article_levels", side_effect=away):
+			self.assertEqual(semantic.update_question_means(), {"en": question_means.MIN_QUESTIONS})
+		self.assertEqual(semantic.question_means()["en"].levels, {})
 
 	def test_nothing_is_learnt_with_search_by_meaning_switched_off(self):
 		for i in range(question_means.MIN_QUESTIONS):
